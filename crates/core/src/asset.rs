@@ -1,0 +1,470 @@
+//! Assets: files and folders a template refers to by S3 bucket and key
+//! (Lambda code, a producer binary, a Flink application package).
+//!
+//! An asset's identity is a SHA-256 content hash over its inputs:
+//! - for a folder, every file below it in sorted order of its relative path
+//!   (with `/` separators), each as its relative path, its executable bit,
+//!   its length and its bytes; empty folders count by their path;
+//! - for a file, its name, executable bit, length and bytes;
+//! - any extra input a builder declares, as a label and bytes (for Rust code:
+//!   `Cargo.lock`, the target triple, the toolchain version);
+//! - the packaging.
+//!
+//! No timestamps and no absolute paths enter the hash, so the same sources
+//! give the same key on every machine. The template refers to the asset as
+//! `s3://<bucket>/<prefix><hash>.zip`; the bucket is chosen at synth time or,
+//! by default, by a template parameter, so the template launches as it is,
+//! with no bootstrap parameters. Synth writes an asset manifest beside each
+//! template that tells a deploy step what to build and upload.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::Diagnostic;
+use crate::expr::Expr;
+use crate::stack::Scope;
+
+/// Default key prefix of uploaded assets.
+pub const DEFAULT_ASSET_KEY_PREFIX: &str = "assets/";
+
+/// Default name of the parameter that holds the asset bucket.
+pub const DEFAULT_ASSET_BUCKET_PARAMETER: &str = "AssetBucketName";
+
+/// Where a stack's assets are uploaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssetBucket {
+    /// A bucket named at synth time.
+    Named(String),
+    /// A bucket named at launch by a `String` parameter of this name, created
+    /// when the first asset is added.
+    Parameter {
+        /// The parameter's name.
+        name: String,
+    },
+}
+
+impl Default for AssetBucket {
+    fn default() -> Self {
+        AssetBucket::Parameter {
+            name: DEFAULT_ASSET_BUCKET_PARAMETER.into(),
+        }
+    }
+}
+
+/// How an asset is packaged for upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Packaging {
+    /// The inputs are zipped into one archive; the key ends in `.zip`. The default.
+    Zip,
+    /// A single file uploaded as it is; the key ends in the file's extension.
+    File,
+}
+
+impl Packaging {
+    fn as_str(self) -> &'static str {
+        match self {
+            Packaging::Zip => "zip",
+            Packaging::File => "file",
+        }
+    }
+}
+
+/// One input of an asset's content hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HashInput {
+    /// A file or a folder (recursively), as given (relative paths stay relative in the manifest).
+    Path(PathBuf),
+    /// Extra bytes under a label, e.g. `("target", b"aarch64-unknown-linux-gnu")`.
+    Bytes {
+        /// What the bytes are; part of the hash.
+        label: String,
+        /// The content.
+        bytes: Vec<u8>,
+    },
+}
+
+/// What an asset is made of and how it is built. The deploy step reads this
+/// from the manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetSource {
+    /// The hashed inputs; the first path is what gets packaged.
+    pub inputs: Vec<HashInput>,
+    /// Packaging. Default: [`Packaging::Zip`].
+    pub packaging: Packaging,
+    /// Names of files or folders skipped anywhere below a folder input
+    /// (compared with each path component). Default: `.git` and `target`.
+    pub exclude: Vec<String>,
+    /// A free-form description of how to build the asset, copied to the
+    /// manifest for the deploy step (e.g. `cargo-lambda:consumer`). Default: none (upload as is).
+    pub build: Option<String>,
+}
+
+impl AssetSource {
+    /// A folder to zip.
+    pub fn directory(path: impl Into<PathBuf>) -> Self {
+        Self {
+            inputs: vec![HashInput::Path(path.into())],
+            packaging: Packaging::Zip,
+            exclude: vec![".git".into(), "target".into()],
+            build: None,
+        }
+    }
+
+    /// A single file uploaded as it is.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Self {
+            inputs: vec![HashInput::Path(path.into())],
+            packaging: Packaging::File,
+            exclude: Vec::new(),
+            build: None,
+        }
+    }
+
+    /// Adds a file or folder whose content changes the hash but is not packaged.
+    pub fn with_input_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.inputs.push(HashInput::Path(path.into()));
+        self
+    }
+
+    /// Adds labelled bytes to the hash (a target triple, a toolchain version).
+    pub fn with_input_bytes(mut self, label: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        self.inputs.push(HashInput::Bytes {
+            label: label.into(),
+            bytes: bytes.into(),
+        });
+        self
+    }
+
+    /// Records how the deploy step builds the asset.
+    pub fn with_build(mut self, build: impl Into<String>) -> Self {
+        self.build = Some(build.into());
+        self
+    }
+
+    /// Computes the content hash (lowercase hex SHA-256). Fails on unreadable
+    /// files, non-UTF-8 names and missing paths.
+    pub fn content_hash(&self) -> Result<String, String> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"streamcdk-asset-v1\0");
+        hasher.update(self.packaging.as_str().as_bytes());
+        hasher.update(b"\0");
+        for input in &self.inputs {
+            match input {
+                HashInput::Path(path) => hash_path(&mut hasher, path, &self.exclude)?,
+                HashInput::Bytes { label, bytes } => {
+                    hasher.update(b"B\0");
+                    hasher.update(label.as_bytes());
+                    hasher.update(format!("\0{}\0", bytes.len()).as_bytes());
+                    hasher.update(bytes);
+                }
+            }
+        }
+        Ok(hex(&hasher.finalize()))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_meta: &fs::Metadata) -> bool {
+    false
+}
+
+fn hash_file(hasher: &mut Sha256, path: &Path, relative: &str) -> Result<(), String> {
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let exec = if is_executable(&meta) { "x" } else { "-" };
+    hasher.update(format!("F\0{relative}\0{exec}\0{}\0", meta.len()).as_bytes());
+    let mut file =
+        fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(())
+}
+
+fn hash_path(hasher: &mut Sha256, path: &Path, exclude: &[String]) -> Result<(), String> {
+    let meta = fs::metadata(path)
+        .map_err(|e| format!("cannot read asset input {}: {e}", path.display()))?;
+    if meta.is_file() {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| format!("asset input {} has no UTF-8 file name", path.display()))?;
+        return hash_file(hasher, path, name);
+    }
+    hasher.update(b"D\0");
+    let mut entries = Vec::new();
+    collect_files(path, "", exclude, &mut entries)?;
+    entries.sort();
+    for (relative, is_dir) in entries {
+        if is_dir {
+            hasher.update(format!("E\0{relative}\0").as_bytes());
+        } else {
+            hash_file(hasher, &path.join(&relative), &relative)?;
+        }
+    }
+    Ok(())
+}
+
+/// Collects (relative path, is-empty-dir) pairs below `dir`.
+fn collect_files(
+    dir: &Path,
+    prefix: &str,
+    exclude: &[String],
+    out: &mut Vec<(String, bool)>,
+) -> Result<(), String> {
+    let read = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut empty = true;
+    for entry in read {
+        let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+        let name = entry
+            .file_name()
+            .into_string()
+            .map_err(|n| format!("asset file name {n:?} in {} is not UTF-8", dir.display()))?;
+        if exclude.iter().any(|x| *x == name) {
+            continue;
+        }
+        empty = false;
+        let relative = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let meta = fs::metadata(entry.path())
+            .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+        if meta.is_dir() {
+            collect_files(&entry.path(), &relative, exclude, out)?;
+        } else {
+            out.push((relative, false));
+        }
+    }
+    if empty && !prefix.is_empty() {
+        out.push((prefix.to_owned(), true));
+    }
+    Ok(())
+}
+
+/// An asset as stored in the stack.
+#[derive(Debug, Clone)]
+pub(crate) struct AssetDef {
+    pub id: String,
+    pub path: String,
+    pub source: AssetSource,
+    pub hash: String,
+    pub key: String,
+}
+
+/// An asset added to a stack: where the template finds it.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// The S3 bucket (a literal, or a `Ref` to the asset bucket parameter).
+    pub bucket: Expr<String>,
+    /// The S3 key: `<prefix><hash>.zip`, or `<prefix><hash><ext>` for a single file.
+    pub key: Expr<String>,
+    /// The content hash.
+    pub hash: String,
+}
+
+impl Scope {
+    /// Adds an asset below this scope. The content hash is computed now (once),
+    /// so a missing or unreadable input is reported here, with this path.
+    pub fn add_asset(
+        &self,
+        id: impl Into<String>,
+        source: AssetSource,
+    ) -> Result<Asset, Diagnostic> {
+        let id = id.into();
+        let path = self.child_path(&id);
+        let first_path = source.inputs.iter().find_map(|i| match i {
+            HashInput::Path(p) => Some(p.clone()),
+            HashInput::Bytes { .. } => None,
+        });
+        let Some(first_path) = first_path else {
+            return Err(Diagnostic::error(
+                "asset/no-content",
+                path,
+                "an asset needs at least one file or folder input",
+            ));
+        };
+        if source.packaging == Packaging::File && !first_path.is_file() {
+            return Err(Diagnostic::error(
+                "asset/not-a-file",
+                path,
+                format!(
+                    "file packaging needs a file, and {} is not one",
+                    first_path.display()
+                ),
+            ));
+        }
+        let hash = source
+            .content_hash()
+            .map_err(|m| Diagnostic::error("asset/unreadable", path.clone(), m))?;
+        let stack = self.stack();
+        let extension = match source.packaging {
+            Packaging::Zip => ".zip".to_owned(),
+            Packaging::File => first_path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(|e| format!(".{e}"))
+                .unwrap_or_default(),
+        };
+        let prefix = stack.data().asset_key_prefix.clone();
+        let key = format!("{prefix}{hash}{extension}");
+        let bucket = stack.asset_bucket_expr();
+        stack.data().assets.push(AssetDef {
+            id,
+            path,
+            source,
+            hash: hash.clone(),
+            key: key.clone(),
+        });
+        Ok(Asset {
+            bucket,
+            key: key.into(),
+            hash,
+        })
+    }
+}
+
+/// The asset manifest of one stack, as written beside its template.
+pub(crate) fn manifest_json(
+    stack_name: &str,
+    bucket: &AssetBucket,
+    assets: &[AssetDef],
+) -> serde_json::Value {
+    use serde_json::json;
+    let destination_bucket = match bucket {
+        AssetBucket::Named(name) => json!({"name": name}),
+        AssetBucket::Parameter { name } => json!({"parameter": name}),
+    };
+    let entries: Vec<_> = assets
+        .iter()
+        .map(|a| {
+            let inputs: Vec<_> = a
+                .source
+                .inputs
+                .iter()
+                .map(|i| match i {
+                    HashInput::Path(p) => json!({"path": p.to_string_lossy()}),
+                    HashInput::Bytes { label, bytes } => {
+                        json!({"label": label, "bytes": String::from_utf8_lossy(bytes)})
+                    }
+                })
+                .collect();
+            json!({
+                "id": a.id,
+                "path": a.path,
+                "hash": a.hash,
+                "packaging": a.source.packaging.as_str(),
+                "source": {"inputs": inputs, "build": a.source.build},
+                "destination": {"bucket": destination_bucket, "key": a.key},
+            })
+        })
+        .collect();
+    json!({"version": 1, "stack": stack_name, "assets": entries})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("streamcdk-asset-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn hash_ignores_location_and_timestamps_but_not_content() {
+        let a = temp_dir("a");
+        let b = temp_dir("b");
+        for d in [&a, &b] {
+            fs::create_dir_all(d.join("src")).unwrap();
+            fs::write(d.join("src/main.rs"), "fn main() {}").unwrap();
+            fs::write(d.join("Cargo.toml"), "[package]").unwrap();
+        }
+        let ha = AssetSource::directory(&a).content_hash().unwrap();
+        // Rewrite a file with the same bytes later: same hash.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(b.join("Cargo.toml"), "[package]").unwrap();
+        let hb = AssetSource::directory(&b).content_hash().unwrap();
+        assert_eq!(ha, hb);
+        fs::write(b.join("Cargo.toml"), "[package] ").unwrap();
+        assert_ne!(ha, AssetSource::directory(&b).content_hash().unwrap());
+    }
+
+    #[test]
+    fn renaming_a_file_or_adding_an_empty_folder_changes_the_hash() {
+        let d = temp_dir("rename");
+        fs::write(d.join("a.txt"), "x").unwrap();
+        let h1 = AssetSource::directory(&d).content_hash().unwrap();
+        fs::rename(d.join("a.txt"), d.join("b.txt")).unwrap();
+        let h2 = AssetSource::directory(&d).content_hash().unwrap();
+        assert_ne!(h1, h2);
+        fs::create_dir(d.join("empty")).unwrap();
+        assert_ne!(h2, AssetSource::directory(&d).content_hash().unwrap());
+    }
+
+    #[test]
+    fn excluded_folders_and_extra_inputs() {
+        let d = temp_dir("exclude");
+        fs::write(d.join("a.txt"), "x").unwrap();
+        let h1 = AssetSource::directory(&d).content_hash().unwrap();
+        fs::create_dir_all(d.join("target/debug")).unwrap();
+        fs::write(d.join("target/debug/out"), "binary").unwrap();
+        assert_eq!(h1, AssetSource::directory(&d).content_hash().unwrap());
+        let with_triple = AssetSource::directory(&d)
+            .with_input_bytes("target", "aarch64-unknown-linux-gnu")
+            .content_hash()
+            .unwrap();
+        assert_ne!(h1, with_triple);
+    }
+
+    #[test]
+    fn golden_hash_of_bytes_only_content() {
+        // Pins the hash layout: a change here changes every asset key.
+        let source = AssetSource {
+            inputs: vec![HashInput::Bytes {
+                label: "l".into(),
+                bytes: b"v".to_vec(),
+            }],
+            packaging: Packaging::Zip,
+            exclude: vec![],
+            build: None,
+        };
+        let expected = {
+            let mut h = Sha256::new();
+            h.update(b"streamcdk-asset-v1\0zip\0B\0l\x001\0v");
+            hex(&h.finalize())
+        };
+        assert_eq!(source.content_hash().unwrap(), expected);
+    }
+
+    #[test]
+    fn missing_input_is_an_error_not_a_panic() {
+        let err = AssetSource::directory("/definitely/not/here")
+            .content_hash()
+            .unwrap_err();
+        assert!(err.contains("/definitely/not/here"), "{err}");
+    }
+}

@@ -1,0 +1,710 @@
+//! Template checks, run by synth over the finished template JSON.
+//!
+//! They work on the JSON rather than on the model so that they also see what
+//! escape hatches put in (raw references, raw JSON properties). Each check has
+//! a stable code; the README lists them with the quota each one enforces.
+//! Quotas are from the AWS CloudFormation User Guide, "CloudFormation quotas".
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::diagnostics::Diagnostics;
+use crate::expr::Pseudo;
+use crate::output::Template;
+use crate::stack::{ParameterType, StackData, AWS_SPECIFIC_PARAMETER_TYPES};
+
+/// Maximum resources in a template.
+pub const MAX_RESOURCES: usize = 500;
+/// Maximum parameters in a template.
+pub const MAX_PARAMETERS: usize = 200;
+/// Maximum outputs in a template.
+pub const MAX_OUTPUTS: usize = 200;
+/// Maximum mappings in a template.
+pub const MAX_MAPPINGS: usize = 200;
+/// Maximum template body size when the template is read from S3, in bytes
+/// (the "1 MB" quota; cfn-lint's E1002 uses the same 1,000,000).
+pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+/// Maximum size of the template description, in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = 1024;
+/// Maximum size of a parameter description, in characters.
+pub const MAX_PARAMETER_DESCRIPTION: usize = 4000;
+
+/// A reference found in a template value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Reference {
+    /// `Ref X` or `${X}` in a `Fn::Sub`.
+    Ref(String),
+    /// `Fn::GetAtt [X, ...]` or `${X.Attr}`.
+    GetAtt(String),
+    /// `Fn::If [X, ...]` or `{"Condition": X}` inside a condition function.
+    Condition(String),
+    /// `Fn::FindInMap [X, ...]`.
+    Mapping(String),
+}
+
+impl Reference {
+    fn name(&self) -> &str {
+        match self {
+            Reference::Ref(n)
+            | Reference::GetAtt(n)
+            | Reference::Condition(n)
+            | Reference::Mapping(n) => n,
+        }
+    }
+}
+
+/// The names used as `${...}` variables in a `Fn::Sub` string, excluding
+/// `${!literal}` escapes.
+pub(crate) fn sub_variables(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                if !name.starts_with('!') {
+                    out.push(name.trim().to_owned());
+                }
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// Collects the references of a value.
+pub(crate) fn collect_references(value: &Value, in_condition: bool, out: &mut Vec<Reference>) {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| collect_references(v, in_condition, out)),
+        Value::Object(map) => {
+            if map.len() == 1 {
+                let (key, arg) = map.iter().next().expect("one entry");
+                match (key.as_str(), arg) {
+                    ("Ref", Value::String(name)) => {
+                        out.push(Reference::Ref(name.clone()));
+                        return;
+                    }
+                    ("Fn::GetAtt", Value::Array(parts)) => {
+                        if let Some(Value::String(name)) = parts.first() {
+                            out.push(Reference::GetAtt(name.clone()));
+                        }
+                        parts
+                            .iter()
+                            .skip(1)
+                            .for_each(|v| collect_references(v, in_condition, out));
+                        return;
+                    }
+                    ("Fn::GetAtt", Value::String(dotted)) => {
+                        let name = dotted.split('.').next().unwrap_or_default();
+                        out.push(Reference::GetAtt(name.to_owned()));
+                        return;
+                    }
+                    ("Fn::Sub", sub) => {
+                        let (template, vars) = match sub {
+                            Value::String(s) => (s.as_str(), None),
+                            Value::Array(parts) => (
+                                parts.first().and_then(Value::as_str).unwrap_or_default(),
+                                parts.get(1).and_then(Value::as_object),
+                            ),
+                            _ => ("", None),
+                        };
+                        for name in sub_variables(template) {
+                            if vars.is_some_and(|v| v.contains_key(&name)) {
+                                continue;
+                            }
+                            match name.split_once('.') {
+                                Some((resource, _)) => {
+                                    out.push(Reference::GetAtt(resource.to_owned()))
+                                }
+                                None => out.push(Reference::Ref(name)),
+                            }
+                        }
+                        if let Some(vars) = vars {
+                            vars.values()
+                                .for_each(|v| collect_references(v, in_condition, out));
+                        }
+                        return;
+                    }
+                    ("Fn::If", Value::Array(parts)) => {
+                        if let Some(Value::String(name)) = parts.first() {
+                            out.push(Reference::Condition(name.clone()));
+                        }
+                        parts
+                            .iter()
+                            .skip(1)
+                            .for_each(|v| collect_references(v, in_condition, out));
+                        return;
+                    }
+                    ("Condition", Value::String(name)) if in_condition => {
+                        out.push(Reference::Condition(name.clone()));
+                        return;
+                    }
+                    ("Fn::FindInMap", Value::Array(parts)) => {
+                        if let Some(Value::String(name)) = parts.first() {
+                            out.push(Reference::Mapping(name.clone()));
+                        }
+                        parts
+                            .iter()
+                            .skip(1)
+                            .for_each(|v| collect_references(v, in_condition, out));
+                        return;
+                    }
+                    ("Fn::ValueOf", Value::Array(parts)) => {
+                        if let Some(Value::String(name)) = parts.first() {
+                            out.push(Reference::Ref(name.clone()));
+                        }
+                        return;
+                    }
+                    ("Fn::And" | "Fn::Or" | "Fn::Not", arg) => {
+                        collect_references(arg, true, out);
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+            map.values()
+                .for_each(|v| collect_references(v, in_condition, out));
+        }
+        _ => {}
+    }
+}
+
+fn section<'a>(template: &'a Value, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
+    template.get(name).and_then(Value::as_object)
+}
+
+/// Runs every check that needs the whole template.
+pub(crate) fn check_template(
+    template: &Value,
+    stack_path: &str,
+    resource_paths: &HashMap<&str, &str>,
+    data: &StackData,
+    diags: &mut Diagnostics,
+) {
+    let empty = serde_json::Map::new();
+    let parameters = section(template, "Parameters").unwrap_or(&empty);
+    let resources = section(template, "Resources").unwrap_or(&empty);
+    let conditions = section(template, "Conditions").unwrap_or(&empty);
+    let mappings = section(template, "Mappings").unwrap_or(&empty);
+    let outputs = section(template, "Outputs").unwrap_or(&empty);
+    let rules = section(template, "Rules").unwrap_or(&empty);
+
+    // Quotas.
+    for (what, count, max) in [
+        ("resources", resources.len(), MAX_RESOURCES),
+        ("parameters", parameters.len(), MAX_PARAMETERS),
+        ("outputs", outputs.len(), MAX_OUTPUTS),
+        ("mappings", mappings.len(), MAX_MAPPINGS),
+    ] {
+        if count > max {
+            diags.error(
+                match what {
+                    "resources" => "template/too-many-resources",
+                    "parameters" => "template/too-many-parameters",
+                    "outputs" => "template/too-many-outputs",
+                    _ => "template/too-many-mappings",
+                },
+                stack_path,
+                format!("the template has {count} {what}; CloudFormation allows at most {max}"),
+            );
+        }
+    }
+    if let Some(d) = template.get("Description").and_then(Value::as_str) {
+        if d.len() > MAX_DESCRIPTION_BYTES {
+            diags.error(
+                "template/description-too-long",
+                stack_path,
+                format!(
+                    "the description is {} bytes; the maximum is {MAX_DESCRIPTION_BYTES}",
+                    d.len()
+                ),
+            );
+        }
+    }
+
+    let resource_path = |id: &str| -> String {
+        resource_paths.get(id).map_or_else(
+            || format!("{stack_path}/Resources/{id}"),
+            |p| (*p).to_owned(),
+        )
+    };
+
+    // Parameter definitions.
+    for p in &data.parameters {
+        check_parameter(p, diags);
+    }
+
+    // References by section, and what they use.
+    let mut used: HashSet<Reference> = HashSet::new();
+    let mut check_refs = |refs: &[Reference],
+                          at: &str,
+                          allow_resources: bool,
+                          diags: &mut Diagnostics| {
+        for r in refs {
+            used.insert(r.clone());
+            let name = r.name();
+            let ok = match r {
+                Reference::Ref(n) => {
+                    parameters.contains_key(n)
+                        || Pseudo::NAMES.contains(&n.as_str())
+                        || (allow_resources && resources.contains_key(n))
+                }
+                Reference::GetAtt(n) => allow_resources && resources.contains_key(n),
+                Reference::Condition(n) => conditions.contains_key(n),
+                Reference::Mapping(n) => mappings.contains_key(n),
+            };
+            if ok {
+                continue;
+            }
+            let (code, message) = match r {
+                Reference::Ref(_) | Reference::GetAtt(_)
+                    if !allow_resources && resources.contains_key(name) =>
+                {
+                    (
+                        "condition/resource-ref",
+                        format!("'{name}' is a resource; conditions and rules may refer to parameters only"),
+                    )
+                }
+                Reference::Ref(_) => ("ref/dangling", format!("Ref to '{name}', which is not a parameter, resource or pseudo parameter of this stack")),
+                Reference::GetAtt(_) => ("ref/dangling", format!("Fn::GetAtt of '{name}', which is not a resource of this stack")),
+                Reference::Condition(_) => ("ref/dangling-condition", format!("condition '{name}' is not defined in this stack")),
+                Reference::Mapping(_) => ("ref/dangling-mapping", format!("mapping '{name}' is not defined in this stack")),
+            };
+            diags.error(code, at, message);
+        }
+    };
+
+    // Resource dependency graph: edges from references and DependsOn.
+    let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (id, body) in resources {
+        let at = resource_path(id);
+        let mut refs = Vec::new();
+        if let Some(obj) = body.as_object() {
+            for (key, value) in obj {
+                if key != "DependsOn" && key != "Condition" {
+                    collect_references(value, false, &mut refs);
+                }
+            }
+        }
+        check_refs(&refs, &at, true, diags);
+        let edges = graph.entry(id.as_str()).or_default();
+        let referenced: BTreeSet<&str> = refs
+            .iter()
+            .filter(|r| matches!(r, Reference::Ref(_) | Reference::GetAtt(_)))
+            .filter_map(|r| resources.get_key_value(r.name()).map(|(k, _)| k.as_str()))
+            .collect();
+        edges.extend(referenced.iter().copied());
+        if let Some(c) = body.get("Condition") {
+            let name = c.as_str().unwrap_or_default().to_owned();
+            check_refs(&[Reference::Condition(name)], &at, true, diags);
+        }
+        let depends_on: Vec<&str> = match body.get("DependsOn") {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let mut seen = HashSet::new();
+        for dep in depends_on {
+            if !resources.contains_key(dep) {
+                diags.error(
+                    "depends-on/dangling",
+                    &at,
+                    format!("DependsOn '{dep}', which is not a resource of this stack"),
+                );
+                continue;
+            }
+            if dep == id {
+                diags.error("depends-on/self", &at, "a resource cannot depend on itself");
+                continue;
+            }
+            if !seen.insert(dep) {
+                diags.error(
+                    "depends-on/duplicate",
+                    &at,
+                    format!("DependsOn lists '{dep}' twice"),
+                );
+            }
+            if referenced.contains(dep) {
+                diags.error(
+                    "depends-on/redundant",
+                    &at,
+                    format!("DependsOn '{dep}' is redundant: a Ref or Fn::GetAtt already makes this resource wait for it (cfn-lint W3005)"),
+                );
+            }
+            if let Some((k, _)) = resources.get_key_value(dep) {
+                graph.entry(id.as_str()).or_default().insert(k.as_str());
+            }
+        }
+    }
+    for cycle in find_cycles(&graph) {
+        let at = resource_path(cycle[0]);
+        diags.error(
+            "dependency/cycle",
+            at,
+            format!(
+                "circular dependency between resources: {}",
+                cycle.join(" -> ")
+            ),
+        );
+    }
+
+    // Conditions: references, and cycles among conditions.
+    let mut condition_graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (name, body) in conditions {
+        let at = format!("{stack_path}/Conditions/{name}");
+        let mut refs = Vec::new();
+        collect_references(body, true, &mut refs);
+        check_refs(&refs, &at, false, diags);
+        let edges = condition_graph.entry(name.as_str()).or_default();
+        for r in &refs {
+            if let Reference::Condition(n) = r {
+                if let Some((k, _)) = conditions.get_key_value(n) {
+                    edges.insert(k.as_str());
+                }
+            }
+        }
+    }
+    for cycle in find_cycles(&condition_graph) {
+        diags.error(
+            "condition/cycle",
+            format!("{stack_path}/Conditions/{}", cycle[0]),
+            format!(
+                "circular reference between conditions: {}",
+                cycle.join(" -> ")
+            ),
+        );
+    }
+
+    // Rules may only refer to parameters (and pseudo parameters).
+    for (name, body) in rules {
+        let at = format!("{stack_path}/Rules/{name}");
+        let mut refs = Vec::new();
+        collect_references(body, true, &mut refs);
+        check_refs(&refs, &at, false, diags);
+    }
+
+    // Outputs.
+    let mut exports: HashMap<String, String> = HashMap::new();
+    for (name, body) in outputs {
+        let at = format!("{stack_path}/Outputs/{name}");
+        let mut refs = Vec::new();
+        if let Some(v) = body.get("Value") {
+            collect_references(v, false, &mut refs);
+        }
+        if let Some(v) = body.get("Export") {
+            collect_references(v, false, &mut refs);
+            if let Some(export) = v.get("Name").and_then(Value::as_str) {
+                if let Some(first) = exports.insert(export.to_owned(), name.clone()) {
+                    diags.error(
+                        "output/duplicate-export",
+                        &at,
+                        format!("export name '{export}' is already used by output {first}"),
+                    );
+                }
+            }
+        }
+        if let Some(c) = body.get("Condition").and_then(Value::as_str) {
+            refs.push(Reference::Condition(c.to_owned()));
+        }
+        check_refs(&refs, &at, true, diags);
+        if let Some(d) = body.get("Description").and_then(Value::as_str) {
+            if d.len() > MAX_DESCRIPTION_BYTES {
+                diags.error(
+                    "output/description-too-long",
+                    &at,
+                    format!(
+                        "the description is {} bytes; the maximum is {MAX_DESCRIPTION_BYTES}",
+                        d.len()
+                    ),
+                );
+            }
+        }
+    }
+
+    // Unused items: warnings, as cfn-lint reports them (W2001, W8001, W7001).
+    for name in parameters.keys() {
+        let is_used = used.contains(&Reference::Ref(name.clone()));
+        if !is_used {
+            diags.warning(
+                "parameter/unused",
+                format!("{stack_path}/Parameters/{name}"),
+                format!(
+                    "parameter '{name}' is not used by any resource, output, condition or rule"
+                ),
+            );
+        }
+    }
+    for name in conditions.keys() {
+        if !used.contains(&Reference::Condition(name.clone())) {
+            diags.warning(
+                "condition/unused",
+                format!("{stack_path}/Conditions/{name}"),
+                format!("condition '{name}' is not used"),
+            );
+        }
+    }
+    for name in mappings.keys() {
+        if !used.contains(&Reference::Mapping(name.clone())) {
+            diags.warning(
+                "mapping/unused",
+                format!("{stack_path}/Mappings/{name}"),
+                format!("mapping '{name}' is not used"),
+            );
+        }
+        if mappings[name].as_object().is_none_or(|m| m.is_empty()) {
+            diags.error(
+                "mapping/empty",
+                format!("{stack_path}/Mappings/{name}"),
+                "a mapping needs at least one entry",
+            );
+        }
+    }
+}
+
+/// Checks one parameter's definition and default.
+fn check_parameter(p: &crate::stack::ParameterDef, diags: &mut Diagnostics) {
+    let at = &p.path;
+    if let ParameterType::AwsSpecific(t) = &p.kind {
+        let inner = t
+            .strip_prefix("List<")
+            .and_then(|s| s.strip_suffix('>'))
+            .unwrap_or(t);
+        if !AWS_SPECIFIC_PARAMETER_TYPES.contains(&inner) {
+            diags.error(
+                "parameter/type",
+                at,
+                format!(
+                    "'{t}' is not an AWS-specific parameter type; known types: {}",
+                    AWS_SPECIFIC_PARAMETER_TYPES.join(", ")
+                ),
+            );
+        }
+    }
+    if let Some(d) = &p.description {
+        if d.chars().count() > MAX_PARAMETER_DESCRIPTION {
+            diags.error(
+                "parameter/description-too-long",
+                at,
+                format!(
+                    "the description is {} characters; the maximum is {MAX_PARAMETER_DESCRIPTION}",
+                    d.chars().count()
+                ),
+            );
+        }
+    }
+    if let (Some(min), Some(max)) = (p.min_value, p.max_value) {
+        if min > max {
+            diags.error(
+                "parameter/empty-range",
+                at,
+                format!("MinValue {min} is greater than MaxValue {max}"),
+            );
+        }
+    }
+    if let (Some(min), Some(max)) = (p.min_length, p.max_length) {
+        if min > max {
+            diags.error(
+                "parameter/empty-range",
+                at,
+                format!("MinLength {min} is greater than MaxLength {max}"),
+            );
+        }
+    }
+    if p.allowed_values.as_ref().is_some_and(Vec::is_empty) {
+        diags.error(
+            "parameter/empty-range",
+            at,
+            "AllowedValues is empty, so no value is accepted",
+        );
+    }
+    let Some(default) = &p.default else { return };
+    let mut problems = Vec::new();
+    if let Some(allowed) = &p.allowed_values {
+        if !allowed.contains(default) {
+            problems.push(format!(
+                "it is not one of the allowed values {}",
+                Value::Array(allowed.clone())
+            ));
+        }
+    }
+    match (p.kind.clone(), default) {
+        (ParameterType::Number, Value::Number(n)) => {
+            let n = n.as_f64().unwrap_or(f64::NAN);
+            if p.min_value.is_some_and(|m| n < m) || p.max_value.is_some_and(|m| n > m) {
+                problems.push(format!(
+                    "it is outside the range {}..={}",
+                    p.min_value.map_or("-inf".into(), |v| v.to_string()),
+                    p.max_value.map_or("inf".into(), |v| v.to_string())
+                ));
+            }
+        }
+        (_, Value::String(s)) => {
+            let len = s.chars().count() as u64;
+            if p.min_length.is_some_and(|m| len < m) || p.max_length.is_some_and(|m| len > m) {
+                problems.push(format!("its length {len} is outside MinLength/MaxLength"));
+            }
+        }
+        _ => {}
+    }
+    for problem in problems {
+        diags.error(
+            "parameter/default-invalid",
+            at,
+            format!("the default {default} is invalid: {problem}"),
+        );
+    }
+}
+
+/// Finds the cycles of a directed graph (strongly connected components with
+/// more than one node, or a node with an edge to itself), each as a path that
+/// returns to its start.
+fn find_cycles<'a>(graph: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<Vec<&'a str>> {
+    // Tarjan's algorithm, iterative to keep deep graphs off the call stack.
+    let nodes: Vec<&str> = graph.keys().copied().collect();
+    let index_of: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let n = nodes.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut components = Vec::new();
+    let edges: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|v| {
+            graph[v]
+                .iter()
+                .filter_map(|w| index_of.get(w).copied())
+                .collect()
+        })
+        .collect();
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some(&mut (v, ref mut child)) = work.last_mut() {
+            if *child == 0 {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if *child < edges[v].len() {
+                let w = edges[v][*child];
+                *child += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                let self_loop = component.len() == 1 && edges[v].contains(&v);
+                if component.len() > 1 || self_loop {
+                    component.sort_unstable();
+                    let mut cycle: Vec<&str> = component.iter().map(|i| nodes[*i]).collect();
+                    cycle.push(cycle[0]);
+                    components.push(cycle);
+                }
+            }
+        }
+    }
+    components
+}
+
+/// Checks the serialized size.
+pub(crate) fn check_size(template: &Template, stack_path: &str, diags: &mut Diagnostics) {
+    let size = template.compact_len();
+    if size > MAX_TEMPLATE_BYTES {
+        diags.error(
+            "template/too-large",
+            stack_path,
+            format!("the template is {size} bytes even without whitespace; CloudFormation accepts at most {MAX_TEMPLATE_BYTES}"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sub_variables_skip_literal_escapes() {
+        assert_eq!(
+            sub_variables("arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}/${Role.Arn}"),
+            vec!["AWS::Partition", "Bucket", "Role.Arn"]
+        );
+    }
+
+    #[test]
+    fn references_are_found_in_every_form() {
+        let v = json!({
+            "A": {"Ref": "P"},
+            "B": {"Fn::GetAtt": ["R", "Arn"]},
+            "C": {"Fn::GetAtt": "S.Arn"},
+            "D": {"Fn::Sub": ["${X}-${Y.Arn}-${Z}", {"Z": {"Ref": "Q"}}]},
+            "E": {"Fn::If": ["Cond", {"Ref": "AWS::NoValue"}, "x"]},
+            "F": {"Fn::FindInMap": ["M", "a", "b"]},
+            "G": {"Condition": {"StringEquals": {"aws:x": "y"}}}
+        });
+        let mut refs = Vec::new();
+        collect_references(&v, false, &mut refs);
+        refs.sort();
+        assert_eq!(
+            refs,
+            vec![
+                Reference::Ref("AWS::NoValue".into()),
+                Reference::Ref("P".into()),
+                Reference::Ref("Q".into()),
+                Reference::Ref("X".into()),
+                Reference::GetAtt("R".into()),
+                Reference::GetAtt("S".into()),
+                Reference::GetAtt("Y".into()),
+                Reference::Condition("Cond".into()),
+                Reference::Mapping("M".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn cycles_are_found_and_reported_once() {
+        let mut g: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        g.insert("A", ["B"].into());
+        g.insert("B", ["C"].into());
+        g.insert("C", ["A"].into());
+        g.insert("D", ["D"].into());
+        g.insert("E", ["A"].into());
+        let cycles = find_cycles(&g);
+        assert_eq!(cycles, vec![vec!["A", "B", "C", "A"], vec!["D", "D"]]);
+    }
+
+    #[test]
+    fn acyclic_graph_has_no_cycles() {
+        let mut g: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        g.insert("A", ["B", "C"].into());
+        g.insert("B", ["C"].into());
+        g.insert("C", BTreeSet::new());
+        assert!(find_cycles(&g).is_empty());
+    }
+}

@@ -1,0 +1,148 @@
+//! Template output: canonical JSON and long-form YAML.
+//!
+//! JSON is canonical: sections in CloudFormation's usual order
+//! (AWSTemplateFormatVersion, Description, Metadata, Parameters, Rules,
+//! Mappings, Conditions, Transform, Resources, Outputs), items in the order
+//! they were added, properties sorted by name, two-space indentation and a
+//! final newline. The same stack always gives the same bytes.
+//!
+//! YAML is written in long form (`Fn::GetAtt:` keys, never `!GetAtt` tags)
+//! by `serde-saphyr`. serde_yaml is deprecated upstream, and its maintained
+//! forks (serde_yaml_ng, serde_norway) and yaml-rust2 leave strings such as
+//! `on`, `yes`, `y` or `2010-09-09` unquoted; YAML 1.1 readers, CloudFormation
+//! and cfn-lint's PyYAML among them, read those as booleans and dates.
+//! serde-saphyr quotes every such string (tested in this module and by the
+//! validators, which parse both outputs and compare them).
+
+use serde_json::Value;
+
+/// A synthesized template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    value: Value,
+}
+
+impl Template {
+    pub(crate) fn new(value: Value) -> Self {
+        Self { value }
+    }
+
+    /// Wraps a JSON value (for tests and for templates read from disk).
+    pub fn from_value(value: Value) -> Self {
+        Self { value }
+    }
+
+    /// The template as a JSON value.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// Canonical JSON: pretty-printed with two spaces, ending in a newline.
+    pub fn to_json(&self) -> String {
+        // Serializing a serde_json::Value cannot fail: its keys are strings.
+        let mut s = serde_json::to_string_pretty(&self.value).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// JSON without whitespace, as small as the template gets.
+    pub fn to_compact_json(&self) -> String {
+        serde_json::to_string(&self.value).unwrap_or_default()
+    }
+
+    /// Size of the compact JSON in bytes.
+    pub fn compact_len(&self) -> usize {
+        self.to_compact_json().len()
+    }
+
+    /// Long-form YAML.
+    pub fn to_yaml(&self) -> Result<String, String> {
+        serde_saphyr::to_string(&self.value).map_err(|e| format!("cannot write YAML: {e}"))
+    }
+}
+
+/// Parses YAML (as written by [`Template::to_yaml`]) into a JSON value.
+pub fn parse_yaml(text: &str) -> Result<Value, String> {
+    serde_saphyr::from_str(text).map_err(|e| format!("cannot read YAML: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ambiguous_strings_stay_strings_in_yaml() {
+        let words = [
+            "on",
+            "off",
+            "no",
+            "yes",
+            "y",
+            "n",
+            "Y",
+            "N",
+            "NO",
+            "On",
+            "true",
+            "False",
+            "2010-09-09",
+            "1e3",
+            "0x10",
+            "0o17",
+            "~",
+            "null",
+            "Null",
+            "",
+            "1_000",
+            "12:30",
+            "+1",
+            ".inf",
+            "-.5",
+            "010",
+            "#comment",
+            "a: b",
+            "- x",
+            "*alias",
+            "&anchor",
+            "!tag",
+            "%directive",
+            "@at",
+            "`tick",
+        ];
+        let template = Template::from_value(json!({ "Words": words.to_vec() }));
+        let yaml = template.to_yaml().unwrap();
+        for w in words {
+            // Each word is written quoted: never as a plain scalar.
+            let plain_line = format!("- {w}\n");
+            assert!(
+                !yaml.contains(&plain_line) || w.is_empty(),
+                "'{w}' is written plain:\n{yaml}"
+            );
+        }
+        assert_eq!(parse_yaml(&yaml).unwrap(), *template.value());
+    }
+
+    #[test]
+    fn yaml_uses_long_form_intrinsics() {
+        let template = Template::from_value(json!({
+            "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {
+                "BucketName": {"Fn::Sub": "${AWS::StackName}-data"},
+                "Tags": [{"Key": "arn", "Value": {"Fn::GetAtt": ["Q", "Arn"]}}]
+            }}}
+        }));
+        let yaml = template.to_yaml().unwrap();
+        // Long form: the function names are mapping keys, never `!Sub`/`!GetAtt` tags.
+        assert!(yaml.contains("\"Fn::Sub\":"), "{yaml}");
+        assert!(yaml.contains("\"Fn::GetAtt\":"), "{yaml}");
+        assert!(!yaml.contains('!'), "{yaml}");
+        assert_eq!(parse_yaml(&yaml).unwrap(), *template.value());
+    }
+
+    #[test]
+    fn json_is_pretty_and_ends_in_newline() {
+        let t = Template::from_value(json!({"A": 1}));
+        assert_eq!(t.to_json(), "{\n  \"A\": 1\n}\n");
+        assert_eq!(t.compact_len(), 7);
+    }
+}

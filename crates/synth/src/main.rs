@@ -1,0 +1,123 @@
+//! `synth`: lists and synthesizes the project's stacks.
+//!
+//! ```text
+//! synth list                      the stacks and what they are
+//! synth NAME [--yaml]             prints one template to standard output
+//! synth NAME --out DIR            writes DIR/<stack>.template.json and DIR/<stack>.assets.json
+//! synth --all --out DIR           writes every stack
+//! ```
+//! Warnings go to standard error; errors make the exit status 1.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use streamcdk_synth::{catalog, find, CatalogEntry};
+
+const USAGE: &str = "usage: synth list | synth NAME [--yaml] [--out DIR] | synth --all --out DIR";
+
+struct Args {
+    names: Vec<String>,
+    all: bool,
+    yaml: bool,
+    out: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        names: Vec::new(),
+        all: false,
+        yaml: false,
+        out: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--all" => args.all = true,
+            "--yaml" => args.yaml = true,
+            "--out" => {
+                let dir = it.next().ok_or("--out needs a folder")?;
+                args.out = Some(PathBuf::from(dir));
+            }
+            "-h" | "--help" => return Err(String::new()),
+            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
+            s => args.names.push(s.to_owned()),
+        }
+    }
+    Ok(args)
+}
+
+fn synth_one(entry: &CatalogEntry, args: &Args) -> Result<(), String> {
+    let stack = (entry.build)().map_err(|d| format!("{}: {d}", entry.short_name))?;
+    let synthesized = stack
+        .synth()
+        .map_err(|d| format!("{}: {d}", entry.short_name))?;
+    for w in &synthesized.warnings {
+        eprintln!("{}: {w}", entry.short_name);
+    }
+    match &args.out {
+        Some(dir) => {
+            let path = synthesized
+                .write_to(dir)
+                .map_err(|e| format!("cannot write to {}: {e}", dir.display()))?;
+            eprintln!("{}: wrote {}", entry.short_name, path.display());
+        }
+        None if args.yaml => print!("{}", synthesized.template.to_yaml()?),
+        None => print!("{}", synthesized.template.to_json()),
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(m) => {
+            if !m.is_empty() {
+                eprintln!("{m}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.names.first().map(String::as_str) == Some("list") {
+        for e in catalog() {
+            println!("{:<16} {}", e.short_name, e.summary);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let entries: Vec<&CatalogEntry> = if args.all {
+        if args.out.is_none() {
+            eprintln!("--all needs --out DIR");
+            return ExitCode::from(2);
+        }
+        catalog().iter().collect()
+    } else {
+        let mut v = Vec::new();
+        for n in &args.names {
+            match find(n) {
+                Some(e) => v.push(e),
+                None => {
+                    let known: Vec<_> = catalog().iter().map(|e| e.short_name).collect();
+                    eprintln!("unknown stack '{n}'; known: {}", known.join(", "));
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        if v.is_empty() {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+        v
+    };
+    let mut failed = false;
+    for e in entries {
+        if let Err(m) = synth_one(e, &args) {
+            eprintln!("{m}");
+            failed = true;
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,3 @@
+//! Stack definitions of the catalog.
+
+pub mod core_demo;
