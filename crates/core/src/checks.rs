@@ -30,6 +30,38 @@ pub const MAX_DESCRIPTION_BYTES: usize = 1024;
 /// Maximum size of a parameter description, in characters.
 pub const MAX_PARAMETER_DESCRIPTION: usize = 4000;
 
+/// A check over a finished template, added to a stack with
+/// [`Stack::add_check`](crate::Stack::add_check). Layers above the core use
+/// it for what the core cannot know, such as each resource type's schema.
+pub trait TemplateCheck: Send + Sync {
+    /// A stable name; a stack runs each named check once.
+    fn name(&self) -> &str;
+    /// Reports findings about `context.template` into `diags`.
+    fn check(&self, context: &CheckContext<'_>, diags: &mut Diagnostics);
+}
+
+/// What a [`TemplateCheck`] sees.
+#[derive(Debug)]
+pub struct CheckContext<'a> {
+    /// The template JSON.
+    pub template: &'a Value,
+    /// The stack name, used as the path of template-wide findings.
+    pub stack_path: &'a str,
+    /// Construct path of each resource, by logical ID.
+    pub resource_paths: &'a HashMap<&'a str, &'a str>,
+}
+
+impl CheckContext<'_> {
+    /// The construct path of a resource (or `Stack/Resources/Id` for a resource
+    /// the path of which is unknown).
+    pub fn resource_path(&self, logical_id: &str) -> String {
+        self.resource_paths.get(logical_id).map_or_else(
+            || format!("{}/Resources/{logical_id}", self.stack_path),
+            |p| (*p).to_owned(),
+        )
+    }
+}
+
 /// A reference found in a template value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Reference {

@@ -54,6 +54,8 @@ pub(crate) struct StackData {
     pub asset_key_prefix: String,
     /// The parameter created for the asset bucket, once an asset needs it.
     pub asset_bucket_parameter: Option<usize>,
+    /// Extra template checks (e.g. the resource schemas of the generated layer), by name.
+    pub checks: Vec<std::sync::Arc<dyn crate::checks::TemplateCheck>>,
 }
 
 /// The CloudFormation type of a parameter.
@@ -1156,6 +1158,19 @@ impl Stack {
                 index,
             })
             .collect()
+    }
+
+    /// Adds a template check run at synth after the core checks (the
+    /// generated resource layer adds its schema checks this way). A check
+    /// whose [`TemplateCheck::name`](crate::checks::TemplateCheck::name) is
+    /// already registered is not added twice.
+    pub fn add_check(&self, check: std::sync::Arc<dyn crate::checks::TemplateCheck>) -> &Self {
+        let mut data = self.data();
+        if !data.checks.iter().any(|c| c.name() == check.name()) {
+            data.checks.push(check);
+        }
+        drop(data);
+        self
     }
 
     /// Where assets are uploaded. Default: [`AssetBucket::Parameter`] named

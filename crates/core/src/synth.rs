@@ -685,6 +685,14 @@ impl Stack {
             .map(|(id, p)| (id.as_str(), p.as_str()))
             .collect();
         crate::checks::check_template(&template, &stack_path, &resource_paths, &data, &mut diags);
+        let context = crate::checks::CheckContext {
+            template: &template,
+            stack_path: &stack_path,
+            resource_paths: &resource_paths,
+        };
+        for check in &data.checks {
+            check.check(&context, &mut diags);
+        }
         let template = Template::new(template);
         crate::checks::check_size(&template, &stack_path, &mut diags);
 
