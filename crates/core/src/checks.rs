@@ -340,26 +340,10 @@ pub(crate) fn check_template(
             Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
-        let mut seen = HashSet::new();
         for dep in depends_on {
-            if !resources.contains_key(dep) {
-                diags.error(
-                    "depends-on/dangling",
-                    &at,
-                    format!("DependsOn '{dep}', which is not a resource of this stack"),
-                );
-                continue;
-            }
             if dep == id {
                 diags.error("depends-on/self", &at, "a resource cannot depend on itself");
                 continue;
-            }
-            if !seen.insert(dep) {
-                diags.error(
-                    "depends-on/duplicate",
-                    &at,
-                    format!("DependsOn lists '{dep}' twice"),
-                );
             }
             if referenced.contains(dep) {
                 diags.error(

@@ -15,6 +15,18 @@
 //! let shards: Expr<i64> = 2.into();
 //! # let _ = (arn, name, shards);
 //! ```
+//!
+//! A value of the wrong type does not compile:
+//! ```compile_fail
+//! use streamcdk_core::Expr;
+//! let shards: Expr<i64> = "two".into();
+//! ```
+//! ```compile_fail
+//! use streamcdk_core::{Expr, Stack};
+//! let stack = Stack::new("demo");
+//! let name = stack.string_parameter("Name");
+//! let shards: Expr<i64> = name.expr(); // a String parameter is not a number
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -575,6 +587,11 @@ impl CondExpr {
     #[allow(clippy::should_implement_trait)]
     pub fn not(item: CondExpr) -> Self {
         CondExpr(Node::Not(Box::new(item.0)))
+    }
+    /// A condition written as raw JSON: the escape hatch for hand-written
+    /// conditions. The template checks still see every name it uses.
+    pub fn from_json(value: serde_json::Value) -> Self {
+        CondExpr(Node::Json(value))
     }
     /// `{"Condition": name}`: another named condition of the same stack.
     pub fn condition(condition: &crate::Condition) -> Self {

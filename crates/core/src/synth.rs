@@ -305,7 +305,11 @@ fn apply_tags(
         return;
     }
     // Tags set on the resource itself win over scope tags.
-    match (properties.get("Tags"), format) {
+    let explicit = properties.get("Tags").map(|n| match n {
+        Node::Json(v) => json_to_node(v),
+        other => other.clone(),
+    });
+    match (explicit.as_ref(), format) {
         (None, _) => {}
         (Some(Node::List(items)), TagFormat::KeyValueList) => {
             for item in items {
@@ -353,6 +357,24 @@ fn apply_tags(
         TagFormat::None => return,
     };
     properties.insert("Tags".into(), value);
+}
+
+/// Converts a JSON literal into nodes (used to merge raw JSON tags).
+fn json_to_node(v: &Value) -> Node {
+    match v {
+        Value::Null => Node::Null,
+        Value::Bool(b) => Node::Bool(*b),
+        Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Node::Float(n.as_f64().unwrap_or_default()), Node::Int),
+        Value::String(s) => Node::Str(s.clone()),
+        Value::Array(items) => Node::List(items.iter().map(json_to_node).collect()),
+        Value::Object(map) => Node::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), json_to_node(v)))
+                .collect(),
+        ),
+    }
 }
 
 /// Checks that a stack name is one CloudFormation accepts.
