@@ -712,6 +712,43 @@ fn every_intrinsic_renders_in_cloudformation_syntax() {
 }
 
 #[test]
+fn rule_with_a_numeric_floor_as_membership() {
+    // "If partitioning is on, the buffer is at least 64 MB": rules have no
+    // numeric comparison, so the floor is membership in the allowed values.
+    let stack = Stack::new("rules");
+    let partitioning = stack
+        .string_parameter("Partitioning")
+        .default("false")
+        .allowed_values(["true", "false"]);
+    let buffer = stack
+        .number_parameter("BufferingSize")
+        .default(64)
+        .range(1, 128);
+    let q = stack.scope("Q").add_resource("Queue", "AWS::SQS::Queue");
+    q.set_property("DelaySeconds", &buffer);
+    let allowed: Vec<String> = (64..=128).map(|n| n.to_string()).collect();
+    stack
+        .rule("PartitioningNeedsBuffer")
+        .when(RuleExpr::equals(&partitioning, "true"))
+        .assert(
+            RuleExpr::contains(allowed.clone(), buffer.as_string()),
+            "Dynamic partitioning needs a buffer of at least 64 MB",
+        );
+    let t = stack.synth().unwrap();
+    let rule = &t.template.value()["Rules"]["PartitioningNeedsBuffer"];
+    assert_eq!(
+        rule["RuleCondition"],
+        json!({"Fn::Equals": [{"Ref": "Partitioning"}, "true"]})
+    );
+    assert_eq!(
+        rule["Assertions"][0]["Assert"],
+        json!({"Fn::Contains": [allowed, {"Ref": "BufferingSize"}]})
+    );
+    // The parameter used only by the rule counts as used.
+    assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+}
+
+#[test]
 fn no_value_in_a_literal_map_drops_the_key() {
     let stack = Stack::new("novalue");
     let r = stack.scope("Q").add_resource("Queue", "AWS::SQS::Queue");

@@ -239,7 +239,7 @@ fn collect_files(
             .file_name()
             .into_string()
             .map_err(|n| format!("asset file name {n:?} in {} is not UTF-8", dir.display()))?;
-        if exclude.iter().any(|x| *x == name) {
+        if exclude.contains(&name) {
             continue;
         }
         empty = false;
