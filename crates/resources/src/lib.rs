@@ -1,0 +1,132 @@
+//! The L1 layer of streamcdk: one typed struct per CloudFormation resource
+//! type and property type, generated from the CloudFormation registry schemas
+//! (`schemas/` at the workspace root, copied from cfn-lint; see
+//! `schemas/SOURCE.md`) by `streamcdk-codegen`.
+//!
+//! Each AWS service is a module behind a Cargo feature of the same name
+//! (`full`, the default, turns on all of them). Per resource type there is
+//!
+//! - a props struct (`kinesis::StreamProps`) with every writable property of
+//!   the schema as an `Option<Expr<T>>` and a chainable setter per property;
+//! - one struct per property type, in a module named after the resource
+//!   (`kinesis::stream::StreamEncryption`), convertible into an `Expr`;
+//! - the resource (`kinesis::Stream`) with `new`, `resource()` (the core
+//!   handle), `ref_()`, one accessor per read-only attribute, and the
+//!   constants `TYPE_NAME`, `CREATE_ONLY_PROPERTIES`, `TAGGABLE` and `TAG_FORMAT`.
+//!
+//! Creating a generated resource turns on [`SchemaCheck`] for its stack:
+//! at synth every resource whose type has a schema here, generated or raw,
+//! has its literal property values checked (see [`validate`]).
+//!
+//! ```
+//! # #[cfg(feature = "kinesis")] {
+//! use streamcdk_core::Stack;
+//! use streamcdk_resources::kinesis::{stream::StreamModeDetails, Stream, StreamProps};
+//!
+//! let stack = Stack::new("demo");
+//! let stream = Stream::new(
+//!     &stack.scope("Kds"),
+//!     "Stream",
+//!     StreamProps::default()
+//!         .retention_period_hours(24)
+//!         .stream_mode_details(StreamModeDetails::default().stream_mode("ONDEMAND")),
+//! );
+//! stack.output("StreamArn", stream.arn());
+//! let errors = stack.synth().unwrap_err();
+//! assert!(errors.has_code("schema/enum"));
+//! # }
+//! ```
+
+mod runtime;
+pub mod validate;
+
+pub use runtime::{enable_schema_checks, list, TypeInfo};
+pub use validate::SchemaCheck;
+
+// The generated modules are not run through rustfmt: the generator's layout is
+// checked byte for byte by the freshness test instead.
+#[cfg(feature = "apigateway")]
+#[rustfmt::skip]
+pub mod apigateway;
+#[cfg(feature = "cloudwatch")]
+#[rustfmt::skip]
+pub mod cloudwatch;
+#[cfg(feature = "ec2")]
+#[rustfmt::skip]
+pub mod ec2;
+#[cfg(feature = "firehose")]
+#[rustfmt::skip]
+pub mod firehose;
+#[cfg(feature = "glue")]
+#[rustfmt::skip]
+pub mod glue;
+#[cfg(feature = "iam")]
+#[rustfmt::skip]
+pub mod iam;
+#[cfg(feature = "kinesis")]
+#[rustfmt::skip]
+pub mod kinesis;
+#[cfg(feature = "kinesisanalyticsv2")]
+#[rustfmt::skip]
+pub mod kinesisanalyticsv2;
+#[cfg(feature = "kms")]
+#[rustfmt::skip]
+pub mod kms;
+#[cfg(feature = "lambda")]
+#[rustfmt::skip]
+pub mod lambda;
+#[cfg(feature = "logs")]
+#[rustfmt::skip]
+pub mod logs;
+#[cfg(feature = "s3")]
+#[rustfmt::skip]
+pub mod s3;
+#[cfg(feature = "sns")]
+#[rustfmt::skip]
+pub mod sns;
+#[cfg(feature = "sqs")]
+#[rustfmt::skip]
+pub mod sqs;
+
+/// The type tables of the services compiled in.
+const SERVICES: &[&[TypeInfo]] = &[
+    #[cfg(feature = "apigateway")]
+    apigateway::TYPES,
+    #[cfg(feature = "cloudwatch")]
+    cloudwatch::TYPES,
+    #[cfg(feature = "ec2")]
+    ec2::TYPES,
+    #[cfg(feature = "firehose")]
+    firehose::TYPES,
+    #[cfg(feature = "glue")]
+    glue::TYPES,
+    #[cfg(feature = "iam")]
+    iam::TYPES,
+    #[cfg(feature = "kinesis")]
+    kinesis::TYPES,
+    #[cfg(feature = "kinesisanalyticsv2")]
+    kinesisanalyticsv2::TYPES,
+    #[cfg(feature = "kms")]
+    kms::TYPES,
+    #[cfg(feature = "lambda")]
+    lambda::TYPES,
+    #[cfg(feature = "logs")]
+    logs::TYPES,
+    #[cfg(feature = "s3")]
+    s3::TYPES,
+    #[cfg(feature = "sns")]
+    sns::TYPES,
+    #[cfg(feature = "sqs")]
+    sqs::TYPES,
+];
+
+/// Every resource type compiled in (those of the enabled service features).
+pub fn all_types() -> impl Iterator<Item = &'static TypeInfo> {
+    SERVICES.iter().flat_map(|s| s.iter())
+}
+
+/// The registry entry of `type_name` (create-only properties, tag format,
+/// schema), if its service is compiled in.
+pub fn type_info(type_name: &str) -> Option<&'static TypeInfo> {
+    all_types().find(|t| t.type_name == type_name)
+}
