@@ -121,22 +121,52 @@ fn strip_html(text: &str) -> String {
     out
 }
 
+/// Rewrites Markdown links `[text](url)` as `text (url)`, so that the URL becomes an autolink.
+fn unlink(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(mid) = rest.find("](") {
+        let open = rest[..mid].rfind('[');
+        let close = rest[mid + 2..].find(')').map(|c| mid + 2 + c);
+        match (open, close) {
+            (Some(o), Some(c)) if !rest[mid + 2..c].contains(char::is_whitespace) => {
+                out.push_str(&rest[..o]);
+                out.push_str(&rest[o + 1..mid]);
+                out.push_str(" (");
+                out.push_str(&rest[mid + 2..c]);
+                out.push(')');
+                rest = &rest[c + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..mid + 2]);
+                rest = &rest[mid + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Escapes one word for Markdown; URLs become autolinks.
 fn escape_word(word: &str, out: &mut String) {
-    let trimmed = word.trim_end_matches(['.', ',', ';', ')', ':']);
-    if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
-        let tail = &word[trimmed.len()..];
-        if trimmed
-            .chars()
-            .all(|c| !c.is_whitespace() && c != '<' && c != '>')
-        {
+    let start = word.find("https://").or_else(|| word.find("http://"));
+    if let Some(start) = start {
+        let url_and_tail = &word[start..];
+        let url = url_and_tail.trim_end_matches(['.', ',', ';', ')', ':', '"', '\'']);
+        if !url.contains(['<', '>']) {
+            escape_plain(&word[..start], out);
             out.push('<');
-            out.push_str(trimmed);
+            out.push_str(url);
             out.push('>');
-            out.push_str(tail);
+            escape_plain(&url_and_tail[url.len()..], out);
             return;
         }
     }
+    escape_plain(word, out);
+}
+
+/// Escapes a word (or part of one) that holds no URL.
+fn escape_plain(word: &str, out: &mut String) {
     // A word that could start a Markdown list or block when a line wraps before it.
     if word == "-" || word == "+" || word == "=" {
         out.push('\\');
@@ -167,7 +197,7 @@ fn escape_word(word: &str, out: &mut String) {
 /// The rustdoc text of a schema description: the first paragraph, without
 /// HTML, on one line, escaped for Markdown, at most about 400 characters.
 pub fn doc_text(description: &str) -> String {
-    let text = strip_html(description);
+    let text = unlink(&strip_html(description));
     let paragraph = text
         .split("\n\n")
         .map(str::trim)
@@ -252,6 +282,10 @@ mod tests {
         assert_eq!(
             doc_text("Use <code>a_b</code> [x] see https://x.y/z.\n\nMore."),
             "Use a\\_b \\[x\\] see <https://x.y/z>."
+        );
+        assert_eq!(
+            doc_text("A [Tag](https://x.y/t.html). (https://a.b/c)"),
+            "A Tag (<https://x.y/t.html>). (<https://a.b/c>)"
         );
         assert_eq!(doc_text("1 < 2 > 0"), "1 &lt; 2 &gt; 0");
     }

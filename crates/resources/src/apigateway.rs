@@ -155,8 +155,8 @@ pub struct ApiKeyProps {
     /// Changing it replaces the resource.
     pub generate_distinct_id: Option<Expr<bool>>,
     /// A name for the API key. If you don't specify a name, CFN generates a unique physical ID and
-    /// uses that ID for the API key name. For more information, see \[Name
-    /// Type\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+    /// uses that ID for the API key name. For more information, see Name Type
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
     /// If you specify a name, you cannot perform updates that require replacement of this resource.
     /// You can perform updates that require no or some …
     ///
@@ -392,10 +392,10 @@ pub struct MethodProps {
     pub api_key_required: Option<Expr<bool>>,
     /// The `AuthorizationScopes` property.
     pub authorization_scopes: Option<Expr<Vec<String>>>,
-    /// The method's authorization type. This parameter is required. For valid values, see
-    /// \[Method\](https://docs.aws.amazon.com/apigateway/latest/api/API\_Method.html) in the \*API
-    /// Gateway API Reference\*. If you specify the \`\`AuthorizerId\`\` property, specify
-    /// \`\`CUSTOM\`\` or \`\`COGNITO\_USER\_POOLS\`\` for this property.
+    /// The method's authorization type. This parameter is required. For valid values, see Method
+    /// (<https://docs.aws.amazon.com/apigateway/latest/api/API_Method.html>) in the \*API Gateway
+    /// API Reference\*. If you specify the \`\`AuthorizerId\`\` property, specify \`\`CUSTOM\`\` or
+    /// \`\`COGNITO\_USER\_POOLS\`\` for this property.
     pub authorization_type: Option<Expr<String>>,
     /// The `AuthorizerId` property.
     pub authorizer_id: Option<Expr<String>>,
@@ -568,8 +568,8 @@ pub struct ModelProps {
     /// The `Description` property.
     pub description: Option<Expr<String>>,
     /// A name for the model. If you don't specify a name, CFN generates a unique physical ID and
-    /// uses that ID for the model name. For more information, see \[Name
-    /// Type\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+    /// uses that ID for the model name. For more information, see Name Type
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
     /// If you specify a name, you cannot perform updates that require replacement of this resource.
     /// You can perform updates that require no or some …
     ///
@@ -623,9 +623,9 @@ impl ModelProps {
 }
 
 /// The \`\`AWS::ApiGateway::RequestValidator\`\` resource sets up basic validation rules for
-/// incoming requests to your API. For more information, see \[Enable Basic Request Validation for an
-/// API in API
-/// Gateway\](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html)
+/// incoming requests to your API. For more information, see Enable Basic Request Validation for an
+/// API in API Gateway
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html>)
 /// in the \*API Gateway Developer Guide\*.
 ///
 /// CloudFormation type `AWS::ApiGateway::RequestValidator`; its properties are
@@ -821,9 +821,9 @@ impl ResourceProps {
 }
 
 /// The \`\`AWS::ApiGateway::RestApi\`\` resource creates a REST API. For more information, see
-/// \[restapi:create\](https://docs.aws.amazon.com/apigateway/latest/api/API\_CreateRestApi.html) in
+/// restapi:create (<https://docs.aws.amazon.com/apigateway/latest/api/API_CreateRestApi.html>) in
 /// the \*Amazon API Gateway REST API Reference\*. On January 1, 2016, the Swagger Specification was
-/// donated to the \[OpenAPI initiative\](https://docs.aws.amazon.com/https://www.openapis.org/),
+/// donated to the OpenAPI initiative (<https://docs.aws.amazon.com/https://www.openapis.org/>),
 /// becoming the foundation of the …
 ///
 /// CloudFormation type `AWS::ApiGateway::RestApi`; its properties are [`RestApiProps`], its property
@@ -1228,8 +1228,8 @@ impl StageProps {
 
 /// The \`\`AWS::ApiGateway::UsagePlan\`\` resource creates a usage plan for deployed APIs. A usage
 /// plan sets a target for the throttling and quota limits on individual client API keys. For more
-/// information, see \[Creating and Using API Usage Plans in Amazon API
-/// Gateway\](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html)
+/// information, see Creating and Using API Usage Plans in Amazon API Gateway
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html>)
 /// in the \*API Gateway Developer Guide\*. In …
 ///
 /// CloudFormation type `AWS::ApiGateway::UsagePlan`; its properties are [`UsagePlanProps`], its
@@ -1448,8 +1448,8 @@ pub mod api_key {
     use std::collections::BTreeMap;
     use streamcdk_core::{Expr, Node};
 
-    /// \`\`StageKey\`\` is a property of the
-    /// \[AWS::ApiGateway::ApiKey\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-apikey.html)
+    /// \`\`StageKey\`\` is a property of the AWS::ApiGateway::ApiKey
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-apikey.html>)
     /// resource that specifies the stage to associate with the API key. This association allows only
     /// clients with the key to make requests to methods in that stage.
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -1482,8 +1482,8 @@ pub mod api_key {
         }
     }
 
-    /// An array of key-value pairs to apply to this resource. For more information, see
-    /// \[Tag\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// An array of key-value pairs to apply to this resource. For more information, see Tag
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// A string you can use to assign a value. The combination of tag keys and values can help
@@ -1527,8 +1527,8 @@ pub mod deployment {
     use streamcdk_core::{Expr, Json, Node};
 
     /// The \`\`AccessLogSetting\`\` property type specifies settings for logging access in this
-    /// stage. \`\`AccessLogSetting\`\` is a property of the
-    /// \[StageDescription\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html)
+    /// stage. \`\`AccessLogSetting\`\` is a property of the StageDescription
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html>)
     /// property type.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct AccessLogSetting {
@@ -1561,8 +1561,8 @@ pub mod deployment {
     }
 
     /// The \`\`CanarySetting\`\` property type specifies settings for the canary deployment in this
-    /// stage. \`\`CanarySetting\`\` is a property of the
-    /// \[StageDescription\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html)
+    /// stage. \`\`CanarySetting\`\` is a property of the StageDescription
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html>)
     /// property type.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct CanarySetting {
@@ -1643,8 +1643,8 @@ pub mod deployment {
     }
 
     /// The \`\`MethodSetting\`\` property type configures settings for all methods in a stage. The
-    /// \`\`MethodSettings\`\` property of the \[Amazon API Gateway Deployment
-    /// StageDescription\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html)
+    /// \`\`MethodSettings\`\` property of the Amazon API Gateway Deployment StageDescription
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html>)
     /// property type contains a list of \`\`MethodSetting\`\` property types.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct MethodSetting {
@@ -1743,8 +1743,8 @@ pub mod deployment {
         }
     }
 
-    /// \`\`StageDescription\`\` is a property of the
-    /// \[AWS::ApiGateway::Deployment\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html)
+    /// \`\`StageDescription\`\` is a property of the AWS::ApiGateway::Deployment
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html>)
     /// resource that configures a deployment stage.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct StageDescription {
@@ -1752,8 +1752,8 @@ pub mod deployment {
         pub access_log_setting: Option<Expr<AccessLogSetting>>,
         /// The `CacheClusterEnabled` property.
         pub cache_cluster_enabled: Option<Expr<bool>>,
-        /// The size of the stage's cache cluster. For more information, see
-        /// \[cacheClusterSize\](https://docs.aws.amazon.com/apigateway/latest/api/API\_CreateStage.html\#apigw-CreateStage-request-cacheClusterSize)
+        /// The size of the stage's cache cluster. For more information, see cacheClusterSize
+        /// (<https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html#apigw-CreateStage-request-cacheClusterSize>)
         /// in the \*API Gateway API Reference\*.
         pub cache_cluster_size: Option<Expr<String>>,
         /// Indicates whether the cached responses are encrypted.
@@ -1762,9 +1762,9 @@ pub mod deployment {
         /// responses.
         pub cache_ttl_in_seconds: Option<Expr<i64>>,
         /// Indicates whether responses are cached and returned for requests. You must enable a cache
-        /// cluster on the stage to cache responses. For more information, see \[Enable API Gateway
-        /// Caching in a Stage to Enhance API
-        /// Performance\](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html)
+        /// cluster on the stage to cache responses. For more information, see Enable API Gateway
+        /// Caching in a Stage to Enhance API Performance
+        /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html>)
         /// in the \*API Gateway Developer Guide\*.
         pub caching_enabled: Option<Expr<bool>>,
         /// Specifies settings for the canary deployment in this stage.
@@ -1780,9 +1780,9 @@ pub mod deployment {
         /// The version identifier of the API documentation snapshot.
         pub documentation_version: Option<Expr<String>>,
         /// The logging level for this method. For valid values, see the \`\`loggingLevel\`\`
-        /// property of the
-        /// \[MethodSetting\](https://docs.aws.amazon.com/apigateway/latest/api/API\_MethodSetting.html)
-        /// resource in the \*Amazon API Gateway API Reference\*.
+        /// property of the MethodSetting
+        /// (<https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html>) resource in
+        /// the \*Amazon API Gateway API Reference\*.
         pub logging_level: Option<Expr<String>>,
         /// Configures settings for all of the stage's methods.
         pub method_settings: Option<Expr<Vec<MethodSetting>>>,
@@ -1791,19 +1791,19 @@ pub mod deployment {
         /// An array of arbitrary tags (key-value pairs) to associate with the stage.
         pub tags: Option<Expr<Vec<Tag>>>,
         /// The target request burst rate limit. This allows more requests through for a period of
-        /// time than the target rate limit. For more information, see \[Manage API Request
-        /// Throttling\](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html)
+        /// time than the target rate limit. For more information, see Manage API Request Throttling
+        /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
         /// in the \*API Gateway Developer Guide\*.
         pub throttling_burst_limit: Option<Expr<i64>>,
-        /// The target request steady-state rate limit. For more information, see \[Manage API
-        /// Request
-        /// Throttling\](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html)
+        /// The target request steady-state rate limit. For more information, see Manage API Request
+        /// Throttling
+        /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
         /// in the \*API Gateway Developer Guide\*.
         pub throttling_rate_limit: Option<Expr<f64>>,
         /// Specifies whether active tracing with X-ray is enabled for this stage. For more
-        /// information, see \[Trace API Gateway API Execution with
-        /// X-Ray\](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html)
-        /// in the \*API Gateway Developer Guide\*.
+        /// information, see Trace API Gateway API Execution with X-Ray
+        /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html>) in
+        /// the \*API Gateway Developer Guide\*.
         pub tracing_enabled: Option<Expr<bool>>,
         /// A map that defines the stage variables. Variable names must consist of alphanumeric
         /// characters, and the values must match the following regular expression:
@@ -1935,8 +1935,8 @@ pub mod deployment {
         }
     }
 
-    /// An array of key-value pairs to apply to this resource. For more information, see
-    /// \[Tag\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// An array of key-value pairs to apply to this resource. For more information, see Tag
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// A string you can use to assign a value. The combination of tag keys and values can help
@@ -1979,8 +1979,8 @@ pub mod method {
     use std::collections::BTreeMap;
     use streamcdk_core::{Expr, Json, Node};
 
-    /// \`\`Integration\`\` is a property of the
-    /// \[AWS::ApiGateway::Method\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html)
+    /// \`\`Integration\`\` is a property of the AWS::ApiGateway::Method
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html>)
     /// resource that specifies information about the target backend that a method calls.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Integration {
@@ -2126,8 +2126,8 @@ pub mod method {
         }
     }
 
-    /// \`\`IntegrationResponse\`\` is a property of the \[Amazon API Gateway Method
-    /// Integration\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apitgateway-method-integration.html)
+    /// \`\`IntegrationResponse\`\` is a property of the Amazon API Gateway Method Integration
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apitgateway-method-integration.html>)
     /// property type that specifies the response that API Gateway sends after a method's backend
     /// finishes processing a request.
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -2248,7 +2248,8 @@ pub mod rest_api {
 
     /// The \`\`EndpointConfiguration\`\` property type specifies the endpoint types and IP address
     /// types of a REST API. \`\`EndpointConfiguration\`\` is a property of the
-    /// \[AWS::ApiGateway::RestApi\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html)
+    /// AWS::ApiGateway::RestApi
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html>)
     /// resource.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct EndpointConfiguration {
@@ -2288,11 +2289,11 @@ pub mod rest_api {
         }
     }
 
-    /// \`\`S3Location\`\` is a property of the
-    /// \[AWS::ApiGateway::RestApi\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html)
+    /// \`\`S3Location\`\` is a property of the AWS::ApiGateway::RestApi
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html>)
     /// resource that specifies the Amazon S3 location of a OpenAPI (formerly Swagger) file that
     /// defines a set of RESTful APIs in JSON or YAML. On January 1, 2016, the Swagger Specification
-    /// was donated to the \[OpenAPI …
+    /// was donated to the OpenAPI initiative …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct S3Location {
         /// The name of the S3 bucket where the OpenAPI file is stored.
@@ -2340,8 +2341,8 @@ pub mod rest_api {
         }
     }
 
-    /// An array of key-value pairs to apply to this resource. For more information, see
-    /// \[Tag\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// An array of key-value pairs to apply to this resource. For more information, see Tag
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// A string you can use to assign a value. The combination of tag keys and values can help
@@ -2385,8 +2386,8 @@ pub mod stage {
     use streamcdk_core::{Expr, Json, Node};
 
     /// The \`\`AccessLogSetting\`\` property type specifies settings for logging access in this
-    /// stage. \`\`AccessLogSetting\`\` is a property of the
-    /// \[AWS::ApiGateway::Stage\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-stage.html)
+    /// stage. \`\`AccessLogSetting\`\` is a property of the AWS::ApiGateway::Stage
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-stage.html>)
     /// resource.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct AccessLogSetting {
@@ -2395,8 +2396,9 @@ pub mod stage {
         /// stream, the stream name must begin with \`\`amazon-apigateway-\`\`. This parameter is
         /// required to enable access logging.
         pub destination_arn: Option<Expr<String>>,
-        /// A single line format of the access logs of data, as specified by selected \[$context
-        /// variables\](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html\#context-variable-reference).
+        /// A single line format of the access logs of data, as specified by selected $context
+        /// variables
+        /// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference>).
         /// The format must include at least \`\`$context.requestId\`\`. This parameter is required
         /// to enable access logging.
         pub format: Option<Expr<String>>,
@@ -2575,8 +2577,8 @@ pub mod stage {
         }
     }
 
-    /// An array of key-value pairs to apply to this resource. For more information, see
-    /// \[Tag\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// An array of key-value pairs to apply to this resource. For more information, see Tag
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// A string you can use to assign a value. The combination of tag keys and values can help
@@ -2658,8 +2660,8 @@ pub mod usage_plan {
         }
     }
 
-    /// \`\`QuotaSettings\`\` is a property of the
-    /// \[AWS::ApiGateway::UsagePlan\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplan.html)
+    /// \`\`QuotaSettings\`\` is a property of the AWS::ApiGateway::UsagePlan
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplan.html>)
     /// resource that specifies a target for the maximum number of requests users can make to your
     /// REST APIs. In some cases clients can exceed the targets that you set. Don’t rely on usage
     /// plans to control costs. Consider using …
@@ -2701,8 +2703,8 @@ pub mod usage_plan {
         }
     }
 
-    /// An array of key-value pairs to apply to this resource. For more information, see
-    /// \[Tag\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// An array of key-value pairs to apply to this resource. For more information, see Tag
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// A string you can use to assign a value. The combination of tag keys and values can help
@@ -2738,8 +2740,8 @@ pub mod usage_plan {
         }
     }
 
-    /// \`\`ThrottleSettings\`\` is a property of the
-    /// \[AWS::ApiGateway::UsagePlan\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplan.html)
+    /// \`\`ThrottleSettings\`\` is a property of the AWS::ApiGateway::UsagePlan
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplan.html>)
     /// resource that specifies the overall request rate (average requests per second) and burst
     /// capacity when users call your REST APIs.
     #[derive(Debug, Clone, Default, PartialEq)]

@@ -76,8 +76,8 @@ pub struct AlarmProps {
     pub actions_enabled: Option<Expr<bool>>,
     /// The list of actions to execute when this alarm transitions into an ALARM state from any other
     /// state. Specify each action as an Amazon Resource Name (ARN). For more information about
-    /// creating alarms and the actions that you can specify, see
-    /// \[PutMetricAlarm\](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API\_PutMetricAlarm.html)
+    /// creating alarms and the actions that you can specify, see PutMetricAlarm
+    /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>)
     /// in the \*API Reference\*.
     pub alarm_actions: Option<Expr<Vec<String>>>,
     /// The description of the alarm.
@@ -94,10 +94,10 @@ pub struct AlarmProps {
     pub comparison_operator: Option<Expr<String>>,
     /// The number of datapoints that must be breaching to trigger the alarm. This is used only if
     /// you are setting an "M out of N" alarm. In that case, this value is the M, and the value that
-    /// you set for \`\`EvaluationPeriods\`\` is the N value. For more information, see \[Evaluating
-    /// an
-    /// Alarm\](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html\#alarm-evaluation)
-    /// in the …
+    /// you set for \`\`EvaluationPeriods\`\` is the N value. For more information, see Evaluating an
+    /// Alarm
+    /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>)
+    /// in the \*User …
     pub datapoints_to_alarm: Option<Expr<i64>>,
     /// The dimensions for the metric associated with the alarm. For an alarm based on a math
     /// expression, you can't specify \`\`Dimensions\`\`. Instead, you use \`\`Metrics\`\`.
@@ -115,12 +115,12 @@ pub struct AlarmProps {
     /// setting an alarm that requires that a number of consecutive data points be breaching to
     /// trigger the alarm, this value specifies that number. If you are setting an "M out of N"
     /// alarm, this value is the N, and \`\`DatapointsToAlarm\`\` is the M. For more information, see
-    /// \[Evaluating an …
+    /// Evaluating an Alarm …
     pub evaluation_periods: Option<Expr<i64>>,
     /// The evaluation window that the alarm uses to select the range of metric data that it
     /// evaluates. This is either a sliding window or a wall clock window. For more information, see
-    /// \[Alarm evaluation
-    /// windows\](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html)
+    /// Alarm evaluation windows
+    /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html>)
     /// in the \*CloudWatch User Guide\*.
     pub evaluation_window: Option<Expr<alarm::EvaluationWindow>>,
     /// The percentile statistic for the metric associated with the alarm. Specify a value between
@@ -144,7 +144,7 @@ pub struct AlarmProps {
     /// The namespace of the metric associated with the alarm. This is required for an alarm based on
     /// a metric. For an alarm based on a math expression, you can't specify \`\`Namespace\`\` and
     /// you use \`\`Metrics\`\` instead. For a list of namespaces for metrics from AWS services, see
-    /// \[Services That Publish …
+    /// Services That Publish Metrics. …
     pub namespace: Option<Expr<String>>,
     /// The actions to execute when this alarm transitions to the \`\`OK\`\` state from any other
     /// state. Each action is specified as an Amazon Resource Name (ARN).
@@ -172,8 +172,8 @@ pub struct AlarmProps {
     pub threshold_metric_id: Option<Expr<String>>,
     /// Sets how this alarm is to handle missing data points. Valid values are \`\`breaching\`\`,
     /// \`\`notBreaching\`\`, \`\`ignore\`\`, and \`\`missing\`\`. For more information, see
-    /// \[Configuring How Alarms Treat Missing
-    /// Data\](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html\#alarms-and-missing-data)
+    /// Configuring How Alarms Treat Missing Data
+    /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data>)
     /// in the \*Amazon User Guide\*. If you omit this parameter, the default behavior of …
     pub treat_missing_data: Option<Expr<String>>,
     /// The unit of the metric associated with the alarm. Specify this only if you are creating an
@@ -185,9 +185,9 @@ pub struct AlarmProps {
     /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you
     /// create or update the alarm. During the warm-up period, the alarm stays in
     /// \`\`INSUFFICIENT\_DATA\`\` and does not perform alarm actions. For more information, see
-    /// \[Alarm warm-up
-    /// periods\](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html)
-    /// in the \*Amazon CloudWatch User Guide\*.
+    /// Alarm warm-up periods
+    /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html>) in the
+    /// \*Amazon CloudWatch User Guide\*.
     pub warm_up_configuration: Option<Expr<alarm::WarmUpConfiguration>>,
 }
 
@@ -807,8 +807,8 @@ pub mod alarm {
     /// The evaluation window that an alarm uses to select the range of metric data that it evaluates
     /// each time it runs. This is a union type. Set exactly one of its members,
     /// \`\`SlidingWindow\`\` or \`\`WallClockWindow\`\`. If you don't set \`\`EvaluationWindow\`\`,
-    /// the alarm uses a \`\`SlidingWindow\`\` by default. For more information, see \[Alarm
-    /// evaluation …
+    /// the alarm uses a \`\`SlidingWindow\`\` by default. For more information, see Alarm evaluation
+    /// windows …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct EvaluationWindow {
         /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time
@@ -843,8 +843,8 @@ pub mod alarm {
     }
 
     /// The \`\`Metric\`\` property type represents a specific metric. \`\`Metric\`\` is a property
-    /// of the
-    /// \[MetricStat\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html)
+    /// of the MetricStat
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html>)
     /// property type.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Metric {
@@ -887,7 +887,7 @@ pub mod alarm {
     /// The \`\`MetricDataQuery\`\` property type specifies the metric data to return, and whether
     /// this call is just retrieving a batch set of data for one metric, or is performing a math
     /// expression on metric data. Any expression used must return a single time series. For more
-    /// information, see \[Metric Math Syntax and …
+    /// information, see Metric Math Syntax and Functions …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct MetricDataQuery {
         /// The ID of the account where the metrics are located, if this is a cross-account alarm.
@@ -895,8 +895,8 @@ pub mod alarm {
         /// The math expression to be performed on the returned data, if this object is performing a
         /// math expression. This expression can use the \`\`Id\`\` of the other metrics to refer to
         /// those metrics, and can also use the \`\`Id\`\` of other expressions to use the result of
-        /// those expressions. For more information about metric math expressions, see \[Metric Math
-        /// Syntax and …
+        /// those expressions. For more information about metric math expressions, see Metric Math
+        /// Syntax and Functions …
         pub expression: Option<Expr<String>>,
         /// A short name used to tie this object to the results in the response. This name must be
         /// unique within a single call to \`\`GetMetricData\`\`. If you are performing math
@@ -983,8 +983,8 @@ pub mod alarm {
     }
 
     /// This structure defines the metric to be returned, along with the statistics, period, and
-    /// units. \`\`MetricStat\`\` is a property of the
-    /// \[MetricDataQuery\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricdataquery.html)
+    /// units. \`\`MetricStat\`\` is a property of the MetricDataQuery
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricdataquery.html>)
     /// property type.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct MetricStat {
@@ -1001,8 +1001,8 @@ pub mod alarm {
         /// Required.
         pub period: Option<Expr<i64>>,
         /// The statistic to return. It can include any CW statistic or extended statistic. For a
-        /// list of valid values, see the table in
-        /// \[Statistics\](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch\_concepts.html\#Statistic)
+        /// list of valid values, see the table in Statistics
+        /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
         /// in the \*User Guide\*.
         ///
         /// Required.

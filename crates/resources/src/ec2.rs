@@ -648,7 +648,7 @@ pub struct LaunchTemplateProps {
     pub launch_template_name: Option<Expr<String>>,
     /// The tags to apply to the launch template on creation. To tag the launch template, the
     /// resource type must be \`\`launch-template\`\`. To specify the tags for resources that are
-    /// created during instance launch, use …
+    /// created during instance launch, use TagSpecifications …
     pub tag_specifications: Option<Expr<Vec<launch_template::LaunchTemplateTagSpecification>>>,
     /// A description for the first version of the launch template.
     pub version_description: Option<Expr<String>>,
@@ -687,9 +687,9 @@ impl LaunchTemplateProps {
     }
 }
 
-/// Specifies a route in a route table. For more information, see
-/// \[Routes\](https://docs.aws.amazon.com/vpc/latest/userguide/VPC\_Route\_Tables.html\#route-table-routes)
-/// in the \*Amazon VPC User Guide\*. You must specify either a destination CIDR block or prefix list
+/// Specifies a route in a route table. For more information, see Routes
+/// (<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html#route-table-routes>) in
+/// the \*Amazon VPC User Guide\*. You must specify either a destination CIDR block or prefix list
 /// ID. You must also specify exactly one of the resources as the target. If you create a route that
 /// references a transit gateway in the same …
 ///
@@ -897,9 +897,9 @@ impl RouteProps {
 }
 
 /// Specifies a route table for the specified VPC. After you create a route table, you can add routes
-/// and associate the table with a subnet. For more information, see \[Route
-/// tables\](https://docs.aws.amazon.com/vpc/latest/userguide/VPC\_Route\_Tables.html) in the
-/// \*Amazon VPC User Guide\*.
+/// and associate the table with a subnet. For more information, see Route tables
+/// (<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>) in the \*Amazon VPC
+/// User Guide\*.
 ///
 /// CloudFormation type `AWS::EC2::RouteTable`; its properties are [`RouteTableProps`], its property
 /// types are in [`route_table`].
@@ -1110,7 +1110,8 @@ impl SecurityGroupProps {
 /// Specifies a subnet for the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If
 /// the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet
 /// instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify
-/// both an IPv4 CIDR block and an IPv6 CIDR block. For more information, see \[Subnets for your …
+/// both an IPv4 CIDR block and an IPv6 CIDR block. For more information, see Subnets for your VPC
+/// …
 ///
 /// CloudFormation type `AWS::EC2::Subnet`; its properties are [`SubnetProps`], its property types
 /// are in [`subnet`].
@@ -1221,9 +1222,9 @@ pub struct SubnetProps {
     ///
     /// Changing it replaces the resource.
     pub ipv6_ipam_pool_id: Option<Expr<String>>,
-    /// Indicates whether this is an IPv6 only subnet. For more information, see \[Subnet
-    /// basics\](https://docs.aws.amazon.com/vpc/latest/userguide/VPC\_Subnets.html\#subnet-basics)
-    /// in the \*User Guide\*.
+    /// Indicates whether this is an IPv6 only subnet. For more information, see Subnet basics
+    /// (<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html#subnet-basics>) in the
+    /// \*User Guide\*.
     ///
     /// Changing it replaces the resource.
     pub ipv6_native: Option<Expr<bool>>,
@@ -1234,17 +1235,17 @@ pub struct SubnetProps {
     /// Indicates whether instances launched in this subnet receive a public IPv4 address. The
     /// default value is \`\`false\`\`. AWS charges for all public IPv4 addresses, including public
     /// IPv4 addresses associated with running instances and Elastic IP addresses. For more
-    /// information, see the \*Public IPv4 Address\* tab on the \[VPC pricing
-    /// page\](https://docs.aws.amazon.com/vpc/pricing/).
+    /// information, see the \*Public IPv4 Address\* tab on the VPC pricing page
+    /// (<https://docs.aws.amazon.com/vpc/pricing/>).
     pub map_public_ip_on_launch: Option<Expr<bool>>,
     /// The Amazon Resource Name (ARN) of the Outpost.
     ///
     /// Changing it replaces the resource.
     pub outpost_arn: Option<Expr<String>>,
     /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record
-    /// queries to the instances should be handled. For more information, see \[Amazon EC2 instance
-    /// hostname
-    /// types\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the
+    /// queries to the instances should be handled. For more information, see Amazon EC2 instance
+    /// hostname types
+    /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>) in the
     /// \*User Guide\*. Available options: \+ EnableResourceNameDnsAAAARecord (true \| false) \+
     /// EnableResourceNameDnsARecord …
     pub private_dns_name_options_on_launch: Option<Expr<subnet::PrivateDnsNameOptionsOnLaunch>>,
@@ -1371,7 +1372,7 @@ impl SubnetProps {
 /// Associates a subnet with a route table. The subnet and route table must be in the same VPC. This
 /// association causes traffic originating from the subnet to be routed according to the routes in
 /// the route table. A route table can be associated with multiple subnets. To create a route table,
-/// see …
+/// see AWS::EC2::RouteTable …
 ///
 /// CloudFormation type `AWS::EC2::SubnetRouteTableAssociation`; its properties are
 /// [`SubnetRouteTableAssociationProps`], its property types are in
@@ -1458,9 +1459,9 @@ impl SubnetRouteTableAssociationProps {
 
 /// Specifies a virtual private cloud (VPC). A VPC must have an associated IPv4 CIDR block. You can
 /// specify an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. To associate an IPv6 CIDR block
-/// with the VPC, see
-/// \[AWS::EC2::VPCCidrBlock\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html).
-/// For more information, see \[Virtual private clouds …
+/// with the VPC, see AWS::EC2::VPCCidrBlock
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html>).
+/// For more information, see Virtual private clouds (VPC) …
 ///
 /// CloudFormation type `AWS::EC2::VPC`; its properties are [`VpcProps`], its property types are in
 /// [`vpc`].
@@ -1717,9 +1718,9 @@ pub struct VpcProps {
     pub cidr_block: Option<Expr<String>>,
     /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances
     /// in the VPC get DNS hostnames; otherwise, they do not. Disabled by default for nondefault
-    /// VPCs. For more information, see \[DNS attributes in your
-    /// VPC\](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html\#vpc-dns-support). You
-    /// can only enable DNS hostnames if you've enabled DNS support.
+    /// VPCs. For more information, see DNS attributes in your VPC
+    /// (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support>). You can
+    /// only enable DNS hostnames if you've enabled DNS support.
     pub enable_dns_hostnames: Option<Expr<bool>>,
     /// Indicates whether the DNS resolution is supported for the VPC. If enabled, queries to the
     /// Amazon provided DNS server at the 169.254.169.253 IP address, or the reserved IP address at
@@ -1734,25 +1735,25 @@ pub struct VpcProps {
     /// \`\`host\`\` during instance launch. You cannot specify …
     pub instance_tenancy: Option<Expr<String>>,
     /// The ID of an IPv4 IPAM pool you want to use for allocating this VPC's CIDR. For more
-    /// information, see \[What is
-    /// IPAM?\](https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the \*Amazon
-    /// VPC IPAM User Guide\*. You must specify either\`\`CidrBlock\`\` or \`\`Ipv4IpamPoolId\`\`.
+    /// information, see What is IPAM?
+    /// (<https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html>) in the \*Amazon VPC
+    /// IPAM User Guide\*. You must specify either\`\`CidrBlock\`\` or \`\`Ipv4IpamPoolId\`\`.
     ///
     /// Changing it replaces the resource.
     pub ipv4_ipam_pool_id: Option<Expr<String>>,
     /// The netmask length of the IPv4 CIDR you want to allocate to this VPC from an Amazon VPC IP
-    /// Address Manager (IPAM) pool. For more information about IPAM, see \[What is
-    /// IPAM?\](https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the \*Amazon
-    /// VPC IPAM User Guide\*.
+    /// Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM?
+    /// (<https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html>) in the \*Amazon VPC
+    /// IPAM User Guide\*.
     ///
     /// Changing it replaces the resource.
     pub ipv4_netmask_length: Option<Expr<i64>>,
     /// The tags for the VPC.
     pub tags: Option<Expr<Vec<vpc::Tag>>>,
     /// Describes the configuration and state of VPC encryption controls. For more information, see
-    /// \[Enforce VPC encryption in
-    /// transit\](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in
-    /// the \*Amazon VPC User Guide\*.
+    /// Enforce VPC encryption in transit
+    /// (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>) in the
+    /// \*Amazon VPC User Guide\*.
     ///
     /// Changing it replaces the resource.
     pub vpc_encryption_control: Option<Expr<vpc::VpcEncryptionControl>>,
@@ -2799,8 +2800,8 @@ pub mod internet_gateway {
     use std::collections::BTreeMap;
     use streamcdk_core::{Expr, Node};
 
-    /// Specifies a tag. For more information, see \[Resource
-    /// tags\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -2909,9 +2910,9 @@ pub mod launch_template {
     }
 
     /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see
-    /// \[Amazon EBS–optimized
-    /// instances\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the
-    /// \*Amazon EC2 User Guide\*.
+    /// Amazon EBS–optimized instances
+    /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html>) in the \*Amazon
+    /// EC2 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct BaselineEbsBandwidthMbps {
         /// The maximum baseline bandwidth, in Mbps. To specify no maximum limit, omit this
@@ -2973,8 +2974,9 @@ pub mod launch_template {
 
     /// Specifies a block device mapping for a launch template. You must specify \`\`DeviceName\`\`
     /// plus exactly one of the following properties: \`\`Ebs\`\`, \`\`NoDevice\`\`, or
-    /// \`\`VirtualName\`\`. \`\`BlockDeviceMapping\`\` is a property of \[AWS::EC2::LaunchTemplate
-    /// LaunchTemplateData\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+    /// \`\`VirtualName\`\`. \`\`BlockDeviceMapping\`\` is a property of AWS::EC2::LaunchTemplate
+    /// LaunchTemplateData
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct BlockDeviceMapping {
         /// The device name (for example, /dev/sdh or xvdh).
@@ -3026,8 +3028,8 @@ pub mod launch_template {
 
     /// Specifies an instance's Capacity Reservation targeting option. You can specify only one
     /// option at a time. \`\`CapacityReservationSpecification\`\` is a property of
-    /// \[AWS::EC2::LaunchTemplate
-    /// LaunchTemplateData\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+    /// AWS::EC2::LaunchTemplate LaunchTemplateData
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct CapacityReservationSpecification {
         /// Indicates the instance's Capacity Reservation preferences. Possible preferences include:
@@ -3063,8 +3065,8 @@ pub mod launch_template {
     }
 
     /// Specifies a target Capacity Reservation. \`\`CapacityReservationTarget\`\` is a property of
-    /// the \[Amazon EC2 LaunchTemplate
-    /// LaunchTemplateData\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+    /// the Amazon EC2 LaunchTemplate LaunchTemplateData
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html>)
     /// property type.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct CapacityReservationTarget {
@@ -3097,9 +3099,9 @@ pub mod launch_template {
     }
 
     /// A security group connection tracking specification that enables you to set the idle timeout
-    /// for connection tracking on an Elastic network interface. For more information, see
-    /// \[Connection tracking
-    /// timeouts\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html\#connection-tracking-timeouts)
+    /// for connection tracking on an Elastic network interface. For more information, see Connection
+    /// tracking timeouts
+    /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts>)
     /// in the \*Amazon EC2 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ConnectionTrackingSpecification {
@@ -3173,15 +3175,16 @@ pub mod launch_template {
         }
     }
 
-    /// Specifies the CPU options for an instance. For more information, see \[Optimize CPU
-    /// options\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in
-    /// the \*User Guide\*. \`\`CpuOptions\`\` is a property of \[AWS::EC2::LaunchTemplate
-    /// LaunchTemplateData\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+    /// Specifies the CPU options for an instance. For more information, see Optimize CPU options
+    /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html>) in the
+    /// \*User Guide\*. \`\`CpuOptions\`\` is a property of AWS::EC2::LaunchTemplate
+    /// LaunchTemplateData
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct CpuOptions {
         /// Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is supported with
-        /// M6a, R6a, and C6a instance types only. For more information, see \[AMD SEV-SNP for Amazon
-        /// EC2 instances\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html).
+        /// M6a, R6a, and C6a instance types only. For more information, see AMD SEV-SNP for Amazon
+        /// EC2 instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html>).
         pub amd_sev_snp: Option<Expr<String>>,
         /// The number of CPU cores for the instance.
         pub core_count: Option<Expr<i64>>,
@@ -3227,8 +3230,8 @@ pub mod launch_template {
     }
 
     /// Specifies the credit option for CPU usage of a T2, T3, or T3a instance.
-    /// \`\`CreditSpecification\`\` is a property of \[AWS::EC2::LaunchTemplate
-    /// LaunchTemplateData\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+    /// \`\`CreditSpecification\`\` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct CreditSpecification {
         /// The credit option for CPU usage of a T instance. Valid values: \`\`standard\`\` \|
@@ -3253,8 +3256,8 @@ pub mod launch_template {
     }
 
     /// Parameters for a block device for an EBS volume in an Amazon EC2 launch template. \`\`Ebs\`\`
-    /// is a property of \[AWS::EC2::LaunchTemplate
-    /// BlockDeviceMapping\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-blockdevicemapping.html).
+    /// is a property of AWS::EC2::LaunchTemplate BlockDeviceMapping
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-blockdevicemapping.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Ebs {
         /// Indicates whether the EBS volume is deleted on instance termination.
@@ -3291,8 +3294,8 @@ pub mod launch_template {
         /// \`\`io2\`\`: 4 \- 65,536 GiB \+ \`\`st1\`\` and \`\`sc1\`\`: 125 \- 16,384 GiB \+
         /// \`\`standard\`\`: 1 \- 1024 GiB
         pub volume_size: Option<Expr<i64>>,
-        /// The volume type. For more information, see \[Amazon EBS volume
-        /// types\](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the
+        /// The volume type. For more information, see Amazon EBS volume types
+        /// (<https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html>) in the
         /// \*Amazon EBS User Guide\*.
         pub volume_type: Option<Expr<String>>,
     }
@@ -3455,11 +3458,11 @@ pub mod launch_template {
     }
 
     /// Specifies whether your instance is configured for hibernation. This parameter is valid only
-    /// if the instance meets the \[hibernation
-    /// prerequisites\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html\#hibernating-prerequisites).
-    /// For more information, see \[Hibernate Your
-    /// Instance\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the
-    /// \*Amazon EC2 User Guide\*. …
+    /// if the instance meets the hibernation prerequisites
+    /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html#hibernating-prerequisites>).
+    /// For more information, see Hibernate Your Instance
+    /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html>) in the \*Amazon EC2
+    /// User Guide\*. …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct HibernationOptions {
         /// If you set this parameter to \`\`true\`\`, the instance is enabled for hibernation.
@@ -3487,7 +3490,7 @@ pub mod launch_template {
     /// You can use an IAM role to distribute your AWS credentials to your instances. If you are
     /// creating the launch template for use with an ASlong group, you can specify either the name or
     /// the ARN of the instance profile, but not both. \`\`IamInstanceProfile\`\` is a property of
-    /// \[AWS::EC2::LaunchTemplate …
+    /// AWS::EC2::LaunchTemplate …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct IamInstanceProfile {
         /// The Amazon Resource Name (ARN) of the instance profile.
@@ -3519,8 +3522,8 @@ pub mod launch_template {
     }
 
     /// Specifies the market (purchasing) option for an instance. \`\`InstanceMarketOptions\`\` is a
-    /// property of the \[AWS::EC2::LaunchTemplate
-    /// LaunchTemplateData\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+    /// property of the AWS::EC2::LaunchTemplate LaunchTemplateData
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct InstanceMarketOptions {
         /// The market type.
@@ -3595,9 +3598,9 @@ pub mod launch_template {
         /// specify \`\`excluded\`\`. Default: \`\`excluded\`\`
         pub bare_metal: Option<Expr<String>>,
         /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information,
-        /// see \[Amazon EBS–optimized
-        /// instances\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in
-        /// the \*Amazon EC2 User Guide\*. Default: No minimum or maximum limits
+        /// see Amazon EBS–optimized instances
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html>) in the
+        /// \*Amazon EC2 User Guide\*. Default: No minimum or maximum limits
         pub baseline_ebs_bandwidth_mbps: Option<Expr<BaselineEbsBandwidthMbps>>,
         /// The baseline performance to consider, using an instance family as a baseline reference.
         /// The instance family establishes the lowest acceptable level of performance. Amazon EC2
@@ -3606,10 +3609,10 @@ pub mod launch_template {
         /// this parameter only supports CPU performance …
         pub baseline_performance_factors: Option<Expr<BaselinePerformanceFactors>>,
         /// Indicates whether burstable performance T instance types are included, excluded, or
-        /// required. For more information, see \[Burstable performance
-        /// instances\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html).
+        /// required. For more information, see Burstable performance instances
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html>).
         /// \+ To include burstable performance instance types, specify \`\`included\`\`. \+ To
-        /// require only burstable performance instance types, specify \`\`required\`\`. \+ …
+        /// require only burstable performance instance types, specify \`\`required\`\`. \+ To …
         pub burstable_performance: Option<Expr<String>>,
         /// The CPU manufacturers to include. \+ For instance types with Intel CPUs, specify
         /// \`\`intel\`\`. \+ For instance types with AMD CPUs, specify \`\`amd\`\`. \+ For instance
@@ -3627,13 +3630,13 @@ pub mod launch_template {
         /// Indicates whether current or previous generation instance types are included. The current
         /// generation instance types are recommended for use. Current generation instance types are
         /// typically the latest two to three generations in each instance family. For more
-        /// information, see \[Instance
-        /// types\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the
+        /// information, see Instance types
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>) in the
         /// \*Amazon EC2 User Guide\*. …
         pub instance_generations: Option<Expr<Vec<String>>>,
         /// Indicates whether instance types with instance store volumes are included, excluded, or
-        /// required. For more information, \[Amazon EC2 instance
-        /// store\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the
+        /// required. For more information, Amazon EC2 instance store
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html>) in the
         /// \*Amazon EC2 User Guide\*. \+ To include instance types with instance store volumes,
         /// specify \`\`included\`\`. \+ To require only instance types with instance store volumes,
         /// …
@@ -3666,8 +3669,8 @@ pub mod launch_template {
         /// will exclude instance types whose price exceeds your …
         pub on_demand_max_price_percentage_over_lowest_price: Option<Expr<i64>>,
         /// Indicates whether instance types must support hibernation for On-Demand Instances. This
-        /// parameter is not supported for
-        /// \[GetSpotPlacementScores\](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API\_GetSpotPlacementScores.html).
+        /// parameter is not supported for GetSpotPlacementScores
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html>).
         /// Default: \`\`false\`\`
         pub require_hibernate_support: Option<Expr<bool>>,
         /// \[Price protection\] The price protection threshold for Spot Instances, as a percentage
@@ -3844,13 +3847,13 @@ pub mod launch_template {
     }
 
     /// Specifies an IPv4 prefix for a network interface. \`\`Ipv4PrefixSpecification\`\` is a
-    /// property of \[AWS::EC2::LaunchTemplate
-    /// NetworkInterface\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html).
+    /// property of AWS::EC2::LaunchTemplate NetworkInterface
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Ipv4PrefixSpecification {
-        /// The IPv4 prefix. For information, see \[Assigning prefixes to network
-        /// interfaces\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in
-        /// the \*Amazon EC2 User Guide\*.
+        /// The IPv4 prefix. For information, see Assigning prefixes to network interfaces
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html>) in the
+        /// \*Amazon EC2 User Guide\*.
         pub ipv4_prefix: Option<Expr<String>>,
     }
 
@@ -3871,8 +3874,8 @@ pub mod launch_template {
     }
 
     /// Specifies an IPv6 address in an Amazon EC2 launch template. \`\`Ipv6Add\`\` is a property of
-    /// \[AWS::EC2::LaunchTemplate
-    /// NetworkInterface\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html).
+    /// AWS::EC2::LaunchTemplate NetworkInterface
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Ipv6Add {
         /// One or more specific IPv6 addresses from the IPv6 CIDR block range of your subnet. You
@@ -3897,8 +3900,8 @@ pub mod launch_template {
     }
 
     /// Specifies an IPv6 prefix for a network interface. \`\`Ipv6PrefixSpecification\`\` is a
-    /// property of \[AWS::EC2::LaunchTemplate
-    /// NetworkInterface\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html).
+    /// property of AWS::EC2::LaunchTemplate NetworkInterface
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Ipv6PrefixSpecification {
         /// The IPv6 prefix.
@@ -3932,16 +3935,17 @@ pub mod launch_template {
         /// run in any open Capacity Reservation that has matching attributes (instance type,
         /// platform, Availability Zone).
         pub capacity_reservation_specification: Option<Expr<CapacityReservationSpecification>>,
-        /// The CPU options for the instance. For more information, see \[CPU options for Amazon EC2
-        /// instances\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html)
-        /// in the \*Amazon EC2 User Guide\*.
+        /// The CPU options for the instance. For more information, see CPU options for Amazon EC2
+        /// instances
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html>) in the
+        /// \*Amazon EC2 User Guide\*.
         pub cpu_options: Option<Expr<CpuOptions>>,
         /// The credit option for CPU usage of the instance. Valid only for T instances.
         pub credit_specification: Option<Expr<CreditSpecification>>,
         /// Indicates whether to enable the instance for stop protection. For more information, see
-        /// \[Enable stop protection for your EC2
-        /// instances\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html)
-        /// in the \*Amazon EC2 User Guide\*.
+        /// Enable stop protection for your EC2 instances
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html>) in the
+        /// \*Amazon EC2 User Guide\*.
         pub disable_api_stop: Option<Expr<bool>>,
         /// Indicates whether termination protection is enabled for the instance. The default is
         /// \`\`false\`\`, which means that you can terminate the instance using the Amazon EC2
@@ -3954,25 +3958,25 @@ pub mod launch_template {
         /// instance types. Additional usage charges apply when using an EBS-optimized instance.
         pub ebs_optimized: Option<Expr<bool>>,
         /// Indicates whether the instance is enabled for AWS Nitro Enclaves. For more information,
-        /// see \[What is Nitro
-        /// Enclaves?\](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the
-        /// \*Nitro Enclaves User Guide\*. You can't enable AWS Nitro Enclaves and hibernation on the
-        /// same instance.
+        /// see What is Nitro Enclaves?
+        /// (<https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html>) in the \*Nitro
+        /// Enclaves User Guide\*. You can't enable AWS Nitro Enclaves and hibernation on the same
+        /// instance.
         pub enclave_options: Option<Expr<EnclaveOptions>>,
         /// Indicates whether an instance is enabled for hibernation. This parameter is valid only if
-        /// the instance meets the \[hibernation
-        /// prerequisites\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html).
-        /// For more information, see \[Hibernate your Amazon EC2
-        /// instance\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the
-        /// \*Amazon EC2 User Guide\*.
+        /// the instance meets the hibernation prerequisites
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html>).
+        /// For more information, see Hibernate your Amazon EC2 instance
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html>) in the \*Amazon
+        /// EC2 User Guide\*.
         pub hibernation_options: Option<Expr<HibernationOptions>>,
         /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
         pub iam_instance_profile: Option<Expr<IamInstanceProfile>>,
         /// The ID of the AMI. Alternatively, you can specify a Systems Manager parameter, which will
         /// resolve to an AMI ID on launch. Valid formats: \+ \`\`ami-0ac394d6a3example\`\` \+
         /// \`\`resolve:ssm:parameter-name\`\` \+ \`\`resolve:ssm:parameter-name:version-number\`\`
-        /// \+ \`\`resolve:ssm:parameter-name:label\`\` For more information, see \[Use a Systems
-        /// Manager parameter to find an …
+        /// \+ \`\`resolve:ssm:parameter-name:label\`\` For more information, see Use a Systems
+        /// Manager parameter to find an AMI …
         pub image_id: Option<Expr<String>>,
         /// Indicates whether an instance stops or terminates when you initiate shutdown from the
         /// instance (using the operating system command for system shutdown). Default: \`\`stop\`\`
@@ -3985,30 +3989,30 @@ pub mod launch_template {
         /// attribute is set to its default. When you specify multiple attributes, you get instance
         /// types that satisfy all of the specified attributes. If you …
         pub instance_requirements: Option<Expr<InstanceRequirements>>,
-        /// The instance type. For more information, see \[Amazon EC2 instance
-        /// types\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the
+        /// The instance type. For more information, see Amazon EC2 instance types
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>) in the
         /// \*Amazon EC2 User Guide\*. If you specify \`\`InstanceType\`\`, you can't specify
         /// \`\`InstanceRequirements\`\`.
         pub instance_type: Option<Expr<String>>,
         /// The ID of the kernel. We recommend that you use PV-GRUB instead of kernels and RAM disks.
-        /// For more information, see \[User Provided
-        /// Kernels\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html)
-        /// in the \*Amazon EC2 User Guide\*.
+        /// For more information, see User Provided Kernels
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html>) in the
+        /// \*Amazon EC2 User Guide\*.
         pub kernel_id: Option<Expr<String>>,
-        /// The name of the key pair. You can create a key pair using
-        /// \[CreateKeyPair\](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API\_CreateKeyPair.html)
-        /// or
-        /// \[ImportKeyPair\](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API\_ImportKeyPair.html).
-        /// If you do not specify a key pair, you can't connect to the instance unless you choose an
-        /// AMI that is configured to allow users another way to log …
+        /// The name of the key pair. You can create a key pair using CreateKeyPair
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateKeyPair.html>) or
+        /// ImportKeyPair
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportKeyPair.html>). If you
+        /// do not specify a key pair, you can't connect to the instance unless you choose an AMI
+        /// that is configured to allow users another way to log in.
         pub key_name: Option<Expr<String>>,
         /// The license configurations.
         pub license_specifications: Option<Expr<Vec<LicenseSpecification>>>,
         /// The maintenance options of your instance.
         pub maintenance_options: Option<Expr<MaintenanceOptions>>,
-        /// The metadata options for the instance. For more information, see \[Configure the Instance
-        /// Metadata Service
-        /// options\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html)
+        /// The metadata options for the instance. For more information, see Configure the Instance
+        /// Metadata Service options
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html>)
         /// in the \*Amazon EC2 User Guide\*.
         pub metadata_options: Option<Expr<MetadataOptions>>,
         /// The monitoring for the instance.
@@ -4016,21 +4020,20 @@ pub mod launch_template {
         /// The network interfaces for the instance.
         pub network_interfaces: Option<Expr<Vec<NetworkInterface>>>,
         /// The settings for the network performance options for the instance. For more information,
-        /// see \[EC2 instance bandwidth weighting
-        /// configuration\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-bandwidth-weighting.html).
+        /// see EC2 instance bandwidth weighting configuration
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-bandwidth-weighting.html>).
         pub network_performance_options: Option<Expr<NetworkPerformanceOptions>>,
         /// The placement for the instance.
         pub placement: Option<Expr<Placement>>,
         /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA
-        /// record queries should be handled. For more information, see \[Amazon EC2 instance
-        /// hostname
-        /// types\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in
+        /// record queries should be handled. For more information, see Amazon EC2 instance hostname
+        /// types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>) in
         /// the \*User Guide\*.
         pub private_dns_name_options: Option<Expr<PrivateDnsNameOptions>>,
         /// The ID of the RAM disk. We recommend that you use PV-GRUB instead of kernels and RAM
-        /// disks. For more information, see \[User provided
-        /// kernels\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html)
-        /// in the \*Amazon EC2 User Guide\*.
+        /// disks. For more information, see User provided kernels
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html>) in the
+        /// \*Amazon EC2 User Guide\*.
         pub ram_disk_id: Option<Expr<String>>,
         /// The IDs of the security groups. You can specify the IDs of existing security groups and
         /// references to resources created by the stack template. If you specify a network
@@ -4041,15 +4044,15 @@ pub mod launch_template {
         /// of the network interface instead of using this parameter.
         pub security_groups: Option<Expr<Vec<String>>>,
         /// The tags to apply to resources that are created during instance launch. To tag the launch
-        /// template itself, use
-        /// \[TagSpecifications\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html\#cfn-ec2-launchtemplate-tagspecifications).
+        /// template itself, use TagSpecifications
+        /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#cfn-ec2-launchtemplate-tagspecifications>).
         pub tag_specifications: Option<Expr<Vec<TagSpecification>>>,
         /// The user data to make available to the instance. You must provide base64-encoded text.
-        /// User data is limited to 16 KB. For more information, see \[Run commands when you launch
-        /// an EC2 instance with user data
-        /// input\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html) in the
-        /// \*Amazon EC2 User Guide\*. If you are creating the launch template for use with BATCH,
-        /// the user data must be …
+        /// User data is limited to 16 KB. For more information, see Run commands when you launch an
+        /// EC2 instance with user data input
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html>) in the \*Amazon
+        /// EC2 User Guide\*. If you are creating the launch template for use with BATCH, the user
+        /// data must be …
         pub user_data: Option<Expr<String>>,
     }
 
@@ -4244,9 +4247,10 @@ pub mod launch_template {
     }
 
     /// Specifies the tags to apply to the launch template during creation. To specify the tags for
-    /// the resources that are created during instance launch, use \[AWS::EC2::LaunchTemplate
-    /// TagSpecification\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tagspecification.html).
-    /// \`\`LaunchTemplateTagSpecification\`\` is a property of …
+    /// the resources that are created during instance launch, use AWS::EC2::LaunchTemplate
+    /// TagSpecification
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tagspecification.html>).
+    /// \`\`LaunchTemplateTagSpecification\`\` is a property of AWS::EC2::LaunchTemplate …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct LaunchTemplateTagSpecification {
         /// The type of resource. To tag a launch template, \`\`ResourceType\`\` must be
@@ -4279,8 +4283,8 @@ pub mod launch_template {
     }
 
     /// Specifies a license configuration for an instance. \`\`LicenseSpecification\`\` is a property
-    /// of \[AWS::EC2::LaunchTemplate
-    /// LaunchTemplateData\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+    /// of AWS::EC2::LaunchTemplate LaunchTemplateData
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct LicenseSpecification {
         /// The Amazon Resource Name (ARN) of the license configuration.
@@ -4390,10 +4394,10 @@ pub mod launch_template {
         }
     }
 
-    /// The metadata options for the instance. For more information, see \[Instance metadata and user
-    /// data\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the
-    /// \*Amazon EC2 User Guide\*. \`\`MetadataOptions\`\` is a property of
-    /// \[AWS::EC2::LaunchTemplate …
+    /// The metadata options for the instance. For more information, see Instance metadata and user
+    /// data (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html>) in
+    /// the \*Amazon EC2 User Guide\*. \`\`MetadataOptions\`\` is a property of
+    /// AWS::EC2::LaunchTemplate LaunchTemplateData …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct MetadataOptions {
         /// Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not
@@ -4415,8 +4419,8 @@ pub mod launch_template {
         pub http_tokens: Option<Expr<String>>,
         /// Set to \`\`enabled\`\` to allow access to instance tags from the instance metadata. Set
         /// to \`\`disabled\`\` to turn off access to instance tags from the instance metadata. For
-        /// more information, see \[View tags for your EC2 instances using instance
-        /// metadata\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
+        /// more information, see View tags for your EC2 instances using instance metadata
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html>).
         /// Default: \`\`disabled\`\`
         pub instance_metadata_tags: Option<Expr<String>>,
     }
@@ -4462,9 +4466,10 @@ pub mod launch_template {
     }
 
     /// Specifies whether detailed monitoring is enabled for an instance. For more information about
-    /// detailed monitoring, see \[Enable or turn off detailed monitoring for your
-    /// instances\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch-new.html) in
-    /// the \*User Guide\*. \`\`Monitoring\`\` is a property of \[AWS::EC2::LaunchTemplate …
+    /// detailed monitoring, see Enable or turn off detailed monitoring for your instances
+    /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch-new.html>) in the
+    /// \*User Guide\*. \`\`Monitoring\`\` is a property of AWS::EC2::LaunchTemplate
+    /// LaunchTemplateData …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Monitoring {
         /// Specify \`\`true\`\` to enable detailed monitoring. Otherwise, basic monitoring is
@@ -4492,7 +4497,7 @@ pub mod launch_template {
     /// the minimum bandwidth does not guarantee that your instance will achieve the minimum
     /// bandwidth. Amazon EC2 will identify instance types that support the specified minimum
     /// bandwidth, but the actual bandwidth of your instance might go below the specified minimum at
-    /// times. For more information, see \[Available …
+    /// times. For more information, see Available …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct NetworkBandwidthGbps {
         /// The maximum amount of network bandwidth, in Gbps. To specify no maximum limit, omit this
@@ -4526,21 +4531,21 @@ pub mod launch_template {
     }
 
     /// Specifies the parameters for a network interface. \`\`NetworkInterface\`\` is a property of
-    /// \[AWS::EC2::LaunchTemplate
-    /// LaunchTemplateData\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+    /// AWS::EC2::LaunchTemplate LaunchTemplateData
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct NetworkInterface {
         /// Associates a Carrier IP address with eth0 for a new network interface. Use this option
         /// when you launch an instance in a Wavelength Zone and want to associate a Carrier IP
         /// address with the network interface. For more information about Carrier IP addresses, see
-        /// \[Carrier IP
-        /// addresses\](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html\#provider-owned-ip)
+        /// Carrier IP addresses
+        /// (<https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip>)
         /// in the …
         pub associate_carrier_ip_address: Option<Expr<bool>>,
         /// Associates a public IPv4 address with eth0 for a new network interface. AWS charges for
         /// all public IPv4 addresses, including public IPv4 addresses associated with running
         /// instances and Elastic IP addresses. For more information, see the \*Public IPv4 Address\*
-        /// tab on the \[Amazon VPC pricing page\](https://docs.aws.amazon.com/vpc/pricing/).
+        /// tab on the Amazon VPC pricing page (<https://docs.aws.amazon.com/vpc/pricing/>).
         pub associate_public_ip_address: Option<Expr<bool>>,
         /// A connection tracking specification for the network interface.
         pub connection_tracking_specification: Option<Expr<ConnectionTrackingSpecification>>,
@@ -4561,10 +4566,10 @@ pub mod launch_template {
         /// The IDs of one or more security groups.
         pub groups: Option<Expr<Vec<String>>>,
         /// The type of network interface. To create an Elastic Fabric Adapter (EFA), specify
-        /// \`\`efa\`\` or \`\`efa\`\`. For more information, see \[Elastic Fabric Adapter for AI/ML
-        /// and HPC workloads on Amazon
-        /// EC2\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html) in the \*Amazon EC2
-        /// User Guide\*. If you are not creating an EFA, specify \`\`interface\`\` or omit this
+        /// \`\`efa\`\` or \`\`efa\`\`. For more information, see Elastic Fabric Adapter for AI/ML
+        /// and HPC workloads on Amazon EC2
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html>) in the \*Amazon EC2 User
+        /// Guide\*. If you are not creating an EFA, specify \`\`interface\`\` or omit this
         /// parameter. If you specify \`\`efa-only\`\`, do …
         pub interface_type: Option<Expr<String>>,
         /// The number of IPv4 prefixes to be automatically assigned to the network interface. You
@@ -4595,8 +4600,8 @@ pub mod launch_template {
         /// The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to
         /// be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the
         /// instance is terminated or the network interface is detached. For more information about
-        /// primary IPv6 addresses, see
-        /// \[RunInstances\](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API\_RunInstances.html).
+        /// primary IPv6 addresses, see RunInstances
+        /// (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html>).
         pub primary_ipv6: Option<Expr<bool>>,
         /// The primary private IPv4 address of the network interface.
         pub private_ip_address: Option<Expr<String>>,
@@ -4817,8 +4822,8 @@ pub mod launch_template {
     }
 
     /// Specifies the placement of an instance. \`\`Placement\`\` is a property of
-    /// \[AWS::EC2::LaunchTemplate
-    /// LaunchTemplateData\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+    /// AWS::EC2::LaunchTemplate LaunchTemplateData
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Placement {
         /// The affinity setting for an instance on a Dedicated Host.
@@ -4911,8 +4916,8 @@ pub mod launch_template {
     }
 
     /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record
-    /// queries should be handled. For more information, see \[Amazon EC2 instance hostname
-    /// types\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the
+    /// queries should be handled. For more information, see Amazon EC2 instance hostname types
+    /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>) in the
     /// \*User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PrivateDnsNameOptions {
@@ -4923,8 +4928,8 @@ pub mod launch_template {
         /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must
         /// be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must
         /// be based on the instance ID. For dual-stack subnets, you can specify whether DNS names
-        /// use the instance IPv4 address or the instance ID. For more information, see \[Amazon EC2
-        /// instance hostname …
+        /// use the instance IPv4 address or the instance ID. For more information, see Amazon EC2
+        /// instance hostname types …
         pub hostname_type: Option<Expr<String>>,
     }
 
@@ -4957,8 +4962,8 @@ pub mod launch_template {
     }
 
     /// Specifies a secondary private IPv4 address for a network interface. \`\`PrivateIpAdd\`\` is a
-    /// property of \[AWS::EC2::LaunchTemplate
-    /// NetworkInterface\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html).
+    /// property of AWS::EC2::LaunchTemplate NetworkInterface
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PrivateIpAdd {
         /// Indicates whether the private IPv4 address is the primary private IPv4 address. Only one
@@ -4997,7 +5002,7 @@ pub mod launch_template {
         /// value for the instance family. The instance family is everything before the period
         /// (\`\`.\`\`) in the instance type name. For example, in the instance type
         /// \`\`c6i.large\`\`, the instance family is \`\`c6i\`\`, not \`\`c6\`\`. For more
-        /// information, see \[Amazon EC2 instance type naming …
+        /// information, see Amazon EC2 instance type naming conventions …
         pub instance_family: Option<Expr<String>>,
     }
 
@@ -5018,8 +5023,8 @@ pub mod launch_template {
     }
 
     /// Specifies options for Spot Instances. \`\`SpotOptions\`\` is a property of
-    /// \[AWS::EC2::LaunchTemplate
-    /// InstanceMarketOptions\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata-instancemarketoptions.html).
+    /// AWS::EC2::LaunchTemplate InstanceMarketOptions
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata-instancemarketoptions.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct SpotOptions {
         /// Deprecated.
@@ -5084,8 +5089,8 @@ pub mod launch_template {
         }
     }
 
-    /// Specifies a tag. For more information, see \[Resource
-    /// tags\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -5121,16 +5126,16 @@ pub mod launch_template {
     }
 
     /// Specifies the tags to apply to resources that are created during instance launch.
-    /// \`\`TagSpecification\`\` is a property type of
-    /// \[TagSpecifications\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html\#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications).
-    /// …
+    /// \`\`TagSpecification\`\` is a property type of TagSpecifications
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications>).
+    /// TagSpecifications …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct TagSpecification {
         /// The type of resource to tag. You can specify tags for the following resource types only:
         /// \`\`instance\`\` \| \`\`volume\`\` \| \`\`network-interface\`\` \|
         /// \`\`spot-instances-request\`\`. If the instance does not include the resource type that
         /// you specify, the instance launch fails. For example, not all instance types include a
-        /// volume. To tag a resource after it has been created, see …
+        /// volume. To tag a resource after it has been created, see CreateTags …
         pub resource_type: Option<Expr<String>>,
         /// The tags to apply to the resource.
         pub tags: Option<Expr<Vec<Tag>>>,
@@ -5233,8 +5238,8 @@ pub mod route_table {
     use std::collections::BTreeMap;
     use streamcdk_core::{Expr, Node};
 
-    /// Specifies a tag. For more information, see \[Resource
-    /// tags\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -5497,9 +5502,9 @@ pub mod subnet {
     use streamcdk_core::{Expr, Node};
 
     /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record
-    /// queries to the instances should be handled. For more information, see \[Amazon EC2 instance
-    /// hostname
-    /// types\](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the
+    /// queries to the instances should be handled. For more information, see Amazon EC2 instance
+    /// hostname types
+    /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>) in the
     /// \*User Guide\*. Available options: \+ EnableResourceNameDnsAAAARecord (true \| false) \+
     /// EnableResourceNameDnsARecord …
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -5540,8 +5545,8 @@ pub mod subnet {
         }
     }
 
-    /// Specifies a tag. For more information, see \[Resource
-    /// tags\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -5587,8 +5592,8 @@ pub mod vpc {
     use std::collections::BTreeMap;
     use streamcdk_core::{Expr, Node};
 
-    /// Specifies a tag. For more information, see \[Resource
-    /// tags\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -5624,9 +5629,9 @@ pub mod vpc {
     }
 
     /// Describes the configuration and state of VPC encryption controls. For more information, see
-    /// \[Enforce VPC encryption in
-    /// transit\](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in
-    /// the \*Amazon VPC User Guide\*.
+    /// Enforce VPC encryption in transit
+    /// (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>) in the
+    /// \*Amazon VPC User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct VpcEncryptionControl {
         /// The `EgressOnlyInternetGatewayExclusion` property.
@@ -5754,9 +5759,9 @@ pub mod vpc {
     }
 
     /// Describes an exclusion configuration for VPC Encryption Control. For more information, see
-    /// \[Enforce VPC encryption in
-    /// transit\](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in
-    /// the \*Amazon VPC User Guide\*.
+    /// Enforce VPC encryption in transit
+    /// (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>) in the
+    /// \*Amazon VPC User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct VpcEncryptionControlExclusion {
         /// The current state of the exclusion configuration.
@@ -5788,9 +5793,9 @@ pub mod vpc {
     }
 
     /// Describes the exclusion configurations for various resource types in VPC Encryption Control.
-    /// For more information, see \[Enforce VPC encryption in
-    /// transit\](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in
-    /// the \*Amazon VPC User Guide\*.
+    /// For more information, see Enforce VPC encryption in transit
+    /// (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>) in the
+    /// \*Amazon VPC User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct VpcEncryptionControlExclusions {
         /// The exclusion configuration for egress-only internet gateway traffic.

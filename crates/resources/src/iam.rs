@@ -12,11 +12,12 @@ use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 /// Every resource type of this module, for the schema checks.
 pub const TYPES: &[TypeInfo] = &[InstanceProfile::INFO, ManagedPolicy::INFO, Policy::INFO, Role::INFO];
 
-/// Creates a new instance profile. For information about instance profiles, see \[Using instance
-/// profiles\](https://docs.aws.amazon.com/IAM/latest/UserGuide/id\_roles\_use\_switch-role-ec2\_instance-profiles.html).
-/// For information about the number of instance profiles you can create, see \[object
-/// quotas\](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference\_iam-quotas.html) in the
-/// \*User Guide\*.
+/// Creates a new instance profile. For information about instance profiles, see Using instance
+/// profiles
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html>).
+/// For information about the number of instance profiles you can create, see object quotas
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>) in the \*User
+/// Guide\*.
 ///
 /// CloudFormation type `AWS::IAM::InstanceProfile`; its properties are [`InstanceProfileProps`], its
 /// property types are in [`instance_profile`].
@@ -69,18 +70,18 @@ impl InstanceProfile {
 /// The properties of [`InstanceProfile`] (`AWS::IAM::InstanceProfile`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceProfileProps {
-    /// The name of the instance profile to create. This parameter allows (through its \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of
-    /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You can
-    /// also include any of the following characters: \_+=,.@-
+    /// The name of the instance profile to create. This parameter allows (through its regex pattern
+    /// (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of characters
+    /// consisting of upper and lowercase alphanumeric characters with no spaces. You can also
+    /// include any of the following characters: \_+=,.@-
     ///
     /// Changing it replaces the resource.
     pub instance_profile_name: Option<Expr<String>>,
-    /// The path to the instance profile. For more information about paths, see \[IAM
-    /// Identifiers\](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using\_Identifiers.html) in
-    /// the \*IAM User Guide\*. This parameter is optional. If it is not included, it defaults to a
-    /// slash (/). This parameter allows (through its \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of …
+    /// The path to the instance profile. For more information about paths, see IAM Identifiers
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>) in the \*IAM User
+    /// Guide\*. This parameter is optional. If it is not included, it defaults to a slash (/). This
+    /// parameter allows (through its regex pattern
+    /// (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of …
     ///
     /// Changing it replaces the resource.
     pub path: Option<Expr<String>>,
@@ -121,9 +122,9 @@ impl InstanceProfileProps {
 
 /// Creates a new managed policy for your AWS-account. This operation creates a policy version with a
 /// version identifier of \`\`v1\`\` and sets v1 as the policy's default version. For more
-/// information about policy versions, see \[Versioning for managed
-/// policies\](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in
-/// the \*IAM User Guide\*. As a best practice, you can validate …
+/// information about policy versions, see Versioning for managed policies
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html>) in the \*IAM
+/// User Guide\*. As a best practice, you can validate …
 ///
 /// CloudFormation type `AWS::IAM::ManagedPolicy`; its properties are [`ManagedPolicyProps`], its
 /// property types are in [`managed_policy`].
@@ -219,8 +220,8 @@ pub struct ManagedPolicyProps {
     /// Changing it replaces the resource.
     pub description: Option<Expr<String>>,
     /// The name (friendly name, not ARN) of the group to attach the policy to. This parameter allows
-    /// (through its \[regex pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex))
-    /// a string of characters consisting of upper and lowercase alphanumeric characters with no
+    /// (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a
+    /// string of characters consisting of upper and lowercase alphanumeric characters with no
     /// spaces. You can also include any of the following characters: \_+=,.@-
     pub groups: Option<Expr<Vec<String>>>,
     /// The friendly name of the policy. If you specify a name, you cannot perform updates that
@@ -231,12 +232,11 @@ pub struct ManagedPolicyProps {
     ///
     /// Changing it replaces the resource.
     pub managed_policy_name: Option<Expr<String>>,
-    /// The path for the policy. For more information about paths, see \[IAM
-    /// identifiers\](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using\_Identifiers.html) in
-    /// the \*IAM User Guide\*. This parameter is optional. If it is not included, it defaults to a
-    /// slash (/). This parameter allows (through its \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of
-    /// characters …
+    /// The path for the policy. For more information about paths, see IAM identifiers
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>) in the \*IAM User
+    /// Guide\*. This parameter is optional. If it is not included, it defaults to a slash (/). This
+    /// parameter allows (through its regex pattern
+    /// (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of characters …
     ///
     /// Changing it replaces the resource.
     pub path: Option<Expr<String>>,
@@ -245,16 +245,16 @@ pub struct ManagedPolicyProps {
     /// Required.
     pub policy_document: Option<Expr<Json>>,
     /// The name (friendly name, not ARN) of the role to attach the policy to. This parameter allows
-    /// (per its \[regex pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a
+    /// (per its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a
     /// string of characters consisting of upper and lowercase alphanumeric characters with no
     /// spaces. You can also include any of the following characters: \_+=,.@- If an external policy
     /// (such as \`\`AWS::IAM::Policy\`\` or …
     pub roles: Option<Expr<Vec<String>>>,
     /// The name (friendly name, not ARN) of the IAM user to attach the policy to. This parameter
-    /// allows (through its \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of
-    /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You can
-    /// also include any of the following characters: \_+=,.@-
+    /// allows (through its regex pattern
+    /// (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of characters
+    /// consisting of upper and lowercase alphanumeric characters with no spaces. You can also
+    /// include any of the following characters: \_+=,.@-
     pub users: Option<Expr<Vec<String>>>,
 }
 
@@ -311,9 +311,9 @@ impl ManagedPolicyProps {
 
 /// Adds or updates an inline policy document that is embedded in the specified IAM group, user or
 /// role. An IAM user can also have a managed policy attached to it. For information about policies,
-/// see \[Managed Policies and Inline
-/// Policies\](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in
-/// the \*User Guide\*. The Groups, Roles, and Users properties are optional. …
+/// see Managed Policies and Inline Policies
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html>) in the
+/// \*User Guide\*. The Groups, Roles, and Users properties are optional. However, …
 ///
 /// CloudFormation type `AWS::IAM::Policy`; its properties are [`PolicyProps`], its property types
 /// are in [`policy`].
@@ -366,34 +366,34 @@ impl Policy {
 /// The properties of [`Policy`] (`AWS::IAM::Policy`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicyProps {
-    /// The name of the group to associate the policy with. This parameter allows (through its
-    /// \[regex pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of
+    /// The name of the group to associate the policy with. This parameter allows (through its regex
+    /// pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of
     /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You can
     /// also include any of the following characters: \_+=,.@-.
     pub groups: Option<Expr<Vec<String>>>,
     /// The policy document. You must provide policies in JSON format in IAM. However, for CFN
     /// templates formatted in YAML, you can provide the policy in JSON or YAML format. CFN always
-    /// converts a YAML policy to JSON format before submitting it to IAM. The \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) used to validate this
+    /// converts a YAML policy to JSON format before submitting it to IAM. The regex pattern
+    /// (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>) used to validate this
     /// parameter is a string of characters consisting of …
     ///
     /// Required.
     pub policy_document: Option<Expr<Json>>,
-    /// The name of the policy document. This parameter allows (through its \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of
-    /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You can
-    /// also include any of the following characters: \_+=,.@-
+    /// The name of the policy document. This parameter allows (through its regex pattern
+    /// (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of characters
+    /// consisting of upper and lowercase alphanumeric characters with no spaces. You can also
+    /// include any of the following characters: \_+=,.@-
     ///
     /// Required.
     pub policy_name: Option<Expr<String>>,
-    /// The name of the role to associate the policy with. This parameter allows (per its \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of
+    /// The name of the role to associate the policy with. This parameter allows (per its regex
+    /// pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of
     /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You can
     /// also include any of the following characters: \_+=,.@- If an external policy (such as
     /// \`\`AWS::IAM::Policy\`\` or …
     pub roles: Option<Expr<Vec<String>>>,
-    /// The name of the user to associate the policy with. This parameter allows (through its \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of
+    /// The name of the user to associate the policy with. This parameter allows (through its regex
+    /// pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of
     /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You can
     /// also include any of the following characters: \_+=,.@-
     pub users: Option<Expr<Vec<String>>>,
@@ -438,11 +438,11 @@ impl PolicyProps {
     }
 }
 
-/// Creates a new role for your AWS-account. For more information about roles, see \[IAM
-/// roles\](https://docs.aws.amazon.com/IAM/latest/UserGuide/id\_roles.html) in the \*IAM User
-/// Guide\*. For information about quotas for role names and the number of roles you can create, see
-/// \[IAM and quotas\](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference\_iam-quotas.html)
-/// in the \*IAM User Guide\*.
+/// Creates a new role for your AWS-account. For more information about roles, see IAM roles
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html>) in the \*IAM User Guide\*. For
+/// information about quotas for role names and the number of roles you can create, see IAM and
+/// quotas (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>) in the
+/// \*IAM User Guide\*.
 ///
 /// CloudFormation type `AWS::IAM::Role`; its properties are [`RoleProps`], its property types are in
 /// [`role`].
@@ -502,8 +502,8 @@ impl Role {
 pub struct RoleProps {
     /// The trust policy that is associated with this role. Trust policies define which entities can
     /// assume the role. You can associate only one trust policy with a role. For an example of a
-    /// policy that can be used to assume a role, see \[Template
-    /// Examples\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html\#aws-resource-iam-role--examples).
+    /// policy that can be used to assume a role, see Template Examples
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role--examples>).
     /// For more information about …
     ///
     /// Required.
@@ -511,8 +511,8 @@ pub struct RoleProps {
     /// A description of the role that you provide.
     pub description: Option<Expr<String>>,
     /// A list of Amazon Resource Names (ARNs) of the IAM managed policies that you want to attach to
-    /// the role. For more information about ARNs, see \[Amazon Resource Names (ARNs) and Service
-    /// Namespaces\](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in
+    /// the role. For more information about ARNs, see Amazon Resource Names (ARNs) and Service
+    /// Namespaces (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>) in
     /// the \*General Reference\*.
     pub managed_policy_arns: Option<Expr<Vec<String>>>,
     /// The maximum session duration (in seconds) that you want to set for the specified role. If you
@@ -521,38 +521,38 @@ pub struct RoleProps {
     /// API can use the \`\`DurationSeconds\`\` API parameter or the \`\`duration-seconds\`\`CLI
     /// parameter to request a longer session. The …
     pub max_session_duration: Option<Expr<i64>>,
-    /// The path to the role. For more information about paths, see \[IAM
-    /// Identifiers\](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using\_Identifiers.html) in
-    /// the \*IAM User Guide\*. This parameter is optional. If it is not included, it defaults to a
-    /// slash (/). This parameter allows (through its \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of
-    /// characters …
+    /// The path to the role. For more information about paths, see IAM Identifiers
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>) in the \*IAM User
+    /// Guide\*. This parameter is optional. If it is not included, it defaults to a slash (/). This
+    /// parameter allows (through its regex pattern
+    /// (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of characters
+    /// consisting …
     ///
     /// Changing it replaces the resource.
     pub path: Option<Expr<String>>,
     /// The ARN of the policy used to set the permissions boundary for the role. For more information
-    /// about permissions boundaries, see \[Permissions boundaries for IAM
-    /// identities\](https://docs.aws.amazon.com/IAM/latest/UserGuide/access\_policies\_boundaries.html)
-    /// in the \*IAM User Guide\*.
+    /// about permissions boundaries, see Permissions boundaries for IAM identities
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>) in the
+    /// \*IAM User Guide\*.
     pub permissions_boundary: Option<Expr<String>>,
     /// Adds or updates an inline policy document that is embedded in the specified IAM role. When
     /// you embed an inline policy in a role, the inline policy is used as part of the role's access
     /// (permissions) policy. The role's trust policy is created at the same time as the role. You
-    /// can update a role's trust policy later. For more information about IAM roles, go to \[Using
+    /// can update a role's trust policy later. For more information about IAM roles, go to Using
     /// Roles to Delegate Permissions and …
     pub policies: Option<Expr<Vec<role::Policy>>>,
     /// A name for the IAM role, up to 64 characters in length. For valid values, see the
-    /// \`\`RoleName\`\` parameter for the
-    /// \[CreateRole\](https://docs.aws.amazon.com/IAM/latest/APIReference/API\_CreateRole.html)
-    /// action in the \*User Guide\*. This parameter allows (per its \[regex
-    /// pattern\](https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)) a string of
-    /// characters consisting of upper and lowercase …
+    /// \`\`RoleName\`\` parameter for the CreateRole
+    /// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html>) action in the
+    /// \*User Guide\*. This parameter allows (per its regex pattern
+    /// (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of characters
+    /// consisting of upper and lowercase …
     ///
     /// Changing it replaces the resource.
     pub role_name: Option<Expr<String>>,
-    /// A list of tags that are attached to the role. For more information about tagging, see
-    /// \[Tagging IAM resources\](https://docs.aws.amazon.com/IAM/latest/UserGuide/id\_tags.html) in
-    /// the \*IAM User Guide\*.
+    /// A list of tags that are attached to the role. For more information about tagging, see Tagging
+    /// IAM resources (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>) in the \*IAM
+    /// User Guide\*.
     pub tags: Option<Expr<Vec<role::Tag>>>,
 }
 
@@ -639,14 +639,14 @@ pub mod role {
 
     /// Contains information about an attached policy. An attached policy is a managed policy that
     /// has been attached to a user, group, or role. For more information about managed policies,
-    /// refer to \[Managed Policies and Inline
-    /// Policies\](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html)
-    /// in the \*User Guide\*.
+    /// refer to Managed Policies and Inline Policies
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html>) in the
+    /// \*User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Policy {
         /// The entire contents of the policy that defines permissions. For more information, see
-        /// \[Overview of JSON
-        /// policies\](https://docs.aws.amazon.com/IAM/latest/UserGuide/access\_policies.html\#access\_policies-json).
+        /// Overview of JSON policies
+        /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json>).
         ///
         /// Required.
         pub policy_document: Option<Expr<Json>>,
@@ -679,9 +679,8 @@ pub mod role {
     }
 
     /// A structure that represents user-provided metadata that can be associated with an IAM
-    /// resource. For more information about tagging, see \[Tagging IAM
-    /// resources\](https://docs.aws.amazon.com/IAM/latest/UserGuide/id\_tags.html) in the \*IAM User
-    /// Guide\*.
+    /// resource. For more information about tagging, see Tagging IAM resources
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>) in the \*IAM User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// The key name that can be used to look up or retrieve the associated value. For example,

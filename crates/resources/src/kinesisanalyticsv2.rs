@@ -13,8 +13,8 @@ use streamcdk_core::{Expr, Node, Scope, TagFormat};
 pub const TYPES: &[TypeInfo] = &[Application::INFO, ApplicationCloudWatchLoggingOption::INFO];
 
 /// Creates an Amazon Kinesis Data Analytics application. For information about creating a Kinesis
-/// Data Analytics application, see \[Creating an
-/// Application\](https://docs.aws.amazon.com/kinesisanalytics/latest/java/getting-started.html).
+/// Data Analytics application, see Creating an Application
+/// (<https://docs.aws.amazon.com/kinesisanalytics/latest/java/getting-started.html>).
 ///
 /// CloudFormation type `AWS::KinesisAnalyticsV2::Application`; its properties are
 /// [`ApplicationProps`], its property types are in [`application`].

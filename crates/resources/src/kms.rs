@@ -12,11 +12,11 @@ use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 /// Every resource type of this module, for the schema checks.
 pub const TYPES: &[TypeInfo] = &[Alias::INFO, Key::INFO];
 
-/// The \`\`AWS::KMS::Alias\`\` resource specifies a display name for a \[KMS
-/// key\](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html\#kms\_keys). You can
-/// use an alias to identify a KMS key in the KMS console, in the
-/// \[DescribeKey\](https://docs.aws.amazon.com/kms/latest/APIReference/API\_DescribeKey.html)
-/// operation, and in \[cryptographic …
+/// The \`\`AWS::KMS::Alias\`\` resource specifies a display name for a KMS key
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys>). You can use an
+/// alias to identify a KMS key in the KMS console, in the DescribeKey
+/// (<https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html>) operation, and in
+/// cryptographic operations …
 ///
 /// CloudFormation type `AWS::KMS::Alias`; its properties are [`AliasProps`], its property types are
 /// in [`alias`].
@@ -73,10 +73,10 @@ pub struct AliasProps {
     /// Required. Changing it replaces the resource.
     pub alias_name: Option<Expr<String>>,
     /// Associates the alias with the specified
-    /// \[\](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html\#customer-cmk). The
-    /// KMS key must be in the same AWS-account and Region. A valid key ID is required. If you supply
-    /// a null or empty string value, this operation returns an error. For help finding the key ID
-    /// and ARN, see \[Finding the key ID and …
+    /// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk>). The KMS
+    /// key must be in the same AWS-account and Region. A valid key ID is required. If you supply a
+    /// null or empty string value, this operation returns an error. For help finding the key ID and
+    /// ARN, see Finding the key ID and ARN …
     ///
     /// Required.
     pub target_key_id: Option<Expr<String>>,
@@ -103,11 +103,11 @@ impl AliasProps {
     }
 }
 
-/// The \`\`AWS::KMS::Key\`\` resource specifies an \[KMS
-/// key\](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html\#kms\_keys) in KMSlong.
-/// You can use this resource to create symmetric encryption KMS keys, asymmetric KMS keys for
-/// encryption or signing, and symmetric HMAC KMS keys. You can use \`\`AWS::KMS::Key\`\` to create
-/// \[multi-Region primary …
+/// The \`\`AWS::KMS::Key\`\` resource specifies an KMS key
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys>) in KMSlong. You
+/// can use this resource to create symmetric encryption KMS keys, asymmetric KMS keys for encryption
+/// or signing, and symmetric HMAC KMS keys. You can use \`\`AWS::KMS::Key\`\` to create multi-Region
+/// primary keys …
 ///
 /// CloudFormation type `AWS::KMS::Key`; its properties are [`KeyProps`], its property types are in
 /// [`key`].
@@ -167,8 +167,8 @@ impl Key {
 pub struct KeyProps {
     /// Skips ("bypasses") the key policy lockout safety check. The default value is false. Setting
     /// this value to true increases the risk that the KMS key becomes unmanageable. Do not set this
-    /// value to true indiscriminately. For more information, see \[Default key
-    /// policy\](https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html\#prevent-unmanageable-key)
+    /// value to true indiscriminately. For more information, see Default key policy
+    /// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key>)
     /// in the \*Developer Guide\*. Use …
     pub bypass_policy_lockout_safety_check: Option<Expr<bool>>,
     /// A description of the KMS key. Use a description that helps you to distinguish this KMS key
@@ -187,19 +187,19 @@ pub struct KeyProps {
     /// might be affected by actions taken outside of CloudFormation, such as …
     pub enabled: Option<Expr<bool>>,
     /// The key policy to attach to the KMS key. If you provide a key policy, it must meet the
-    /// following criteria: \+ The key policy must allow the caller to make a subsequent
-    /// \[PutKeyPolicy\](https://docs.aws.amazon.com/kms/latest/APIReference/API\_PutKeyPolicy.html)
-    /// request on the KMS key. This reduces the risk that the KMS key becomes unmanageable. For more
-    /// information, see \[Default key …
+    /// following criteria: \+ The key policy must allow the caller to make a subsequent PutKeyPolicy
+    /// (<https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html>) request on the
+    /// KMS key. This reduces the risk that the KMS key becomes unmanageable. For more information,
+    /// see Default key policy …
     pub key_policy: Option<Expr<Json>>,
     /// Specifies the type of KMS key to create. The default value, \`\`SYMMETRIC\_DEFAULT\`\`,
     /// creates a KMS key with a 256-bit symmetric key for encryption and decryption. In China
     /// Regions, \`\`SYMMETRIC\_DEFAULT\`\` creates a 128-bit symmetric key that uses SM4 encryption.
     /// You can't change the \`\`KeySpec\`\` value after the KMS key is created. For help choosing a
-    /// key spec for your KMS key, see \[Choosing a KMS key …
+    /// key spec for your KMS key, see Choosing a KMS key …
     pub key_spec: Option<Expr<String>>,
-    /// Determines the \[cryptographic
-    /// operations\](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html\#cryptographic-operations)
+    /// Determines the cryptographic operations
+    /// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#cryptographic-operations>)
     /// for which you can use the KMS key. The default value is \`\`ENCRYPT\_DECRYPT\`\`. This
     /// property is required for asymmetric KMS keys and HMAC KMS keys. You can't change the
     /// \`\`KeyUsage\`\` value after the KMS key is created. If you change the value of the
@@ -207,16 +207,15 @@ pub struct KeyProps {
     pub key_usage: Option<Expr<String>>,
     /// Creates a multi-Region primary key that you can replicate in other AWS-Regions. You can't
     /// change the \`\`MultiRegion\`\` value after the KMS key is created. For a list of AWS-Regions
-    /// in which multi-Region keys are supported, see \[Multi-Region keys
-    /// in\](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html)
-    /// in the \*\*. If you change the value of the \`\`MultiRegion\`\` …
+    /// in which multi-Region keys are supported, see Multi-Region keys in
+    /// (<https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html>) in
+    /// the \*\*. If you change the value of the \`\`MultiRegion\`\` …
     pub multi_region: Option<Expr<bool>>,
     /// The source of the key material for the KMS key. You cannot change the origin after you create
     /// the KMS key. The default is \`\`AWS\_KMS\`\`, which means that KMS creates the key material.
-    /// To \[create a KMS key with no key
-    /// material\](https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-create-cmk.html)
-    /// (for imported key material), set this value to \`\`EXTERNAL\`\`. For more information about
-    /// …
+    /// To create a KMS key with no key material
+    /// (<https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-create-cmk.html>) (for
+    /// imported key material), set this value to \`\`EXTERNAL\`\`. For more information about …
     pub origin: Option<Expr<String>>,
     /// Specifies the number of days in the waiting period before KMS deletes a KMS key that has been
     /// removed from a CloudFormation stack. Enter a value between 7 and 30 days. The default value
@@ -227,13 +226,13 @@ pub struct KeyProps {
     /// Specifies a custom period of time between each rotation date. If no value is specified, the
     /// default value is 365 days. The rotation period defines the number of days after you enable
     /// automatic key rotation that KMS will rotate your key material, and the number of days between
-    /// each automatic rotation thereafter. You can use the …
+    /// each automatic rotation thereafter. You can use the kms:RotationPeriodInDays …
     pub rotation_period_in_days: Option<Expr<i64>>,
     /// Assigns one or more tags to the replica key. Tagging or untagging a KMS key can allow or deny
-    /// permission to the KMS key. For details, see \[ABAC
-    /// for\](https://docs.aws.amazon.com/kms/latest/developerguide/abac.html) in the \*Developer
-    /// Guide\*. For information about tags in KMS, see \[Tagging
-    /// keys\](https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html) in the
+    /// permission to the KMS key. For details, see ABAC for
+    /// (<https://docs.aws.amazon.com/kms/latest/developerguide/abac.html>) in the \*Developer
+    /// Guide\*. For information about tags in KMS, see Tagging keys
+    /// (<https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html>) in the
     /// \*Developer Guide\*. For …
     pub tags: Option<Expr<Vec<key::Tag>>>,
 }
@@ -333,22 +332,22 @@ pub mod key {
     /// both required, but tag values can be empty (null) strings. Do not include confidential or
     /// sensitive information in this field. This field may be displayed in plaintext in CloudTrail
     /// logs and other output. For information about the rules that apply to tag keys and tag values,
-    /// see \[User-Defined Tag …
+    /// see User-Defined Tag …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in
         /// length and can't be prefixed with \`\`aws:\`\`. digits, whitespace, \`\`\_\`\`,
         /// \`\`.\`\`, \`\`:\`\`, \`\`/\`\`, \`\`=\`\`, \`\`+\`\`, \`\`@\`\`, \`\`-\`\`, and
-        /// \`\`"\`\`. For more information, see
-        /// \[Tag\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+        /// \`\`"\`\`. For more information, see Tag
+        /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
         ///
         /// Required.
         pub key: Option<Expr<String>>,
         /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You
         /// can use any of the following characters: the set of Unicode letters, digits, whitespace,
         /// \`\`\_\`\`, \`\`.\`\`, \`\`/\`\`, \`\`=\`\`, \`\`+\`\`, and \`\`-\`\`. For more
-        /// information, see
-        /// \[Tag\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+        /// information, see Tag
+        /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
         ///
         /// Required.
         pub value: Option<Expr<String>>,

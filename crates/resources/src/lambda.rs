@@ -15,8 +15,8 @@ pub const TYPES: &[TypeInfo] = &[EventSourceMapping::INFO, Function::INFO, Permi
 /// The \`\`AWS::Lambda::EventSourceMapping\`\` resource creates a mapping between an event source
 /// and an LAMlong function. LAM reads items from the event source and triggers the function. For
 /// details about each event source type, see the following topics. In particular, each of the topics
-/// describes the required and optional parameters for the specific event source. \+ \[Configuring a
-/// Dynamo DB stream as …
+/// describes the required and optional parameters for the specific event source. \+ Configuring a
+/// Dynamo DB stream as an …
 ///
 /// CloudFormation type `AWS::Lambda::EventSourceMapping`; its properties are
 /// [`EventSourceMappingProps`], its property types are in [`event_source_mapping`].
@@ -101,13 +101,13 @@ pub struct EventSourceMappingProps {
     /// data stream or a stream consumer. \+ \*Amazon DynamoDB Streams\* – The ARN of the stream.
     /// \+ \*Amazon Simple Queue Service\* – The ARN of the queue. \+ \*Amazon Managed Streaming
     /// for Apache Kafka\* – The ARN of the cluster or the ARN of the VPC connection (for
-    /// \[cross-account event source …
+    /// cross-account event source mappings …
     ///
     /// Changing it replaces the resource.
     pub event_source_arn: Option<Expr<String>>,
     /// An object that defines the filter criteria that determine whether Lambda should process an
-    /// event. For more information, see \[Lambda event
-    /// filtering\](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    /// event. For more information, see Lambda event filtering
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>).
     pub filter_criteria: Option<Expr<event_source_mapping::FilterCriteria>>,
     /// The name or ARN of the Lambda function. \*\*Name formats\*\* \+ \*Function name\* –
     /// \`\`MyFunction\`\`. \+ \*Function ARN\* –
@@ -122,12 +122,12 @@ pub struct EventSourceMappingProps {
     /// event source mapping. Valid Values: \`\`ReportBatchItemFailures\`\`
     pub function_response_types: Option<Expr<Vec<String>>>,
     /// The ARN of the KMSlong (KMS) customer managed key that Lambda uses to encrypt your function's
-    /// \[filter
-    /// criteria\](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html\#filtering-basics).
+    /// filter criteria
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics>).
     pub kms_key_arn: Option<Expr<String>>,
     /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event
-    /// source. For more information, see \[Event source mapping
-    /// logging\](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
+    /// source. For more information, see Event source mapping logging
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html>).
     pub logging_config: Option<Expr<event_source_mapping::LoggingConfig>>,
     /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking
     /// the function. \*Default (, , event sources)\*: 0 \*Default (, Kafka, , event sources)\*: 500
@@ -145,16 +145,16 @@ pub struct EventSourceMappingProps {
     /// retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records
     /// until the record expires in the event source.
     pub maximum_retry_attempts: Option<Expr<i64>>,
-    /// The metrics configuration for your event source. For more information, see \[Event source
-    /// mapping
-    /// metrics\](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html\#event-source-mapping-metrics).
+    /// The metrics configuration for your event source. For more information, see Event source
+    /// mapping metrics
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics>).
     pub metrics_config: Option<Expr<event_source_mapping::MetricsConfig>>,
     /// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each
     /// shard. The default value is 1\.
     pub parallelization_factor: Option<Expr<i64>>,
     /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode
-    /// configuration for the event source. For more information, see \[provisioned
-    /// mode\](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html\#invocation-eventsourcemapping-provisioned-mode).
+    /// configuration for the event source. For more information, see provisioned mode
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode>).
     pub provisioned_poller_config: Option<Expr<event_source_mapping::ProvisionedPollerConfig>>,
     /// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
     pub queues: Option<Expr<Vec<String>>>,
@@ -185,10 +185,10 @@ pub struct EventSourceMappingProps {
     pub starting_position_timestamp: Option<Expr<f64>>,
     /// A list of tags to add to the event source mapping. You must have the
     /// \`\`lambda:TagResource\`\`, \`\`lambda:UntagResource\`\`, and \`\`lambda:ListTags\`\`
-    /// permissions for your
-    /// \[principal\](https://docs.aws.amazon.com/IAM/latest/UserGuide/id\_roles\_terms-and-concepts.html)
-    /// to manage the CFN stack. If you don't have these permissions, there might be unexpected
-    /// behavior with stack-level tags propagating to the …
+    /// permissions for your principal
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>) to
+    /// manage the CFN stack. If you don't have these permissions, there might be unexpected behavior
+    /// with stack-level tags propagating to the …
     pub tags: Option<Expr<Vec<event_source_mapping::Tag>>>,
     /// The name of the Kafka topic.
     pub topics: Option<Expr<Vec<String>>>,
@@ -376,12 +376,11 @@ impl EventSourceMappingProps {
 }
 
 /// The \`\`AWS::Lambda::Function\`\` resource creates a Lambda function. To create a function, you
-/// need a \[deployment
-/// package\](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an
-/// \[execution
-/// role\](https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html). The
+/// need a deployment package
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>) and an execution
+/// role (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html>). The
 /// deployment package is a .zip file archive or container image that contains your function code.
-/// …
+/// The …
 ///
 /// CloudFormation type `AWS::Lambda::Function`; its properties are [`FunctionProps`], its property
 /// types are in [`function`].
@@ -441,9 +440,9 @@ impl Function {
         self.resource.get_att("SnapStartResponse.ApplyOn")
     }
 
-    /// `Fn::GetAtt` `SnapStartResponse.OptimizationStatus`: When you provide a \[qualified Amazon
-    /// Resource Name
-    /// (ARN)\](https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html\#versioning-versions-using),
+    /// `Fn::GetAtt` `SnapStartResponse.OptimizationStatus`: When you provide a qualified Amazon
+    /// Resource Name (ARN)
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using>),
     /// this response element indicates whether SnapStart is activated for the specified function
     /// version.
     pub fn snap_start_response_optimization_status(&self) -> Expr<String> {
@@ -472,16 +471,16 @@ pub struct FunctionProps {
     /// publishers for this function.
     pub code_signing_config_arn: Option<Expr<String>>,
     /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends
-    /// asynchronous events when they fail processing. For more information, see \[Dead-letter
-    /// queues\](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html\#invocation-dlq).
+    /// asynchronous events when they fail processing. For more information, see Dead-letter queues
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq>).
     pub dead_letter_config: Option<Expr<function::DeadLetterConfig>>,
     /// A description of the function.
     pub description: Option<Expr<String>>,
-    /// Configuration settings for \[durable
-    /// functions\](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including
-    /// execution timeout, retention period for execution history, and an optional ARN of the KMSlong
-    /// (KMS) customer managed key that is used to encrypt your durable execution's payload data,
-    /// including input, output, and error payloads.
+    /// Configuration settings for durable functions
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html>), including execution
+    /// timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS)
+    /// customer managed key that is used to encrypt your durable execution's payload data, including
+    /// input, output, and error payloads.
     pub durable_config: Option<Expr<function::DurableConfig>>,
     /// Environment variables that are accessible from function code during execution.
     pub environment: Option<Expr<function::Environment>>,
@@ -490,9 +489,9 @@ pub struct FunctionProps {
     pub ephemeral_storage: Option<Expr<function::EphemeralStorage>>,
     /// Connection settings for an Amazon EFS or Amazon S3 Files file system. To connect a function
     /// to a file system, a mount target must be available in every Availability Zone that your
-    /// function connects to. If your template contains an
-    /// \[AWS::EFS::MountTarget\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html)
-    /// or …
+    /// function connects to. If your template contains an AWS::EFS::MountTarget
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html>)
+    /// or AWS::S3Files::MountTarget …
     pub file_system_configs: Option<Expr<Vec<function::FileSystemConfig>>>,
     /// The name of the Lambda function, up to 64 characters in length. If you don't specify a name,
     /// CFN generates one. If you specify a name, you cannot perform updates that require replacement
@@ -507,28 +506,28 @@ pub struct FunctionProps {
     /// The name of the method within your code that Lambda calls to run your function. Handler is
     /// required if the deployment package is a .zip file archive. The format includes the file name.
     /// It can also include namespaces and other qualifiers, depending on the runtime. For more
-    /// information, see \[Lambda programming
-    /// model\](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
+    /// information, see Lambda programming model
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html>).
     pub handler: Option<Expr<String>>,
     /// Configuration values that override the container image Dockerfile settings. For more
-    /// information, see \[Container image
-    /// settings\](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html\#images-parms).
+    /// information, see Container image settings
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms>).
     pub image_config: Option<Expr<function::ImageConfig>>,
     /// The ARN of the KMSlong (KMS) customer managed key that's used to encrypt the following
-    /// resources: \+ The function's \[environment
-    /// variables\](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html\#configuration-envvars-encryption).
-    /// \+ The function's \[Lambda
-    /// SnapStart\](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html) snapshots.
-    /// \+ When used with …
+    /// resources: \+ The function's environment variables
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption>).
+    /// \+ The function's Lambda SnapStart
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html>) snapshots. \+ When
+    /// used with \`\`SourceKMSKeyArn\`\`, …
     pub kms_key_arn: Option<Expr<String>>,
-    /// A list of \[function
-    /// layers\](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to
-    /// the function's execution environment. Specify each layer by its ARN, including the version.
+    /// A list of function layers
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html>) to add to the
+    /// function's execution environment. Specify each layer by its ARN, including the version.
     pub layers: Option<Expr<Vec<String>>>,
     /// The function's Amazon CloudWatch Logs configuration settings.
     pub logging_config: Option<Expr<function::LoggingConfig>>,
-    /// The amount of \[memory available to the
-    /// function\](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html\#configuration-memory-console)
+    /// The amount of memory available to the function
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console>)
     /// at runtime. Increasing the function memory also increases its CPU allocation. The default
     /// value is 128 MB. The value can be any multiple of 1 MB. Note that new AWS accounts have
     /// reduced concurrency and memory quotas. AWS raises these quotas …
@@ -552,23 +551,23 @@ pub struct FunctionProps {
     ///
     /// Required.
     pub role: Option<Expr<String>>,
-    /// The identifier of the function's
-    /// \[runtime\](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is
-    /// required if the deployment package is a .zip file archive. Specifying a runtime results in an
-    /// error if you're deploying a function using a container image. The following list includes
-    /// deprecated runtimes. Lambda blocks creating new functions and updating existing functions …
+    /// The identifier of the function's runtime
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>). Runtime is required if
+    /// the deployment package is a .zip file archive. Specifying a runtime results in an error if
+    /// you're deploying a function using a container image. The following list includes deprecated
+    /// runtimes. Lambda blocks creating new functions and updating existing functions …
     pub runtime: Option<Expr<String>>,
     /// Sets the runtime management configuration for a function's version. For more information, see
-    /// \[Runtime updates\](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+    /// Runtime updates (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html>).
     pub runtime_management_config: Option<Expr<function::RuntimeManagementConfig>>,
-    /// The function's \[SnapStart\](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)
+    /// The function's SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>)
     /// setting.
     pub snap_start: Option<Expr<function::SnapStart>>,
-    /// A list of \[tags\](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the
+    /// A list of tags (<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to apply to the
     /// function. You must have the \`\`lambda:TagResource\`\`, \`\`lambda:UntagResource\`\`, and
-    /// \`\`lambda:ListTags\`\` permissions for your
-    /// \[principal\](https://docs.aws.amazon.com/IAM/latest/UserGuide/id\_roles\_terms-and-concepts.html)
-    /// to manage the CFN stack. If you don't have these permissions, there might be unexpected …
+    /// \`\`lambda:ListTags\`\` permissions for your principal
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>) to
+    /// manage the CFN stack. If you don't have these permissions, there might be unexpected …
     pub tags: Option<Expr<Vec<function::Tag>>>,
     /// The function's tenant isolation configuration settings. Determines whether the Lambda
     /// function runs on a shared or dedicated infrastructure per unique tenant.
@@ -582,13 +581,13 @@ pub struct FunctionProps {
     /// minutes). For more information, see …
     pub timeout: Option<Expr<i64>>,
     /// Set \`\`Mode\`\` to \`\`Active\`\` to sample and trace a subset of incoming requests with
-    /// \[X-Ray\](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
+    /// X-Ray (<https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>).
     pub tracing_config: Option<Expr<function::TracingConfig>>,
     /// For network connectivity to AWS resources in a VPC, specify a list of security groups and
     /// subnets in the VPC. When you connect a function to a VPC, it can access resources and the
-    /// internet only through that VPC. For more information, see \[Configuring a Lambda function to
-    /// access resources in a
-    /// VPC\](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+    /// internet only through that VPC. For more information, see Configuring a Lambda function to
+    /// access resources in a VPC
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>).
     pub vpc_config: Option<Expr<function::VpcConfig>>,
 }
 
@@ -863,8 +862,8 @@ pub struct PermissionProps {
     pub function_name: Option<Expr<String>>,
     /// The type of authentication that your function URL uses. Set to \`\`AWS\_IAM\`\` if you want
     /// to restrict access to authenticated users only. Set to \`\`NONE\`\` if you want to bypass IAM
-    /// authentication to create a public endpoint. For more information, see \[Control access to
-    /// Lambda function URLs\](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+    /// authentication to create a public endpoint. For more information, see Control access to
+    /// Lambda function URLs (<https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html>).
     ///
     /// Changing it replaces the resource.
     pub function_url_auth_type: Option<Expr<String>>,
@@ -1094,8 +1093,8 @@ pub mod event_source_mapping {
         /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique
         /// among all your Kafka event sources. After creating a Kafka event source mapping with the
         /// consumer group ID specified, you cannot update this value. For more information, see
-        /// \[Customizable consumer group
-        /// ID\](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html\#services-msk-consumer-group-id).
+        /// Customizable consumer group ID
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id>).
         pub consumer_group_id: Option<Expr<String>>,
         /// Specific configuration settings for a Kafka schema registry.
         pub schema_registry_config: Option<Expr<SchemaRegistryConfig>>,
@@ -1124,8 +1123,8 @@ pub mod event_source_mapping {
     }
 
     /// A configuration object that specifies the destination of an event after Lambda processes it.
-    /// For more information, see \[Adding a
-    /// destination\](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html\#invocation-async-destinations).
+    /// For more information, see Adding a destination
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct DestinationConfig {
         /// The destination configuration for failed invocations.
@@ -1219,9 +1218,9 @@ pub mod event_source_mapping {
     /// A structure within a \`\`FilterCriteria\`\` object that defines an event filtering pattern.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Filter {
-        /// A filter pattern. For more information on the syntax of a filter pattern, see \[Filter
-        /// rule
-        /// syntax\](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html\#filtering-syntax).
+        /// A filter pattern. For more information on the syntax of a filter pattern, see Filter rule
+        /// syntax
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax>).
         pub pattern: Option<Expr<String>>,
     }
 
@@ -1318,16 +1317,16 @@ pub mod event_source_mapping {
         }
     }
 
-    /// A destination for events that failed processing. For more information, see \[Adding a
-    /// destination\](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html\#invocation-async-destinations).
+    /// A destination for events that failed processing. For more information, see Adding a
+    /// destination
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct OnFailure {
         /// The Amazon Resource Name (ARN) of the destination resource. To retain records of failed
-        /// invocations from
-        /// \[Kinesis\](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html),
-        /// \[DynamoDB\](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), \[self-managed
-        /// Apache Kafka\](https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), or
-        /// \[Amazon …
+        /// invocations from Kinesis
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html>), DynamoDB
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html>), self-managed Apache Kafka
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>), or Amazon MSK …
         pub destination: Option<Expr<String>>,
     }
 
@@ -1347,8 +1346,8 @@ pub mod event_source_mapping {
         }
     }
 
-    /// The \[provisioned
-    /// mode\](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html\#invocation-eventsourcemapping-provisioned-mode)
+    /// The provisioned mode
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode>)
     /// configuration for the event source. Use Provisioned Mode to customize the minimum and maximum
     /// number of event pollers for your event source.
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -1569,8 +1568,8 @@ pub mod event_source_mapping {
         /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique
         /// among all your Kafka event sources. After creating a Kafka event source mapping with the
         /// consumer group ID specified, you cannot update this value. For more information, see
-        /// \[Customizable consumer group
-        /// ID\](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html\#services-smaa-topic-add).
+        /// Customizable consumer group ID
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add>).
         pub consumer_group_id: Option<Expr<String>>,
         /// The `ConsumptionMode` property.
         pub consumption_mode: Option<Expr<String>>,
@@ -1643,7 +1642,7 @@ pub mod event_source_mapping {
         }
     }
 
-    /// A \[tag\](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the event
+    /// A tag (<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to apply to the event
     /// source mapping.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
@@ -1709,17 +1708,17 @@ pub mod function {
         }
     }
 
-    /// The \[deployment
-    /// package\](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) for a
-    /// Lambda function. To deploy a function defined as a container image, you specify the location
-    /// of a container image in the Amazon ECR registry. For a .zip file deployment package, you can
+    /// The deployment package
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>) for a Lambda
+    /// function. To deploy a function defined as a container image, you specify the location of a
+    /// container image in the Amazon ECR registry. For a .zip file deployment package, you can
     /// specify the location of an object in Amazon S3. For Node.js and Python functions, you can
     /// specify the …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Code {
-        /// URI of a \[container
-        /// image\](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in the Amazon
-        /// ECR registry.
+        /// URI of a container image
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html>) in the Amazon ECR
+        /// registry.
         pub image_uri: Option<Expr<String>>,
         /// An Amazon S3 bucket in the same AWS-Region as your function. The bucket can be in a
         /// different AWS-account.
@@ -1734,15 +1733,15 @@ pub mod function {
         pub s3_object_version: Option<Expr<String>>,
         /// The ARN of the KMSlong (KMS) customer managed key that's used to encrypt your function's
         /// .zip deployment package. If you don't provide a customer managed key, Lambda uses an
-        /// \[owned
-        /// key\](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html\#aws-owned-cmk).
+        /// owned key
+        /// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk>).
         pub source_kms_key_arn: Option<Expr<String>>,
         /// (Node.js and Python) The source code of your Lambda function. If you include your
         /// function source inline with this parameter, CFN places it in a file named \`\`index\`\`
-        /// and zips it to create a \[deployment
-        /// package\](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html). This
-        /// zip file cannot exceed 4MB. For the \`\`Handler\`\` property, the first part of the
-        /// handler identifier must be …
+        /// and zips it to create a deployment package
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>). This zip
+        /// file cannot exceed 4MB. For the \`\`Handler\`\` property, the first part of the handler
+        /// identifier must be …
         pub zip_file: Option<Expr<String>>,
     }
 
@@ -1798,8 +1797,8 @@ pub mod function {
         }
     }
 
-    /// The \[dead-letter
-    /// queue\](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html\#invocation-dlq)
+    /// The dead-letter queue
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq>)
     /// for failed asynchronous invocations.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct DeadLetterConfig {
@@ -1823,11 +1822,11 @@ pub mod function {
         }
     }
 
-    /// Configuration settings for \[durable
-    /// functions\](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including
-    /// execution timeout, retention period for execution history, and an optional ARN of the KMSlong
-    /// (KMS) customer managed key that is used to encrypt your durable execution's payload data,
-    /// including input, output, and error payloads.
+    /// Configuration settings for durable functions
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html>), including execution
+    /// timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS)
+    /// customer managed key that is used to encrypt your durable execution's payload data, including
+    /// input, output, and error payloads.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct DurableConfig {
         /// The maximum time (in seconds) that a durable execution can run before timing out. This
@@ -1877,9 +1876,8 @@ pub mod function {
     /// are stored in a function's version-specific configuration.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Environment {
-        /// Environment variable key-value pairs. For more information, see \[Using Lambda
-        /// environment
-        /// variables\](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). If
+        /// Environment variable key-value pairs. For more information, see Using Lambda environment
+        /// variables (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>). If
         /// the value of the environment variable is a time or a duration, enclose the value in
         /// quotes.
         pub variables: Option<Expr<Json>>,
@@ -1927,10 +1925,10 @@ pub mod function {
         }
     }
 
-    /// Details about the connection between a Lambda function and an \[Amazon EFS file
-    /// system\](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an
-    /// \[Amazon S3 file
-    /// system\](https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
+    /// Details about the connection between a Lambda function and an Amazon EFS file system
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html>) or an Amazon
+    /// S3 file system
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct FileSystemConfig {
         /// The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point that
@@ -2010,8 +2008,8 @@ pub mod function {
     }
 
     /// Configuration values that override the container image Dockerfile settings. For more
-    /// information, see \[Container image
-    /// settings\](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html\#images-parms).
+    /// information, see Container image settings
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ImageConfig {
         /// Specifies parameters that you want to pass in with ENTRYPOINT. You can specify a maximum
@@ -2149,15 +2147,15 @@ pub mod function {
     }
 
     /// Sets the runtime management configuration for a function's version. For more information, see
-    /// \[Runtime updates\](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+    /// Runtime updates (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct RuntimeManagementConfig {
         /// The ARN of the runtime version you want the function to use. This is only required if
         /// you're using the \*Manual\* runtime update mode.
         pub runtime_version_arn: Option<Expr<String>>,
         /// Specify the runtime update mode. \+ \*Auto (default)\* \- Automatically update to the
-        /// most recent and secure runtime version using a \[Two-phase runtime version
-        /// rollout\](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\#runtime-management-two-phase).
+        /// most recent and secure runtime version using a Two-phase runtime version rollout
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase>).
         /// This is the best choice for most customers to ensure they always benefit from runtime
         /// updates. \+ \*FunctionUpdate\* \- LAM updates the …
         ///
@@ -2214,7 +2212,7 @@ pub mod function {
         }
     }
 
-    /// The function's \[SnapStart\](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)
+    /// The function's SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>)
     /// setting.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct SnapStart {
@@ -2241,15 +2239,15 @@ pub mod function {
         }
     }
 
-    /// The function's \[SnapStart\](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)
+    /// The function's SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>)
     /// setting.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct SnapStartResponse {
         /// When set to \`\`PublishedVersions\`\`, Lambda creates a snapshot of the execution
         /// environment when you publish a function version.
         pub apply_on: Option<Expr<String>>,
-        /// When you provide a \[qualified Amazon Resource Name
-        /// (ARN)\](https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html\#versioning-versions-using),
+        /// When you provide a qualified Amazon Resource Name (ARN)
+        /// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using>),
         /// this response element indicates whether SnapStart is activated for the specified function
         /// version.
         pub optimization_status: Option<Expr<String>>,
@@ -2277,8 +2275,7 @@ pub mod function {
         }
     }
 
-    /// A \[tag\](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the
-    /// function.
+    /// A tag (<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to apply to the function.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tag {
         /// The key for this tag.
@@ -2339,7 +2336,7 @@ pub mod function {
         }
     }
 
-    /// The function's \[\](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing
+    /// The function's (<https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>) tracing
     /// configuration. To sample and record incoming requests, set \`\`Mode\`\` to \`\`Active\`\`.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct TracingConfig {
@@ -2366,7 +2363,7 @@ pub mod function {
     /// The VPC security groups and subnets that are attached to a Lambda function. When you connect
     /// a function to a VPC, Lambda creates an elastic network interface for each combination of
     /// security group and subnet in the function's VPC configuration. The function can only access
-    /// resources and the internet through that VPC. For more information, see \[VPC …
+    /// resources and the internet through that VPC. For more information, see VPC Settings …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct VpcConfig {
         /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.

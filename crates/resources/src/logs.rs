@@ -79,8 +79,8 @@ pub struct LogGroupProps {
     pub deletion_protection_enabled: Option<Expr<bool>>,
     /// Creates or updates a \*field index policy\* for the specified log group. Only log groups in
     /// the Standard log class support field index policies. For more information about log classes,
-    /// see \[Log
-    /// classes\](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch\_Logs\_Log\_Classes.html).
+    /// see Log classes
+    /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>).
     /// You can use field index policies to create \*field indexes\* on fields found in log events in
     /// the log group. …
     pub field_index_policies: Option<Expr<Vec<Json>>>,
@@ -93,8 +93,8 @@ pub struct LogGroupProps {
     /// Specifies the log group class for this log group. There are two classes: \+ The
     /// \`\`Standard\`\` log class supports all CWL features. \+ The \`\`Infrequent Access\`\` log
     /// class supports a subset of CWL features and incurs lower costs. For details about the
-    /// features supported by each class, see \[Log
-    /// classes\](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch\_Logs\_Log\_Classes.html)
+    /// features supported by each class, see Log classes
+    /// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>)
     pub log_group_class: Option<Expr<String>>,
     /// The name of the log group. If you don't specify a name, CFNlong generates a unique ID for the
     /// log group.
@@ -109,8 +109,8 @@ pub struct LogGroupProps {
     /// 3288, and 3653\. To set a log group so that its log events do not expire, do not specify this
     /// property.
     pub retention_in_days: Option<Expr<i64>>,
-    /// An array of key-value pairs to apply to the log group. For more information, see
-    /// \[Tag\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// An array of key-value pairs to apply to the log group. For more information, see Tag
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     pub tags: Option<Expr<Vec<log_group::Tag>>>,
 }
 

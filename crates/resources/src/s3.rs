@@ -15,7 +15,7 @@ pub const TYPES: &[TypeInfo] = &[Bucket::INFO, BucketPolicy::INFO];
 /// The \`\`AWS::S3::Bucket\`\` resource creates an Amazon S3 bucket in the same AWS Region where you
 /// create the AWS CloudFormation stack. To control how AWS CloudFormation handles the bucket when
 /// the stack is deleted, you can set a deletion policy for your bucket. You can choose to \*retain\*
-/// the bucket or to \*delete\* the bucket. For more information, see \[DeletionPolicy …
+/// the bucket or to \*delete\* the bucket. For more information, see DeletionPolicy Attribute …
 ///
 /// CloudFormation type `AWS::S3::Bucket`; its properties are [`BucketProps`], its property types are
 /// in [`bucket`].
@@ -148,33 +148,33 @@ pub struct BucketProps {
     /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose
     /// bucket, you can use tags to manage access to the general purpose buckets as well as for cost
     /// tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use
-    /// tags for cost tracking purposes. For more information, see \[Using tags with S3 general
-    /// purpose …
+    /// tags for cost tracking purposes. For more information, see Using tags with S3 general purpose
+    /// buckets …
     pub abac_status: Option<Expr<String>>,
     /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see
-    /// \[Amazon S3 Transfer
-    /// Acceleration\](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in
-    /// the \*Amazon S3 User Guide\*.
+    /// Amazon S3 Transfer Acceleration
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html>) in the
+    /// \*Amazon S3 User Guide\*.
     pub accelerate_configuration: Option<Expr<bucket::AccelerateConfiguration>>,
     /// This is a legacy property, and it is not recommended for most use cases. A majority of modern
     /// use cases in Amazon S3 no longer require the use of ACLs, and we recommend that you keep ACLs
-    /// disabled. For more information, see \[Controlling object
-    /// ownership\](https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html)
-    /// in the \*Amazon S3 User Guide\*. A canned access control list …
+    /// disabled. For more information, see Controlling object ownership
+    /// (<https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html>) in the
+    /// \*Amazon S3 User Guide\*. A canned access control list …
     pub access_control: Option<Expr<String>>,
     /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
     pub analytics_configurations: Option<Expr<Vec<bucket::AnalyticsConfiguration>>>,
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed
     /// keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with
     /// KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature,
-    /// see \[Amazon S3 Default Encryption for S3
-    /// Buckets\](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) …
+    /// see Amazon S3 Default Encryption for S3 Buckets
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html>) in …
     pub bucket_encryption: Option<Expr<bucket::BucketEncryption>>,
     /// A name for the bucket. If you don't specify a name, AWS CloudFormation generates a unique ID
     /// and uses that ID for the bucket name. The bucket name must contain only lowercase letters,
-    /// numbers, periods (.), and dashes (-) and must follow \[Amazon S3 bucket restrictions and
-    /// limitations\](https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html). For
-    /// more information, see \[Rules for …
+    /// numbers, periods (.), and dashes (-) and must follow Amazon S3 bucket restrictions and
+    /// limitations (<https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html>). For
+    /// more information, see Rules for …
     ///
     /// Changing it replaces the resource.
     pub bucket_name: Option<Expr<String>>,
@@ -187,21 +187,21 @@ pub struct BucketProps {
     /// Changing it replaces the resource.
     pub bucket_namespace: Option<Expr<String>>,
     /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more
-    /// information, see \[Enabling Cross-Origin Resource
-    /// Sharing\](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the \*Amazon S3 User
+    /// information, see Enabling Cross-Origin Resource Sharing
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>) in the \*Amazon S3 User
     /// Guide\*.
     pub cors_configuration: Option<Expr<bucket::CorsConfiguration>>,
     /// Defines how Amazon S3 handles Intelligent-Tiering storage.
     pub intelligent_tiering_configurations: Option<Expr<Vec<bucket::IntelligentTieringConfiguration>>>,
     /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see
-    /// \[GET Bucket
-    /// inventory\](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html)
-    /// in the \*Amazon S3 API Reference\*.
+    /// GET Bucket inventory
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html>) in the
+    /// \*Amazon S3 API Reference\*.
     pub inventory_configurations: Option<Expr<Vec<bucket::InventoryConfiguration>>>,
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more
-    /// information, see \[Object Lifecycle
-    /// Management\](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in
-    /// the \*Amazon S3 User Guide\*.
+    /// information, see Object Lifecycle Management
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html>) in the
+    /// \*Amazon S3 User Guide\*.
     pub lifecycle_configuration: Option<Expr<bucket::LifecycleConfiguration>>,
     /// Settings that define where logs are stored.
     pub logging_configuration: Option<Expr<bucket::LoggingConfiguration>>,
@@ -213,14 +213,14 @@ pub struct BucketProps {
     /// metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics
     /// configuration, note that this is a full replacement of the existing metrics configuration. If
     /// you don't include the elements you want to keep, they are erased. For more information, see
-    /// …
+    /// PutBucketMetricsConfiguration …
     pub metrics_configurations: Option<Expr<Vec<bucket::MetricsConfiguration>>>,
     /// Configuration that defines how Amazon S3 handles bucket notifications.
     pub notification_configuration: Option<Expr<bucket::NotificationConfiguration>>,
     /// This operation is not supported for directory buckets. Places an Object Lock configuration on
     /// the specified bucket. The rule specified in the Object Lock configuration will be applied by
-    /// default to every new object placed in the specified bucket. For more information, see
-    /// \[Locking Objects\](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html). \+ The
+    /// default to every new object placed in the specified bucket. For more information, see Locking
+    /// Objects (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html>). \+ The
     /// \`\`DefaultRetention\`\` settings …
     pub object_lock_configuration: Option<Expr<bucket::ObjectLockConfiguration>>,
     /// Indicates whether this bucket has an Object Lock configuration enabled. Enable
@@ -244,8 +244,8 @@ pub struct BucketProps {
     /// recommend that you wait for 15 minutes …
     pub versioning_configuration: Option<Expr<bucket::VersioningConfiguration>>,
     /// Information used to configure the bucket as a static website. For more information, see
-    /// \[Hosting Websites on Amazon
-    /// S3\](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
+    /// Hosting Websites on Amazon S3
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html>).
     pub website_configuration: Option<Expr<bucket::WebsiteConfiguration>>,
 }
 
@@ -467,7 +467,7 @@ pub struct BucketPolicyProps {
     /// A policy document containing permissions to add to the specified bucket. In IAM, you must
     /// provide policy documents in JSON format. However, in CloudFormation you can provide the
     /// policy in JSON or YAML format because CloudFormation converts YAML to JSON before submitting
-    /// it to IAM. For more information, see the AWS::IAM::Policy …
+    /// it to IAM. For more information, see the AWS::IAM::Policy PolicyDocument …
     ///
     /// Required.
     pub policy_document: Option<Expr<Json>>,
@@ -501,9 +501,9 @@ pub mod bucket {
     use streamcdk_core::{Expr, Json, Node};
 
     /// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will
-    /// wait before permanently removing all parts of the upload. For more information, see
-    /// \[Stopping Incomplete Multipart Uploads Using a Bucket Lifecycle
-    /// Policy\](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html\#mpu-abort-incomplete-mpu-lifecycle-config)
+    /// wait before permanently removing all parts of the upload. For more information, see Stopping
+    /// Incomplete Multipart Uploads Using a Bucket Lifecycle Policy
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config>)
     /// in the \*Amazon S3 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct AbortIncompleteMultipartUpload {
@@ -530,9 +530,9 @@ pub mod bucket {
     }
 
     /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see
-    /// \[Amazon S3 Transfer
-    /// Acceleration\](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in
-    /// the \*Amazon S3 User Guide\*.
+    /// Amazon S3 Transfer Acceleration
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html>) in the
+    /// \*Amazon S3 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct AccelerateConfiguration {
         /// Specifies the transfer acceleration status of the bucket.
@@ -563,9 +563,9 @@ pub mod bucket {
     /// are owned by same AWS-account that owns the source object.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct AccessControlTranslation {
-        /// Specifies the replica ownership. For default and valid values, see \[PUT bucket
-        /// replication\](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html)
-        /// in the \*Amazon S3 API Reference\*.
+        /// Specifies the replica ownership. For default and valid values, see PUT bucket replication
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>) in the
+        /// \*Amazon S3 API Reference\*.
         ///
         /// Required.
         pub owner: Option<Expr<String>>,
@@ -717,7 +717,7 @@ pub mod bucket {
         /// The object encryption type that you want to block or unblock for an Amazon S3 general
         /// purpose bucket. Currently, this parameter only supports blocking or unblocking server
         /// side encryption with customer-provided keys (SSE-C). For more information about SSE-C,
-        /// see \[Using server-side encryption with customer-provided keys …
+        /// see Using server-side encryption with customer-provided keys (SSE-C) …
         pub encryption_type: Option<Expr<Vec<String>>>,
     }
 
@@ -740,8 +740,8 @@ pub mod bucket {
     /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed
     /// keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with
     /// KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature,
-    /// see \[Amazon S3 Default Encryption for S3
-    /// Buckets\](https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) …
+    /// see Amazon S3 Default Encryption for S3 Buckets
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html>) in …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct BucketEncryption {
         /// Specifies the default server-side-encryption configuration.
@@ -767,8 +767,8 @@ pub mod bucket {
     }
 
     /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more
-    /// information, see \[Enabling Cross-Origin Resource
-    /// Sharing\](https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the \*Amazon S3 User
+    /// information, see Enabling Cross-Origin Resource Sharing
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>) in the \*Amazon S3 User
     /// Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct CorsConfiguration {
@@ -1096,9 +1096,9 @@ pub mod bucket {
         /// Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS KMS key stored in AWS
         /// Key Management Service (KMS) for the destination bucket. Amazon S3 uses this key to
         /// encrypt replica objects. Amazon S3 only supports symmetric encryption KMS keys. For more
-        /// information, see \[Asymmetric keys in
-        /// KMS\](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html)
-        /// in the \*Key …
+        /// information, see Asymmetric keys in KMS
+        /// (<https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html>) in
+        /// the \*Key …
         ///
         /// Required.
         pub replica_kms_key_id: Option<Expr<String>>,
@@ -1121,11 +1121,11 @@ pub mod bucket {
     }
 
     /// Amazon S3 can send events to Amazon EventBridge whenever certain events happen in your
-    /// bucket, see \[Using
-    /// EventBridge\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html) in the
-    /// \*Amazon S3 User Guide\*. Unlike other destinations, delivery of events to EventBridge can be
-    /// either enabled or disabled for a bucket. If enabled, all events will be sent to EventBridge
-    /// and you can use …
+    /// bucket, see Using EventBridge
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html>) in the \*Amazon S3
+    /// User Guide\*. Unlike other destinations, delivery of events to EventBridge can be either
+    /// enabled or disabled for a bucket. If enabled, all events will be sent to EventBridge and you
+    /// can use …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct EventBridgeConfiguration {
         /// Enables delivery of events to Amazon EventBridge.
@@ -1159,9 +1159,9 @@ pub mod bucket {
     pub struct FilterRule {
         /// The object key name prefix or suffix identifying one or more objects to which the
         /// filtering rule applies. The maximum length is 1,024 characters. Overlapping prefixes and
-        /// suffixes are not supported. For more information, see \[Configuring Event
-        /// Notifications\](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html)
-        /// in the \*Amazon S3 User Guide\*.
+        /// suffixes are not supported. For more information, see Configuring Event Notifications
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>) in the
+        /// \*Amazon S3 User Guide\*.
         ///
         /// Required.
         pub name: Option<Expr<String>>,
@@ -1194,9 +1194,9 @@ pub mod bucket {
     }
 
     /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket. For information
-    /// about the S3 Intelligent-Tiering storage class, see \[Storage class for automatically
-    /// optimizing frequently and infrequently accessed
-    /// objects\](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html\#sc-dynamic-data-access).
+    /// about the S3 Intelligent-Tiering storage class, see Storage class for automatically
+    /// optimizing frequently and infrequently accessed objects
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct IntelligentTieringConfiguration {
         /// The ID used to identify the S3 Intelligent-Tiering configuration.
@@ -1263,9 +1263,9 @@ pub mod bucket {
     }
 
     /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see
-    /// \[GET Bucket
-    /// inventory\](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html)
-    /// in the \*Amazon S3 API Reference\*.
+    /// GET Bucket inventory
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html>) in the
+    /// \*Amazon S3 API Reference\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct InventoryConfiguration {
         /// Contains information about where to publish the inventory results.
@@ -1461,8 +1461,8 @@ pub mod bucket {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct LambdaConfiguration {
         /// The Amazon S3 bucket event for which to invoke the LAMlong function. For more
-        /// information, see \[Supported Event
-        /// Types\](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the
+        /// information, see Supported Event Types
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>) in the
         /// \*Amazon S3 User Guide\*.
         ///
         /// Required.
@@ -1507,9 +1507,9 @@ pub mod bucket {
     }
 
     /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more
-    /// information, see \[Object Lifecycle
-    /// Management\](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in
-    /// the \*Amazon S3 User Guide\*.
+    /// information, see Object Lifecycle Management
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html>) in the
+    /// \*Amazon S3 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct LifecycleConfiguration {
         /// A lifecycle rule for individual objects in an Amazon S3 bucket.
@@ -1547,10 +1547,10 @@ pub mod bucket {
     }
 
     /// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys
-    /// for a bucket. For examples and more information, see \[PUT Bucket
-    /// logging\](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the
-    /// \*Amazon S3 API Reference\*. To successfully complete the \`\`AWS::S3::Bucket
-    /// LoggingConfiguration\`\` request, you must have \`\`s3:PutObject\`\` and …
+    /// for a bucket. For examples and more information, see PUT Bucket logging
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html>) in the \*Amazon
+    /// S3 API Reference\*. To successfully complete the \`\`AWS::S3::Bucket LoggingConfiguration\`\`
+    /// request, you must have \`\`s3:PutObject\`\` and …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct LoggingConfiguration {
         /// The name of the bucket where Amazon S3 should store server access log files. You can
@@ -1595,9 +1595,9 @@ pub mod bucket {
     }
 
     /// Creates a V2 S3 Metadata configuration of a general purpose bucket. For more information, see
-    /// \[Accelerating data discovery with S3
-    /// Metadata\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html)
-    /// in the \*Amazon S3 User Guide\*.
+    /// Accelerating data discovery with S3 Metadata
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html>) in
+    /// the \*Amazon S3 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct MetadataConfiguration {
         /// The annotation table configuration for a metadata configuration.
@@ -1693,7 +1693,8 @@ pub mod bucket {
     }
 
     /// We recommend that you create your S3 Metadata configurations by using the V2
-    /// \[MetadataConfiguration\](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html)
+    /// MetadataConfiguration
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html>)
     /// resource type. We no longer recommend using the V1 \`\`MetadataTableConfiguration\`\`
     /// resource type. If you created your S3 Metadata configuration before July 15, 2025, we …
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -1799,7 +1800,8 @@ pub mod bucket {
     /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the
     /// metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics
     /// configuration, note that this is a full replacement of the existing metrics configuration. If
-    /// you don't include the elements you want to keep, they are erased. For examples, see …
+    /// you don't include the elements you want to keep, they are erased. For examples, see
+    /// AWS::S3::Bucket …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct MetricsConfiguration {
         /// The access point that was used while performing operations on the object. The metrics
@@ -1860,14 +1862,14 @@ pub mod bucket {
     pub struct NoncurrentVersionExpiration {
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent
         /// noncurrent versions, S3 will take the associated action. For more information about
-        /// noncurrent versions, see \[Lifecycle configuration
-        /// elements\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html)
-        /// in the \*Amazon S3 User Guide\*.
+        /// noncurrent versions, see Lifecycle configuration elements
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>) in
+        /// the \*Amazon S3 User Guide\*.
         pub newer_noncurrent_versions: Option<Expr<i64>>,
         /// Specifies the number of days an object is noncurrent before S3 can perform the associated
-        /// action. For information about the noncurrent days calculations, see \[How Amazon S3
-        /// Calculates When an Object Became
-        /// Noncurrent\](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html\#non-current-days-calculations)
+        /// action. For information about the noncurrent days calculations, see How Amazon S3
+        /// Calculates When an Object Became Noncurrent
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations>)
         /// in the \*Amazon S3 User Guide\*.
         ///
         /// Required.
@@ -1905,18 +1907,18 @@ pub mod bucket {
     pub struct NoncurrentVersionTransition {
         /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent
         /// noncurrent versions, S3 will take the associated action. For more information about
-        /// noncurrent versions, see \[Lifecycle configuration
-        /// elements\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html)
-        /// in the \*Amazon S3 User Guide\*.
+        /// noncurrent versions, see Lifecycle configuration elements
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>) in
+        /// the \*Amazon S3 User Guide\*.
         pub newer_noncurrent_versions: Option<Expr<i64>>,
         /// The class of storage used to store the object.
         ///
         /// Required.
         pub storage_class: Option<Expr<String>>,
         /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the
-        /// associated action. For information about the noncurrent days calculations, see \[How
-        /// Amazon S3 Calculates How Long an Object Has Been
-        /// Noncurrent\](https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html\#non-current-days-calculations)
+        /// associated action. For information about the noncurrent days calculations, see How Amazon
+        /// S3 Calculates How Long an Object Has Been Noncurrent
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations>)
         /// in the \*Amazon S3 User Guide\*.
         ///
         /// Required.
@@ -2005,8 +2007,8 @@ pub mod bucket {
     }
 
     /// Specifies object key name filtering rules. For information about key name filtering, see
-    /// \[Configuring event notifications using object key name
-    /// filtering\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html)
+    /// Configuring event notifications using object key name filtering
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html>)
     /// in the \*Amazon S3 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct NotificationFilter {
@@ -2034,8 +2036,8 @@ pub mod bucket {
 
     /// Places an Object Lock configuration on the specified bucket. The rule specified in the Object
     /// Lock configuration will be applied by default to every new object placed in the specified
-    /// bucket. For more information, see \[Locking
-    /// Objects\](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
+    /// bucket. For more information, see Locking Objects
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ObjectLockConfiguration {
         /// Indicates whether this bucket has an Object Lock configuration enabled. Enable
@@ -2045,7 +2047,7 @@ pub mod bucket {
         /// \`\`ObjectLockConfiguration\`\` to a bucket. If Object Lock is turned on, bucket settings
         /// require both \`\`Mode\`\` and a period of either \`\`Days\`\` or \`\`Years\`\`. You
         /// cannot specify \`\`Days\`\` and \`\`Years\`\` at the same time. For more information, see
-        /// …
+        /// ObjectLockRule …
         pub rule: Option<Expr<ObjectLockRule>>,
     }
 
@@ -2079,7 +2081,7 @@ pub mod bucket {
         /// placed in the specified bucket. If Object Lock is turned on, bucket settings require both
         /// \`\`Mode\`\` and a period of either \`\`Days\`\` or \`\`Years\`\`. You cannot specify
         /// \`\`Days\`\` and \`\`Years\`\` at the same time. For more information about allowable
-        /// values for mode and period, see …
+        /// values for mode and period, see DefaultRetention …
         pub default_retention: Option<Expr<DefaultRetention>>,
     }
 
@@ -2102,7 +2104,7 @@ pub mod bucket {
     /// Specifies the container element for Object Ownership rules. S3 Object Ownership is an Amazon
     /// S3 bucket-level setting that you can use to disable access control lists (ACLs) and take
     /// ownership of every object in your bucket, simplifying access management for data stored in
-    /// Amazon S3. For more information, see \[Controlling ownership of objects and disabling …
+    /// Amazon S3. For more information, see Controlling ownership of objects and disabling ACLs …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct OwnershipControls {
         /// Specifies the container element for Object Ownership rules.
@@ -2130,7 +2132,7 @@ pub mod bucket {
     /// Specifies an Object Ownership rule. S3 Object Ownership is an Amazon S3 bucket-level setting
     /// that you can use to disable access control lists (ACLs) and take ownership of every object in
     /// your bucket, simplifying access management for data stored in Amazon S3. For more
-    /// information, see \[Controlling ownership of objects and disabling …
+    /// information, see Controlling ownership of objects and disabling ACLs …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct OwnershipControlsRule {
         /// Specifies an object ownership rule.
@@ -2186,8 +2188,8 @@ pub mod bucket {
     /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can
     /// enable the configuration options in any combination. Bucket-level settings work alongside
     /// account-level settings (which may inherit from organization-level policies). For more
-    /// information about when Amazon S3 considers a bucket or object public, see \[The Meaning of
-    /// …
+    /// information about when Amazon S3 considers a bucket or object public, see The Meaning of
+    /// "Public" …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PublicAccessBlockConfiguration {
         /// Specifies whether Amazon S3 should block public access control lists (ACLs) for this
@@ -2253,16 +2255,16 @@ pub mod bucket {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct QueueConfiguration {
         /// The Amazon S3 bucket event about which you want to publish messages to Amazon SQS. For
-        /// more information, see \[Supported Event
-        /// Types\](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the
+        /// more information, see Supported Event Types
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>) in the
         /// \*Amazon S3 User Guide\*.
         ///
         /// Required.
         pub event: Option<Expr<String>>,
         /// The filtering rules that determine which objects trigger notifications. For example, you
         /// can create a filter so that Amazon S3 sends notifications only when image files with a
-        /// \`\`.jpg\`\` extension are added to the bucket. For more information, see \[Configuring
-        /// event notifications using object key name …
+        /// \`\`.jpg\`\` extension are added to the bucket. For more information, see Configuring
+        /// event notifications using object key name filtering …
         pub filter: Option<Expr<NotificationFilter>>,
         /// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a
         /// message when it detects events of the specified type. FIFO queues are not allowed when
@@ -2394,7 +2396,7 @@ pub mod bucket {
         /// \`\`error.html\`\`. Not required if one of the siblings is present. Can be present only
         /// if \`\`ReplaceKeyPrefixWith\`\` is not provided. Replacement must be made for object keys
         /// containing special characters (such as carriage returns) when using XML requests. For
-        /// more information, see \[XML related object key …
+        /// more information, see XML related object key …
         pub replace_key_with: Option<Expr<String>>,
     }
 
@@ -2466,15 +2468,16 @@ pub mod bucket {
 
     /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a
     /// replication configuration is 2 MB. The latest version of the replication configuration XML is
-    /// V2. For more information about XML V2 replication configurations, see \[Replication
-    /// configuration\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html)
-    /// in the \*Amazon S3 User Guide\*.
+    /// V2. For more information about XML V2 replication configurations, see Replication
+    /// configuration
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html>) in the
+    /// \*Amazon S3 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ReplicationConfiguration {
         /// The Amazon Resource Name (ARN) of the IAMlong (IAM) role that Amazon S3 assumes when
-        /// replicating objects. For more information, see \[How to Set Up
-        /// Replication\](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html)
-        /// in the \*Amazon S3 User Guide\*.
+        /// replicating objects. For more information, see How to Set Up Replication
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html>) in the
+        /// \*Amazon S3 User Guide\*.
         ///
         /// Required.
         pub role: Option<Expr<String>>,
@@ -2519,8 +2522,8 @@ pub mod bucket {
         /// Destination bucket owner account ID. In a cross-account scenario, if you direct Amazon S3
         /// to change replica ownership to the AWS-account that owns the destination bucket by
         /// specifying the \`\`AccessControlTranslation\`\` property, this is the account ID of the
-        /// destination bucket owner. For more information, see \[Cross-Region Replication Additional
-        /// Configuration: Change Replica …
+        /// destination bucket owner. For more information, see Cross-Region Replication Additional
+        /// Configuration: Change Replica Owner …
         pub account: Option<Expr<String>>,
         /// The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store the
         /// results.
@@ -2538,10 +2541,10 @@ pub mod bucket {
         pub replication_time: Option<Expr<ReplicationTime>>,
         /// The storage class to use when replicating objects, such as S3 Standard or reduced
         /// redundancy. By default, Amazon S3 uses the storage class of the source object to create
-        /// the object replica. For valid values, see the \`\`StorageClass\`\` element of the \[PUT
-        /// Bucket
-        /// replication\](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html)
-        /// action in the \*Amazon S3 API Reference\*. …
+        /// the object replica. For valid values, see the \`\`StorageClass\`\` element of the PUT
+        /// Bucket replication
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>) action
+        /// in the \*Amazon S3 API Reference\*. …
         pub storage_class: Option<Expr<String>>,
     }
 
@@ -2749,9 +2752,9 @@ pub mod bucket {
         pub and: Option<Expr<ReplicationRuleAndOperator>>,
         /// An object key name prefix that identifies the subset of objects to which the rule
         /// applies. Replacement must be made for object keys containing special characters (such as
-        /// carriage returns) when using XML requests. For more information, see \[XML related object
-        /// key
-        /// constraints\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html\#object-key-xml-related-constraints).
+        /// carriage returns) when using XML requests. For more information, see XML related object
+        /// key constraints
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
         pub prefix: Option<Expr<String>>,
         /// A container for specifying a tag key and value. The rule applies only to objects that
         /// have the tag in their tag set.
@@ -2851,8 +2854,8 @@ pub mod bucket {
     }
 
     /// Specifies the redirect behavior and when a redirect is applied. For more information about
-    /// routing rules, see \[Configuring advanced conditional
-    /// redirects\](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html\#advanced-conditional-redirects)
+    /// routing rules, see Configuring advanced conditional redirects
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects>)
     /// in the \*Amazon S3 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct RoutingRule {
@@ -2932,12 +2935,12 @@ pub mod bucket {
         }
     }
 
-    /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see \[Put Bucket
-    /// Lifecycle
-    /// Configuration\](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html)
-    /// in the \*Amazon S3 API Reference\*. You must specify at least one of the following
-    /// properties: \`\`AbortIncompleteMultipartUpload\`\`, \`\`ExpirationDate\`\`,
-    /// \`\`ExpirationInDays\`\`, …
+    /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see Put Bucket
+    /// Lifecycle Configuration
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html>) in the
+    /// \*Amazon S3 API Reference\*. You must specify at least one of the following properties:
+    /// \`\`AbortIncompleteMultipartUpload\`\`, \`\`ExpirationDate\`\`, \`\`ExpirationInDays\`\`,
+    /// \`\`NoncurrentVersionExpirationInDays\`\`, …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Rule {
         /// Specifies a lifecycle rule that stops incomplete multipart uploads to an Amazon S3
@@ -2984,20 +2987,21 @@ pub mod bucket {
         pub noncurrent_version_transitions: Option<Expr<Vec<NoncurrentVersionTransition>>>,
         /// Specifies the minimum object size in bytes for this rule to apply to. Objects must be
         /// larger than this value in bytes. For more information about size based rules, see
-        /// \[Lifecycle configuration using size-based
-        /// rules\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html\#lc-size-rules)
+        /// Lifecycle configuration using size-based rules
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
         /// in the \*Amazon S3 User Guide\*.
         pub object_size_greater_than: Option<Expr<String>>,
         /// Specifies the maximum object size in bytes for this rule to apply to. Objects must be
         /// smaller than this value in bytes. For more information about sized based rules, see
-        /// \[Lifecycle configuration using size-based
-        /// rules\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html\#lc-size-rules)
+        /// Lifecycle configuration using size-based rules
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
         /// in the \*Amazon S3 User Guide\*.
         pub object_size_less_than: Option<Expr<String>>,
         /// Object key prefix that identifies one or more objects to which this rule applies.
         /// Replacement must be made for object keys containing special characters (such as carriage
-        /// returns) when using XML requests. For more information, see \[XML related object key
-        /// constraints\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html\#object-key-xml-related-constraints).
+        /// returns) when using XML requests. For more information, see XML related object key
+        /// constraints
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
         pub prefix: Option<Expr<String>>,
         /// If \`\`Enabled\`\`, the rule is currently being applied. If \`\`Disabled\`\`, the rule is
         /// not currently being applied.
@@ -3127,8 +3131,9 @@ pub mod bucket {
     }
 
     /// A container for object key name prefix and suffix filtering rules. For more information about
-    /// object key name filtering, see \[Configuring event notifications using object key name
-    /// filtering\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html)
+    /// object key name filtering, see Configuring event notifications using object key name
+    /// filtering
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html>)
     /// in the \*Amazon S3 User Guide\*. The same type of filter rule cannot be used more than once.
     /// For example, you cannot …
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -3219,9 +3224,9 @@ pub mod bucket {
 
     /// Describes the default server-side encryption to apply to new objects in the bucket. If a PUT
     /// Object request doesn't specify any server-side encryption, this default encryption will be
-    /// applied. For more information, see
-    /// \[PutBucketEncryption\](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html).
-    /// \+ \*General purpose buckets\* \- If you don't specify a customer managed key at …
+    /// applied. For more information, see PutBucketEncryption
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html>). \+
+    /// \*General purpose buckets\* \- If you don't specify a customer managed key at …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ServerSideEncryptionByDefault {
         /// AWS Key Management Service (KMS) customer managed key ID to use for the default
@@ -3276,8 +3281,8 @@ pub mod bucket {
         /// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using
         /// KMS (SSE-KMS) for new objects in the bucket. Existing objects are not affected. Setting
         /// the \`\`BucketKeyEnabled\`\` element to \`\`true\`\` causes Amazon S3 to use an S3 Bucket
-        /// Key. By default, S3 Bucket Key is not enabled. For more information, see \[Amazon S3
-        /// Bucket …
+        /// Key. By default, S3 Bucket Key is not enabled. For more information, see Amazon S3 Bucket
+        /// Keys …
         pub bucket_key_enabled: Option<Expr<bool>>,
         /// Specifies the default server-side encryption to apply to new objects in the bucket. If a
         /// PUT Object request doesn't specify any server-side encryption, this default encryption
@@ -3433,9 +3438,9 @@ pub mod bucket {
     }
 
     /// Specifies tags to use to identify a subset of objects for an Amazon S3 bucket. For more
-    /// information, see \[Categorizing your storage using
-    /// tags\](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) in the
-    /// \*Amazon Simple Storage Service User Guide\*.
+    /// information, see Categorizing your storage using tags
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html>) in the \*Amazon
+    /// Simple Storage Service User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct TagFilter {
         /// The tag key.
@@ -3475,9 +3480,9 @@ pub mod bucket {
     /// operational overhead.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tiering {
-        /// S3 Intelligent-Tiering access tier. See \[Storage class for automatically optimizing
-        /// frequently and infrequently accessed
-        /// objects\](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html\#sc-dynamic-data-access)
+        /// S3 Intelligent-Tiering access tier. See Storage class for automatically optimizing
+        /// frequently and infrequently accessed objects
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access>)
         /// for a list of access tiers in the S3 Intelligent-Tiering storage class.
         ///
         /// Required.
@@ -3518,8 +3523,8 @@ pub mod bucket {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct TopicConfiguration {
         /// The Amazon S3 bucket event about which to send notifications. For more information, see
-        /// \[Supported Event
-        /// Types\](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the
+        /// Supported Event Types
+        /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>) in the
         /// \*Amazon S3 User Guide\*.
         ///
         /// Required.
@@ -3564,8 +3569,8 @@ pub mod bucket {
     }
 
     /// Specifies when an object transitions to a specified storage class. For more information about
-    /// Amazon S3 lifecycle configuration rules, see \[Transitioning Objects Using Amazon S3
-    /// Lifecycle\](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html)
+    /// Amazon S3 lifecycle configuration rules, see Transitioning Objects Using Amazon S3 Lifecycle
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html>)
     /// in the \*Amazon S3 User Guide\*.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Transition {
@@ -3580,7 +3585,7 @@ pub mod bucket {
         /// specified storage class. The value can be \`\`0\`\` or any positive integer. Be aware
         /// that some storage classes have a minimum storage duration and that you're charged for
         /// transitioning objects before their minimum storage duration. For more information, see
-        /// \[Constraints and considerations for …
+        /// Constraints and considerations for transitions …
         pub transition_in_days: Option<Expr<i64>>,
     }
 
@@ -3612,11 +3617,12 @@ pub mod bucket {
         }
     }
 
-    /// Describes the versioning state of an Amazon S3 bucket. For more information, see \[PUT Bucket
-    /// versioning\](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html)
-    /// in the \*Amazon S3 API Reference\*. Keep the following timing in mind when enabling,
-    /// suspending, or transitioning between versioning states: \+ \*Enabling versioning\* \- Changes
-    /// may take up to 15 minutes to …
+    /// Describes the versioning state of an Amazon S3 bucket. For more information, see PUT Bucket
+    /// versioning
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html>) in the
+    /// \*Amazon S3 API Reference\*. Keep the following timing in mind when enabling, suspending, or
+    /// transitioning between versioning states: \+ \*Enabling versioning\* \- Changes may take up to
+    /// 15 minutes to propagate …
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct VersioningConfiguration {
         /// The versioning state of the bucket.

@@ -180,7 +180,7 @@ impl SubscriptionProps {
 
 /// The \`\`AWS::SNS::Topic\`\` resource creates a topic to which notifications can be published. One
 /// account can create a maximum of 100,000 standard topics and 1,000 FIFO topics. For more
-/// information, see \[endpoints and quotas\](https://docs.aws.amazon.com/general/latest/gr/sns.html)
+/// information, see endpoints and quotas (<https://docs.aws.amazon.com/general/latest/gr/sns.html>)
 /// in the \*General Reference\*. The structure of \`\`AUTHPARAMS\`\` depends on the .signature of
 /// the API request. For more …
 ///
@@ -262,10 +262,11 @@ pub struct TopicProps {
     /// Changing it replaces the resource.
     pub fifo_topic: Option<Expr<bool>>,
     /// The ID of an AWS managed customer master key (CMK) for SNS or a custom CMK. For more
-    /// information, see \[Key
-    /// terms\](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html\#sse-key-terms).
+    /// information, see Key terms
+    /// (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms>).
     /// For more examples, see \`\`KeyId\`\` in the \*API Reference\*. This property applies only to
-    /// \[server-side-encryption\](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html).
+    /// server-side-encryption
+    /// (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html>).
     pub kms_master_key_id: Option<Expr<String>>,
     /// The `MaximumMessageSize` property.
     pub maximum_message_size: Option<Expr<i64>>,
@@ -285,7 +286,7 @@ pub struct TopicProps {
     /// lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256
     /// characters long. FIFO topic names must end with \`\`.fifo\`\`. If you don't specify a name,
     /// CFN generates a unique physical ID and uses that ID for the topic name. For more information,
-    /// see \[Name …
+    /// see Name type …
     ///
     /// Changing it replaces the resource.
     pub topic_name: Option<Expr<String>>,
@@ -390,8 +391,8 @@ impl TopicProps {
 }
 
 /// The \`\`AWS::SNS::TopicPolicy\`\` resource associates SNS topics with a policy. For an example
-/// snippet, see \[Declaring an
-/// policy\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html\#scenario-sns-policy)
+/// snippet, see Declaring an policy
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy>)
 /// in the \*User Guide\*.
 ///
 /// CloudFormation type `AWS::SNS::TopicPolicy`; its properties are [`TopicPolicyProps`], its
@@ -488,8 +489,8 @@ pub mod topic {
     use streamcdk_core::{Expr, Node};
 
     /// The \`\`LoggingConfig\`\` property type specifies the \`\`Delivery\`\` status logging
-    /// configuration for an
-    /// \[AWS::SNS::Topic\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html).
+    /// configuration for an AWS::SNS::Topic
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html>).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct LoggingConfig {
         /// The IAM role ARN to be used when logging failed message deliveries in Amazon CloudWatch.
@@ -544,7 +545,8 @@ pub mod topic {
     /// \`\`Subscription\`\` is an embedded property that describes the subscription endpoints of an
     /// SNS topic. For full control over subscription behavior (for example, delivery policy,
     /// filtering, raw message delivery, and cross-region subscriptions), use the
-    /// \[AWS::SNS::Subscription\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html)
+    /// AWS::SNS::Subscription
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html>)
     /// resource.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Subscription {

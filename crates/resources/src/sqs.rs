@@ -91,8 +91,8 @@ pub struct QueueProps {
     /// \`\`0\`\`.
     pub delay_seconds: Option<Expr<i64>>,
     /// If set to true, creates a FIFO queue. If you don't specify this property, SQS creates a
-    /// standard queue. For more information, see \[Amazon SQS FIFO
-    /// queues\](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html)
+    /// standard queue. For more information, see Amazon SQS FIFO queues
+    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html>)
     /// in the \*Developer Guide\*.
     ///
     /// Changing it replaces the resource.
@@ -107,13 +107,13 @@ pub struct QueueProps {
     /// messages before calling KMS again. The value must be an integer between 60 (1 minute) and
     /// 86,400 (24 hours). The default is 300 (5 minutes). A shorter time period provides better
     /// security, but results in more calls to KMS, which might incur charges after Free Tier. For
-    /// more information, see \[Encryption at …
+    /// more information, see Encryption at rest …
     pub kms_data_key_reuse_period_seconds: Option<Expr<i64>>,
     /// The ID of an AWS Key Management Service (KMS) for SQS, or a custom KMS. To use the AWS
     /// managed KMS for SQS, specify a (default) alias ARN, alias name (for example
     /// \`\`alias/aws/sqs\`\`), key ARN, or key ID. For more information, see the following: \+
-    /// \[Encryption at
-    /// rest\](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html)
+    /// Encryption at rest
+    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html>)
     /// in the \*Developer Guide\* …
     pub kms_master_key_id: Option<Expr<String>>,
     /// The limit of how many bytes that a message can contain before SQS rejects it. You can specify
@@ -125,8 +125,8 @@ pub struct QueueProps {
     /// \`\`345,600\`\` seconds (4 days).
     pub message_retention_period: Option<Expr<i64>>,
     /// A name for the queue. To create a FIFO queue, the name of your FIFO queue must end with the
-    /// \`\`.fifo\`\` suffix. For more information, see \[Amazon SQS FIFO
-    /// queues\](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html)
+    /// \`\`.fifo\`\` suffix. For more information, see Amazon SQS FIFO queues
+    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html>)
     /// in the \*Developer Guide\*. If you don't specify a name, CFN generates a unique physical ID
     /// and uses that ID for the queue name. For more …
     ///
@@ -136,7 +136,7 @@ pub struct QueueProps {
     /// is in the queue in order to include it in the response, rather than returning an empty
     /// response if a message isn't yet available. You can specify an integer from 1 to 20\. Short
     /// polling is used as the default or when you specify 0 for this property. For more information,
-    /// see \[Consuming messages using long …
+    /// see Consuming messages using long …
     pub receive_message_wait_time_seconds: Option<Expr<i64>>,
     /// The string that includes the parameters for the permissions for the dead-letter queue redrive
     /// permission and which source queues can specify dead-letter queues as a JSON object. The
@@ -151,14 +151,14 @@ pub struct QueueProps {
     /// a message is received by a consumer of the …
     pub redrive_policy: Option<Expr<Json>>,
     /// Enables server-side queue encryption using SQS owned encryption keys. Only one server-side
-    /// encryption option is supported per queue (for example,
-    /// \[SSE-KMS\](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html)
-    /// or
-    /// \[SSE-SQS\](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html)).
+    /// encryption option is supported per queue (for example, SSE-KMS
+    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html>)
+    /// or SSE-SQS
+    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html>)).
     /// When …
     pub sqs_managed_sse_enabled: Option<Expr<bool>>,
-    /// The tags that you attach to this queue. For more information, see \[Resource
-    /// tag\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html)
+    /// The tags that you attach to this queue. For more information, see Resource tag
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>)
     /// in the \*User Guide\*.
     pub tags: Option<Expr<Vec<queue::Tag>>>,
     /// The length of time during which a message will be unavailable after a message is delivered
@@ -275,8 +275,8 @@ impl QueueProps {
 }
 
 /// The \`\`AWS::SQS::QueuePolicy\`\` type applies a policy to SQS queues. For an example snippet,
-/// see \[Declaring an
-/// policy\](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html\#scenario-sqs-policy)
+/// see Declaring an policy
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sqs-policy>)
 /// in the \*User Guide\*.
 ///
 /// CloudFormation type `AWS::SQS::QueuePolicy`; its properties are [`QueuePolicyProps`], its
@@ -331,8 +331,8 @@ impl QueuePolicy {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueuePolicyProps {
     /// A policy document that contains the permissions for the specified SQS queues. For more
-    /// information about SQS policies, see \[Using custom policies with the access policy
-    /// language\](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html)
+    /// information about SQS policies, see Using custom policies with the access policy language
+    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html>)
     /// in the \*Developer Guide\*.
     ///
     /// Required.

@@ -33,7 +33,10 @@ fn every_listed_type_is_generated() {
 fn constants_come_from_the_schema() {
     assert_eq!(Stream::TYPE_NAME, "AWS::Kinesis::Stream");
     assert_eq!(Stream::CREATE_ONLY_PROPERTIES, &["Name"]);
-    assert!(Stream::TAGGABLE);
+    assert_eq!(
+        type_info("AWS::Kinesis::Stream").map(|t| t.taggable),
+        Some(true)
+    );
     assert_eq!(Stream::TAG_FORMAT, TagFormat::KeyValueList);
     assert_eq!(lambda::Permission::TAG_FORMAT, TagFormat::None);
     let info = type_info("AWS::Lambda::Function").expect("compiled in");
