@@ -7,7 +7,8 @@
 //! `patternProperties`, `minItems`/`maxItems`/`uniqueItems`,
 //! `minProperties`/`maxProperties`, `oneOf`/`anyOf`/`allOf`/`not`,
 //! `dependencies`/`dependentRequired`, `$ref` into `definitions`, and the
-//! registry's `dependentExcluded`, `requiredXor` and `requiredOr`. A
+//! extensions cfn-lint adds to its copies of the schemas: `dependentExcluded`,
+//! `requiredXor`, `requiredOr` and `maxUniqueItems`. A
 //! top-level read-only property (an attribute such as `Arn`) set in a
 //! template is an error too.
 //!
@@ -645,6 +646,25 @@ impl<'s> Validator<'s> {
                 path,
                 format!("has {definite} items, more than the maximum {hi}{range}"),
             );
+        }
+        // cfn-lint's extension: at most this many distinct values (alarm actions).
+        if let Some(hi) = bound("maxUniqueItems") {
+            let mut distinct: Vec<&Value> = Vec::new();
+            for item in items.iter().filter(|v| !may_vanish(v)) {
+                if !distinct.contains(&item) {
+                    distinct.push(item);
+                }
+            }
+            if distinct.len() as u64 > hi {
+                self.push(
+                    "schema/max-unique-items",
+                    path,
+                    format!(
+                        "has {} distinct items, more than the maximum {hi}",
+                        distinct.len()
+                    ),
+                );
+            }
         }
         if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
             let literal = |v: &Value| {

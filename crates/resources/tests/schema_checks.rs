@@ -504,3 +504,27 @@ fn raw_resources_and_overrides_are_checked_once_enabled() {
     );
     assert_eq!(f.len(), 1, "the check runs once: {f:#?}");
 }
+
+#[test]
+fn max_unique_items() {
+    let alarm = |actions: Vec<String>| {
+        raw(
+            "AWS::CloudWatch::Alarm",
+            json!({"ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 1,
+                   "MetricName": "m", "Namespace": "n", "Period": 60, "Statistic": "Sum",
+                   "Threshold": 1, "AlarmActions": actions}),
+        )
+    };
+    let arns = |n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| format!("arn:aws:sns:us-east-1:123456789012:t{i}"))
+            .collect()
+    };
+    clean(&alarm(arns(5)));
+    expect(
+        &alarm(arns(6)),
+        "schema/max-unique-items",
+        "Properties/AlarmActions",
+        "has 6 distinct items, more than the maximum 5",
+    );
+}
