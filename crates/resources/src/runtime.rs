@@ -24,6 +24,7 @@ pub struct TypeInfo {
 }
 
 /// Inserts `value` under `key` when it is set.
+#[allow(dead_code)] // unused when no service feature is on
 pub(crate) fn put<T>(map: &mut BTreeMap<String, Node>, key: &str, value: Option<Expr<T>>) {
     if let Some(v) = value {
         map.insert(key.to_owned(), v.into_node());
@@ -31,6 +32,7 @@ pub(crate) fn put<T>(map: &mut BTreeMap<String, Node>, key: &str, value: Option<
 }
 
 /// Adds a generated resource: the resource itself, and the schema check of its stack.
+#[allow(dead_code)] // unused when no service feature is on
 pub(crate) fn add(
     scope: &Scope,
     id: &str,

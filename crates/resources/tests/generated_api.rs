@@ -1,6 +1,8 @@
 //! The shape of the generated layer: coverage of codegen/types.txt, the
 //! constants, attribute accessors, property-type conversion and tags.
 
+#![cfg(feature = "full")]
+
 use serde_json::json;
 use streamcdk_core::{Expr, Node, Stack, TagFormat};
 use streamcdk_resources::kinesis::{stream, Stream, StreamProps};

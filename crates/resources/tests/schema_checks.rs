@@ -1,5 +1,7 @@
 //! One passing and one failing case per schema check kind, through synth.
 
+#![cfg(feature = "full")]
+
 use serde_json::{json, Value};
 use streamcdk_core::{CondExpr, Diagnostic, Expr, Json, Pseudo, Stack};
 use streamcdk_resources::kinesis::{stream, Stream, StreamProps};
