@@ -37,6 +37,7 @@
 //! # }
 //! ```
 
+pub mod limits;
 mod runtime;
 pub mod validate;
 

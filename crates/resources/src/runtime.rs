@@ -43,8 +43,9 @@ pub(crate) fn add(
     scope.add_resource_with(id, info.type_name, properties, info.tag_format)
 }
 
-/// Turns on the schema checks of `stack`: at synth, every resource whose type
-/// has a schema in this crate (with its service's feature on) is checked,
+/// Turns on the schema checks of `stack`, and the service-limit overlay and
+/// parameter-range checks of [`crate::limits`]: at synth, every resource whose
+/// type has a schema in this crate (with its service's feature on) is checked,
 /// including resources added raw with [`Scope::add_resource`] and properties
 /// set through [`Resource::set_property`]. Creating any generated resource
 /// does this too; calling it again does nothing.
@@ -52,6 +53,7 @@ pub fn enable_schema_checks(stack: &Stack) {
     static CHECK: OnceLock<Arc<dyn TemplateCheck>> = OnceLock::new();
     let check = CHECK.get_or_init(|| Arc::new(crate::validate::SchemaCheck));
     stack.add_check(Arc::clone(check));
+    crate::limits::enable_limit_checks(stack);
 }
 
 /// A list of values of a generated property type (or of any type with a

@@ -1,0 +1,533 @@
+//! Service limits stricter than the registry schemas, and parameters checked
+//! against the properties they feed.
+//!
+//! The schemas say what CloudFormation's resource handlers accept
+//! syntactically; the services are sometimes stricter. Each limit here names
+//! the AWS documentation page it comes from, and is applied at synth like the
+//! schema constraints: to literal values, and to every parameter that flows
+//! into the property.
+//!
+//! Parameters against properties: when `{"Ref": P}` (directly or through
+//! either branch of `Fn::If`) feeds a property, every value `P` allows must be
+//! one the property accepts: a `Number` parameter's `MinValue`/`MaxValue` (or
+//! `AllowedValues`) must lie inside the property's `minimum`/`maximum` and
+//! these limits, and a `String` parameter that feeds an enum must list
+//! `AllowedValues` inside the enum. The original solution shipped exactly this
+//! defect: a parameter allowing up to 10000 fed `ParallelizationFactor`,
+//! which Lambda caps at 10.
+
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+use streamcdk_core::checks::{CheckContext, TemplateCheck};
+use streamcdk_core::{Diagnostics, Stack};
+
+use crate::validate::schema_of;
+
+/// One numeric service limit on a property.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    /// The resource type.
+    pub type_name: &'static str,
+    /// The property path below `Properties`.
+    pub path: &'static [&'static str],
+    /// What the service accepts.
+    pub rule: LimitRule,
+    /// The AWS documentation page that states the limit.
+    pub source: &'static str,
+}
+
+/// What a limited property accepts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LimitRule {
+    /// An inclusive range.
+    Range {
+        /// Smallest accepted value.
+        min: f64,
+        /// Largest accepted value.
+        max: f64,
+    },
+    /// One special value, or an inclusive range.
+    ValueOrRange {
+        /// The special value (e.g. -1 for "no limit").
+        value: f64,
+        /// Smallest accepted value of the range.
+        min: f64,
+        /// Largest accepted value of the range.
+        max: f64,
+    },
+    /// A CloudWatch alarm period: 10, 30, or a positive multiple of 60.
+    AlarmPeriod,
+}
+
+impl LimitRule {
+    /// True if `x` is accepted.
+    pub fn accepts(self, x: f64) -> bool {
+        match self {
+            LimitRule::Range { min, max } => (min..=max).contains(&x),
+            LimitRule::ValueOrRange { value, min, max } => x == value || (min..=max).contains(&x),
+            LimitRule::AlarmPeriod => x == 10.0 || x == 30.0 || (x >= 60.0 && x % 60.0 == 0.0),
+        }
+    }
+
+    /// The rule in words, for messages.
+    pub fn describe(self) -> String {
+        match self {
+            LimitRule::Range { min, max } => format!("{min}..={max}"),
+            LimitRule::ValueOrRange { value, min, max } => format!("{value} or {min}..={max}"),
+            LimitRule::AlarmPeriod => "10, 30 or a multiple of 60".into(),
+        }
+    }
+
+    /// True if every value of the inclusive range `lo..=hi` is accepted.
+    fn accepts_range(self, lo: f64, hi: f64) -> bool {
+        match self {
+            LimitRule::Range { min, max } => lo >= min && hi <= max,
+            LimitRule::ValueOrRange { value, min, max } => {
+                (lo >= min && hi <= max) || (lo == value && hi == value)
+            }
+            LimitRule::AlarmPeriod => lo == hi && self.accepts(lo),
+        }
+    }
+}
+
+/// The committed overlay of service limits.
+pub const LIMITS: &[Limit] = &[
+    Limit {
+        type_name: "AWS::Kinesis::Stream",
+        path: &["RetentionPeriodHours"],
+        rule: LimitRule::Range { min: 24.0, max: 8760.0 },
+        source: "https://docs.aws.amazon.com/streams/latest/dev/kinesis-extended-retention.html",
+    },
+    Limit {
+        type_name: "AWS::Lambda::EventSourceMapping",
+        path: &["MaximumRecordAgeInSeconds"],
+        rule: LimitRule::ValueOrRange { value: -1.0, min: 60.0, max: 604_800.0 },
+        source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
+    },
+    Limit {
+        type_name: "AWS::Lambda::EventSourceMapping",
+        path: &["ParallelizationFactor"],
+        rule: LimitRule::Range { min: 1.0, max: 10.0 },
+        source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
+    },
+    Limit {
+        type_name: "AWS::Lambda::Function",
+        path: &["MemorySize"],
+        rule: LimitRule::Range { min: 128.0, max: 10240.0 },
+        source: "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+    },
+    Limit {
+        type_name: "AWS::Lambda::Function",
+        path: &["Timeout"],
+        rule: LimitRule::Range { min: 1.0, max: 900.0 },
+        source: "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+    },
+    Limit {
+        type_name: "AWS::CloudWatch::Alarm",
+        path: &["Period"],
+        rule: LimitRule::AlarmPeriod,
+        source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+    },
+];
+
+/// Source of the Firehose dynamic-partitioning requirements.
+pub const DYNAMIC_PARTITIONING_SOURCE: &str =
+    "https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html";
+
+/// Name under which [`LimitsCheck`] is registered on a stack.
+pub const CHECK_NAME: &str = "streamcdk-resources/limits";
+
+/// The template check for the overlay and for parameters against properties.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LimitsCheck;
+
+/// Registers [`LimitsCheck`] on `stack` (once).
+pub fn enable_limit_checks(stack: &Stack) {
+    static CHECK: OnceLock<Arc<dyn TemplateCheck>> = OnceLock::new();
+    stack.add_check(CHECK.get_or_init(|| Arc::new(LimitsCheck)).clone());
+}
+
+impl TemplateCheck for LimitsCheck {
+    fn name(&self) -> &str {
+        CHECK_NAME
+    }
+
+    fn check(&self, context: &CheckContext<'_>, diags: &mut Diagnostics) {
+        let empty = serde_json::Map::new();
+        let parameters = context
+            .template
+            .get("Parameters")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let Some(resources) = context.template.get("Resources").and_then(Value::as_object) else {
+            return;
+        };
+        for (id, resource) in resources {
+            let Some(type_name) = resource.get("Type").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(properties) = resource.get("Properties") else {
+                continue;
+            };
+            let at = context.resource_path(id);
+            let mut checker = Checker {
+                parameters,
+                at: &at,
+                diags,
+            };
+            for limit in LIMITS.iter().filter(|l| l.type_name == type_name) {
+                if let Some(value) = lookup(properties, limit.path) {
+                    checker.limit(
+                        value,
+                        limit,
+                        &format!("Properties/{}", limit.path.join("/")),
+                    );
+                }
+            }
+            if type_name == "AWS::KinesisFirehose::DeliveryStream" {
+                checker.dynamic_partitioning(properties);
+            }
+            if let Some(schema) = schema_of(type_name) {
+                checker.parameters_against_schema(properties, schema, schema, "Properties");
+            }
+        }
+    }
+}
+
+fn lookup<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |v, key| v.get(*key))
+}
+
+/// The values a value may take: literals, or parameters, through `Fn::If`.
+enum Source<'a> {
+    Literal(&'a Value),
+    Parameter(&'a str),
+}
+
+fn sources<'a>(value: &'a Value, out: &mut Vec<Source<'a>>) {
+    if let Value::Object(map) = value {
+        if map.len() == 1 {
+            let (key, arg) = map.iter().next().expect("one entry");
+            match (key.as_str(), arg) {
+                ("Ref", Value::String(name)) if !name.starts_with("AWS::") => {
+                    out.push(Source::Parameter(name));
+                    return;
+                }
+                ("Fn::If", Value::Array(parts)) if parts.len() == 3 => {
+                    sources(&parts[1], out);
+                    sources(&parts[2], out);
+                    return;
+                }
+                (k, _) if k == "Ref" || k == "Condition" || k.starts_with("Fn::") => return,
+                _ => {}
+            }
+        }
+    }
+    out.push(Source::Literal(value));
+}
+
+/// The set of values a parameter allows, as far as numbers go.
+struct NumberDomain {
+    allowed: Option<Vec<f64>>,
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+impl NumberDomain {
+    fn describe(&self) -> String {
+        if let Some(a) = &self.allowed {
+            return format!("AllowedValues {a:?}");
+        }
+        format!(
+            "{}..={}",
+            self.min.map_or("(no MinValue)".into(), |v| v.to_string()),
+            self.max.map_or("(no MaxValue)".into(), |v| v.to_string())
+        )
+    }
+}
+
+fn number_of(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+struct Checker<'a, 'd> {
+    parameters: &'a serde_json::Map<String, Value>,
+    at: &'a str,
+    diags: &'d mut Diagnostics,
+}
+
+impl Checker<'_, '_> {
+    fn domain(&self, parameter: &str) -> Option<NumberDomain> {
+        let p = self.parameters.get(parameter)?;
+        let allowed = p
+            .get("AllowedValues")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(number_of).collect());
+        Some(NumberDomain {
+            allowed,
+            min: p.get("MinValue").and_then(number_of),
+            max: p.get("MaxValue").and_then(number_of),
+        })
+    }
+
+    fn limit(&mut self, value: &Value, limit: &Limit, property: &str) {
+        let mut found = Vec::new();
+        sources(value, &mut found);
+        for source in found {
+            match source {
+                Source::Literal(v) => {
+                    if let Some(x) = number_of(v) {
+                        if !limit.rule.accepts(x) {
+                            self.diags.error(
+                                "limit/out-of-range",
+                                self.at,
+                                format!(
+                                    "{property} is {x}; the service accepts {} ({})",
+                                    limit.rule.describe(),
+                                    limit.source
+                                ),
+                            );
+                        }
+                    }
+                }
+                Source::Parameter(name) => {
+                    let Some(domain) = self.domain(name) else {
+                        continue;
+                    };
+                    let fits = match &domain.allowed {
+                        Some(values) => values.iter().all(|x| limit.rule.accepts(*x)),
+                        None => match (domain.min, domain.max) {
+                            (Some(lo), Some(hi)) => limit.rule.accepts_range(lo, hi),
+                            _ => false,
+                        },
+                    };
+                    if !fits {
+                        self.diags.error(
+                            "parameter/range-mismatch",
+                            self.at,
+                            format!(
+                                "parameter {name} allows {} but {property} accepts only {} ({}); narrow the parameter's range",
+                                domain.describe(),
+                                limit.rule.describe(),
+                                limit.source
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Parameters that feed schema-constrained properties, anywhere in the tree.
+    fn parameters_against_schema(&mut self, value: &Value, node: &Value, root: &Value, path: &str) {
+        let node = resolve_ref(node, root);
+        let mut found = Vec::new();
+        sources(value, &mut found);
+        for source in found {
+            match source {
+                Source::Parameter(name) => self.parameter_fits_schema(name, node, path),
+                Source::Literal(Value::Object(map)) => {
+                    for (key, child) in map {
+                        if let Some(child_schema) = node.get("properties").and_then(|p| p.get(key))
+                        {
+                            self.parameters_against_schema(
+                                child,
+                                child_schema,
+                                root,
+                                &format!("{path}/{key}"),
+                            );
+                        }
+                    }
+                }
+                Source::Literal(Value::Array(items)) => {
+                    if let Some(item_schema) = node.get("items") {
+                        for (i, item) in items.iter().enumerate() {
+                            self.parameters_against_schema(
+                                item,
+                                item_schema,
+                                root,
+                                &format!("{path}/{i}"),
+                            );
+                        }
+                    }
+                }
+                Source::Literal(_) => {}
+            }
+        }
+    }
+
+    fn parameter_fits_schema(&mut self, name: &str, node: &Value, path: &str) {
+        let Some(p) = self.parameters.get(name) else {
+            return;
+        };
+        let kind = p.get("Type").and_then(Value::as_str).unwrap_or_default();
+        let minimum = node.get("minimum").and_then(Value::as_f64);
+        let maximum = node.get("maximum").and_then(Value::as_f64);
+        if kind == "Number" && (minimum.is_some() || maximum.is_some()) {
+            let rule = LimitRule::Range {
+                min: minimum.unwrap_or(f64::NEG_INFINITY),
+                max: maximum.unwrap_or(f64::INFINITY),
+            };
+            let Some(domain) = self.domain(name) else {
+                return;
+            };
+            let fits = match &domain.allowed {
+                Some(values) => values.iter().all(|x| rule.accepts(*x)),
+                None => {
+                    let lo = domain.min.unwrap_or(f64::NEG_INFINITY);
+                    let hi = domain.max.unwrap_or(f64::INFINITY);
+                    rule.accepts_range(lo, hi)
+                }
+            };
+            if !fits {
+                self.diags.error(
+                    "parameter/range-mismatch",
+                    self.at,
+                    format!(
+                        "parameter {name} allows {} but {path} accepts only {} (resource schema); narrow the parameter's range",
+                        domain.describe(),
+                        rule.describe()
+                    ),
+                );
+            }
+        }
+        if let Some(allowed_enum) = node.get("enum").and_then(Value::as_array) {
+            let allowed: Vec<&str> = allowed_enum.iter().filter_map(Value::as_str).collect();
+            let values: Option<Vec<String>> =
+                p.get("AllowedValues").and_then(Value::as_array).map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .collect()
+                });
+            let outside: Vec<String> = match &values {
+                Some(v) => v
+                    .iter()
+                    .filter(|x| !allowed.contains(&x.as_str()))
+                    .cloned()
+                    .collect(),
+                None => vec!["any value (no AllowedValues)".into()],
+            };
+            if !outside.is_empty() {
+                self.diags.error(
+                    "parameter/enum-mismatch",
+                    self.at,
+                    format!(
+                        "parameter {name} allows {} but {path} accepts only {:?}; give the parameter AllowedValues inside that list",
+                        outside.join(", "),
+                        allowed
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Firehose dynamic partitioning: a buffer of at least 64 MB and 60 s, an
+    /// error-output prefix, and a `partitionKeyFrom...` expression in the prefix.
+    fn dynamic_partitioning(&mut self, properties: &Value) {
+        let Some(s3) = properties.get("ExtendedS3DestinationConfiguration") else {
+            return;
+        };
+        let enabled = s3
+            .pointer("/DynamicPartitioningConfiguration/Enabled")
+            .is_some_and(|v| v == &Value::Bool(true) || v == "true");
+        if !enabled {
+            return;
+        }
+        let base = "Properties/ExtendedS3DestinationConfiguration";
+        let size = Limit {
+            type_name: "AWS::KinesisFirehose::DeliveryStream",
+            path: &[],
+            rule: LimitRule::Range {
+                min: 64.0,
+                max: 128.0,
+            },
+            source: DYNAMIC_PARTITIONING_SOURCE,
+        };
+        match s3.pointer("/BufferingHints/SizeInMBs") {
+            Some(v) => self.limit(v, &size, &format!("{base}/BufferingHints/SizeInMBs (with dynamic partitioning)")),
+            None => self.diags.error(
+                "limit/dynamic-partitioning",
+                self.at,
+                format!("{base}/BufferingHints/SizeInMBs must be set to at least 64 with dynamic partitioning (the default is 5) ({DYNAMIC_PARTITIONING_SOURCE})"),
+            ),
+        }
+        let interval = Limit {
+            rule: LimitRule::Range {
+                min: 60.0,
+                max: 900.0,
+            },
+            ..size
+        };
+        if let Some(v) = s3.pointer("/BufferingHints/IntervalInSeconds") {
+            self.limit(
+                v,
+                &interval,
+                &format!("{base}/BufferingHints/IntervalInSeconds (with dynamic partitioning)"),
+            );
+        }
+        if s3.get("ErrorOutputPrefix").is_none_or(|v| v == "") {
+            self.diags.error(
+                "limit/dynamic-partitioning",
+                self.at,
+                format!("{base}/ErrorOutputPrefix is required with dynamic partitioning ({DYNAMIC_PARTITIONING_SOURCE})"),
+            );
+        }
+        let prefix = s3.get("Prefix").and_then(Value::as_str).unwrap_or_default();
+        if !prefix.contains("!{partitionKeyFrom") {
+            self.diags.error(
+                "limit/dynamic-partitioning",
+                self.at,
+                format!("{base}/Prefix '{prefix}' has no !{{partitionKeyFromQuery:...}} or !{{partitionKeyFromLambda:...}} expression, which dynamic partitioning requires ({DYNAMIC_PARTITIONING_SOURCE})"),
+            );
+        }
+    }
+}
+
+/// Follows a local `$ref` (`#/definitions/X`).
+fn resolve_ref<'a>(node: &'a Value, root: &'a Value) -> &'a Value {
+    let mut node = node;
+    for _ in 0..8 {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(r) => match r.strip_prefix('#').and_then(|p| root.pointer(p)) {
+                Some(target) => node = target,
+                None => return node,
+            },
+            None => return node,
+        }
+    }
+    node
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alarm_period_rule() {
+        let r = LimitRule::AlarmPeriod;
+        for ok in [10.0, 30.0, 60.0, 300.0, 86400.0] {
+            assert!(r.accepts(ok), "{ok}");
+        }
+        for bad in [0.0, 20.0, 45.0, 90.0, -60.0] {
+            assert!(!r.accepts(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn value_or_range_rule() {
+        let r = LimitRule::ValueOrRange {
+            value: -1.0,
+            min: 60.0,
+            max: 604_800.0,
+        };
+        assert!(r.accepts(-1.0) && r.accepts(60.0) && r.accepts(604_800.0));
+        assert!(!r.accepts(0.0) && !r.accepts(59.0) && !r.accepts(604_801.0));
+        assert!(r.accepts_range(60.0, 3600.0));
+        assert!(!r.accepts_range(-1.0, 3600.0));
+    }
+}
