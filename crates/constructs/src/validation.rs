@@ -1,0 +1,102 @@
+//! Construct-time validation: every problem of a props struct is collected,
+//! each with the construct path, a stable code and the allowed values.
+
+use streamcdk_core::{Diagnostics, Expr, Scope};
+
+/// Collects the errors of one construct's props.
+#[derive(Debug)]
+pub struct PropsCheck {
+    path: String,
+    diags: Diagnostics,
+}
+
+impl PropsCheck {
+    /// Starts checking the construct `id` under `scope`.
+    pub fn new(scope: &Scope, id: &str) -> Self {
+        Self {
+            path: scope.child_path(id),
+            diags: Diagnostics::new(),
+        }
+    }
+
+    /// The construct path findings are reported at.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Reports an error.
+    pub fn error(&mut self, code: &'static str, message: impl Into<String>) {
+        self.diags.error(code, self.path.clone(), message);
+    }
+
+    /// Reports an error unless `ok`.
+    pub fn ensure(&mut self, ok: bool, code: &'static str, message: impl FnOnce() -> String) {
+        if !ok {
+            self.error(code, message());
+        }
+    }
+
+    /// Checks that a literal integer lies in `min..=max` (values that are not
+    /// literals, such as parameters, are checked at synth instead).
+    pub fn int_range(
+        &mut self,
+        code: &'static str,
+        field: &str,
+        value: &Expr<i64>,
+        min: i64,
+        max: i64,
+    ) {
+        if let Some(v) = value.node().as_int() {
+            if !(min..=max).contains(&v) {
+                self.error(
+                    code,
+                    format!("{field} is {v}; it must be within {min}..={max}"),
+                );
+            }
+        }
+    }
+
+    /// Checks a string's length in characters and, if `allowed` is given, its characters.
+    pub fn name(
+        &mut self,
+        code: &'static str,
+        field: &str,
+        value: &str,
+        max_len: usize,
+        allowed: impl Fn(char) -> bool,
+        allowed_text: &str,
+    ) {
+        let len = value.chars().count();
+        if len == 0 || len > max_len {
+            self.error(
+                code,
+                format!("{field} '{value}' has {len} characters; it must have 1 to {max_len}"),
+            );
+        }
+        if let Some(bad) = value.chars().find(|c| !allowed(*c)) {
+            self.error(
+                code,
+                format!("{field} '{value}' contains '{bad}'; allowed: {allowed_text}"),
+            );
+        }
+    }
+
+    /// Adds the findings of another check.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.diags.extend(other);
+    }
+
+    /// `Ok(value)` if no error was found, or every error.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Diagnostics> {
+        if self.diags.has_errors() {
+            Err(self.diags)
+        } else {
+            Ok(value())
+        }
+    }
+
+    /// `Ok(())` if no error was found so far.
+    pub fn result(self) -> Result<(), Diagnostics> {
+        self.finish(|| ())
+    }
+}
