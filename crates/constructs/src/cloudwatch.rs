@@ -640,6 +640,12 @@ enum WidgetKind {
         title: String,
         alarm_arn: Expr<String>,
     },
+    MathGraph {
+        title: String,
+        expression: MathExpression,
+        axis_label: Option<String>,
+        axis_range: Option<(f64, f64)>,
+    },
     SingleValue {
         title: String,
         metrics: Vec<Metric>,
@@ -668,6 +674,26 @@ impl Widget {
                 title: title.into(),
                 left: metrics,
                 stacked: false,
+            },
+            width: 6,
+            height: 6,
+        }
+    }
+
+    /// A graph of a metric-math expression (its input metrics hidden), 6×6,
+    /// with an optional left-axis label and range, e.g. a success rate in percent.
+    pub fn math_graph(
+        title: impl Into<String>,
+        expression: MathExpression,
+        axis_label: Option<&str>,
+        axis_range: Option<(f64, f64)>,
+    ) -> Self {
+        Self {
+            kind: WidgetKind::MathGraph {
+                title: title.into(),
+                expression,
+                axis_label: axis_label.map(str::to_owned),
+                axis_range,
             },
             width: 6,
             height: 6,
@@ -767,6 +793,7 @@ impl Widget {
                     || "a log query widget needs log groups and a query".into(),
                 );
             }
+            WidgetKind::MathGraph { expression, .. } => expression.validate(check),
             WidgetKind::Text(_) | WidgetKind::Alarm { .. } => {}
         }
     }
@@ -810,6 +837,58 @@ impl Widget {
                     ),
                 ],
             ),
+            WidgetKind::MathGraph {
+                title,
+                expression,
+                axis_label,
+                axis_range,
+            } => {
+                let mut series = vec![JsonPart::Arr(vec![JsonPart::Obj(vec![
+                    (
+                        "expression".to_owned(),
+                        JsonPart::str(&expression.expression),
+                    ),
+                    ("id".to_owned(), JsonPart::str("expr")),
+                    (
+                        "label".to_owned(),
+                        JsonPart::str(
+                            expression
+                                .label
+                                .clone()
+                                .unwrap_or_else(|| expression.expression.clone()),
+                        ),
+                    ),
+                ])])];
+                for (id, m) in &expression.using {
+                    let mut entry = m.widget_entry();
+                    if let Some(JsonPart::Obj(options)) = entry.last_mut() {
+                        options.push(("id".to_owned(), JsonPart::str(id)));
+                        options.push(("visible".to_owned(), JsonPart::Lit(false.into())));
+                    }
+                    series.push(JsonPart::Arr(entry));
+                }
+                let mut left = vec![("showUnits".to_owned(), JsonPart::Lit(false.into()))];
+                if let Some(l) = axis_label {
+                    left.push(("label".to_owned(), JsonPart::str(l)));
+                }
+                if let Some((min, max)) = axis_range {
+                    left.push(("min".to_owned(), JsonPart::Lit((*min).into())));
+                    left.push(("max".to_owned(), JsonPart::Lit((*max).into())));
+                }
+                (
+                    "metric",
+                    vec![
+                        ("title".to_owned(), JsonPart::str(title)),
+                        ("view".to_owned(), JsonPart::str("timeSeries")),
+                        region(),
+                        ("metrics".to_owned(), JsonPart::Arr(series)),
+                        (
+                            "yAxis".to_owned(),
+                            JsonPart::Obj(vec![("left".to_owned(), JsonPart::Obj(left))]),
+                        ),
+                    ],
+                )
+            }
             WidgetKind::SingleValue { title, metrics } => (
                 "metric",
                 vec![
