@@ -1,0 +1,489 @@
+//! KMS: customer-managed keys whose key policy names exactly the services
+//! that use them.
+//!
+//! A [`Key`] has automatic rotation on, a key policy that gives the account
+//! root the administration of the key (so that IAM policies can grant its
+//! use), and one statement per service that uses it, added with
+//! [`Key::allow_service`] by the constructs that encrypt with it (an SNS topic
+//! lets `cloudwatch.amazonaws.com` use its key, a log group lets
+//! `logs.<region>.amazonaws.com` use its key). It is retained on delete:
+//! deleting a key makes everything encrypted with it unreadable.
+//!
+//! ```
+//! use streamcdk_core::Stack;
+//! use streamcdk_constructs::iam::{Principal, Role, RoleProps};
+//! use streamcdk_constructs::kms::{Key, KeyProps};
+//!
+//! let stack = Stack::new("demo");
+//! let key = Key::new(&stack.root(), "Key", KeyProps { alias: Some("alias/demo".into()), ..KeyProps::default() }).unwrap();
+//! key.allow_service("cloudwatch.amazonaws.com", &["kms:Decrypt", "kms:GenerateDataKey*"]).unwrap();
+//! let role = Role::new(&stack.root(), "App", RoleProps::new(Principal::service("lambda.amazonaws.com"))).unwrap();
+//! key.grant_encrypt_decrypt(&role).unwrap();
+//! stack.synth().unwrap();
+//! ```
+
+use std::sync::{Arc, Mutex};
+
+use streamcdk_core::{Diagnostics, Expr, Pseudo, RemovalPolicy, Resource, Scope};
+use streamcdk_resources::kms as l1;
+
+use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
+use crate::validation::PropsCheck;
+
+/// The actions of [`Key::grant_encrypt`].
+pub const ENCRYPT_ACTIONS: &[&str] = &["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
+/// The actions of [`Key::grant_decrypt`].
+pub const DECRYPT_ACTIONS: &[&str] = &["kms:Decrypt"];
+
+/// Properties of a [`Key`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyProps {
+    /// Description shown in the KMS console (at most 8192 characters). Default: none.
+    pub description: Option<String>,
+    /// An alias such as `alias/pipeline` (`alias/` then 1 to 250 letters,
+    /// digits, `/`, `_` and `-`; not `alias/aws/...`, which AWS reserves).
+    /// Default: none.
+    pub alias: Option<String>,
+    /// Automatic rotation of the key material. Default: `true`.
+    pub enable_key_rotation: bool,
+    /// Days between rotations, 90–2560. Default: none (KMS's 365).
+    pub rotation_period_in_days: Option<i64>,
+    /// Waiting period before a key removed from the stack is deleted, 7–30
+    /// days. Default: none (KMS's 30); only used with `RemovalPolicy::Delete`.
+    pub pending_window_in_days: Option<i64>,
+    /// What happens to the key when it leaves the stack. Default: `Retain`.
+    pub removal_policy: RemovalPolicy,
+}
+
+impl Default for KeyProps {
+    fn default() -> Self {
+        Self {
+            description: None,
+            alias: None,
+            enable_key_rotation: true,
+            rotation_period_in_days: None,
+            pending_window_in_days: None,
+            removal_policy: RemovalPolicy::Retain,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct KeyPolicy {
+    document: PolicyDocument,
+}
+
+/// A customer-managed KMS key, created in this stack or imported by ARN.
+#[derive(Debug, Clone)]
+pub struct Key {
+    scope: Scope,
+    arn: Expr<String>,
+    key_id: Expr<String>,
+    alias_name: Option<Expr<String>>,
+    resource: Option<Resource>,
+    policy: Arc<Mutex<KeyPolicy>>,
+}
+
+fn check_alias(check: &mut PropsCheck, alias: &str) {
+    match alias.strip_prefix("alias/") {
+        Some(rest) => {
+            check.name(
+                "kms/alias",
+                "alias name after 'alias/'",
+                rest,
+                250,
+                |c| c.is_ascii_alphanumeric() || "/_-".contains(c),
+                "letters, digits, /, _ and -",
+            );
+            check.ensure(!rest.starts_with("aws/"), "kms/alias", || {
+                format!("alias '{alias}' is reserved: 'alias/aws/' names AWS-managed keys")
+            });
+        }
+        None => check.error(
+            "kms/alias",
+            format!("alias '{alias}' must start with 'alias/'"),
+        ),
+    }
+}
+
+impl Key {
+    /// Creates a key under `scope` with id `id` (and `<id>/Alias` if an alias is set).
+    pub fn new(scope: &Scope, id: &str, props: KeyProps) -> Result<Self, Diagnostics> {
+        let mut check = PropsCheck::new(scope, id);
+        if let Some(d) = &props.description {
+            check.ensure(d.chars().count() <= 8192, "kms/description", || {
+                format!(
+                    "description has {} characters; it must have at most 8192",
+                    d.chars().count()
+                )
+            });
+        }
+        if let Some(a) = &props.alias {
+            check_alias(&mut check, a);
+        }
+        if let Some(days) = props.rotation_period_in_days {
+            check.int_range(
+                "kms/rotation-period",
+                "rotation_period_in_days",
+                &days.into(),
+                90,
+                2560,
+            );
+            check.ensure(props.enable_key_rotation, "kms/rotation-period", || {
+                "rotation_period_in_days needs enable_key_rotation".into()
+            });
+        }
+        if let Some(days) = props.pending_window_in_days {
+            check.int_range(
+                "kms/pending-window",
+                "pending_window_in_days",
+                &days.into(),
+                7,
+                30,
+            );
+        }
+        check.result()?;
+
+        let document = PolicyDocument::new([PolicyStatement::allow()
+            .sid("AccountAdministersTheKey")
+            .principal(Principal::account_root())
+            .actions(["kms:*"])
+            .any_resource()]);
+        let mut p = l1::KeyProps::default()
+            .enable_key_rotation(props.enable_key_rotation)
+            .key_policy(document.to_expr());
+        if let Some(d) = &props.description {
+            p = p.description(d.clone());
+        }
+        if let Some(days) = props.rotation_period_in_days {
+            p = p.rotation_period_in_days(days);
+        }
+        if let Some(days) = props.pending_window_in_days {
+            p = p.pending_window_in_days(days);
+        }
+        let key = l1::Key::new(scope, id, p);
+        key.resource()
+            .apply_removal_policy(props.removal_policy)
+            .set_context_why(
+                "Customer-managed key: its policy names exactly the services that use it; retained because deleting it makes the data it protects unreadable",
+            );
+        let alias_name = props.alias.as_ref().map(|a| {
+            let alias = l1::Alias::new(
+                &scope.child(id),
+                "Alias",
+                l1::AliasProps::default()
+                    .alias_name(a.clone())
+                    .target_key_id(key.ref_()),
+            );
+            alias
+                .resource()
+                .set_context_why("Stable, readable name for the customer-managed key");
+            Expr::from(a.clone())
+        });
+        Ok(Self {
+            scope: scope.child(id),
+            arn: key.arn(),
+            key_id: key.ref_(),
+            alias_name,
+            resource: Some(key.resource().clone()),
+            policy: Arc::new(Mutex::new(KeyPolicy { document })),
+        })
+    }
+
+    /// Imports an existing key by ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`).
+    /// Grants work the same; its key policy is managed elsewhere, so
+    /// [`Key::allow_service`] and [`Key::add_to_policy`] do not change it.
+    pub fn from_arn(
+        scope: &Scope,
+        id: &str,
+        arn: impl Into<Expr<String>>,
+    ) -> Result<Self, Diagnostics> {
+        let arn = arn.into();
+        let mut check = PropsCheck::new(scope, id);
+        let key_id = match arn.node().as_str() {
+            Some(s) => {
+                let parts: Vec<&str> = s.split(':').collect();
+                let ok = parts.len() == 6
+                    && parts[0] == "arn"
+                    && parts[2] == "kms"
+                    && parts[5].starts_with("key/")
+                    && parts[5].len() > 4;
+                check.ensure(ok, "kms/arn", || {
+                    format!(
+                        "'{s}' is not a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)"
+                    )
+                });
+                Expr::from(parts.last().map_or("", |p| p.trim_start_matches("key/")))
+            }
+            None => Expr::select(1, Expr::split("/", arn.clone())),
+        };
+        check.result()?;
+        Ok(Self {
+            scope: scope.child(id),
+            arn,
+            key_id,
+            alias_name: None,
+            resource: None,
+            policy: Arc::new(Mutex::new(KeyPolicy {
+                document: PolicyDocument::default(),
+            })),
+        })
+    }
+
+    /// The key's ARN.
+    pub fn arn(&self) -> Expr<String> {
+        self.arn.clone()
+    }
+
+    /// The key's id (`Ref`).
+    pub fn key_id(&self) -> Expr<String> {
+        self.key_id.clone()
+    }
+
+    /// The alias name (`alias/...`), if one was set.
+    pub fn alias_name(&self) -> Option<Expr<String>> {
+        self.alias_name.clone()
+    }
+
+    /// The `AWS::KMS::Key` resource, if the key was created here.
+    pub fn resource(&self) -> Option<&Resource> {
+        self.resource.as_ref()
+    }
+
+    /// The statements of the key policy so far.
+    pub fn policy_statements(&self) -> Vec<PolicyStatement> {
+        self.lock().document.statements.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, KeyPolicy> {
+        self.policy.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds a statement to the key policy. In a key policy `Resource: "*"`
+    /// means this key, and is what the statement gets when it names no
+    /// resource. Returns `Ok(false)` for an imported key, whose policy is
+    /// managed elsewhere.
+    pub fn add_to_policy(&self, statement: PolicyStatement) -> Result<bool, Diagnostics> {
+        let mut check = PropsCheck::new(&self.scope, "Policy");
+        let mut probe = statement.clone();
+        probe.resources.clear();
+        probe.validate(false, &mut check);
+        check.ensure(
+            statement.principal.is_some(),
+            "kms/policy-principal",
+            || "a key policy statement needs a principal".into(),
+        );
+        check.result()?;
+        let Some(resource) = &self.resource else {
+            return Ok(false);
+        };
+        let statement = if statement.resources.is_empty() {
+            statement.any_resource()
+        } else {
+            statement
+        };
+        let mut policy = self.lock();
+        policy.document.add(statement);
+        resource.set_property("KeyPolicy", policy.document.to_expr());
+        Ok(true)
+    }
+
+    /// Lets the AWS service `service_principal` (e.g. `cloudwatch.amazonaws.com`)
+    /// use the key for `actions`, on behalf of this account only
+    /// (`aws:SourceAccount`). Returns `Ok(false)` for an imported key.
+    pub fn allow_service(
+        &self,
+        service_principal: impl Into<Expr<String>>,
+        actions: &[&str],
+    ) -> Result<bool, Diagnostics> {
+        self.add_to_policy(
+            PolicyStatement::allow()
+                .principal(Principal::service(service_principal))
+                .actions(actions.iter().copied())
+                .condition("StringEquals", "aws:SourceAccount", Pseudo::account_id()),
+        )
+    }
+
+    /// Grants `actions` on this key to `grantee`.
+    pub fn grant(&self, grantee: &dyn Grantable, actions: &[&str]) -> Result<Grant, Diagnostics> {
+        grantee.grant(
+            PolicyStatement::allow()
+                .actions(actions.iter().copied())
+                .resource(self.arn()),
+        )
+    }
+
+    /// Grants encryption: kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*.
+    pub fn grant_encrypt(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
+        self.grant(grantee, ENCRYPT_ACTIONS)
+    }
+
+    /// Grants decryption: kms:Decrypt.
+    pub fn grant_decrypt(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
+        self.grant(grantee, DECRYPT_ACTIONS)
+    }
+
+    /// Grants both encryption and decryption.
+    pub fn grant_encrypt_decrypt(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
+        let mut actions: Vec<&str> = DECRYPT_ACTIONS.to_vec();
+        actions.extend_from_slice(ENCRYPT_ACTIONS);
+        self.grant(grantee, &actions)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iam::{Role, RoleProps};
+    use serde_json::json;
+    use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
+    use streamcdk_core::Stack;
+
+    #[test]
+    fn key_with_alias_services_and_grants_validates() {
+        let stack = Stack::new("t");
+        stack.add_tag("project", "streamcdk");
+        let key = Key::new(
+            &stack.root(),
+            "Key",
+            KeyProps {
+                alias: Some("alias/streamcdk-test".into()),
+                description: Some("test key".into()),
+                ..KeyProps::default()
+            },
+        )
+        .unwrap();
+        assert!(key
+            .allow_service(
+                "cloudwatch.amazonaws.com",
+                &["kms:Decrypt", "kms:GenerateDataKey*"]
+            )
+            .unwrap());
+        let role = Role::new(
+            &stack.root(),
+            "Role",
+            RoleProps::new(Principal::service("lambda.amazonaws.com")),
+        )
+        .unwrap();
+        role.resource().unwrap().set_context_why("test role");
+        key.grant_encrypt_decrypt(&role).unwrap();
+        let s = stack.synth().unwrap();
+        write_for_validation("constructs-kms-key", &s).unwrap();
+        let t = TemplateAssertions::from_synthesized(&s);
+        t.assert_has_resource(
+            "AWS::KMS::Key",
+            json!({"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                   "Properties": {"EnableKeyRotation": true}}),
+        );
+        let k = t.resource("Key").unwrap();
+        let statements = k["Properties"]["KeyPolicy"]["Statement"]
+            .as_array()
+            .unwrap();
+        assert_eq!(statements.len(), 2);
+        assert_eq!(
+            statements[1]["Principal"],
+            json!({"Service": "cloudwatch.amazonaws.com"})
+        );
+        assert_eq!(statements[1]["Resource"], json!("*"));
+        t.assert_has_resource_properties(
+            "AWS::KMS::Alias",
+            json!({"AliasName": "alias/streamcdk-test", "TargetKeyId": {"Ref": "Key"}}),
+        );
+        t.assert_has_resource_properties(
+            "AWS::IAM::Policy",
+            json!({"PolicyDocument": {"Statement": [{
+                "Action": ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+                "Resource": {"Fn::GetAtt": ["Key", "Arn"]}}]}}),
+        );
+    }
+
+    #[test]
+    fn invalid_key_props() {
+        let stack = Stack::new("t");
+        let err = Key::new(
+            &stack.root(),
+            "Bad",
+            KeyProps {
+                alias: Some("alias/aws/mine".into()),
+                rotation_period_in_days: Some(30),
+                pending_window_in_days: Some(3),
+                ..KeyProps::default()
+            },
+        )
+        .unwrap_err();
+        let has = |code: &str, text: &str| {
+            err.errors()
+                .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text))
+        };
+        assert!(has("kms/alias", "reserved"), "{err}");
+        assert!(has("kms/rotation-period", "90..=2560"), "{err}");
+        assert!(has("kms/pending-window", "7..=30"), "{err}");
+        let err = Key::new(
+            &stack.root(),
+            "Bad2",
+            KeyProps {
+                alias: Some("demo".into()),
+                enable_key_rotation: false,
+                rotation_period_in_days: Some(100),
+                ..KeyProps::default()
+            },
+        )
+        .unwrap_err();
+        assert!(err.errors().all(|d| d.path == "t/Bad2"));
+        assert!(
+            err.to_string().contains("must start with 'alias/'"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("needs enable_key_rotation"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn policy_statements_are_checked() {
+        let stack = Stack::new("t");
+        let key = Key::new(&stack.root(), "K", KeyProps::default()).unwrap();
+        let err = key
+            .allow_service("logs.amazonaws.com", &["Decrypt"])
+            .unwrap_err();
+        let d = err.errors().next().unwrap();
+        assert_eq!(
+            (d.code, d.path.as_str()),
+            ("iam/action-format", "t/K/Policy")
+        );
+        let err = key
+            .add_to_policy(PolicyStatement::allow().actions(["kms:Decrypt"]))
+            .unwrap_err();
+        assert!(err.has_code("kms/policy-principal"));
+    }
+
+    #[test]
+    fn imported_key_grants_and_leaves_policy_alone() {
+        let stack = Stack::new("t");
+        let key = Key::from_arn(
+            &stack.root(),
+            "Imported",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
+        .unwrap();
+        assert_eq!(
+            key.key_id().node().as_str(),
+            Some("1234abcd-12ab-34cd-56ef-1234567890ab")
+        );
+        assert!(!key
+            .allow_service("sns.amazonaws.com", &["kms:Decrypt"])
+            .unwrap());
+        let role = Role::from_name(&stack.root(), "R", "ops");
+        key.grant_decrypt(&role).unwrap();
+        let t = TemplateAssertions::from_stack(&stack).unwrap();
+        t.assert_resource_count("AWS::KMS::Key", 0);
+        t.assert_has_resource_properties(
+            "AWS::IAM::Policy",
+            json!({"PolicyDocument": {"Statement": [{"Action": "kms:Decrypt"}]}}),
+        );
+        assert!(Key::from_arn(&stack.root(), "X", "arn:aws:s3:::b")
+            .unwrap_err()
+            .has_code("kms/arn"));
+    }
+}
