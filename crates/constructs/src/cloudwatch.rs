@@ -506,6 +506,14 @@ impl Alarm {
             p = p.ok_actions(Expr::list(props.ok_actions.clone()));
         }
         let alarm = l1::Alarm::new(scope, id, p);
+        let watched = match &props.metric {
+            AlarmMetric::Metric(m) => format!("{} {}", m.namespace, m.name),
+            AlarmMetric::Math(m) => m.expression.clone(),
+        };
+        alarm.resource().set_context_why(match &props.description {
+            Some(d) => format!("Alarm: {d} ({watched})"),
+            None => format!("Alarm on {watched}"),
+        });
         Ok(Self {
             arn: alarm.arn(),
             resource: alarm.resource().clone(),
@@ -607,14 +615,8 @@ impl JsonPart {
         let mut out = Vec::new();
         let mut buf = String::new();
         self.render(&mut out, &mut buf);
-        if out.is_empty() {
-            return Expr::from(buf);
-        }
         out.push(Expr::from(buf));
-        Expr::join(
-            "",
-            out.into_iter().filter(|e| e.node().as_str() != Some("")),
-        )
+        Expr::concat(out)
     }
 }
 
@@ -927,7 +929,7 @@ impl Widget {
                         ("title".to_owned(), JsonPart::str(title)),
                         ("view".to_owned(), JsonPart::str("table")),
                         region(),
-                        ("query".to_owned(), JsonPart::Expr(Expr::join("", source))),
+                        ("query".to_owned(), JsonPart::Expr(Expr::concat(source))),
                     ],
                 )
             }
@@ -981,6 +983,9 @@ impl Dashboard {
             props = props.dashboard_name(n);
         }
         let d = l1::Dashboard::new(scope, id, props);
+        d.resource().set_context_why(
+            "Operational dashboard: the metrics and alarms of the stack's pipeline",
+        );
         Ok(Self {
             resource: d.resource().clone(),
             path: scope.child(id),
@@ -1171,11 +1176,11 @@ mod tests {
         );
         let s = stack.synth().unwrap();
         let body = &s.template.value()["Resources"]["Dash"]["Properties"]["DashboardBody"];
-        let parts = body["Fn::Join"][1].as_array().unwrap();
-        assert!(parts.contains(&json!({"Fn::GetAtt": ["QQueue", "QueueName"]})));
-        assert!(parts.contains(&json!({"Ref": "AWS::Region"})));
-        // With the references replaced the body is valid JSON.
-        let text: String = parts.iter().map(|p| p.as_str().unwrap_or("X")).collect();
+        let (text, vars) = (body["Fn::Sub"][0].as_str().unwrap(), &body["Fn::Sub"][1]);
+        assert!(text.contains("${AWS::Region}"));
+        assert_eq!(vars["P0"], json!({"Fn::GetAtt": ["QQueue", "QueueName"]}));
+        // With the variables replaced the body is valid JSON.
+        let text = text.replace("${AWS::Region}", "X").replace("${P0}", "X");
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["widgets"].as_array().unwrap().len(), 6);
     }

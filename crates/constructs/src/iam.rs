@@ -550,6 +550,15 @@ impl Role {
             l1_props = l1_props.role_name(n.clone());
         }
         let role = l1::Role::new(scope, id, l1_props);
+        let assumed_by = match &props.assumed_by {
+            Principal::Service(s) => s.node().as_str().unwrap_or("an AWS service").to_owned(),
+            Principal::Aws(_) => "an AWS principal".to_owned(),
+            Principal::Any => "anyone".to_owned(),
+        };
+        role.resource().set_context_why(match &props.description {
+            Some(d) => format!("{d} (assumed by {assumed_by})"),
+            None => format!("Permissions of {assumed_by}, granted least-privilege by the constructs that use it"),
+        });
         Ok(Self {
             scope: scope.child(id),
             arn: role.arn(),
@@ -650,7 +659,7 @@ pub fn log_group_arn(name: impl Into<Expr<String>>) -> Expr<String> {
 
 /// `arn:${AWS::Partition}` as an expression, for hand-built ARNs.
 pub fn partition_prefix() -> Expr<String> {
-    Expr::join("", [Expr::from("arn:"), Pseudo::partition()])
+    Expr::concat([Expr::from("arn:"), Pseudo::partition()])
 }
 
 #[cfg(test)]

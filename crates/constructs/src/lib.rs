@@ -13,5 +13,6 @@
 //! - `metric_*` helpers return [`cloudwatch::Metric`]s.
 
 pub mod cloudwatch;
+pub mod firehose;
 pub mod iam;
 pub mod validation;

@@ -413,6 +413,40 @@ impl Expr<String> {
         ))
     }
 
+    /// The parts concatenated, as the simplest template value: a literal when
+    /// every part is one, otherwise a `Fn::Sub` whose string holds the
+    /// literal parts (with `${` escaped) and `${AWS::...}` for pseudo
+    /// parameters, and whose variable map holds every other part. Linters
+    /// prefer this to `Fn::Join` with an empty delimiter (cloudformation-validate I1022).
+    pub fn concat(parts: impl IntoIterator<Item = Expr<String>>) -> Self {
+        let mut template = String::new();
+        let mut literal = String::new();
+        let mut vars: BTreeMap<String, Node> = BTreeMap::new();
+        let mut only_literals = true;
+        for part in parts {
+            match part.node {
+                Node::Str(s) => {
+                    template.push_str(&s.replace("${", "${!"));
+                    literal.push_str(&s);
+                }
+                Node::Ref(Target::Pseudo(p)) if p != Pseudo::NoValue => {
+                    only_literals = false;
+                    template.push_str(&format!("${{{}}}", p.name()));
+                }
+                other => {
+                    only_literals = false;
+                    let name = format!("P{}", vars.len());
+                    template.push_str(&format!("${{{name}}}"));
+                    vars.insert(name, other);
+                }
+            }
+        }
+        if only_literals {
+            return Expr::from_node(Node::Str(literal));
+        }
+        Expr::from_node(Node::Sub(template, vars))
+    }
+
     /// `Fn::Join` of a list-valued expression (a `CommaDelimitedList` parameter, say).
     pub fn join_list(delimiter: impl Into<String>, list: Expr<Vec<String>>) -> Self {
         Expr::from_node(Node::Join(delimiter.into(), Box::new(list.node)))
@@ -700,6 +734,25 @@ mod tests {
         assert!(lit.is_literal());
         let not_lit = Node::List(vec![Pseudo::region().into_node()]);
         assert!(!not_lit.is_literal());
+    }
+
+    #[test]
+    fn concat_prefers_literals_then_sub() {
+        assert_eq!(Expr::concat(["a".into(), "b".into()]), Expr::from("ab"));
+        let e = Expr::concat([
+            "arn:".into(),
+            Pseudo::partition(),
+            ":s3:::${x}/".into(),
+            Expr::raw_ref("B"),
+            "/*".into(),
+        ]);
+        assert_eq!(
+            e.node(),
+            &Node::Sub(
+                "arn:${AWS::Partition}:s3:::${!x}/${P0}/*".into(),
+                BTreeMap::from([("P0".to_owned(), Node::Ref(Target::Raw("B".into())))])
+            )
+        );
     }
 
     #[test]

@@ -1,0 +1,404 @@
+//! Firehose delivery streams: sources, role and ordering, prefixes, dynamic
+//! partitioning, format conversion, logging, metrics, alarm, dashboard, and
+//! the invalid props each check rejects.
+
+use serde_json::json;
+use streamcdk_constructs::cloudwatch::Dashboard;
+use streamcdk_constructs::firehose::{
+    Compression, DeliveryStream, DeliveryStreamProps, DirectPutEncryption, DynamicPartitioning,
+    FormatConversion, OutputFormat, Source,
+};
+use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
+use streamcdk_core::{CondExpr, Diagnostics, Stack};
+
+const STREAM_ARN: &str = "arn:aws:kinesis:us-east-1:123456789012:stream/ingest";
+const BUCKET_ARN: &str = "arn:aws:s3:::example-data-bucket";
+
+fn stack() -> Stack {
+    let s = Stack::new("t");
+    s.add_tag("project", "streamcdk-tests");
+    s
+}
+
+fn hourly() -> DeliveryStreamProps {
+    DeliveryStreamProps::new(Source::kinesis_stream(STREAM_ARN), BUCKET_ARN)
+        .prefix("data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/")
+        .error_output_prefix("errors/year=!{timestamp:yyyy}/!{firehose:error-output-type}/")
+        .compression(Compression::Gzip.as_str())
+}
+
+#[track_caller]
+fn expect(err: &Diagnostics, code: &str, text: &str) {
+    assert!(
+        err.errors()
+            .any(|d| d.code == code && d.path == "t/Delivery" && d.message.contains(text)),
+        "expected {code} containing {text:?} in:\n{err}"
+    );
+}
+
+#[test]
+fn kinesis_source_to_s3_with_error_logging() {
+    let stack = stack();
+    let d = DeliveryStream::new(&stack.root(), "Delivery", hourly()).unwrap();
+    stack.output("DeliveryStreamName", d.name());
+    let s = stack.synth().unwrap();
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    let t = TemplateAssertions::from_synthesized(&s);
+    t.assert_has_resource(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({
+            "DependsOn": ["DeliveryRoleDefaultPolicy"],
+            "Properties": {
+                "DeliveryStreamType": "KinesisStreamAsSource",
+                "KinesisStreamSourceConfiguration": {"KinesisStreamARN": STREAM_ARN, "RoleARN": {"Fn::GetAtt": ["DeliveryRole", "Arn"]}},
+                "ExtendedS3DestinationConfiguration": {
+                    "BucketARN": BUCKET_ARN,
+                    "CompressionFormat": "GZIP",
+                    "BufferingHints": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+                    "CloudWatchLoggingOptions": {"Enabled": true, "LogGroupName": {"Ref": "DeliveryErrorLogs"}, "LogStreamName": "DestinationDelivery"}
+                }
+            }
+        }),
+    );
+    t.assert_has_resource_properties(
+        "AWS::IAM::Role",
+        json!({"AssumeRolePolicyDocument": {"Statement": [{"Principal": {"Service": "firehose.amazonaws.com"}}]}}),
+    );
+    let (_, policy) = &t.find_resources("AWS::IAM::Policy", json!({}))[0];
+    let statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    let actions: Vec<String> = statements
+        .iter()
+        .flat_map(|s| match &s["Action"] {
+            serde_json::Value::Array(a) => {
+                a.iter().map(|x| x.as_str().unwrap().to_owned()).collect()
+            }
+            x => vec![x.as_str().unwrap().to_owned()],
+        })
+        .collect();
+    for a in [
+        "s3:PutObject",
+        "kinesis:GetRecords",
+        "kinesis:ListShards",
+        "logs:PutLogEvents",
+    ] {
+        assert!(
+            actions.contains(&a.to_owned()),
+            "{a} missing from {actions:?}"
+        );
+    }
+    assert!(
+        !actions.iter().any(|a| a.contains('*')),
+        "no wildcard actions: {actions:?}"
+    );
+    t.assert_has_resource(
+        "AWS::Logs::LogGroup",
+        json!({"DeletionPolicy": "Retain", "Properties": {"RetentionInDays": 365}}),
+    );
+    write_for_validation("constructs-firehose-kinesis-source", &s).unwrap();
+}
+
+#[test]
+fn seed_002_dynamic_partitioning_direct_put() {
+    let stack = stack();
+    let props = DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN)
+        .dynamic_partitioning(DynamicPartitioning::by_json_keys([
+            ("type", ".type"),
+            ("source", ".source"),
+        ]))
+        .prefix("type=!{partitionKeyFromQuery:type}/source=!{partitionKeyFromQuery:source}/")
+        .error_output_prefix("kdferror/")
+        .buffering(64, 60);
+    DeliveryStream::new(&stack.root(), "Delivery", props).unwrap();
+    let s = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&s);
+    t.assert_has_resource_properties(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({
+            "DeliveryStreamType": "DirectPut",
+            "DeliveryStreamEncryptionConfigurationInput": {"KeyType": "AWS_OWNED_CMK"},
+            "ExtendedS3DestinationConfiguration": {
+                "DynamicPartitioningConfiguration": {"Enabled": true},
+                "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
+                "ProcessingConfiguration": {"Enabled": true, "Processors": [
+                    {"Type": "MetadataExtraction", "Parameters": [
+                        {"ParameterName": "MetadataExtractionQuery", "ParameterValue": "{type:.type,source:.source}"},
+                        {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}
+                    ]},
+                    {"Type": "AppendDelimiterToRecord", "Parameters": [{"ParameterName": "Delimiter", "ParameterValue": "\\n"}]}
+                ]}
+            }
+        }),
+    );
+    write_for_validation("constructs-firehose-dynamic-partitioning", &s).unwrap();
+}
+
+#[test]
+fn parquet_conversion_and_customer_key() {
+    let stack = stack();
+    let props = DeliveryStreamProps::new(
+        Source::DirectPut {
+            encryption: DirectPutEncryption::CustomerKey(
+                "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                    .into(),
+            ),
+        },
+        BUCKET_ARN,
+    )
+    .format_conversion(FormatConversion {
+        database_name: "analytics".into(),
+        table_name: "events".into(),
+        output: OutputFormat::Parquet,
+    });
+    DeliveryStream::new(&stack.root(), "Delivery", props).unwrap();
+    let s = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&s);
+    t.assert_has_resource_properties(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({
+            "DeliveryStreamEncryptionConfigurationInput": {"KeyType": "CUSTOMER_MANAGED_CMK"},
+            "ExtendedS3DestinationConfiguration": {
+                "BufferingHints": {"SizeInMBs": 64},
+                "DataFormatConversionConfiguration": {"Enabled": true, "SchemaConfiguration": {"DatabaseName": "analytics", "TableName": "events"}}
+            }
+        }),
+    );
+    assert!(s.template.to_json().contains("glue:GetTableVersions"));
+    write_for_validation("constructs-firehose-parquet", &s).unwrap();
+}
+
+#[test]
+fn invalid_prefixes_are_rejected_with_the_rule() {
+    let stack = stack();
+    let err = DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        DeliveryStreamProps::new(Source::kinesis_stream(STREAM_ARN), BUCKET_ARN)
+            .prefix("data/!{time:yyyy}/!{firehose:error-output-type}/!{partitionKeyFromQuery:customer}/!{timestamp:HH")
+            .error_output_prefix("errors/!{partitionKeyFromQuery:customer}/"),
+    )
+    .unwrap_err();
+    expect(&err, "firehose/prefix", "namespace 'time'");
+    expect(
+        &err,
+        "firehose/prefix",
+        "cannot be used in the error output prefix",
+    );
+
+    let err = DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        DeliveryStreamProps::new(Source::kinesis_stream(STREAM_ARN), BUCKET_ARN)
+            .prefix("data/!{firehose:error-output-type}/!{partitionKeyFromQuery:customer}/"),
+    )
+    .unwrap_err();
+    expect(
+        &err,
+        "firehose/prefix",
+        "'!{firehose:error-output-type}' is not allowed here",
+    );
+    expect(
+        &err,
+        "firehose/prefix",
+        "needs dynamic partitioning, which is off",
+    );
+    expect(
+        &err,
+        "firehose/error-output-prefix",
+        "needs an error_output_prefix",
+    );
+
+    let err = DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        DeliveryStreamProps::new(Source::kinesis_stream(STREAM_ARN), BUCKET_ARN)
+            .prefix("data/!{timestamp:yyyy"),
+    )
+    .unwrap_err();
+    expect(&err, "firehose/prefix", "is not closed");
+}
+
+#[test]
+fn dynamic_partitioning_requirements() {
+    let stack = stack();
+    let err = DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN)
+            .dynamic_partitioning(DynamicPartitioning::by_json_keys([
+                ("type", ".type"),
+                ("bad key", "type"),
+            ]))
+            .prefix("x=!{partitionKeyFromQuery:other}/")
+            .buffering(5, 30),
+    )
+    .unwrap_err();
+    expect(
+        &err,
+        "firehose/buffering-size",
+        "buffering_size_mib is 5; it must be within 64..=128",
+    );
+    expect(
+        &err,
+        "firehose/buffering-interval",
+        "buffering_interval_seconds is 30; it must be within 60..=900",
+    );
+    expect(
+        &err,
+        "firehose/partition-keys",
+        "partition key 'bad key' must be letters",
+    );
+    expect(&err, "firehose/partition-keys", "jq expression 'type'");
+    expect(
+        &err,
+        "firehose/prefix",
+        "partition key 'other' is not one of",
+    );
+    expect(
+        &err,
+        "firehose/partition-keys",
+        "partition key 'type' is not used in the prefix",
+    );
+    expect(
+        &err,
+        "firehose/error-output-prefix",
+        "dynamic partitioning needs an error_output_prefix",
+    );
+}
+
+#[test]
+fn other_invalid_props() {
+    let stack = stack();
+    let mut props = hourly().compression("BROTLI").buffering(129, 901);
+    props.error_log_retention_days = 0;
+    props.delivery_stream_name = Some("bad name!".into());
+    let err = DeliveryStream::new(&stack.root(), "Delivery", props).unwrap_err();
+    expect(&err, "firehose/compression", "'BROTLI' is not one of");
+    expect(&err, "firehose/buffering-size", "129");
+    expect(&err, "firehose/buffering-interval", "901");
+    expect(&err, "firehose/log-retention", "within 1..=3653");
+    expect(&err, "firehose/name", "contains ' '");
+    let err = DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        hourly()
+            .format_conversion(FormatConversion {
+                database_name: "d".into(),
+                table_name: "t".into(),
+                output: OutputFormat::Orc,
+            })
+            .buffering(64, 300),
+    )
+    .unwrap_err();
+    expect(&err, "firehose/compression", "must be UNCOMPRESSED");
+    assert!(
+        DeliveryStream::from_arn("arn:aws:kinesis:us-east-1:1:stream/x")
+            .unwrap_err()
+            .has_code("firehose/arn")
+    );
+}
+
+#[test]
+fn parameters_flow_into_buffering_and_compression() {
+    let stack = stack();
+    let size = stack
+        .number_parameter("BufferingSize")
+        .default(5)
+        .range(1, 128);
+    let interval = stack
+        .number_parameter("BufferingInterval")
+        .default(300)
+        .range(60, 900);
+    let compression = stack
+        .string_parameter("CompressionFormat")
+        .default("GZIP")
+        .allowed_values(Compression::ALL);
+    DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        hourly()
+            .buffering(&size, &interval)
+            .compression(&compression),
+    )
+    .unwrap();
+    let s = stack.synth().unwrap();
+    TemplateAssertions::from_synthesized(&s).assert_has_resource_properties(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({"ExtendedS3DestinationConfiguration": {
+            "BufferingHints": {"SizeInMBs": {"Ref": "BufferingSize"}, "IntervalInSeconds": {"Ref": "BufferingInterval"}},
+            "CompressionFormat": {"Ref": "CompressionFormat"}
+        }}),
+    );
+    // A parameter range wider than the property's is caught at synth.
+    let stack = self::stack();
+    let size = stack
+        .number_parameter("BufferingSize")
+        .default(5)
+        .range(1, 500);
+    DeliveryStream::new(&stack.root(), "Delivery", hourly().buffering(&size, 300)).unwrap();
+    let err = stack.synth().unwrap_err();
+    assert!(
+        err.errors()
+            .any(|d| d.code == "parameter/range-mismatch" && d.message.contains("BufferingSize")),
+        "{err}"
+    );
+}
+
+#[test]
+fn conditional_delivery_stream_for_a_partitioning_switch() {
+    let stack = stack();
+    let on = stack
+        .string_parameter("EnablePartitioning")
+        .default("false")
+        .allowed_values(["true", "false"]);
+    let cond = stack.condition("PartitioningOn", CondExpr::equals(&on, "true"));
+    let mut props = DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN)
+        .dynamic_partitioning(DynamicPartitioning::by_json_keys([("type", ".type")]))
+        .prefix("type=!{partitionKeyFromQuery:type}/")
+        .error_output_prefix("errors/");
+    props.condition = Some(cond);
+    DeliveryStream::new(&stack.root(), "Delivery", props).unwrap();
+    let s = stack.synth().unwrap();
+    let resources = s.template.value()["Resources"].as_object().unwrap();
+    for (id, r) in resources {
+        assert_eq!(
+            r["Condition"],
+            json!("PartitioningOn"),
+            "{id} is not conditional"
+        );
+    }
+}
+
+#[test]
+fn metrics_alarm_and_dashboard_section() {
+    let stack = stack();
+    stack.set_architecture(
+        "Kinesis data stream -> Firehose -> S3; data-freshness alarm and dashboard",
+    );
+    let d = DeliveryStream::new(&stack.root(), "Delivery", hourly()).unwrap();
+    assert_eq!(d.metric_delivery_to_s3_data_freshness().period_seconds, 300);
+    let alarm = d
+        .add_data_freshness_alarm(&stack.scope("Monitoring"), "DataFreshness", None)
+        .unwrap();
+    let dash = Dashboard::new(&stack.scope("Monitoring"), "Dashboard", None).unwrap();
+    d.add_dashboard_section(&dash, &alarm).unwrap();
+    assert_eq!(dash.positions().len(), 8);
+    let s = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&s);
+    t.assert_has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        json!({"MetricName": "DeliveryToS3.DataFreshness", "Statistic": "Maximum", "Period": 300, "Threshold": 900.0,
+               "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching"}),
+    );
+    write_for_validation("constructs-firehose-monitoring", &s).unwrap();
+
+    let imported =
+        DeliveryStream::from_arn("arn:aws:firehose:us-east-1:123456789012:deliverystream/existing")
+            .unwrap();
+    assert_eq!(imported.name(), "existing".into());
+    assert_eq!(
+        imported.metric_incoming_records().dimensions[0].1,
+        "existing".into()
+    );
+}
