@@ -15,4 +15,7 @@
 pub mod cloudwatch;
 pub mod firehose;
 pub mod iam;
+pub mod kinesis;
 pub mod validation;
+pub mod kms;
+pub mod logs;

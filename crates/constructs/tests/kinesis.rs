@@ -1,0 +1,687 @@
+//! Tests of `streamcdk_constructs::kinesis`, written as a user of the crate would.
+
+use serde_json::{json, Value};
+use streamcdk_constructs::cloudwatch::Dashboard;
+use streamcdk_constructs::iam::{Principal, Role, RoleProps};
+use streamcdk_constructs::kinesis::{
+    RecommendedAlarmSettings, ShardLevelMetrics, Stream, StreamConsumer, StreamMode, StreamProps,
+    SHARD_LEVEL_METRICS,
+};
+use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
+use streamcdk_core::{Diagnostics, Expr, RemovalPolicy, Stack};
+
+const KEY_ARN: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+fn stack() -> Stack {
+    let stack = Stack::new("t");
+    stack.add_tag("project", "streamcdk-tests");
+    stack
+}
+
+fn role(stack: &Stack, id: &str) -> Role {
+    Role::new(
+        &stack.root(),
+        id,
+        RoleProps::new(Principal::service("lambda.amazonaws.com")),
+    )
+    .unwrap()
+}
+
+/// The (code, path) pairs of the errors, and whether one has `code` at `path`
+/// with a message containing `text`.
+fn has(err: &Diagnostics, code: &str, path: &str, text: &str) -> bool {
+    err.errors()
+        .any(|d| d.code == code && d.path == path && d.message.contains(text))
+}
+
+fn statements(t: &TemplateAssertions) -> Vec<Value> {
+    let (_, policy) = &t.find_resources("AWS::IAM::Policy", json!({}))[0];
+    policy["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn kinesis_default_stream_is_encrypted_provisioned_and_retained() {
+    let stack = stack();
+    let stream = Stream::new(&stack.root(), "Stream", StreamProps::default()).unwrap();
+    let resource = stream.resource().unwrap();
+    assert_eq!(stream.arn(), resource.get_att::<String>("Arn"));
+    assert_eq!(stream.name(), resource.ref_());
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    t.assert_has_resource(
+        "AWS::Kinesis::Stream",
+        json!({
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "ShardCount": 1,
+                "RetentionPeriodHours": 24,
+                "StreamModeDetails": {"StreamMode": "PROVISIONED"},
+                "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}
+            }
+        }),
+    );
+    let r = t.resource("Stream").unwrap();
+    assert!(r["Properties"].get("Name").is_none());
+    assert!(r["Properties"].get("DesiredShardLevelMetrics").is_none());
+    let context = &r["Metadata"]["com.aws.cloudformation.Context"];
+    assert!(context["why"]
+        .as_str()
+        .unwrap()
+        .contains("retained on delete"));
+    write_for_validation("constructs-kinesis-defaults", &synthesized).unwrap();
+}
+
+#[test]
+fn kinesis_invalid_props_are_all_reported_with_path_and_constraint() {
+    let stack = stack();
+    let err = Stream::new(
+        &stack.root(),
+        "Bad",
+        StreamProps {
+            shard_count: Some(0.into()),
+            retention_hours: 12.into(),
+            name: Some("bad name!".into()),
+            removal_policy: RemovalPolicy::Snapshot,
+            ..StreamProps::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        has(&err, "kinesis/shard-count", "t/Bad", "within 1..=100000"),
+        "{err}"
+    );
+    assert!(
+        has(
+            &err,
+            "kinesis/retention",
+            "t/Bad",
+            "retention_hours is 12; it must be within 24..=8760"
+        ),
+        "{err}"
+    );
+    assert!(
+        has(&err, "kinesis/stream-name", "t/Bad", "contains ' '"),
+        "{err}"
+    );
+    assert!(
+        has(&err, "kinesis/removal-policy", "t/Bad", "Snapshot"),
+        "{err}"
+    );
+
+    let err = Stream::new(
+        &stack.scope("Pipeline"),
+        "OnDemand",
+        StreamProps {
+            mode: StreamMode::OnDemand,
+            shard_count: Some(4.into()),
+            retention_hours: 9000.into(),
+            name: Some("x".repeat(129).into()),
+            ..StreamProps::default()
+        },
+    )
+    .unwrap_err();
+    let path = "t/Pipeline/OnDemand";
+    assert!(
+        has(
+            &err,
+            "kinesis/shard-count-on-demand",
+            path,
+            "on-demand stream has no shard count"
+        ),
+        "{err}"
+    );
+    assert!(has(&err, "kinesis/retention", path, "24..=8760"), "{err}");
+    assert!(
+        has(&err, "kinesis/stream-name", path, "it must have 1 to 128"),
+        "{err}"
+    );
+
+    let err = Stream::new(
+        &stack.root(),
+        "TooMany",
+        StreamProps {
+            shard_count: Some(100_001.into()),
+            encryption_key_arn: Some("alias/mine".into()),
+            ..StreamProps::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        has(&err, "kinesis/shard-count", "t/TooMany", "100001"),
+        "{err}"
+    );
+    assert!(
+        has(
+            &err,
+            "kinesis/encryption-key",
+            "t/TooMany",
+            "not a KMS key ARN"
+        ),
+        "{err}"
+    );
+
+    // Nothing was added for the invalid constructs.
+    assert!(stack.resources().is_empty());
+
+    let stream = Stream::new(&stack.root(), "Ok", StreamProps::default()).unwrap();
+    let err = StreamConsumer::new(&stack.root(), "C", &stream, "no/slash").unwrap_err();
+    assert!(
+        has(&err, "kinesis/consumer-name", "t/C", "contains '/'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn kinesis_parameters_feed_shard_count_retention_and_shard_level_metrics() {
+    let stack = stack();
+    let shards = stack
+        .number_parameter("ShardCount")
+        .default(2)
+        .range(1, 200)
+        .label("Number of open shards");
+    let retention = stack
+        .number_parameter("RetentionHours")
+        .default(24)
+        .range(24, 8760)
+        .label("Data retention period (hours)");
+    let monitoring = stack
+        .string_parameter("EnableEnhancedMonitoring")
+        .default("false")
+        .allowed_values(["true", "false"])
+        .label("Enable enhanced (shard-level) metrics");
+    let stream = Stream::new(
+        &stack.scope("Kds"),
+        "Stream",
+        StreamProps {
+            shard_count: Some(shards.expr()),
+            retention_hours: retention.expr(),
+            shard_level_metrics: ShardLevelMetrics::FromParameter(monitoring),
+            ..StreamProps::default()
+        },
+    )
+    .unwrap();
+    let condition = stream.shard_level_metrics_condition().unwrap();
+    assert_eq!(condition.name(), "KdsStreamShardLevelMetricsEnabled");
+
+    // Everything else a pattern stack does with a stream, so the validators
+    // see it all: a consumer, grants, alarms and the dashboard section.
+    let reader = role(&stack, "Reader");
+    let consumer =
+        StreamConsumer::new(&stack.scope("Kds"), "Consumer", &stream, "analytics").unwrap();
+    consumer.grant_read(&reader).unwrap();
+    let writer = role(&stack, "Writer");
+    stream.grant_write(&writer).unwrap();
+    let alarms = stream
+        .add_recommended_alarms(&stack.scope("Monitoring"))
+        .unwrap();
+    let dashboard = Dashboard::new(&stack.scope("Monitoring"), "Dashboard", None).unwrap();
+    stream.add_dashboard_section(&dashboard, &alarms).unwrap();
+    stack
+        .output("StreamArn", stream.arn())
+        .description("ARN of the stream");
+    stack
+        .output("ConsumerArn", consumer.arn())
+        .description("ARN of the consumer");
+
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    assert_eq!(
+        t.condition("KdsStreamShardLevelMetricsEnabled").unwrap(),
+        &json!({"Fn::Equals": [{"Ref": "EnableEnhancedMonitoring"}, "true"]})
+    );
+    let props = &t.resource("KdsStream").unwrap()["Properties"];
+    assert_eq!(props["ShardCount"], json!({"Ref": "ShardCount"}));
+    assert_eq!(
+        props["RetentionPeriodHours"],
+        json!({"Ref": "RetentionHours"})
+    );
+    assert_eq!(
+        props["DesiredShardLevelMetrics"],
+        json!({"Fn::If": ["KdsStreamShardLevelMetricsEnabled", SHARD_LEVEL_METRICS, {"Ref": "AWS::NoValue"}]})
+    );
+    t.assert_resource_count("AWS::CloudWatch::Alarm", 6);
+    t.assert_resource_count("AWS::Kinesis::StreamConsumer", 1);
+    write_for_validation("constructs-kinesis-parameters", &synthesized).unwrap();
+}
+
+#[test]
+fn kinesis_a_parameter_outside_the_service_range_fails_at_synth() {
+    let stack = stack();
+    let retention = stack
+        .number_parameter("RetentionHours")
+        .default(24)
+        .range(1, 10000);
+    Stream::new(
+        &stack.root(),
+        "Stream",
+        StreamProps {
+            retention_hours: retention.expr(),
+            ..StreamProps::default()
+        },
+    )
+    .unwrap();
+    let err = stack.synth().unwrap_err();
+    assert!(err.to_string().contains("RetentionPeriodHours"), "{err}");
+}
+
+#[test]
+fn kinesis_on_demand_named_stream_with_customer_key_and_all_shard_metrics() {
+    let stack = stack();
+    let stream = Stream::new(
+        &stack.root(),
+        "Events",
+        StreamProps {
+            mode: StreamMode::OnDemand,
+            retention_hours: 168.into(),
+            encryption_key_arn: Some(KEY_ARN.into()),
+            name: Some("events.v1".into()),
+            shard_level_metrics: ShardLevelMetrics::All,
+            removal_policy: RemovalPolicy::Delete,
+            ..StreamProps::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        stream.encryption_key_arn().unwrap().node().as_str(),
+        Some(KEY_ARN)
+    );
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    let r = t.resource("Events").unwrap();
+    assert_eq!(r["DeletionPolicy"], "Delete");
+    assert_eq!(r["UpdateReplacePolicy"], "Delete");
+    let p = &r["Properties"];
+    assert!(p.get("ShardCount").is_none());
+    assert_eq!(p["StreamModeDetails"], json!({"StreamMode": "ON_DEMAND"}));
+    assert_eq!(
+        p["StreamEncryption"],
+        json!({"EncryptionType": "KMS", "KeyId": KEY_ARN})
+    );
+    assert_eq!(p["Name"], "events.v1");
+    assert_eq!(p["DesiredShardLevelMetrics"], json!(SHARD_LEVEL_METRICS));
+    let context = &r["Metadata"]["com.aws.cloudformation.Context"];
+    assert_eq!(context["mutability"]["Name"], "must-never-change");
+    assert!(context["mutability"].get("ShardCount").is_none());
+}
+
+#[test]
+fn kinesis_grants_are_least_privilege_and_add_kms_only_with_a_customer_key() {
+    let stack = stack();
+    let plain = Stream::new(&stack.root(), "Plain", StreamProps::default()).unwrap();
+    let r = role(&stack, "R");
+    let grant = plain.grant_read(&r).unwrap();
+    assert!(grant.policy().is_some());
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    assert_eq!(
+        statements(&t),
+        vec![json!({
+            "Effect": "Allow",
+            "Action": [
+                "kinesis:DescribeStreamSummary", "kinesis:DescribeStream", "kinesis:GetRecords",
+                "kinesis:GetShardIterator", "kinesis:ListShards"
+            ],
+            "Resource": {"Fn::GetAtt": ["Plain", "Arn"]}
+        })]
+    );
+
+    let stack = self::stack();
+    let (w, rw) = (role(&stack, "W"), role(&stack, "Rw"));
+    let stream = Stream::from_name(&stack.root(), "Imported", "orders")
+        .unwrap()
+        .with_encryption_key(KEY_ARN);
+    stream.grant_write(&w).unwrap();
+    stream.grant_read_write(&rw).unwrap();
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    let policy = |role_ref: &str| {
+        t.find_resources("AWS::IAM::Policy", json!({"Roles": [{"Ref": role_ref}]}))[0].1
+            ["Properties"]["PolicyDocument"]["Statement"]
+            .clone()
+    };
+    let arn = json!({"Fn::Sub": ["arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${StreamName}", {"StreamName": "orders"}]});
+    let via = json!({"StringEquals": {"kms:ViaService": {"Fn::Sub": "kinesis.${AWS::Region}.amazonaws.com"}}});
+    assert_eq!(
+        policy("W"),
+        json!([
+            {"Effect": "Allow", "Action": ["kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords"], "Resource": arn},
+            {"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": KEY_ARN, "Condition": via}
+        ])
+    );
+    assert_eq!(
+        policy("Rw"),
+        json!([
+            {"Effect": "Allow", "Action": [
+                "kinesis:DescribeStreamSummary", "kinesis:DescribeStream", "kinesis:GetRecords",
+                "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords"
+            ], "Resource": arn},
+            {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": KEY_ARN, "Condition": via}
+        ])
+    );
+}
+
+#[test]
+fn kinesis_consumer_grant_and_dependent_ordering() {
+    let stack = stack();
+    let stream = Stream::new(
+        &stack.root(),
+        "Stream",
+        StreamProps {
+            encryption_key_arn: Some(KEY_ARN.into()),
+            ..StreamProps::default()
+        },
+    )
+    .unwrap();
+    let consumer = StreamConsumer::new(&stack.root(), "Fanout", &stream, "fan-out_1").unwrap();
+    let reader = role(&stack, "Reader");
+    let grant = consumer.grant_read(&reader).unwrap();
+    let mapping = streamcdk_resources::lambda::EventSourceMapping::new(
+        &stack.root(),
+        "Mapping",
+        streamcdk_resources::lambda::EventSourceMappingProps::default()
+            .event_source_arn(consumer.arn())
+            .function_name("consumer-function")
+            .starting_position("LATEST"),
+    );
+    mapping
+        .resource()
+        .set_context_why("Feeds the consumer's records to the function");
+    grant.apply_before(mapping.resource());
+
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    assert_eq!(
+        t.resource("Mapping").unwrap()["DependsOn"],
+        json!(["ReaderDefaultPolicy"])
+    );
+    t.assert_has_resource(
+        "AWS::Kinesis::StreamConsumer",
+        json!({
+            "DeletionPolicy": "Delete",
+            "Properties": {"ConsumerName": "fan-out_1", "StreamARN": {"Fn::GetAtt": ["Stream", "Arn"]}}
+        }),
+    );
+    assert_eq!(
+        statements(&t),
+        vec![
+            json!({"Effect": "Allow", "Action": ["kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"],
+                   "Resource": {"Fn::GetAtt": ["Fanout", "ConsumerARN"]}}),
+            json!({"Effect": "Allow", "Action": ["kinesis:DescribeStreamSummary", "kinesis:DescribeStream", "kinesis:ListShards"],
+                   "Resource": {"Fn::GetAtt": ["Stream", "Arn"]}}),
+            json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": KEY_ARN,
+                   "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "kinesis.${AWS::Region}.amazonaws.com"}}}}),
+        ]
+    );
+    let lag = consumer.metric_subscribe_to_shard_event_millis_behind_latest();
+    assert_eq!(lag.dimensions.len(), 2);
+    assert_eq!(lag.dimensions[1].0, "ConsumerName");
+    write_for_validation("constructs-kinesis-consumer", &synthesized).unwrap();
+}
+
+#[test]
+fn kinesis_recommended_alarms_have_the_original_thresholds_and_sane_missing_data() {
+    let stack = stack();
+    let stream = Stream::new(&stack.root(), "Stream", StreamProps::default()).unwrap();
+    let alarms = stream
+        .add_recommended_alarms(&stack.scope("Monitoring"))
+        .unwrap();
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    let expected = [
+        (
+            "MonitoringStreamIteratorAgeAlarm",
+            "GetRecords.IteratorAgeMilliseconds",
+            "Maximum",
+            "GreaterThanOrEqualToThreshold",
+            60000.0,
+            "missing",
+            "Get records iterator age (Milliseconds)",
+        ),
+        (
+            "MonitoringStreamReadProvisionedAlarm",
+            "ReadProvisionedThroughputExceeded",
+            "Average",
+            "GreaterThanOrEqualToThreshold",
+            0.01,
+            "notBreaching",
+            "Read throughput exceeded (Percent)",
+        ),
+        (
+            "MonitoringStreamWriteProvisionedAlarm",
+            "WriteProvisionedThroughputExceeded",
+            "Average",
+            "GreaterThanOrEqualToThreshold",
+            0.01,
+            "notBreaching",
+            "Write throughput exceeded (Percent)",
+        ),
+        (
+            "MonitoringStreamPutRecordAlarm",
+            "PutRecord.Success",
+            "Average",
+            "LessThanOrEqualToThreshold",
+            0.95,
+            "notBreaching",
+            "Put record success (Percent)",
+        ),
+        (
+            "MonitoringStreamPutRecordsAlarm",
+            "PutRecords.Success",
+            "Average",
+            "LessThanOrEqualToThreshold",
+            0.95,
+            "notBreaching",
+            "Put records success (Percent)",
+        ),
+        (
+            "MonitoringStreamGetRecordsAlarm",
+            "GetRecords.Success",
+            "Average",
+            "LessThanOrEqualToThreshold",
+            0.98,
+            "notBreaching",
+            "Get records success (Percent)",
+        ),
+    ];
+    for (id, metric, stat, cmp, threshold, missing, description) in expected {
+        let r = t.resource(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert!(
+            streamcdk_core::assertions::matches(
+                &json!({
+                    "Namespace": "AWS/Kinesis", "MetricName": metric, "Statistic": stat, "Period": 60,
+                    "ComparisonOperator": cmp, "Threshold": threshold, "EvaluationPeriods": 1,
+                    "TreatMissingData": missing, "AlarmDescription": description,
+                    "Dimensions": [{"Name": "StreamName", "Value": {"Ref": "Stream"}}]
+                }),
+                &r["Properties"]
+            ),
+            "{id}: {}",
+            r["Properties"]
+        );
+    }
+    assert_eq!(alarms.all().len(), 6);
+    assert_eq!(alarms.iterator_age.props().threshold, 60000.0);
+
+    // Overrides, with actions; and invalid thresholds are reported.
+    let topic = "arn:aws:sns:us-east-1:123456789012:ops";
+    let settings = RecommendedAlarmSettings {
+        iterator_age_ms: 300_000.0,
+        alarm_actions: vec![topic.into()],
+        ..RecommendedAlarmSettings::default()
+    };
+    let custom = stream
+        .add_recommended_alarms_with(&stack.scope("Strict"), &settings)
+        .unwrap();
+    assert_eq!(custom.iterator_age.props().threshold, 300_000.0);
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    assert_eq!(
+        t.resource("StrictStreamGetRecordsAlarm").unwrap()["Properties"]["AlarmActions"],
+        json!([topic])
+    );
+    let bad = RecommendedAlarmSettings {
+        put_record_success: 95.0,
+        iterator_age_ms: -1.0,
+        ..RecommendedAlarmSettings::default()
+    };
+    let err = stream
+        .add_recommended_alarms_with(&stack.scope("Bad"), &bad)
+        .unwrap_err();
+    assert!(
+        has(
+            &err,
+            "kinesis/alarm-threshold",
+            "t/Bad/Stream",
+            "put_record_success is 95; it is a fraction"
+        ),
+        "{err}"
+    );
+    assert!(
+        has(
+            &err,
+            "kinesis/alarm-threshold",
+            "t/Bad/Stream",
+            "iterator_age_ms is -1"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn kinesis_dashboard_section_has_the_header_and_six_alarm_widgets() {
+    let stack = stack();
+    let stream = Stream::new(&stack.root(), "Stream", StreamProps::default()).unwrap();
+    let alarms = stream.add_recommended_alarms(&stack.root()).unwrap();
+    let dashboard = Dashboard::new(&stack.root(), "Dashboard", None).unwrap();
+    stream.add_dashboard_section(&dashboard, &alarms).unwrap();
+    assert_eq!(
+        dashboard.positions(),
+        vec![
+            (0, 0, 24, 1),
+            (0, 1, 6, 6),
+            (6, 1, 6, 6),
+            (12, 1, 6, 6),
+            (18, 1, 6, 6),
+            (0, 7, 6, 6),
+            (6, 7, 6, 6)
+        ]
+    );
+    let s = stack.synth().unwrap();
+    let body = &s.template.value()["Resources"]["Dashboard"]["Properties"]["DashboardBody"];
+    // The body is one Fn::Sub (or Fn::Join) in which the references are
+    // variables; with them replaced it is valid JSON.
+    let (text, refs): (String, Vec<Value>) = if let Some(sub) = body.get("Fn::Sub") {
+        let mut text = sub[0].as_str().unwrap().to_owned();
+        for k in [
+            "${AWS::Region}",
+            "${P0}",
+            "${P1}",
+            "${P2}",
+            "${P3}",
+            "${P4}",
+            "${P5}",
+        ] {
+            text = text.replace(k, "X");
+        }
+        (
+            text,
+            sub[1].as_object().unwrap().values().cloned().collect(),
+        )
+    } else {
+        let parts = body["Fn::Join"][1]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"));
+        (
+            parts.iter().map(|p| p.as_str().unwrap_or("X")).collect(),
+            parts.clone(),
+        )
+    };
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let widgets = v["widgets"].as_array().unwrap();
+    assert_eq!(
+        widgets[0]["properties"]["markdown"],
+        "# Kinesis Data Stream Metrics"
+    );
+    let titles: Vec<&str> = widgets[1..]
+        .iter()
+        .map(|w| w["properties"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, streamcdk_constructs::kinesis::TITLES);
+    assert!(refs.contains(&json!({"Fn::GetAtt": ["StreamIteratorAgeAlarm", "Arn"]})));
+}
+
+#[test]
+fn kinesis_imports_by_arn_and_name() {
+    let stack = stack();
+    let by_arn = Stream::from_arn(
+        &stack.root(),
+        "ByArn",
+        "arn:aws-cn:kinesis:cn-north-1:123456789012:stream/click.stream_1",
+    )
+    .unwrap();
+    assert_eq!(by_arn.name().node().as_str(), Some("click.stream_1"));
+    assert!(by_arn.resource().is_none());
+    let m = by_arn.metric_incoming_records();
+    assert_eq!(
+        m.dimensions,
+        vec![("StreamName".to_owned(), Expr::from("click.stream_1"))]
+    );
+    assert_eq!(by_arn.metrics().len(), 19);
+
+    for bad in [
+        "arn:aws:kinesis:us-east-1:123456789012:deliverystream/x",
+        "arn:aws:sqs:us-east-1:123456789012:stream/x",
+        "arn:aws:kinesis:us-east-1:1234:stream/x",
+        "not-an-arn",
+    ] {
+        let err = Stream::from_arn(&stack.root(), "Bad", bad).unwrap_err();
+        assert!(
+            has(
+                &err,
+                "kinesis/stream-arn",
+                "t/Bad",
+                "is not a Kinesis stream ARN"
+            ),
+            "{bad}: {err}"
+        );
+    }
+    let err = Stream::from_arn(
+        &stack.root(),
+        "BadName",
+        "arn:aws:kinesis:us-east-1:123456789012:stream/a b",
+    )
+    .unwrap_err();
+    assert!(
+        has(&err, "kinesis/stream-name", "t/BadName", "contains ' '"),
+        "{err}"
+    );
+    let err = Stream::from_name(&stack.root(), "Empty", "").unwrap_err();
+    assert!(
+        has(&err, "kinesis/stream-name", "t/Empty", "has 0 characters"),
+        "{err}"
+    );
+
+    let by_name = Stream::from_name(&stack.root(), "ByName", "orders").unwrap();
+    let r = role(&stack, "R");
+    by_arn.grant_read(&r).unwrap();
+    by_name.grant_write(&r).unwrap();
+    let alarms = by_name
+        .add_recommended_alarms(&stack.scope("Monitoring"))
+        .unwrap();
+    assert_eq!(alarms.all().len(), 6);
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    t.assert_resource_count("AWS::Kinesis::Stream", 0);
+    let st = statements(&t);
+    assert_eq!(
+        st[0]["Resource"],
+        "arn:aws-cn:kinesis:cn-north-1:123456789012:stream/click.stream_1"
+    );
+    assert_eq!(
+        st[1]["Resource"],
+        json!({"Fn::Sub": ["arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${StreamName}", {"StreamName": "orders"}]})
+    );
+    t.assert_has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        json!({"MetricName": "GetRecords.IteratorAgeMilliseconds", "Dimensions": [{"Name": "StreamName", "Value": "orders"}]}),
+    );
+}
