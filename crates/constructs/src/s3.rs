@@ -56,6 +56,7 @@ pub const WRITE_BUCKET_ACTIONS: &[&str] = &[
 ];
 
 /// How objects are encrypted at rest.
+#[allow(clippy::large_enum_variant)] // a props value, built once
 #[derive(Debug, Clone, Default)]
 pub enum BucketEncryption {
     /// SSE-S3 (`AES256`), keys managed by S3.
@@ -236,6 +237,7 @@ impl LifecycleRule {
 }
 
 /// Where a bucket's server access logs go.
+#[allow(clippy::large_enum_variant)] // a props value, built once
 #[derive(Debug, Clone, Default)]
 pub enum ServerAccessLogs {
     /// No access logs.
