@@ -11,11 +11,14 @@
 //! - `grant_*` methods return an [`iam::Grant`] that a dependent resource
 //!   waits on ([`iam::Grant::apply_before`]);
 //! - `metric_*` helpers return [`cloudwatch::Metric`]s.
-
 pub mod cloudwatch;
 pub mod firehose;
+pub mod glue;
 pub mod iam;
 pub mod kinesis;
-pub mod validation;
 pub mod kms;
 pub mod logs;
+pub mod s3;
+pub mod sns;
+pub mod sqs;
+pub mod validation;
