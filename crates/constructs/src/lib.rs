@@ -11,6 +11,7 @@
 //! - `grant_*` methods return an [`iam::Grant`] that a dependent resource
 //!   waits on ([`iam::Grant::apply_before`]);
 //! - `metric_*` helpers return [`cloudwatch::Metric`]s.
+
 pub mod cloudwatch;
 pub mod firehose;
 pub mod glue;
