@@ -50,9 +50,22 @@ impl Template {
         serde_json::to_string(&self.value).unwrap_or_default()
     }
 
-    /// Size of the compact JSON in bytes.
+    /// Size of the compact JSON in bytes (counted, not built).
     pub fn compact_len(&self) -> usize {
-        self.to_compact_json().len()
+        struct Count(usize);
+        impl std::io::Write for Count {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0 += buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut count = Count(0);
+        // Writing a Value into a counter cannot fail.
+        let _ = serde_json::to_writer(&mut count, &self.value);
+        count.0
     }
 
     /// Long-form YAML.

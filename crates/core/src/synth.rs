@@ -281,17 +281,18 @@ impl Resolver<'_> {
     }
 }
 
-/// Adds scope tags to a resource's properties.
-fn apply_tags(
+/// The resource's `Tags` with the scope tags merged in, or `None` when
+/// nothing changes (the properties are not copied: this runs per resource).
+fn merged_tags(
     data: &StackData,
     resource_path: &[String],
     format: TagFormat,
-    properties: &mut BTreeMap<String, Node>,
+    properties: &BTreeMap<String, Node>,
     diags: &mut Diagnostics,
     at: &str,
-) {
-    if format == TagFormat::None {
-        return;
+) -> Option<Node> {
+    if format == TagFormat::None || data.tags.is_empty() {
+        return None;
     }
     let mut merged: BTreeMap<String, Node> = BTreeMap::new();
     for depth in 0..=resource_path.len() {
@@ -302,7 +303,7 @@ fn apply_tags(
         }
     }
     if merged.is_empty() {
-        return;
+        return None;
     }
     // Tags set on the resource itself win over scope tags.
     let explicit = properties.get("Tags").map(|n| match n {
@@ -331,7 +332,7 @@ fn apply_tags(
                 at,
                 "the resource's Tags property is not a literal list, so scope tags were not added to it",
             );
-            return;
+            return None;
         }
     }
     if merged.len() > 50 {
@@ -354,9 +355,9 @@ fn apply_tags(
                 .collect(),
         ),
         TagFormat::Map => Node::Map(merged),
-        TagFormat::None => return,
+        TagFormat::None => return None,
     };
-    properties.insert("Tags".into(), value);
+    Some(value)
 }
 
 /// Converts a JSON literal into nodes (used to merge raw JSON tags).
@@ -625,20 +626,36 @@ impl Stack {
         let mut resources = Map::new();
         for (i, r) in data.resources.iter().enumerate() {
             let at = &paths[i];
-            let mut properties = r.properties.clone();
-            apply_tags(
+            let tags = merged_tags(
                 &data,
                 &r.path,
                 r.tag_format,
-                &mut properties,
+                &r.properties,
                 resolver.diags,
                 at,
             );
             let mut body = Map::new();
             body.insert("Type".into(), r.type_name.clone().into());
-            if !properties.is_empty() {
-                let props = resolver.resolve(&Node::Map(properties), Section::Resources, at);
-                body.insert("Properties".into(), props);
+            if !r.properties.is_empty() || tags.is_some() {
+                let mut props = Map::new();
+                let mut pending_tags = tags.as_ref();
+                for (k, v) in &r.properties {
+                    if let Some(t) = pending_tags.filter(|_| k.as_str() >= "Tags") {
+                        props.insert("Tags".into(), resolver.resolve(t, Section::Resources, at));
+                        pending_tags = None;
+                        if k == "Tags" {
+                            continue;
+                        }
+                    }
+                    // AWS::NoValue removes the property, as CloudFormation would.
+                    if !matches!(v, Node::Ref(Target::Pseudo(Pseudo::NoValue))) {
+                        props.insert(k.clone(), resolver.resolve(v, Section::Resources, at));
+                    }
+                }
+                if let Some(t) = pending_tags {
+                    props.insert("Tags".into(), resolver.resolve(t, Section::Resources, at));
+                }
+                body.insert("Properties".into(), Value::Object(props));
             }
             if !r.depends_on.is_empty() {
                 let mut names: Vec<Value> = Vec::new();

@@ -188,10 +188,27 @@ impl TemplateCheck for LimitsCheck {
             if type_name == "AWS::KinesisFirehose::DeliveryStream" {
                 checker.dynamic_partitioning(properties);
             }
-            if let Some(schema) = schema_of(type_name) {
-                checker.parameters_against_schema(properties, schema, schema, "Properties");
+            // Walking the schema costs time: only resources fed by a parameter need it.
+            if refers_to_parameter(properties, parameters) {
+                if let Some(schema) = schema_of(type_name) {
+                    checker.parameters_against_schema(properties, schema, schema, "Properties");
+                }
             }
         }
+    }
+}
+
+/// True if `value` holds a `Ref` to one of the template's parameters.
+fn refers_to_parameter(value: &Value, parameters: &serde_json::Map<String, Value>) -> bool {
+    match value {
+        Value::Object(map) => {
+            if let (1, Some(Value::String(name))) = (map.len(), map.get("Ref")) {
+                return parameters.contains_key(name);
+            }
+            map.values().any(|v| refers_to_parameter(v, parameters))
+        }
+        Value::Array(items) => items.iter().any(|v| refers_to_parameter(v, parameters)),
+        _ => false,
     }
 }
 

@@ -234,6 +234,22 @@ fn format_number(x: f64) -> String {
     }
 }
 
+/// The values of the keywords `names` in `schema`, found in one pass over its
+/// (few) entries: cheaper than one hashed lookup per keyword, which matters
+/// because this runs for every value of every resource at synth.
+fn keywords<'a, const N: usize>(
+    schema: &'a serde_json::Map<String, Value>,
+    names: [&str; N],
+) -> [Option<&'a Value>; N] {
+    let mut out = [None; N];
+    for (key, value) in schema {
+        if let Some(i) = names.iter().position(|n| *n == key) {
+            out[i] = Some(value);
+        }
+    }
+    out
+}
+
 struct Validator<'s> {
     root: &'s Value,
     out: Vec<Finding>,
@@ -278,14 +294,14 @@ impl<'s> Validator<'s> {
         let Some(schema) = schema.as_object() else {
             return;
         };
-        if let Some(target) = schema
-            .get("$ref")
+        let [reference, type_, enum_, const_] = keywords(schema, ["$ref", "type", "enum", "const"]);
+        if let Some(target) = reference
             .and_then(Value::as_str)
             .and_then(|r| self.resolve(r))
         {
             self.validate(value, target, path);
         }
-        if let Some(t) = schema.get("type") {
+        if let Some(t) = type_ {
             let ok = match t {
                 Value::String(t) => is_type(value, t),
                 Value::Array(ts) => ts
@@ -307,7 +323,7 @@ impl<'s> Validator<'s> {
                 return;
             }
         }
-        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+        if let Some(allowed) = enum_.and_then(Value::as_array) {
             if !allowed.iter().any(|a| values_equal(a, value)) {
                 self.push(
                     "schema/enum",
@@ -320,7 +336,7 @@ impl<'s> Validator<'s> {
                 );
             }
         }
-        if let Some(c) = schema.get("const") {
+        if let Some(c) = const_ {
             if !values_equal(c, value) {
                 self.push(
                     "schema/const",
@@ -350,8 +366,21 @@ impl<'s> Validator<'s> {
         value: &Value,
         path: &str,
     ) {
-        let bound = |k: &str| schema.get(k).and_then(Value::as_f64);
-        let range = match (bound("minimum"), bound("maximum")) {
+        let [min, max, xmin, xmax] = keywords(
+            schema,
+            ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"],
+        );
+        let bound = |k: &str| {
+            match k {
+                "minimum" => min,
+                "maximum" => max,
+                "exclusiveMinimum" => xmin,
+                _ => xmax,
+            }
+            .and_then(Value::as_f64)
+        };
+        // Built only when a finding needs it: this runs for every number.
+        let range = || match (bound("minimum"), bound("maximum")) {
             (Some(lo), Some(hi)) => {
                 format!(" (allowed: {} to {})", format_number(lo), format_number(hi))
             }
@@ -362,9 +391,10 @@ impl<'s> Validator<'s> {
                 "schema/minimum",
                 path,
                 format!(
-                    "{} is less than the minimum {}{range}",
+                    "{} is less than the minimum {}{}",
                     show(value),
-                    format_number(lo)
+                    format_number(lo),
+                    range()
                 ),
             );
         }
@@ -373,9 +403,10 @@ impl<'s> Validator<'s> {
                 "schema/maximum",
                 path,
                 format!(
-                    "{} is greater than the maximum {}{range}",
+                    "{} is greater than the maximum {}{}",
                     show(value),
-                    format_number(hi)
+                    format_number(hi),
+                    range()
                 ),
             );
         }
@@ -396,9 +427,14 @@ impl<'s> Validator<'s> {
     }
 
     fn string(&mut self, schema: &serde_json::Map<String, Value>, s: &str, path: &str) {
+        let [min_len, max_len, pattern] = keywords(schema, ["minLength", "maxLength", "pattern"]);
+        if min_len.is_none() && max_len.is_none() && pattern.is_none() {
+            return;
+        }
         let len = s.chars().count();
-        let bound = |k: &str| schema.get(k).and_then(Value::as_u64);
-        let range = match (bound("minLength"), bound("maxLength")) {
+        let bound =
+            |k: &str| if k == "minLength" { min_len } else { max_len }.and_then(Value::as_u64);
+        let range = || match (bound("minLength"), bound("maxLength")) {
             (Some(lo), Some(hi)) => format!(" (allowed: {lo} to {hi})"),
             _ => String::new(),
         };
@@ -407,8 +443,9 @@ impl<'s> Validator<'s> {
                 "schema/min-length",
                 path,
                 format!(
-                    "{} is {len} characters long, shorter than the minimum length {lo}{range}",
-                    show(&Value::String(s.to_owned()))
+                    "{} is {len} characters long, shorter than the minimum length {lo}{}",
+                    show(&Value::String(s.to_owned())),
+                    range()
                 ),
             );
         }
@@ -417,12 +454,13 @@ impl<'s> Validator<'s> {
                 "schema/max-length",
                 path,
                 format!(
-                    "{} is {len} characters long, longer than the maximum length {hi}{range}",
-                    show(&Value::String(s.to_owned()))
+                    "{} is {len} characters long, longer than the maximum length {hi}{}",
+                    show(&Value::String(s.to_owned())),
+                    range()
                 ),
             );
         }
-        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        if let Some(pattern) = pattern.and_then(Value::as_str) {
             if matches(pattern, s) == Some(false) {
                 self.push(
                     "schema/pattern",
@@ -454,11 +492,17 @@ impl<'s> Validator<'s> {
                 })
                 .unwrap_or_default()
         };
-        for r in names(schema.get("required")) {
-            if !has(&r) {
+        for r in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !has(r) {
                 self.push(
                     "schema/required",
-                    &child(&r),
+                    &child(r),
                     "required property is missing".into(),
                 );
             }
@@ -629,7 +673,7 @@ impl<'s> Validator<'s> {
         let possible = items.iter().filter(|v| !is_no_value(v)).count() as u64;
         let definite = items.iter().filter(|v| !may_vanish(v)).count() as u64;
         let bound = |k: &str| schema.get(k).and_then(Value::as_u64);
-        let range = match (bound("minItems"), bound("maxItems")) {
+        let range = || match (bound("minItems"), bound("maxItems")) {
             (Some(lo), Some(hi)) => format!(" (allowed: {lo} to {hi})"),
             _ => String::new(),
         };
@@ -637,14 +681,20 @@ impl<'s> Validator<'s> {
             self.push(
                 "schema/min-items",
                 path,
-                format!("has {possible} items, fewer than the minimum {lo}{range}"),
+                format!(
+                    "has {possible} items, fewer than the minimum {lo}{}",
+                    range()
+                ),
             );
         }
         if let Some(hi) = bound("maxItems").filter(|hi| definite > *hi) {
             self.push(
                 "schema/max-items",
                 path,
-                format!("has {definite} items, more than the maximum {hi}{range}"),
+                format!(
+                    "has {definite} items, more than the maximum {hi}{}",
+                    range()
+                ),
             );
         }
         // cfn-lint's extension: at most this many distinct values (alarm actions).
@@ -691,7 +741,8 @@ impl<'s> Validator<'s> {
     }
 
     fn combinators(&mut self, schema: &serde_json::Map<String, Value>, value: &Value, path: &str) {
-        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        let [all_of, any_of, one_of, not] = keywords(schema, ["allOf", "anyOf", "oneOf", "not"]);
+        if let Some(all) = all_of.and_then(Value::as_array) {
             for s in all {
                 self.validate(value, s, path);
             }
@@ -705,7 +756,7 @@ impl<'s> Validator<'s> {
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        if let Some(any) = schema.get("anyOf").and_then(Value::as_array) {
+        if let Some(any) = any_of.and_then(Value::as_array) {
             let mut failures = Vec::new();
             for s in any {
                 let f = self.trial(value, s, path);
@@ -727,7 +778,7 @@ impl<'s> Validator<'s> {
                 );
             }
         }
-        if let Some(one) = schema.get("oneOf").and_then(Value::as_array) {
+        if let Some(one) = one_of.and_then(Value::as_array) {
             let mut failures = Vec::new();
             let mut passed = Vec::new();
             for (i, s) in one.iter().enumerate() {
@@ -756,7 +807,7 @@ impl<'s> Validator<'s> {
                 ),
             }
         }
-        if let Some(not) = schema.get("not") {
+        if let Some(not) = not {
             if self.trial(value, not, path).is_empty() {
                 self.push(
                     "schema/not",
