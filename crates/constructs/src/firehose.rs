@@ -238,6 +238,27 @@ impl DeliveryStreamProps {
         }
     }
 
+    /// Props that read `stream` and write `bucket`, with their keys granted
+    /// when they use customer keys.
+    pub fn from_stream(stream: &crate::kinesis::Stream, bucket: &crate::s3::Bucket) -> Self {
+        let mut props = Self::new(
+            Source::KinesisStream {
+                stream_arn: stream.arn(),
+                key_arn: stream.encryption_key_arn().cloned(),
+            },
+            bucket.arn(),
+        );
+        props.bucket_key_arn = bucket.encryption_key().map(crate::kms::Key::arn);
+        props
+    }
+
+    /// Direct-put props that write `bucket` (encrypted at rest with an AWS-owned key).
+    pub fn direct_put_to(bucket: &crate::s3::Bucket) -> Self {
+        let mut props = Self::new(Source::direct_put(), bucket.arn());
+        props.bucket_key_arn = bucket.encryption_key().map(crate::kms::Key::arn);
+        props
+    }
+
     /// Sets the data prefix.
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = Some(prefix.into());

@@ -1,0 +1,96 @@
+//! The examples, built as a user would, checked for what their issue asks and
+//! written out for the external validators.
+
+#[allow(dead_code)]
+#[path = "../examples/kds_kdf_s3.rs"]
+mod kds_kdf_s3;
+#[allow(dead_code)]
+#[path = "../examples/partitioned_pipeline.rs"]
+mod partitioned_pipeline;
+
+use serde_json::json;
+use streamcdk::core::assertions::{write_for_validation, TemplateAssertions};
+
+#[test]
+fn partitioned_pipeline_matches_the_seed() {
+    let s = partitioned_pipeline::build().unwrap().synth().unwrap();
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    let t = TemplateAssertions::from_synthesized(&s);
+    t.assert_has_resource_properties(
+        "AWS::Kinesis::Stream",
+        json!({"StreamModeDetails": {"StreamMode": "ON_DEMAND"}}),
+    );
+    t.assert_has_resource_properties(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({
+            "DeliveryStreamType": "KinesisStreamAsSource",
+            "ExtendedS3DestinationConfiguration": {
+                "Prefix": "type=!{partitionKeyFromQuery:type}/source=!{partitionKeyFromQuery:source}/",
+                "ErrorOutputPrefix": "kdferror/",
+                "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
+                "DynamicPartitioningConfiguration": {"Enabled": true}
+            }
+        }),
+    );
+    assert!(s.template.to_json().contains("{type:.type,source:.source}"));
+    write_for_validation("example-partitioned-pipeline", &s).unwrap();
+}
+
+#[test]
+fn kds_kdf_s3_has_the_parameters_alarms_and_dashboard() {
+    let s = kds_kdf_s3::build().unwrap().synth().unwrap();
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    let t = TemplateAssertions::from_synthesized(&s);
+    for (name, default, min, max) in [
+        ("ShardCount", 2, 1, 200),
+        ("RetentionHours", 24, 24, 8760),
+        ("BufferingSize", 5, 1, 128),
+        ("BufferingInterval", 300, 60, 900),
+    ] {
+        t.assert_parameter(
+            name,
+            json!({"Type": "Number", "Default": default, "MinValue": min, "MaxValue": max}),
+        );
+    }
+    t.assert_parameter(
+        "EnableEnhancedMonitoring",
+        json!({"Default": "false", "AllowedValues": ["true", "false"]}),
+    );
+    t.assert_parameter(
+        "CompressionFormat",
+        json!({"Default": "GZIP", "AllowedValues": ["GZIP", "HADOOP_SNAPPY", "Snappy", "UNCOMPRESSED", "ZIP"]}),
+    );
+    t.assert_resource_count("AWS::Kinesis::Stream", 1);
+    t.assert_resource_count("AWS::S3::Bucket", 2);
+    t.assert_resource_count("AWS::KinesisFirehose::DeliveryStream", 1);
+    t.assert_resource_count("AWS::CloudWatch::Dashboard", 1);
+    // The six stream alarms and data freshness, each sent to the topic.
+    let alarms = t.find_resources("AWS::CloudWatch::Alarm", json!({}));
+    assert_eq!(alarms.len(), 7);
+    for (id, alarm) in &alarms {
+        assert_eq!(
+            alarm["Properties"]["AlarmActions"],
+            json!([{"Fn::GetAtt": ["NotificationsAlarmTopic", "TopicArn"]}]),
+            "{id} is not wired to the topic"
+        );
+    }
+    t.assert_has_resource(
+        "AWS::SNS::Subscription",
+        json!({"Condition": "HasAlarmEmail"}),
+    );
+    t.assert_has_resource_properties(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({"ExtendedS3DestinationConfiguration": {
+            "Prefix": "data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/",
+            "BufferingHints": {"SizeInMBs": {"Ref": "BufferingSize"}, "IntervalInSeconds": {"Ref": "BufferingInterval"}},
+            "CompressionFormat": {"Ref": "CompressionFormat"}
+        }}),
+    );
+    // Shard-level metrics follow the parameter through a condition, natively.
+    let stream = &t.find_resources("AWS::Kinesis::Stream", json!({}))[0].1;
+    assert!(stream["Properties"]["DesiredShardLevelMetrics"]["Fn::If"].is_array());
+    for output in ["DataStreamName", "DeliveryStreamName", "OutputBucketName"] {
+        assert!(t.output(output).is_some(), "{output}");
+    }
+    write_for_validation("example-kds-kdf-s3", &s).unwrap();
+}
