@@ -12,7 +12,7 @@
 //!
 //! `cargo run --example kds_kdf_s3` prints the template (JSON); add `-- --yaml` for YAML.
 
-use streamcdk::constructs::cloudwatch::{wire_alarm_actions, Dashboard};
+use streamcdk::constructs::cloudwatch::{wire_alarm_actions, Dashboard, DashboardProps};
 use streamcdk::constructs::firehose::{Compression, DeliveryStream, DeliveryStreamProps};
 use streamcdk::constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
 use streamcdk::constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessLogs};
@@ -122,7 +122,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
         .add_email_subscription("Email", &email)?
         .set_condition(&has_email);
     wire_alarm_actions(&monitoring, topic.arn());
-    let dashboard = Dashboard::new(&monitoring, "Dashboard", None)?;
+    let dashboard = Dashboard::new(&monitoring, "Dashboard", DashboardProps::default())?;
     stream.add_dashboard_section(&dashboard, &stream_alarms)?;
     delivery.add_dashboard_section(&dashboard, &freshness)?;
 

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use streamcdk_core::Stack;
-//! use streamcdk_constructs::cloudwatch::Dashboard;
+//! use streamcdk_constructs::cloudwatch::{Dashboard, DashboardProps};
 //! use streamcdk_constructs::iam::{Principal, Role, RoleProps};
 //! use streamcdk_constructs::kinesis::{Stream, StreamProps};
 //!
@@ -20,7 +20,7 @@
 //! let role = Role::new(&stack.root(), "Reader", RoleProps::new(Principal::service("lambda.amazonaws.com"))).unwrap();
 //! stream.grant_read(&role).unwrap();
 //! let alarms = stream.add_recommended_alarms(&stack.scope("Monitoring")).unwrap();
-//! let dashboard = Dashboard::new(&stack.root(), "Dashboard", None).unwrap();
+//! let dashboard = Dashboard::new(&stack.root(), "Dashboard", DashboardProps::default()).unwrap();
 //! stream.add_dashboard_section(&dashboard, &alarms).unwrap();
 //! stack.synth().unwrap();
 //! ```

@@ -100,3 +100,102 @@ impl PropsCheck {
         self.finish(|| ())
     }
 }
+
+/// The parts of an ARN, `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnParts<'a> {
+    /// `aws`, `aws-cn`, `aws-us-gov`, ...
+    pub partition: &'a str,
+    /// The service namespace, e.g. `kinesis`.
+    pub service: &'a str,
+    /// The region (empty for global services such as IAM and S3).
+    pub region: &'a str,
+    /// The account id (empty for S3 buckets).
+    pub account: &'a str,
+    /// The resource part, e.g. `stream/clicks`.
+    pub resource: &'a str,
+}
+
+/// Splits a literal ARN into its parts, or `None` if it is not one.
+pub fn parse_arn(arn: &str) -> Option<ArnParts<'_>> {
+    let mut parts = arn.splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    let (partition, service, region, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if partition.is_empty() || service.is_empty() || resource.is_empty() {
+        return None;
+    }
+    Some(ArnParts {
+        partition,
+        service,
+        region,
+        account,
+        resource,
+    })
+}
+
+impl PropsCheck {
+    /// Checks that `arn` is an ARN of `service` whose resource part starts with
+    /// `resource_prefix` (e.g. `stream/`), and returns the name after the
+    /// prefix; reports `code` with the expected form otherwise.
+    pub fn arn_name<'a>(
+        &mut self,
+        code: &'static str,
+        arn: &'a str,
+        service: &str,
+        resource_prefix: &str,
+    ) -> Option<&'a str> {
+        let name = parse_arn(arn)
+            .filter(|p| p.service == service)
+            .and_then(|p| p.resource.strip_prefix(resource_prefix))
+            .filter(|n| !n.is_empty());
+        if name.is_none() {
+            self.error(
+                code,
+                format!("'{arn}' is not an ARN of the form arn:PARTITION:{service}:REGION:ACCOUNT:{resource_prefix}NAME"),
+            );
+        }
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_are_split_and_checked() {
+        let p = parse_arn("arn:aws:kinesis:us-east-1:123456789012:stream/clicks").unwrap();
+        assert_eq!(
+            (p.service, p.region, p.account, p.resource),
+            ("kinesis", "us-east-1", "123456789012", "stream/clicks")
+        );
+        assert_eq!(parse_arn("arn:aws:s3:::bucket").unwrap().resource, "bucket");
+        assert!(parse_arn("not-an-arn").is_none());
+        assert!(parse_arn("arn:aws:sqs:us-east-1:1").is_none());
+        let stack = streamcdk_core::Stack::new("t");
+        let mut check = PropsCheck::new(&stack.root(), "X");
+        assert_eq!(
+            check.arn_name("x/arn", "arn:aws:sqs:us-east-1:1:jobs", "sqs", ""),
+            Some("jobs")
+        );
+        assert_eq!(
+            check.arn_name("x/arn", "arn:aws:sqs:us-east-1:1:jobs", "sns", ""),
+            None
+        );
+        let err = check.result().unwrap_err();
+        assert!(err
+            .errors()
+            .next()
+            .unwrap()
+            .message
+            .contains("arn:PARTITION:sns:REGION:ACCOUNT:NAME"));
+    }
+}

@@ -3,7 +3,7 @@
 //! the invalid props each check rejects.
 
 use serde_json::json;
-use streamcdk_constructs::cloudwatch::Dashboard;
+use streamcdk_constructs::cloudwatch::{Dashboard, DashboardProps};
 use streamcdk_constructs::firehose::{
     Compression, DeliveryStream, DeliveryStreamProps, DirectPutEncryption, DynamicPartitioning,
     FormatConversion, OutputFormat, Source,
@@ -381,7 +381,12 @@ fn metrics_alarm_and_dashboard_section() {
     let alarm = d
         .add_data_freshness_alarm(&stack.scope("Monitoring"), "DataFreshness", None)
         .unwrap();
-    let dash = Dashboard::new(&stack.scope("Monitoring"), "Dashboard", None).unwrap();
+    let dash = Dashboard::new(
+        &stack.scope("Monitoring"),
+        "Dashboard",
+        DashboardProps::default(),
+    )
+    .unwrap();
     d.add_dashboard_section(&dash, &alarm).unwrap();
     assert_eq!(dash.positions().len(), 8);
     let s = stack.synth().unwrap();

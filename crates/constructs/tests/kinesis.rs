@@ -1,7 +1,7 @@
 //! Tests of `streamcdk_constructs::kinesis`, written as a user of the crate would.
 
 use serde_json::{json, Value};
-use streamcdk_constructs::cloudwatch::Dashboard;
+use streamcdk_constructs::cloudwatch::{Dashboard, DashboardProps};
 use streamcdk_constructs::iam::{Principal, Role, RoleProps};
 use streamcdk_constructs::kinesis::{
     RecommendedAlarmSettings, ShardLevelMetrics, Stream, StreamConsumer, StreamMode, StreamProps,
@@ -218,7 +218,12 @@ fn kinesis_parameters_feed_shard_count_retention_and_shard_level_metrics() {
     let alarms = stream
         .add_recommended_alarms(&stack.scope("Monitoring"))
         .unwrap();
-    let dashboard = Dashboard::new(&stack.scope("Monitoring"), "Dashboard", None).unwrap();
+    let dashboard = Dashboard::new(
+        &stack.scope("Monitoring"),
+        "Dashboard",
+        DashboardProps::default(),
+    )
+    .unwrap();
     stream.add_dashboard_section(&dashboard, &alarms).unwrap();
     stack
         .output("StreamArn", stream.arn())
@@ -552,7 +557,7 @@ fn kinesis_dashboard_section_has_the_header_and_six_alarm_widgets() {
     let stack = stack();
     let stream = Stream::new(&stack.root(), "Stream", StreamProps::default()).unwrap();
     let alarms = stream.add_recommended_alarms(&stack.root()).unwrap();
-    let dashboard = Dashboard::new(&stack.root(), "Dashboard", None).unwrap();
+    let dashboard = Dashboard::new(&stack.root(), "Dashboard", DashboardProps::default()).unwrap();
     stream.add_dashboard_section(&dashboard, &alarms).unwrap();
     assert_eq!(
         dashboard.positions(),
