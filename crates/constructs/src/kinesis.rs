@@ -36,7 +36,7 @@ use crate::cloudwatch::{
     TreatMissingData, Widget,
 };
 use crate::iam::{Grant, Grantable, PolicyStatement};
-use crate::validation::PropsCheck;
+use crate::validation::{parse_arn, PropsCheck};
 
 /// The CloudWatch namespace of Kinesis Data Streams metrics.
 pub const NAMESPACE: &str = "AWS/Kinesis";
@@ -85,18 +85,10 @@ pub const WRITE_ACTIONS: &[&str] = &[
     "kinesis:PutRecords",
 ];
 
-/// Actions of [`StreamConsumer::grant_read`] on the consumer.
+/// Actions of [`StreamConsumer::grant_read`] on the consumer (besides the
+/// stream's full [`Stream::grant_read`], as in aws-cdk).
 pub const CONSUMER_ACTIONS: &[&str] =
     &["kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"];
-
-/// Actions of [`StreamConsumer::grant_read`] on the stream: the consumer's
-/// reader discovers shards through the stream, then reads them through
-/// `SubscribeToShard` on the consumer (no `GetRecords`).
-pub const CONSUMER_STREAM_ACTIONS: &[&str] = &[
-    "kinesis:DescribeStreamSummary",
-    "kinesis:DescribeStream",
-    "kinesis:ListShards",
-];
 
 fn valid_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'
@@ -186,6 +178,25 @@ impl Default for StreamProps {
             shard_level_metrics: ShardLevelMetrics::Off,
             removal_policy: RemovalPolicy::Retain,
         }
+    }
+}
+
+/// Reports `code` unless the (already well-formed) `arn` names a region and a
+/// 12-digit account.
+fn check_region_account(check: &mut PropsCheck, code: &'static str, arn: &str) {
+    if let Some(p) = parse_arn(arn) {
+        check.ensure(
+            !p.region.is_empty()
+                && p.account.len() == 12
+                && p.account.chars().all(|c| c.is_ascii_digit()),
+            code,
+            || {
+                format!(
+                    "'{arn}' has region '{}' and account '{}'; a Kinesis ARN names a region and a 12-digit account",
+                    p.region, p.account
+                )
+            },
+        );
     }
 }
 
@@ -362,33 +373,20 @@ impl Stream {
     /// the stream uses a customer key, add it with [`Stream::with_encryption_key`].
     pub fn from_arn(scope: &Scope, id: &str, arn: &str) -> Result<Self, Diagnostics> {
         let mut check = PropsCheck::new(scope, id);
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        let name = match parts.as_slice() {
-            ["arn", partition, "kinesis", region, account, resource]
-                if !partition.is_empty()
-                    && !region.is_empty()
-                    && account.len() == 12
-                    && account.chars().all(|c| c.is_ascii_digit()) =>
-            {
-                resource.strip_prefix("stream/")
-            }
-            _ => None,
-        };
-        let Some(name) = name else {
-            check.error(
-                "kinesis/stream-arn",
-                format!("'{arn}' is not a Kinesis stream ARN (arn:<partition>:kinesis:<region>:<12-digit account>:stream/<name>)"),
+        // Empty only when `arn_name` reported an error, so never used then.
+        let name = check
+            .arn_name("kinesis/stream-arn", arn, "kinesis", "stream/")
+            .unwrap_or_default();
+        if !name.is_empty() {
+            check_region_account(&mut check, "kinesis/stream-arn", arn);
+            check_name(
+                &mut check,
+                "kinesis/stream-name",
+                "stream name in the ARN",
+                &Expr::from(name),
             );
-            return Err(check.result().unwrap_err());
-        };
-        check_name(
-            &mut check,
-            "kinesis/stream-name",
-            "stream name in the ARN",
-            &Expr::from(name),
-        );
-        check.result()?;
-        Ok(Self::imported(scope, id, Expr::from(arn), Expr::from(name)))
+        }
+        check.finish(|| Self::imported(scope, id, Expr::from(arn), Expr::from(name)))
     }
 
     /// Imports an existing stream of this account and region by name; its
@@ -884,6 +882,14 @@ consumer_metrics! {
 /// // must wait for the policy: `grant.apply_before(&mapping)`.
 /// assert!(grant.policy().is_some());
 /// let _lag = consumer.metric_subscribe_to_shard_event_millis_behind_latest();
+///
+/// // An existing consumer of an existing stream, with the same grants and metrics:
+/// let clicks = Stream::from_arn(&stack.root(), "Clicks",
+///     "arn:aws:kinesis:us-east-1:123456789012:stream/clicks").unwrap();
+/// let existing = StreamConsumer::from_arn(&stack.root(), "Existing",
+///     "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/analytics:1700000000", &clicks).unwrap();
+/// assert_eq!(existing.name().node().as_str(), Some("analytics"));
+/// existing.grant_read(&reader).unwrap();
 /// stack.synth().unwrap();
 /// ```
 #[derive(Debug, Clone)]
@@ -891,7 +897,18 @@ pub struct StreamConsumer {
     stream: Stream,
     name: String,
     arn: Expr<String>,
-    resource: Resource,
+    resource: Option<Resource>,
+}
+
+fn check_consumer_name(check: &mut PropsCheck, field: &str, name: &str) {
+    check.name(
+        "kinesis/consumer-name",
+        field,
+        name,
+        128,
+        valid_name_char,
+        NAME_CHARS,
+    );
 }
 
 impl StreamConsumer {
@@ -899,14 +916,7 @@ impl StreamConsumer {
     /// unique per stream) on `stream`.
     pub fn new(scope: &Scope, id: &str, stream: &Stream, name: &str) -> Result<Self, Diagnostics> {
         let mut check = PropsCheck::new(scope, id);
-        check.name(
-            "kinesis/consumer-name",
-            "consumer name",
-            name,
-            128,
-            valid_name_char,
-            NAME_CHARS,
-        );
+        check_consumer_name(&mut check, "consumer name", name);
         check.result()?;
         let consumer = l1::StreamConsumer::new(
             scope,
@@ -925,7 +935,68 @@ impl StreamConsumer {
             stream: stream.clone(),
             name: name.to_owned(),
             arn: consumer.consumer_arn(),
-            resource,
+            resource: Some(resource),
+        })
+    }
+
+    /// Imports an existing consumer of `stream` by its literal ARN
+    /// (`arn:<partition>:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<timestamp>`);
+    /// its name is parsed from it. Grants and metrics work as for a created
+    /// consumer. The ARN must name `stream` (checked when the stream's name
+    /// or ARN is a literal).
+    pub fn from_arn(
+        scope: &Scope,
+        id: &str,
+        arn: &str,
+        stream: &Stream,
+    ) -> Result<Self, Diagnostics> {
+        let mut check = PropsCheck::new(scope, id);
+        let parts = parse_arn(arn)
+            .filter(|p| p.service == "kinesis")
+            .and_then(|p| {
+                let rest = p.resource.strip_prefix("stream/")?;
+                let (stream_name, consumer) = rest.split_once("/consumer/")?;
+                let (name, timestamp) = consumer.rsplit_once(':')?;
+                Some((stream_name, name, timestamp))
+            })
+            .filter(|(stream_name, name, timestamp)| {
+                !stream_name.is_empty()
+                    && !name.is_empty()
+                    && !timestamp.is_empty()
+                    && timestamp.chars().all(|c| c.is_ascii_digit())
+            });
+        // Empty only when an error was reported, so never used then.
+        let name = match parts {
+            Some((stream_name, name, _)) => {
+                check_region_account(&mut check, "kinesis/consumer-arn", arn);
+                check_consumer_name(&mut check, "consumer name in the ARN", name);
+                if let Some(expected) = stream.name().node().as_str() {
+                    check.ensure(stream_name == expected, "kinesis/consumer-stream", || {
+                        format!("the consumer ARN '{arn}' belongs to stream '{stream_name}', not to the stream given ('{expected}')")
+                    });
+                }
+                if let Some(stream_arn) = stream.arn().node().as_str() {
+                    check.ensure(
+                        arn.starts_with(&format!("{stream_arn}/consumer/")),
+                        "kinesis/consumer-stream",
+                        || format!("the consumer ARN '{arn}' does not start with the stream's ARN '{stream_arn}/consumer/'"),
+                    );
+                }
+                name
+            }
+            None => {
+                check.error(
+                    "kinesis/consumer-arn",
+                    format!("'{arn}' is not a Kinesis consumer ARN (arn:<partition>:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<timestamp>)"),
+                );
+                ""
+            }
+        };
+        check.finish(|| Self {
+            stream: stream.clone(),
+            name: name.to_owned(),
+            arn: Expr::from(arn),
+            resource: None,
         })
     }
 
@@ -944,22 +1015,22 @@ impl StreamConsumer {
         &self.stream
     }
 
-    /// The `AWS::Kinesis::StreamConsumer` resource.
-    pub fn resource(&self) -> &Resource {
-        &self.resource
+    /// The `AWS::Kinesis::StreamConsumer` resource, if the consumer was created here.
+    pub fn resource(&self) -> Option<&Resource> {
+        self.resource.as_ref()
     }
 
-    /// Lets `grantee` read through this consumer: [`CONSUMER_ACTIONS`] on the
-    /// consumer's ARN, [`CONSUMER_STREAM_ACTIONS`] on the stream, and
-    /// `kms:Decrypt` on the stream's customer key if it has one.
+    /// Lets `grantee` read through this consumer, as aws-cdk does: first the
+    /// stream's full [`Stream::grant_read`] ([`READ_ACTIONS`] on the stream,
+    /// and `kms:Decrypt` on its customer key if it has one), then
+    /// [`CONSUMER_ACTIONS`] on the consumer's ARN. Returns the grant of the
+    /// last statement (all of them are in the grantee's one policy).
     pub fn grant_read(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        let grant = grantee.grant(
+        self.stream.grant_read(grantee)?;
+        grantee.grant(
             PolicyStatement::allow()
                 .actions(CONSUMER_ACTIONS.iter().copied())
                 .resource(self.arn()),
-        )?;
-        self.stream
-            .grant_actions(grantee, CONSUMER_STREAM_ACTIONS, &["kms:Decrypt"])?;
-        Ok(grant)
+        )
     }
 }

@@ -176,6 +176,155 @@ fn kinesis_invalid_props_are_all_reported_with_path_and_constraint() {
 }
 
 #[test]
+fn kinesis_consumer_invalid_inputs_are_reported_with_path_and_constraint() {
+    let stack = stack();
+    let stream = Stream::new(&stack.root(), "S", StreamProps::default()).unwrap();
+    let err = StreamConsumer::new(&stack.root(), "Long", &stream, &"c".repeat(129)).unwrap_err();
+    assert!(
+        has(
+            &err,
+            "kinesis/consumer-name",
+            "t/Long",
+            "has 129 characters; it must have 1 to 128"
+        ),
+        "{err}"
+    );
+    let err = StreamConsumer::new(&stack.root(), "Empty", &stream, "").unwrap_err();
+    assert!(
+        has(&err, "kinesis/consumer-name", "t/Empty", "has 0 characters"),
+        "{err}"
+    );
+
+    let clicks = Stream::from_arn(
+        &stack.root(),
+        "Clicks",
+        "arn:aws:kinesis:us-east-1:123456789012:stream/clicks",
+    )
+    .unwrap();
+    for bad in [
+        // no timestamp
+        "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/analytics",
+        // a stream ARN, not a consumer's
+        "arn:aws:kinesis:us-east-1:123456789012:stream/clicks",
+        // another service
+        "arn:aws:firehose:us-east-1:123456789012:stream/clicks/consumer/analytics:1700000000",
+        // a timestamp that is not a number
+        "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/analytics:yesterday",
+        "analytics",
+    ] {
+        let err = StreamConsumer::from_arn(&stack.root(), "BadArn", bad, &clicks).unwrap_err();
+        assert!(
+            has(
+                &err,
+                "kinesis/consumer-arn",
+                "t/BadArn",
+                "is not a Kinesis consumer ARN (arn:<partition>:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<timestamp>)"
+            ),
+            "{bad}: {err}"
+        );
+    }
+    let err = StreamConsumer::from_arn(
+        &stack.root(),
+        "Account",
+        "arn:aws:kinesis:us-east-1:1234:stream/clicks/consumer/analytics:1700000000",
+        &clicks,
+    )
+    .unwrap_err();
+    assert!(
+        has(
+            &err,
+            "kinesis/consumer-arn",
+            "t/Account",
+            "12-digit account"
+        ),
+        "{err}"
+    );
+    let err = StreamConsumer::from_arn(
+        &stack.root(),
+        "OtherStream",
+        "arn:aws:kinesis:us-east-1:123456789012:stream/orders/consumer/analytics:1700000000",
+        &clicks,
+    )
+    .unwrap_err();
+    assert!(
+        has(
+            &err,
+            "kinesis/consumer-stream",
+            "t/OtherStream",
+            "belongs to stream 'orders', not to the stream given ('clicks')"
+        ),
+        "{err}"
+    );
+    let err = StreamConsumer::from_arn(
+        &stack.root(),
+        "OtherRegion",
+        "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks/consumer/analytics:1700000000",
+        &clicks,
+    )
+    .unwrap_err();
+    assert!(
+        has(
+            &err,
+            "kinesis/consumer-stream",
+            "t/OtherRegion",
+            "does not start with the stream's ARN 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/'"
+        ),
+        "{err}"
+    );
+    let err = StreamConsumer::from_arn(
+        &stack.root(),
+        "BadName",
+        "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/a b:1700000000",
+        &clicks,
+    )
+    .unwrap_err();
+    assert!(
+        has(&err, "kinesis/consumer-name", "t/BadName", "contains ' '"),
+        "{err}"
+    );
+    // Only the stream: no consumer was added for the invalid inputs.
+    assert_eq!(stack.resources().len(), 1);
+}
+
+#[test]
+fn kinesis_imported_consumer_has_the_grants_and_metrics_of_a_created_one() {
+    let stack = stack();
+    let stream = Stream::from_name(&stack.root(), "Clicks", "clicks")
+        .unwrap()
+        .with_encryption_key(KEY_ARN);
+    let arn = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/analytics:1700000000";
+    let consumer = StreamConsumer::from_arn(&stack.root(), "Existing", arn, &stream).unwrap();
+    assert!(consumer.resource().is_none());
+    assert_eq!(consumer.arn(), Expr::from(arn));
+    assert_eq!(consumer.name(), Expr::from("analytics"));
+    let reader = role(&stack, "Reader");
+    let grant = consumer.grant_read(&reader).unwrap();
+    assert!(grant.policy().is_some());
+    let lag = consumer.metric_subscribe_to_shard_event_millis_behind_latest();
+    assert_eq!(
+        lag.dimensions,
+        vec![
+            ("StreamName".to_owned(), Expr::from("clicks")),
+            ("ConsumerName".to_owned(), Expr::from("analytics"))
+        ]
+    );
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    t.assert_resource_count("AWS::Kinesis::StreamConsumer", 0);
+    let stream_arn = json!({"Fn::Sub": ["arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${StreamName}", {"StreamName": "clicks"}]});
+    assert_eq!(
+        statements(&t),
+        vec![
+            json!({"Effect": "Allow", "Action": ["kinesis:DescribeStreamSummary", "kinesis:DescribeStream",
+                   "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"], "Resource": stream_arn}),
+            json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": KEY_ARN,
+                   "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "kinesis.${AWS::Region}.amazonaws.com"}}}}),
+            json!({"Effect": "Allow", "Action": ["kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"],
+                   "Resource": arn}),
+        ]
+    );
+}
+
+#[test]
 fn kinesis_parameters_feed_shard_count_retention_and_shard_level_metrics() {
     let stack = stack();
     let shards = stack
@@ -411,12 +560,13 @@ fn kinesis_consumer_grant_and_dependent_ordering() {
     assert_eq!(
         statements(&t),
         vec![
-            json!({"Effect": "Allow", "Action": ["kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"],
-                   "Resource": {"Fn::GetAtt": ["Fanout", "ConsumerARN"]}}),
-            json!({"Effect": "Allow", "Action": ["kinesis:DescribeStreamSummary", "kinesis:DescribeStream", "kinesis:ListShards"],
+            json!({"Effect": "Allow", "Action": ["kinesis:DescribeStreamSummary", "kinesis:DescribeStream",
+                   "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
                    "Resource": {"Fn::GetAtt": ["Stream", "Arn"]}}),
             json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": KEY_ARN,
                    "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "kinesis.${AWS::Region}.amazonaws.com"}}}}),
+            json!({"Effect": "Allow", "Action": ["kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"],
+                   "Resource": {"Fn::GetAtt": ["Fanout", "ConsumerARN"]}}),
         ]
     );
     let lag = consumer.metric_subscribe_to_shard_event_millis_behind_latest();
@@ -633,20 +783,24 @@ fn kinesis_imports_by_arn_and_name() {
     );
     assert_eq!(by_arn.metrics().len(), 19);
 
-    for bad in [
-        "arn:aws:kinesis:us-east-1:123456789012:deliverystream/x",
-        "arn:aws:sqs:us-east-1:123456789012:stream/x",
-        "arn:aws:kinesis:us-east-1:1234:stream/x",
-        "not-an-arn",
+    let form = "is not an ARN of the form arn:PARTITION:kinesis:REGION:ACCOUNT:stream/NAME";
+    for (bad, text) in [
+        ("arn:aws:kinesis:us-east-1:123456789012:deliverystream/x", form),
+        ("arn:aws:sqs:us-east-1:123456789012:stream/x", form),
+        ("arn:aws:kinesis:us-east-1:123456789012:stream/", form),
+        ("not-an-arn", form),
+        (
+            "arn:aws:kinesis:us-east-1:1234:stream/x",
+            "has region 'us-east-1' and account '1234'; a Kinesis ARN names a region and a 12-digit account",
+        ),
+        (
+            "arn:aws:kinesis::123456789012:stream/x",
+            "a Kinesis ARN names a region",
+        ),
     ] {
         let err = Stream::from_arn(&stack.root(), "Bad", bad).unwrap_err();
         assert!(
-            has(
-                &err,
-                "kinesis/stream-arn",
-                "t/Bad",
-                "is not a Kinesis stream ARN"
-            ),
+            has(&err, "kinesis/stream-arn", "t/Bad", text),
             "{bad}: {err}"
         );
     }
