@@ -40,7 +40,7 @@ use streamcdk_resources::s3::bucket as b;
 use crate::cloudwatch::{Metric, Statistic};
 use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
 use crate::kms;
-use crate::validation::PropsCheck;
+use crate::validation::{parse_arn, PropsCheck};
 
 /// Object-level actions of [`Bucket::grant_read`].
 pub const READ_OBJECT_ACTIONS: &[&str] = &["s3:GetObject", "s3:GetObjectVersion"];
@@ -290,7 +290,7 @@ struct BucketPolicyState {
     document: PolicyDocument,
 }
 
-/// An S3 bucket, created here or imported by name.
+/// An S3 bucket, created here or imported by name or ARN.
 #[derive(Debug, Clone)]
 pub struct Bucket {
     scope: Scope,
@@ -451,9 +451,17 @@ impl Bucket {
             };
             target.add_to_resource_policy(
                 PolicyStatement::allow()
+                    // From the source's full construct path (the letters and
+                    // digits of every component: its logical id, unique in
+                    // the template), so that two sources with the same id in
+                    // different scopes do not give the target's policy
+                    // duplicate Sids, which S3 rejects.
                     .sid(format!(
                         "S3ServerAccessLogsFrom{}",
-                        id.chars()
+                        this.scope
+                            .path_components()
+                            .iter()
+                            .flat_map(|c| c.chars())
                             .filter(char::is_ascii_alphanumeric)
                             .collect::<String>()
                     ))
@@ -525,8 +533,8 @@ impl Bucket {
     }
 
     /// Imports an existing bucket by name. Grants and metrics are the same;
-    /// if its objects are encrypted with a customer key, grant that key
-    /// separately ([`kms::Key::grant_decrypt`]).
+    /// if its objects are encrypted with a customer key, add it with
+    /// [`Bucket::with_encryption_key`].
     pub fn from_name(
         scope: &Scope,
         id: &str,
@@ -545,6 +553,48 @@ impl Bucket {
             policy: Arc::new(Mutex::new(None)),
             access_logs: None,
         })
+    }
+
+    /// Imports an existing bucket by its literal ARN (`arn:<partition>:s3:::<name>`;
+    /// S3 bucket ARNs have no region or account). Grants and metrics are the
+    /// same as for a created bucket; if its objects are encrypted with a
+    /// customer key, add it with [`Bucket::with_encryption_key`].
+    pub fn from_arn(scope: &Scope, id: &str, arn: &str) -> Result<Self, Diagnostics> {
+        let mut check = PropsCheck::new(scope, id);
+        let name = parse_arn(arn)
+            .filter(|p| {
+                p.service == "s3"
+                    && p.region.is_empty()
+                    && p.account.is_empty()
+                    && !p.resource.contains('/')
+            })
+            .map(|p| p.resource);
+        match name {
+            Some(n) => check_bucket_name(&mut check, n),
+            None => check.error(
+                "s3/bucket-arn",
+                format!("'{arn}' is not a bucket ARN (arn:<partition>:s3:::<bucket name>, no region, account or object key)"),
+            ),
+        }
+        // `name` is None only when an error was reported, so never used then.
+        let name = name.unwrap_or_default();
+        check.finish(|| Self {
+            scope: scope.child(id),
+            arn: Expr::from(arn),
+            name: name.into(),
+            resource: None,
+            key: None,
+            policy: Arc::new(Mutex::new(None)),
+            access_logs: None,
+        })
+    }
+
+    /// Records that an imported bucket's objects are encrypted with this
+    /// customer key, so that grants include the KMS permissions, as for a
+    /// created bucket.
+    pub fn with_encryption_key(mut self, key: kms::Key) -> Self {
+        self.key = Some(key);
+        self
     }
 
     /// The bucket's name.
@@ -882,7 +932,7 @@ mod tests {
     fn imported_bucket_grants_and_metrics() {
         let stack = Stack::new("t");
         let bucket = Bucket::from_name(&stack.root(), "Ext", "my-data-bucket").unwrap();
-        let r = Role::from_name(&stack.root(), "R", "ops");
+        let r = Role::from_name(&stack.root(), "R", "ops").unwrap();
         bucket.grant_write(&r).unwrap();
         assert!(!bucket
             .add_to_resource_policy(
@@ -906,6 +956,110 @@ mod tests {
                 {"Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
                  "Resource": {"Fn::Sub": "arn:${AWS::Partition}:s3:::my-data-bucket/*"}},
                 {"Action": ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]}]}}),
+        );
+    }
+
+    #[test]
+    fn imported_by_arn_has_the_grants_and_metrics_of_a_created_bucket() {
+        let stack = Stack::new("t");
+        let key = Key::from_arn(
+            &stack.root(),
+            "Key",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
+        .unwrap();
+        let bucket = Bucket::from_arn(&stack.root(), "Ext", "arn:aws-cn:s3:::my-data.bucket")
+            .unwrap()
+            .with_encryption_key(key);
+        assert!(bucket.resource().is_none());
+        assert_eq!(bucket.name().node().as_str(), Some("my-data.bucket"));
+        assert_eq!(
+            bucket.objects_arn().node().as_str(),
+            Some("arn:aws-cn:s3:::my-data.bucket/*")
+        );
+        assert_eq!(
+            bucket.metric_bucket_size_bytes().dimensions[0]
+                .1
+                .node()
+                .as_str(),
+            Some("my-data.bucket")
+        );
+        let r = Role::from_name(&stack.root(), "R", "ops").unwrap();
+        bucket.grant_read(&r).unwrap();
+        let t = TemplateAssertions::from_stack(&stack).unwrap();
+        t.assert_resource_count("AWS::S3::Bucket", 0);
+        t.assert_has_resource_properties(
+            "AWS::IAM::Policy",
+            json!({"PolicyDocument": {"Statement": [
+                {"Action": READ_OBJECT_ACTIONS, "Resource": "arn:aws-cn:s3:::my-data.bucket/*"},
+                {"Action": READ_BUCKET_ACTIONS, "Resource": "arn:aws-cn:s3:::my-data.bucket"},
+                {"Action": "kms:Decrypt"}]}}),
+        );
+    }
+
+    #[test]
+    fn invalid_bucket_arns() {
+        let stack = Stack::new("t");
+        let form = "is not a bucket ARN (arn:<partition>:s3:::<bucket name>, no region, account or object key)";
+        for (bad, code, text) in [
+            ("arn:aws:s3:::my-bucket/key.json", "s3/bucket-arn", form),
+            (
+                "arn:aws:s3:us-east-1:123456789012:my-bucket",
+                "s3/bucket-arn",
+                form,
+            ),
+            ("arn:aws:sqs:::my-bucket", "s3/bucket-arn", form),
+            ("my-bucket", "s3/bucket-arn", form),
+            (
+                "arn:aws:s3:::My_Bucket",
+                "s3/bucket-name",
+                "lowercase letters",
+            ),
+            ("arn:aws:s3:::ab", "s3/bucket-name", "it must have 3 to 63"),
+        ] {
+            let err = Bucket::from_arn(&stack.root(), "Bad", bad).unwrap_err();
+            assert!(
+                err.errors()
+                    .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text)),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn same_id_sources_in_different_scopes_get_distinct_sids() {
+        let stack = Stack::new("t");
+        stack.add_tag("project", "streamcdk");
+        let logs = Bucket::access_logs_bucket(&stack.root(), "Logs").unwrap();
+        for scope in ["Raw", "Curated"] {
+            Bucket::new(
+                &stack.scope(scope),
+                "Data",
+                BucketProps {
+                    server_access_logs: ServerAccessLogs::Into(logs.clone()),
+                    server_access_logs_prefix: Some(format!("{}/", scope.to_lowercase())),
+                    ..BucketProps::default()
+                },
+            )
+            .unwrap();
+        }
+        let s = stack.synth().unwrap();
+        write_for_validation("constructs-s3-shared-access-logs", &s).unwrap();
+        let t = TemplateAssertions::from_synthesized(&s);
+        let policy = t.resource("LogsPolicy").unwrap();
+        let sids: Vec<&str> = policy["Properties"]["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|st| st["Sid"].as_str())
+            .collect();
+        assert_eq!(
+            sids,
+            vec![
+                "DenyInsecureTransport",
+                "S3ServerAccessLogsFromRawData",
+                "S3ServerAccessLogsFromCuratedData"
+            ]
         );
     }
 }
