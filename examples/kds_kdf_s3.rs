@@ -64,13 +64,9 @@ pub fn build() -> Result<Stack, Diagnostics> {
         .allowed_pattern("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
         .constraint_description("an e-mail address, or empty for no e-mail notifications")
         .label("E-mail address for alarm notifications (optional)");
-    stack.add_parameter_group(
-        "Amazon Kinesis Data Streams configuration",
-        &[&shards, &retention],
-    );
     stack.add_parameter_group_by_name(
-        "Amazon Kinesis Data Streams monitoring",
-        &["EnableEnhancedMonitoring"],
+        "Amazon Kinesis Data Streams configuration",
+        &["ShardCount", "RetentionHours", "EnableEnhancedMonitoring"],
     );
     stack.add_parameter_group_by_name(
         "Amazon Kinesis Data Firehose configuration",
@@ -121,7 +117,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
     topic
         .add_email_subscription("Email", &email)?
         .set_condition(&has_email);
-    wire_alarm_actions(&monitoring, topic.arn());
+    wire_alarm_actions(&monitoring, topic.arn())?;
     let dashboard = Dashboard::new(&monitoring, "Dashboard", DashboardProps::default())?;
     stream.add_dashboard_section(&dashboard, &stream_alarms)?;
     delivery.add_dashboard_section(&dashboard, &freshness)?;

@@ -13,3 +13,9 @@ pub use streamcdk_constructs as constructs;
 pub use streamcdk_core as core;
 pub use streamcdk_core::{Expr, Pseudo, RemovalPolicy, Scope, Stack};
 pub use streamcdk_resources as resources;
+
+/// The README's Rust blocks, compiled and run as doc tests so the README
+/// cannot drift from the API.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -324,6 +324,8 @@ pub struct AlarmProps {
     pub alarm_actions: Vec<Expr<String>>,
     /// ARNs notified on OK. Default: none.
     pub ok_actions: Vec<Expr<String>>,
+    /// ARNs notified on INSUFFICIENT_DATA. Default: none.
+    pub insufficient_data_actions: Vec<Expr<String>>,
 }
 
 impl AlarmProps {
@@ -344,6 +346,7 @@ impl AlarmProps {
             description: None,
             alarm_actions: Vec::new(),
             ok_actions: Vec::new(),
+            insufficient_data_actions: Vec::new(),
         }
     }
 
@@ -542,21 +545,57 @@ impl Alarm {
     }
 }
 
-/// Sends every alarm created so far under `scope` to `action_arn` (an SNS
-/// topic ARN) on ALARM and on OK; returns how many alarms were wired. Call it
-/// after the alarms exist. Alarms that already have actions keep them.
-pub fn wire_alarm_actions(scope: &Scope, action_arn: impl Into<Expr<String>>) -> usize {
-    let arn = action_arn.into();
+/// Most actions an alarm may have per state (ALARM, OK, INSUFFICIENT_DATA).
+pub const MAX_ALARM_ACTIONS: usize = 5;
+
+/// Adds `action_arn` (an SNS topic ARN) to the ALARM and OK actions of every
+/// alarm created so far under `scope`, keeping the actions they already
+/// have, and returns how many alarms were wired. Call it after the alarms
+/// exist. An alarm whose actions are not a literal list (e.g. an `Fn::If`),
+/// or that would exceed [`MAX_ALARM_ACTIONS`], is an error naming the alarm.
+pub fn wire_alarm_actions(
+    scope: &Scope,
+    action_arn: impl Into<Expr<String>>,
+) -> Result<usize, Diagnostics> {
+    let arn = action_arn.into().into_node();
     let prefix = format!("{}/", scope.path());
+    let mut errors = Diagnostics::new();
     let mut wired = 0;
     for r in scope.stack().resources() {
-        if r.type_name() == "AWS::CloudWatch::Alarm" && r.path().starts_with(&prefix) {
-            r.set_property("AlarmActions", Expr::list([arn.clone()]));
-            r.set_property("OKActions", Expr::list([arn.clone()]));
-            wired += 1;
+        if r.type_name() != "AWS::CloudWatch::Alarm" || !r.path().starts_with(&prefix) {
+            continue;
         }
+        for property in ["AlarmActions", "OKActions"] {
+            let mut actions = match r.property(property) {
+                None => Vec::new(),
+                Some(Node::List(items)) => items,
+                Some(_) => {
+                    errors.error(
+                        "cloudwatch/alarm-actions",
+                        r.path(),
+                        format!(
+                            "{property} is not a literal list, so the action cannot be added to it"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            if !actions.contains(&arn) {
+                actions.push(arn.clone());
+            }
+            if actions.len() > MAX_ALARM_ACTIONS {
+                errors.error(
+                    "cloudwatch/alarm-actions",
+                    r.path(),
+                    format!("{property} would have {} actions; an alarm has at most {MAX_ALARM_ACTIONS}", actions.len()),
+                );
+                continue;
+            }
+            r.set_property_node(property, Node::List(actions));
+        }
+        wired += 1;
     }
-    wired
+    errors.into_result(wired)
 }
 
 /// A piece of a dashboard body: JSON in which strings may be expressions.
@@ -1290,17 +1329,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            wire_alarm_actions(&mon, "arn:aws:sns:us-east-1:123456789012:t"),
+            wire_alarm_actions(&mon, "arn:aws:sns:us-east-1:123456789012:t").unwrap(),
             2
         );
-        let t = TemplateAssertions::from_stack(&stack).unwrap();
+        // Wiring again adds nothing; a second topic is added beside the first.
         assert_eq!(
-            t.find_resources(
-                "AWS::CloudWatch::Alarm",
-                json!({"AlarmActions": ["arn:aws:sns:us-east-1:123456789012:t"]})
-            )
-            .len(),
+            wire_alarm_actions(&mon, "arn:aws:sns:us-east-1:123456789012:t").unwrap(),
             2
         );
+        wire_alarm_actions(&mon, "arn:aws:sns:us-east-1:123456789012:u").unwrap();
+        let t = TemplateAssertions::from_stack(&stack).unwrap();
+        let both = json!({"AlarmActions": ["arn:aws:sns:us-east-1:123456789012:t", "arn:aws:sns:us-east-1:123456789012:u"]});
+        assert_eq!(t.find_resources("AWS::CloudWatch::Alarm", both).len(), 2);
+        // A sixth action is refused, naming the alarm.
+        for topic in ["v", "w", "x", "y"] {
+            let r = wire_alarm_actions(&mon, format!("arn:aws:sns:us-east-1:123456789012:{topic}"));
+            if topic == "y" {
+                let err = r.unwrap_err();
+                assert!(
+                    err.errors().any(|d| d.code == "cloudwatch/alarm-actions"
+                        && d.path == "t/Monitoring/A"
+                        && d.message.contains("at most 5")),
+                    "{err}"
+                );
+            } else {
+                r.unwrap();
+            }
+        }
     }
 }

@@ -36,13 +36,13 @@ use streamcdk_resources::firehose::{
     delivery_stream as ds, DeliveryStream as L1DeliveryStream, DeliveryStreamProps as L1Props,
 };
 use streamcdk_resources::list;
-use streamcdk_resources::logs as l1_logs;
 
 use crate::cloudwatch::{
     Alarm, AlarmProps, ComparisonOperator, Dashboard, MathExpression, Metric, Statistic,
     TreatMissingData, Widget,
 };
 use crate::iam::{Grant, Grantable, PolicyStatement, Principal, Role, RoleProps};
+use crate::logs::{LogGroup, LogGroupProps};
 use crate::validation::PropsCheck;
 
 /// Where a delivery stream reads from.
@@ -208,7 +208,8 @@ pub struct DeliveryStreamProps {
     /// Error logging to a CloudWatch log group and stream created here.
     /// Default: on.
     pub error_logging: bool,
-    /// Retention of the error log group in days. Default: 365.
+    /// Retention of the error log group in days, one of
+    /// [`crate::logs::RETENTION_DAYS`]. Default: 365.
     pub error_log_retention_days: i64,
     /// A fixed delivery stream name (create-only). Default: generated.
     pub delivery_stream_name: Option<String>,
@@ -299,6 +300,13 @@ impl DeliveryStreamProps {
         self.format_conversion = Some(conversion);
         self
     }
+}
+
+/// Characters allowed in delivery stream names, in words.
+const NAME_CHARS: &str = "letters, digits, _ . -";
+
+fn valid_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_.-".contains(c)
 }
 
 /// Expression namespaces Firehose accepts in prefixes.
@@ -410,6 +418,7 @@ fn check_prefix(
 /// A Firehose delivery stream to S3.
 #[derive(Debug, Clone)]
 pub struct DeliveryStream {
+    direct_put: bool,
     resource: Option<Resource>,
     name: Expr<String>,
     arn: Expr<String>,
@@ -459,9 +468,26 @@ impl DeliveryStream {
                     )
                 },
             );
-            if props.format_conversion.is_some() {
-                check.ensure(c == "UNCOMPRESSED", "firehose/compression", || {
-                    "record-format conversion compresses inside the Parquet/ORC file: S3 compression must be UNCOMPRESSED".into()
+        }
+        if props.format_conversion.is_some()
+            && props.compression.node().as_str() != Some("UNCOMPRESSED")
+        {
+            check.error(
+                "firehose/compression",
+                "record-format conversion compresses inside the Parquet/ORC file: S3 compression must be the literal UNCOMPRESSED",
+            );
+        }
+        if let Source::DirectPut {
+            encryption: DirectPutEncryption::CustomerKey(arn),
+        } = &props.source
+        {
+            if let Some(a) = arn.node().as_str() {
+                let ok = crate::validation::parse_arn(a).is_some_and(|p| {
+                    p.service == "kms"
+                        && (p.resource.starts_with("key/") || p.resource.starts_with("alias/"))
+                });
+                check.ensure(ok, "firehose/encryption-key", || {
+                    format!("'{a}' is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID or alias/NAME)")
                 });
             }
         }
@@ -477,9 +503,11 @@ impl DeliveryStream {
                     "firehose/partition-keys",
                     || format!("partition key '{k}' must be letters, digits and _"),
                 );
-                check.ensure(q.starts_with('.'), "firehose/partition-keys", || {
-                    format!("jq expression '{q}' of key '{k}' must start with '.'")
-                });
+                check.ensure(
+                    !q.trim().is_empty() && !q.contains('\n'),
+                    "firehose/partition-keys",
+                    || format!("jq expression '{q}' of key '{k}' must be a non-empty, single-line jq expression such as .{k}"),
+                );
             }
             if let Some(r) = p.retry_duration_seconds {
                 check.ensure((0..=7200).contains(&r), "firehose/retry-duration", || {
@@ -522,13 +550,16 @@ impl DeliveryStream {
                 || "dynamic partitioning needs an error_output_prefix".into(),
             );
         }
+        // Checked here too (the log group checks it again) so that it is
+        // reported with every other problem of the props.
         check.ensure(
-            (1..=3653).contains(&props.error_log_retention_days),
+            crate::logs::RETENTION_DAYS.contains(&props.error_log_retention_days),
             "firehose/log-retention",
             || {
                 format!(
-                    "error_log_retention_days is {}; it must be within 1..=3653",
-                    props.error_log_retention_days
+                    "error_log_retention_days is {}; it must be one of {:?}",
+                    props.error_log_retention_days,
+                    crate::logs::RETENTION_DAYS
                 )
             },
         );
@@ -538,8 +569,8 @@ impl DeliveryStream {
                 "delivery_stream_name",
                 n,
                 64,
-                |c| c.is_ascii_alphanumeric() || "_.-".contains(c),
-                "letters, digits, _ . -",
+                valid_name_char,
+                NAME_CHARS,
             );
         }
         check.result()?;
@@ -553,6 +584,12 @@ impl DeliveryStream {
                     "Lets Amazon Data Firehose read the source and write the destination bucket"
                         .into(),
                 ),
+                // Only Firehose acting for this account may assume it (confused deputy).
+                trust_conditions: vec![(
+                    "StringEquals".into(),
+                    "aws:SourceAccount".into(),
+                    streamcdk_core::Pseudo::account_id(),
+                )],
                 ..RoleProps::new(Principal::service("firehose.amazonaws.com"))
             },
         )?;
@@ -717,43 +754,43 @@ impl DeliveryStream {
         }
         let mut log_group_name = None;
         if props.error_logging {
-            let group = l1_logs::LogGroup::new(
+            let group = LogGroup::new(
                 &scope,
                 "ErrorLogs",
-                l1_logs::LogGroupProps::default().retention_in_days(props.error_log_retention_days),
-            );
-            group.resource().apply_removal_policy(RemovalPolicy::Retain);
-            group.resource().set_context_why(
-                "Delivery errors of the Firehose delivery stream, kept for investigation",
-            );
+                LogGroupProps {
+                    retention_in_days: Some(props.error_log_retention_days),
+                    ..LogGroupProps::default()
+                },
+            )?;
+            if let Some(r) = group.resource() {
+                r.set_context_why(
+                    "Delivery errors of the Firehose delivery stream, kept for investigation",
+                );
+            }
             let stream_name = "DestinationDelivery";
-            let stream = l1_logs::LogStream::new(
-                &scope,
-                "ErrorLogStream",
-                l1_logs::LogStreamProps::default()
-                    .log_group_name(group.ref_())
-                    .log_stream_name(stream_name),
-            );
+            let stream = group.add_stream("ErrorLogStream", stream_name)?;
             stream
                 .resource()
                 .apply_removal_policy(RemovalPolicy::Retain);
             if let Some(c) = &props.condition {
-                group.resource().set_condition(c);
+                if let Some(r) = group.resource() {
+                    r.set_condition(c);
+                }
                 stream.resource().set_condition(c);
             }
             grants.push(role.add_to_policy(
                 PolicyStatement::allow().actions(["logs:PutLogEvents"]).resource(Expr::sub_with(
                     "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Group}:log-stream:${Stream}",
-                    [("Group", group.ref_()), ("Stream", Expr::from(stream_name))],
+                    [("Group", group.name()), ("Stream", Expr::from(stream_name))],
                 )),
             )?);
             s3 = s3.cloud_watch_logging_options(
                 ds::CloudWatchLoggingOptions::default()
                     .enabled(true)
-                    .log_group_name(group.ref_())
+                    .log_group_name(group.name())
                     .log_stream_name(stream_name),
             );
-            log_group_name = Some(group.ref_());
+            log_group_name = Some(group.name());
         }
 
         let mut l1 = L1Props::default().extended_s3_destination_configuration(s3);
@@ -805,6 +842,7 @@ impl DeliveryStream {
             g.apply_before(&resource);
         }
         Ok(Self {
+            direct_put: matches!(props.source, Source::DirectPut { .. }),
             name: delivery.ref_(),
             arn: delivery.arn(),
             resource: Some(resource),
@@ -813,38 +851,59 @@ impl DeliveryStream {
         })
     }
 
-    /// Imports a delivery stream by name.
-    pub fn from_name(name: impl Into<String>) -> Self {
-        let name = name.into();
-        Self {
+    /// Imports a delivery stream by name (1–64 letters, digits, `_`, `.`, `-`),
+    /// for its metrics and grants. `direct_put` says whether producers put
+    /// records into it (which decides the dashboard's source graphs).
+    pub fn from_name(
+        scope: &Scope,
+        id: &str,
+        name: &str,
+        direct_put: bool,
+    ) -> Result<Self, Diagnostics> {
+        let mut check = PropsCheck::new(scope, id);
+        check.name(
+            "firehose/name",
+            "delivery stream name",
+            name,
+            64,
+            valid_name_char,
+            NAME_CHARS,
+        );
+        check.result()?;
+        Ok(Self {
+            direct_put,
             arn: Expr::sub_with(
                 "arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/${Name}",
-                [("Name", Expr::from(name.clone()))],
+                [("Name", Expr::from(name))],
             ),
             name: name.into(),
             resource: None,
             role: None,
             log_group_name: None,
-        }
+        })
     }
 
-    /// Imports a delivery stream by a literal ARN (`arn:...:deliverystream/NAME`).
-    pub fn from_arn(arn: &str) -> Result<Self, Diagnostics> {
-        match arn.split_once(":deliverystream/") {
-            Some((prefix, name)) if prefix.starts_with("arn:") && !name.is_empty() => Ok(Self {
-                arn: arn.into(),
-                name: name.into(),
-                resource: None,
-                role: None,
-                log_group_name: None,
-            }),
-            _ => Err(streamcdk_core::Diagnostic::error(
-                "firehose/arn",
-                arn,
-                "not a delivery stream ARN: expected arn:PARTITION:firehose:REGION:ACCOUNT:deliverystream/NAME",
-            )
-            .into()),
-        }
+    /// Imports a delivery stream by its literal ARN
+    /// (`arn:PARTITION:firehose:REGION:ACCOUNT:deliverystream/NAME`).
+    pub fn from_arn(
+        scope: &Scope,
+        id: &str,
+        arn: &str,
+        direct_put: bool,
+    ) -> Result<Self, Diagnostics> {
+        let mut check = PropsCheck::new(scope, id);
+        let name = check
+            .arn_name("firehose/arn", arn, "firehose", "deliverystream/")
+            .map(str::to_owned);
+        check.result()?;
+        Ok(Self {
+            direct_put,
+            arn: arn.into(),
+            name: name.unwrap_or_default().into(),
+            resource: None,
+            role: None,
+            log_group_name: None,
+        })
     }
 
     /// The delivery stream's name.
@@ -982,19 +1041,35 @@ impl DeliveryStream {
                 vec![("m1".into(), self.metric_delivery_to_s3_success())],
             )
         };
-        dashboard.add_row(vec![
-            Widget::graph(
-                "Records read from Kinesis Data Streams (Sum)",
-                vec![self.metric_data_read_from_kinesis_stream_records()],
-            ),
-            Widget::graph(
-                "Bytes read from Kinesis Data Streams (Sum)",
-                vec![self.metric_data_read_from_kinesis_stream_bytes()],
-            ),
-            Widget::graph(
-                "GetRecords operations throttled (Average)",
-                vec![self.metric_throttled_get_records()],
-            ),
+        // The source graphs follow the source: what was read from the stream,
+        // or what producers put directly.
+        let source = if self.direct_put {
+            [
+                Widget::graph("Records put (Sum)", vec![self.metric_incoming_records()]),
+                Widget::graph("Bytes put (Sum)", vec![self.metric_incoming_bytes()]),
+                Widget::graph(
+                    "Put requests (Sum)",
+                    vec![self.metric_incoming_put_requests()],
+                ),
+            ]
+        } else {
+            [
+                Widget::graph(
+                    "Records read from Kinesis Data Streams (Sum)",
+                    vec![self.metric_data_read_from_kinesis_stream_records()],
+                ),
+                Widget::graph(
+                    "Bytes read from Kinesis Data Streams (Sum)",
+                    vec![self.metric_data_read_from_kinesis_stream_bytes()],
+                ),
+                Widget::graph(
+                    "GetRecords operations throttled (Average)",
+                    vec![self.metric_throttled_get_records()],
+                ),
+            ]
+        };
+        let mut widgets: Vec<Widget> = source.into();
+        widgets.extend([
             Widget::math_graph(
                 "Delivery to Amazon S3 success",
                 success,
@@ -1010,11 +1085,7 @@ impl DeliveryStream {
                 "Bytes delivered to Amazon S3 (Sum)",
                 vec![self.metric_delivery_to_s3_bytes()],
             ),
-        ])
+        ]);
+        dashboard.add_row(widgets)
     }
-}
-
-/// A convenience for templates: the allowed values of a compression parameter.
-pub fn compression_allowed_values() -> Vec<&'static str> {
-    Compression::ALL.to_vec()
 }

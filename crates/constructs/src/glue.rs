@@ -635,7 +635,7 @@ mod tests {
         let stack = Stack::new("t");
         let table = Table::from_name(&stack.root(), "Ext", "analytics", "events").unwrap();
         table
-            .grant_read_schema(&Role::from_name(&stack.root(), "R", "ops"))
+            .grant_read_schema(&Role::from_name(&stack.root(), "R", "ops").unwrap())
             .unwrap();
         let t = TemplateAssertions::from_stack(&stack).unwrap();
         t.assert_has_resource_properties(

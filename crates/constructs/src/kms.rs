@@ -474,7 +474,7 @@ mod tests {
         assert!(!key
             .allow_service("sns.amazonaws.com", &["kms:Decrypt"])
             .unwrap());
-        let role = Role::from_name(&stack.root(), "R", "ops");
+        let role = Role::from_name(&stack.root(), "R", "ops").unwrap();
         key.grant_decrypt(&role).unwrap();
         let t = TemplateAssertions::from_stack(&stack).unwrap();
         t.assert_resource_count("AWS::KMS::Key", 0);

@@ -403,7 +403,7 @@ mod tests {
     fn imported_group_grants_and_metrics() {
         let stack = Stack::new("t");
         let group = LogGroup::from_name(&stack.root(), "Ext", "/aws/lambda/x").unwrap();
-        let role = Role::from_name(&stack.root(), "R", "ops");
+        let role = Role::from_name(&stack.root(), "R", "ops").unwrap();
         group.grant_write(&role).unwrap();
         let m = group.metric_incoming_log_events();
         assert_eq!(m.dimensions[0].1.node().as_str(), Some("/aws/lambda/x"));

@@ -448,7 +448,7 @@ mod tests {
         )
         .unwrap();
         topic
-            .grant_publish(&Role::from_name(&stack.root(), "R", "ops"))
+            .grant_publish(&Role::from_name(&stack.root(), "R", "ops").unwrap())
             .unwrap();
         assert_eq!(
             topic.metric_number_of_notifications_failed().dimensions[0]

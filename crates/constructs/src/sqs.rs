@@ -27,7 +27,7 @@ use crate::cloudwatch::{
 };
 use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
 use crate::kms;
-use crate::validation::PropsCheck;
+use crate::validation::{parse_arn, PropsCheck};
 
 /// The actions of [`Queue::grant_send_messages`].
 pub const SEND_ACTIONS: &[&str] = &[
@@ -80,13 +80,39 @@ pub struct QueueProps<'a> {
     pub removal_policy: Option<RemovalPolicy>,
 }
 
+/// Checks a queue name: 1–80 letters, digits, `-` and `_`, and a final
+/// `.fifo` exactly when `fifo` is `Some(true)` (`None`: either).
+fn check_queue_name(check: &mut PropsCheck, field: &str, n: &str, fifo: Option<bool>) {
+    let base = n.strip_suffix(".fifo").unwrap_or(n);
+    check.name(
+        "sqs/queue-name",
+        field,
+        n,
+        80,
+        |c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.',
+        "letters, digits, - and _ (and a final .fifo)",
+    );
+    check.ensure(!base.contains('.'), "sqs/queue-name", || {
+        format!("{field} '{n}' may contain '.' only in a final '.fifo'")
+    });
+    if let Some(fifo) = fifo {
+        check.ensure(n.ends_with(".fifo") == fifo, "sqs/queue-name", || {
+            if fifo {
+                format!("{field} '{n}' of a FIFO queue must end with '.fifo'")
+            } else {
+                format!("{field} '{n}' ends with '.fifo' but fifo is false")
+            }
+        });
+    }
+}
+
 #[derive(Debug)]
 struct QueuePolicyState {
     resource: Resource,
     document: PolicyDocument,
 }
 
-/// An SQS queue, created here or imported by ARN.
+/// An SQS queue, created here or imported by ARN or name.
 #[derive(Debug, Clone)]
 pub struct Queue {
     scope: Scope,
@@ -104,25 +130,7 @@ impl Queue {
     pub fn new(scope: &Scope, id: &str, props: QueueProps<'_>) -> Result<Self, Diagnostics> {
         let mut check = PropsCheck::new(scope, id);
         if let Some(n) = &props.queue_name {
-            let base = n.strip_suffix(".fifo").unwrap_or(n);
-            check.name(
-                "sqs/queue-name",
-                "queue_name",
-                n,
-                80,
-                |c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.',
-                "letters, digits, - and _ (and a final .fifo)",
-            );
-            check.ensure(!base.contains('.'), "sqs/queue-name", || {
-                format!("queue_name '{n}' may contain '.' only in a final '.fifo'")
-            });
-            check.ensure(n.ends_with(".fifo") == props.fifo, "sqs/queue-name", || {
-                if props.fifo {
-                    format!("queue_name '{n}' of a FIFO queue must end with '.fifo'")
-                } else {
-                    format!("queue_name '{n}' ends with '.fifo' but fifo is false")
-                }
-            });
+            check_queue_name(&mut check, "queue_name", n, Some(props.fifo));
         }
         if let Some(v) = props.retention_period_seconds {
             check.int_range(
@@ -237,9 +245,11 @@ impl Queue {
         })
     }
 
-    /// Imports an existing queue by ARN (`arn:<partition>:sqs:<region>:<account>:<name>`).
-    /// Grants and metrics are the same; `key` is its customer key, if it has one,
-    /// so that grants include the KMS permissions.
+    /// Imports an existing queue by its literal ARN
+    /// (`arn:<partition>:sqs:<region>:<account>:<name>`); the name, region and
+    /// account are parsed from it. Grants and metrics are the same as for a
+    /// created queue; `key` is its customer key, if it has one, so that
+    /// grants include the KMS permissions.
     pub fn from_arn(
         scope: &Scope,
         id: &str,
@@ -248,26 +258,57 @@ impl Queue {
     ) -> Result<Self, Diagnostics> {
         let arn = arn.into();
         let mut check = PropsCheck::new(scope, id);
-        let parts: Vec<&str> = arn.split(':').collect();
-        let ok = parts.len() == 6
-            && parts[0] == "arn"
-            && parts[2] == "sqs"
-            && !parts[3].is_empty()
-            && !parts[4].is_empty()
-            && !parts[5].is_empty();
-        check.ensure(ok, "sqs/arn", || {
-            format!("'{arn}' is not a queue ARN (arn:<partition>:sqs:<region>:<account>:<name>)")
-        });
-        check.result()?;
-        let (region, account, name) = (parts[3], parts[4], parts[5]);
-        Ok(Self {
+        let name = check.arn_name("sqs/arn", &arn, "sqs", "");
+        let (region, account) = parse_arn(&arn).map_or(("", ""), |p| (p.region, p.account));
+        if let Some(n) = name {
+            check.ensure(!region.is_empty() && !account.is_empty(), "sqs/arn", || {
+                format!("queue ARN '{arn}' must name a region and an account")
+            });
+            check_queue_name(&mut check, "queue name in the ARN", n, None);
+        }
+        // Empty only when an error was reported, so never used then.
+        let name = name.unwrap_or_default();
+        check.finish(|| Self {
             scope: scope.child(id),
-            arn: arn.clone().into(),
+            arn: arn.as_str().into(),
             name: name.into(),
-            url: Expr::sub(format!(
-                "https://sqs.{region}.${{AWS::URLSuffix}}/{account}/{name}"
-            )),
+            url: Expr::sub_with(
+                "https://sqs.${Region}.${AWS::URLSuffix}/${Account}/${Name}",
+                [
+                    ("Region", Expr::from(region)),
+                    ("Account", Expr::from(account)),
+                    ("Name", Expr::from(name)),
+                ],
+            ),
             fifo: name.ends_with(".fifo"),
+            resource: None,
+            key,
+            policy: Arc::new(Mutex::new(None)),
+        })
+    }
+
+    /// Imports an existing queue of this account and region by name (1–80
+    /// letters, digits, `-` and `_`, FIFO queues ending in `.fifo`); its ARN
+    /// and URL are built with `Fn::Sub`. Grants and metrics are the same as
+    /// for a created queue; `key` is its customer key, if it has one.
+    pub fn from_name(
+        scope: &Scope,
+        id: &str,
+        name: impl Into<String>,
+        key: Option<kms::Key>,
+    ) -> Result<Self, Diagnostics> {
+        let name = name.into();
+        let mut check = PropsCheck::new(scope, id);
+        check_queue_name(&mut check, "queue name", &name, None);
+        check.finish(|| Self {
+            scope: scope.child(id),
+            arn: queue_arn(name.as_str()),
+            url: Expr::sub_with(
+                "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/${Name}",
+                [("Name", Expr::from(name.as_str()))],
+            ),
+            fifo: name.ends_with(".fifo"),
+            name: name.into(),
             resource: None,
             key,
             policy: Arc::new(Mutex::new(None)),
@@ -452,7 +493,7 @@ mod tests {
     use crate::kms::{Key, KeyProps};
     use serde_json::json;
     use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
-    use streamcdk_core::Stack;
+    use streamcdk_core::{Diagnostics, Stack};
 
     #[test]
     fn queue_with_dlq_kms_grants_and_alarm_validates() {
@@ -578,7 +619,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(q.name().node().as_str(), Some("orders"));
-        let r = Role::from_name(&stack.root(), "R", "ops");
+        let r = Role::from_name(&stack.root(), "R", "ops").unwrap();
         q.grant_send_messages(&r).unwrap();
         assert_eq!(
             q.metric_number_of_messages_sent().dimensions[0]
@@ -596,5 +637,140 @@ mod tests {
         assert!(Queue::from_arn(&stack.root(), "X", "orders", None)
             .unwrap_err()
             .has_code("sqs/arn"));
+    }
+
+    #[test]
+    fn imported_by_name_has_the_grants_and_metrics_of_a_created_queue() {
+        let stack = Stack::new("t");
+        let key = Key::from_arn(
+            &stack.root(),
+            "Key",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
+        .unwrap();
+        let q = Queue::from_name(&stack.root(), "Ext", "jobs.fifo", Some(key)).unwrap();
+        assert!(q.is_fifo() && q.resource().is_none());
+        assert_eq!(
+            q.arn(),
+            Expr::sub_with(
+                "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Name}",
+                [("Name", Expr::from("jobs.fifo"))]
+            )
+        );
+        assert_eq!(
+            q.url(),
+            Expr::sub_with(
+                "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/${Name}",
+                [("Name", Expr::from("jobs.fifo"))]
+            )
+        );
+        assert_eq!(
+            q.metric_approximate_age_of_oldest_message().dimensions[0]
+                .1
+                .node()
+                .as_str(),
+            Some("jobs.fifo")
+        );
+        q.alarm_oldest_message_age(&stack.root(), "Age", 600)
+            .unwrap();
+        let r = Role::from_name(&stack.root(), "R", "ops").unwrap();
+        q.grant_consume_messages(&r).unwrap();
+        let t = TemplateAssertions::from_stack(&stack).unwrap();
+        t.assert_resource_count("AWS::SQS::Queue", 0);
+        t.assert_has_resource_properties(
+            "AWS::IAM::Policy",
+            json!({"PolicyDocument": {"Statement": [
+                {"Action": CONSUME_ACTIONS, "Resource": {"Fn::Sub": [
+                    "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Name}", {"Name": "jobs.fifo"}]}},
+                {"Action": "kms:Decrypt"}]}}),
+        );
+    }
+
+    #[test]
+    fn invalid_queue_imports() {
+        let stack = Stack::new("t");
+        let has = |err: &Diagnostics, path: &str, code: &str, text: &str| {
+            err.errors()
+                .any(|d| d.code == code && d.path == path && d.message.contains(text))
+        };
+        let err = Queue::from_name(&stack.root(), "Empty", "", None).unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Empty",
+                "sqs/queue-name",
+                "has 0 characters; it must have 1 to 80"
+            ),
+            "{err}"
+        );
+        let err = Queue::from_name(&stack.root(), "Chars", "jobs queue", None).unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Chars",
+                "sqs/queue-name",
+                "contains ' '; allowed: letters, digits, - and _"
+            ),
+            "{err}"
+        );
+        let err = Queue::from_name(&stack.root(), "Dot", "jobs.v2", None).unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Dot",
+                "sqs/queue-name",
+                "may contain '.' only in a final '.fifo'"
+            ),
+            "{err}"
+        );
+        let err = Queue::from_arn(
+            &stack.root(),
+            "Form",
+            "arn:aws:sns:us-east-1:123456789012:jobs",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Form",
+                "sqs/arn",
+                "is not an ARN of the form arn:PARTITION:sqs:REGION:ACCOUNT:NAME"
+            ),
+            "{err}"
+        );
+        let err = Queue::from_arn(
+            &stack.root(),
+            "Region",
+            "arn:aws:sqs::123456789012:jobs",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Region",
+                "sqs/arn",
+                "must name a region and an account"
+            ),
+            "{err}"
+        );
+        let err = Queue::from_arn(
+            &stack.root(),
+            "Name",
+            "arn:aws:sqs:us-east-1:123456789012:jobs:extra",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Name",
+                "sqs/queue-name",
+                "queue name in the ARN 'jobs:extra' contains ':'"
+            ),
+            "{err}"
+        );
+        assert!(stack.resources().is_empty());
     }
 }

@@ -228,7 +228,7 @@ fn dynamic_partitioning_requirements() {
         DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN)
             .dynamic_partitioning(DynamicPartitioning::by_json_keys([
                 ("type", ".type"),
-                ("bad key", "type"),
+                ("bad key", " "),
             ]))
             .prefix("x=!{partitionKeyFromQuery:other}/")
             .buffering(5, 30),
@@ -249,7 +249,11 @@ fn dynamic_partitioning_requirements() {
         "firehose/partition-keys",
         "partition key 'bad key' must be letters",
     );
-    expect(&err, "firehose/partition-keys", "jq expression 'type'");
+    expect(
+        &err,
+        "firehose/partition-keys",
+        "jq expression ' ' of key 'bad key' must be a non-empty",
+    );
     expect(
         &err,
         "firehose/prefix",
@@ -277,7 +281,11 @@ fn other_invalid_props() {
     expect(&err, "firehose/compression", "'BROTLI' is not one of");
     expect(&err, "firehose/buffering-size", "129");
     expect(&err, "firehose/buffering-interval", "901");
-    expect(&err, "firehose/log-retention", "within 1..=3653");
+    expect(
+        &err,
+        "firehose/log-retention",
+        "error_log_retention_days is 0; it must be one of [1, 3, 5, 7",
+    );
     expect(&err, "firehose/name", "contains ' '");
     let err = DeliveryStream::new(
         &stack.root(),
@@ -291,12 +299,37 @@ fn other_invalid_props() {
             .buffering(64, 300),
     )
     .unwrap_err();
-    expect(&err, "firehose/compression", "must be UNCOMPRESSED");
-    assert!(
-        DeliveryStream::from_arn("arn:aws:kinesis:us-east-1:1:stream/x")
-            .unwrap_err()
-            .has_code("firehose/arn")
+    expect(
+        &err,
+        "firehose/compression",
+        "must be the literal UNCOMPRESSED",
     );
+    let err = DeliveryStream::from_arn(
+        &stack.root(),
+        "Delivery",
+        "arn:aws:kinesis:us-east-1:1:stream/x",
+        false,
+    )
+    .unwrap_err();
+    expect(
+        &err,
+        "firehose/arn",
+        "arn:PARTITION:firehose:REGION:ACCOUNT:deliverystream/NAME",
+    );
+    let err = DeliveryStream::from_name(&stack.root(), "Delivery", "bad name", true).unwrap_err();
+    expect(&err, "firehose/name", "contains ' '");
+    let err = DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        DeliveryStreamProps::new(
+            Source::DirectPut {
+                encryption: DirectPutEncryption::CustomerKey("alias/mine".into()),
+            },
+            BUCKET_ARN,
+        ),
+    )
+    .unwrap_err();
+    expect(&err, "firehose/encryption-key", "is not a KMS key ARN");
 }
 
 #[test]
@@ -398,12 +431,41 @@ fn metrics_alarm_and_dashboard_section() {
     );
     write_for_validation("constructs-firehose-monitoring", &s).unwrap();
 
-    let imported =
-        DeliveryStream::from_arn("arn:aws:firehose:us-east-1:123456789012:deliverystream/existing")
-            .unwrap();
+    let imported = DeliveryStream::from_arn(
+        &stack.root(),
+        "Existing",
+        "arn:aws:firehose:us-east-1:123456789012:deliverystream/existing",
+        true,
+    )
+    .unwrap();
     assert_eq!(imported.name(), "existing".into());
     assert_eq!(
         imported.metric_incoming_records().dimensions[0].1,
         "existing".into()
+    );
+}
+
+#[test]
+fn direct_put_dashboard_graphs_what_producers_put() {
+    let stack = stack();
+    let d = DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN),
+    )
+    .unwrap();
+    let alarm = d
+        .add_data_freshness_alarm(&stack.root(), "Freshness", Some(600.0))
+        .unwrap();
+    let dash = Dashboard::new(&stack.root(), "Dashboard", DashboardProps::default()).unwrap();
+    d.add_dashboard_section(&dash, &alarm).unwrap();
+    let json = stack.synth().unwrap().template.to_json();
+    assert!(
+        json.contains("IncomingRecords") && json.contains("IncomingPutRequests"),
+        "{json}"
+    );
+    assert!(
+        !json.contains("DataReadFromKinesisStream"),
+        "a direct-put stream reads no Kinesis stream"
     );
 }

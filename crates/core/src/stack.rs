@@ -564,6 +564,14 @@ impl Resource {
         })
     }
 
+    /// The current value of a property, if it is set.
+    pub fn property(&self, name: &str) -> Option<Node> {
+        self.stack.data().resources[self.index]
+            .properties
+            .get(name)
+            .cloned()
+    }
+
     /// Sets a property from an untyped node.
     pub fn set_property_node(&self, name: impl Into<String>, node: Node) -> &Self {
         let name = name.into();
