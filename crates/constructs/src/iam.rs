@@ -27,7 +27,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use streamcdk_core::{Diagnostics, Expr, Json, Node, Pseudo, Resource, Scope};
+use streamcdk_core::{Diagnostics, Expr, Json, Node, Resource, Scope};
 use streamcdk_resources::iam as l1;
 
 use crate::validation::PropsCheck;
@@ -707,7 +707,7 @@ pub fn log_group_arn(name: impl Into<Expr<String>>) -> Expr<String> {
 mod tests {
     use super::*;
     use streamcdk_core::assertions::TemplateAssertions;
-    use streamcdk_core::Stack;
+    use streamcdk_core::{Pseudo, Stack};
 
     fn role(stack: &Stack) -> Role {
         Role::new(
