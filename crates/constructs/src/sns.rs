@@ -32,7 +32,7 @@ use streamcdk_resources::sns as l1;
 use crate::cloudwatch::{Metric, Statistic};
 use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
 use crate::kms;
-use crate::validation::PropsCheck;
+use crate::validation::{parse_arn, PropsCheck};
 
 /// The KMS actions CloudWatch needs on the key of an encrypted alarm topic.
 pub const CLOUDWATCH_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];
@@ -44,7 +44,11 @@ pub enum TopicEncryption {
     /// Not encrypted at rest (messages are still encrypted in transit).
     #[default]
     None,
-    /// A customer key; its policy gets the statement CloudWatch needs.
+    /// A customer key created in this stack ([`kms::Key::new`]); its policy
+    /// gets the statement CloudWatch needs. An imported key
+    /// ([`kms::Key::from_arn`]) is refused (`sns/imported-key`): its policy
+    /// cannot be extended here, and without the statement alarm
+    /// notifications are dropped silently.
     Kms(kms::Key),
     /// A new customer key (child `Key` of the topic, rotation on, retained).
     NewKey,
@@ -71,7 +75,7 @@ struct TopicPolicyState {
     document: PolicyDocument,
 }
 
-/// An SNS topic, created here or imported by ARN.
+/// An SNS topic, created here or imported by ARN or name.
 #[derive(Debug, Clone)]
 pub struct Topic {
     scope: Scope,
@@ -80,6 +84,35 @@ pub struct Topic {
     resource: Option<Resource>,
     key: Option<kms::Key>,
     policy: Arc<Mutex<Option<TopicPolicyState>>>,
+}
+
+/// Checks the name of an imported topic: 1–256 letters, digits, `-` and `_`,
+/// and a final `.fifo` (FIFO topics can be granted to, though CloudWatch
+/// alarms cannot publish to them).
+fn check_imported_name(check: &mut PropsCheck, field: &str, name: &str) {
+    let base = name.strip_suffix(".fifo").unwrap_or(name);
+    check.name(
+        "sns/topic-name",
+        field,
+        name,
+        256,
+        |c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.',
+        "letters, digits, - and _ (and a final .fifo)",
+    );
+    check.ensure(!base.contains('.'), "sns/topic-name", || {
+        format!("{field} '{name}' may contain '.' only in a final '.fifo'")
+    });
+}
+
+/// The error of an imported key given for encryption (code `sns/imported-key`).
+fn imported_key_error(check: &mut PropsCheck) {
+    check.error(
+        "sns/imported-key",
+        format!(
+            "encryption uses an imported key: the key policy of an imported key cannot be extended here; add a statement allowing cloudwatch.amazonaws.com {} to it, or use a key created in this stack (kms::Key::new or TopicEncryption::NewKey). Without that statement CloudWatch cannot publish and alarm notifications are dropped silently",
+            CLOUDWATCH_KEY_ACTIONS.join(" and ")
+        ),
+    );
 }
 
 fn check_email(check: &mut PropsCheck, email: &Expr<String>) {
@@ -123,6 +156,11 @@ impl Topic {
         if let Some(e) = &props.email {
             check_email(&mut check, e);
         }
+        if let TopicEncryption::Kms(k) = &props.encryption {
+            if k.resource().is_none() {
+                imported_key_error(&mut check);
+            }
+        }
         check.result()?;
 
         let key = match props.encryption {
@@ -138,7 +176,13 @@ impl Topic {
             )?),
         };
         if let Some(k) = &key {
-            k.allow_service("cloudwatch.amazonaws.com", CLOUDWATCH_KEY_ACTIONS)?;
+            // `false` only for an imported key, refused above; never drop the
+            // statement silently.
+            if !k.allow_service("cloudwatch.amazonaws.com", CLOUDWATCH_KEY_ACTIONS)? {
+                let mut check = PropsCheck::new(scope, id);
+                imported_key_error(&mut check);
+                check.result()?;
+            }
         }
         let mut p = l1::TopicProps::default();
         if let Some(n) = &props.topic_name {
@@ -203,8 +247,10 @@ impl Topic {
         Ok(this)
     }
 
-    /// Imports an existing topic by ARN (`arn:<partition>:sns:<region>:<account>:<name>`).
-    /// Grants and metrics are the same; `key` is its customer key, if it has one.
+    /// Imports an existing topic by its literal ARN
+    /// (`arn:<partition>:sns:<region>:<account>:<name>`). Grants and metrics
+    /// are the same as for a created topic; `key` is its customer key, if it
+    /// has one, so that grants include the KMS permissions.
     pub fn from_arn(
         scope: &Scope,
         id: &str,
@@ -213,19 +259,47 @@ impl Topic {
     ) -> Result<Self, Diagnostics> {
         let arn = arn.into();
         let mut check = PropsCheck::new(scope, id);
-        let parts: Vec<&str> = arn.split(':').collect();
-        let ok = parts.len() == 6
-            && parts[0] == "arn"
-            && parts[2] == "sns"
-            && parts[3..].iter().all(|p| !p.is_empty());
-        check.ensure(ok, "sns/arn", || {
-            format!("'{arn}' is not a topic ARN (arn:<partition>:sns:<region>:<account>:<name>)")
-        });
-        check.result()?;
-        Ok(Self {
+        let name = check.arn_name("sns/arn", &arn, "sns", "");
+        if let Some(n) = name {
+            let named =
+                parse_arn(&arn).is_some_and(|p| !p.region.is_empty() && !p.account.is_empty());
+            check.ensure(named, "sns/arn", || {
+                format!("topic ARN '{arn}' must name a region and an account")
+            });
+            check_imported_name(&mut check, "topic name in the ARN", n);
+        }
+        // Empty only when an error was reported, so never used then.
+        let name = name.unwrap_or_default();
+        check.finish(|| Self {
             scope: scope.child(id),
-            name: parts[5].into(),
-            arn: arn.clone().into(),
+            name: name.into(),
+            arn: arn.as_str().into(),
+            resource: None,
+            key,
+            policy: Arc::new(Mutex::new(None)),
+        })
+    }
+
+    /// Imports an existing topic of this account and region by name (1–256
+    /// letters, digits, `-` and `_`, and a final `.fifo`); its ARN is built
+    /// with `Fn::Sub`. Grants and metrics are the same as for a created
+    /// topic; `key` is its customer key, if it has one.
+    pub fn from_name(
+        scope: &Scope,
+        id: &str,
+        name: impl Into<String>,
+        key: Option<kms::Key>,
+    ) -> Result<Self, Diagnostics> {
+        let name = name.into();
+        let mut check = PropsCheck::new(scope, id);
+        check_imported_name(&mut check, "topic name", &name);
+        check.finish(|| Self {
+            scope: scope.child(id),
+            arn: Expr::sub_with(
+                "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Name}",
+                [("Name", Expr::from(name.as_str()))],
+            ),
+            name: name.into(),
             resource: None,
             key,
             policy: Arc::new(Mutex::new(None)),
@@ -347,7 +421,7 @@ mod tests {
     use crate::iam::{Role, RoleProps};
     use serde_json::json;
     use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
-    use streamcdk_core::Stack;
+    use streamcdk_core::{Diagnostics, Stack};
 
     #[test]
     fn encrypted_alarm_topic_with_email_validates() {
@@ -466,5 +540,127 @@ mod tests {
         assert!(Topic::from_arn(&stack.root(), "X", "ops", None)
             .unwrap_err()
             .has_code("sns/arn"));
+    }
+
+    #[test]
+    fn an_imported_key_is_refused_instead_of_dropping_notifications() {
+        let stack = Stack::new("t");
+        let key = kms::Key::from_arn(
+            &stack.root(),
+            "Key",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
+        .unwrap();
+        let err = Topic::new(
+            &stack.root(),
+            "Alarms",
+            TopicProps {
+                encryption: TopicEncryption::Kms(key),
+                ..TopicProps::default()
+            },
+        )
+        .unwrap_err();
+        let d = err.errors().next().unwrap();
+        assert_eq!((d.code, d.path.as_str()), ("sns/imported-key", "t/Alarms"));
+        assert!(
+            d.message.contains("the key policy of an imported key cannot be extended here; add a statement allowing cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* to it, or use a key created in this stack"),
+            "{}",
+            d.message
+        );
+        assert!(stack.resources().is_empty());
+    }
+
+    #[test]
+    fn imported_by_name_has_the_grants_and_metrics_of_a_created_topic() {
+        let stack = Stack::new("t");
+        let key = kms::Key::from_arn(
+            &stack.root(),
+            "Key",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
+        .unwrap();
+        let topic = Topic::from_name(&stack.root(), "Ext", "ops-alarms", Some(key)).unwrap();
+        assert!(topic.resource().is_none());
+        assert_eq!(topic.name().node().as_str(), Some("ops-alarms"));
+        assert_eq!(
+            topic.metric_number_of_messages_published().dimensions[0]
+                .1
+                .node()
+                .as_str(),
+            Some("ops-alarms")
+        );
+        topic
+            .grant_publish(&Role::from_name(&stack.root(), "R", "ops").unwrap())
+            .unwrap();
+        let t = TemplateAssertions::from_stack(&stack).unwrap();
+        t.assert_has_resource_properties(
+            "AWS::IAM::Policy",
+            json!({"PolicyDocument": {"Statement": [
+                {"Action": "sns:Publish", "Resource": {"Fn::Sub": [
+                    "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Name}", {"Name": "ops-alarms"}]}},
+                {"Action": ["kms:GenerateDataKey*", "kms:Decrypt"]}]}}),
+        );
+    }
+
+    #[test]
+    fn invalid_topic_imports() {
+        let stack = Stack::new("t");
+        let has = |err: &Diagnostics, path: &str, code: &str, text: &str| {
+            err.errors()
+                .any(|d| d.code == code && d.path == path && d.message.contains(text))
+        };
+        let err = Topic::from_name(&stack.root(), "Empty", "", None).unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Empty",
+                "sns/topic-name",
+                "has 0 characters; it must have 1 to 256"
+            ),
+            "{err}"
+        );
+        let err = Topic::from_name(&stack.root(), "Chars", "ops/alarms", None).unwrap_err();
+        assert!(
+            has(&err, "t/Chars", "sns/topic-name", "contains '/'"),
+            "{err}"
+        );
+        let err = Topic::from_name(&stack.root(), "Dot", "ops.alarms", None).unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Dot",
+                "sns/topic-name",
+                "may contain '.' only in a final '.fifo'"
+            ),
+            "{err}"
+        );
+        let err = Topic::from_arn(
+            &stack.root(),
+            "Form",
+            "arn:aws:sqs:us-east-1:123456789012:ops",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Form",
+                "sns/arn",
+                "is not an ARN of the form arn:PARTITION:sns:REGION:ACCOUNT:NAME"
+            ),
+            "{err}"
+        );
+        let err = Topic::from_arn(&stack.root(), "Account", "arn:aws:sns:us-east-1::ops", None)
+            .unwrap_err();
+        assert!(
+            has(
+                &err,
+                "t/Account",
+                "sns/arn",
+                "must name a region and an account"
+            ),
+            "{err}"
+        );
+        assert!(stack.resources().is_empty());
     }
 }
