@@ -2,8 +2,14 @@
 //! customer KMS key), and log streams.
 //!
 //! A [`LogGroup`] keeps its events for 365 days unless told otherwise, and is
-//! retained on delete. With a customer key, the key policy is extended so that
-//! `logs.<region>.amazonaws.com` may use the key for this log group only.
+//! retained on delete. With a customer key (created in this stack), the key
+//! policy is extended so that `logs.<region>.amazonaws.com` may use the key
+//! for log groups of this account and region whose ARN matches the
+//! `kms:EncryptionContext:aws:logs:arn` condition: this log group only when
+//! it has a fixed [`LogGroupProps::log_group_name`], any log group
+//! (`log-group:*`) when its name is generated (the generated name is not
+//! known when the key policy is written, and the group needs the key policy
+//! first).
 //! Firehose's error logging needs a log group and a stream in it:
 //! [`LogGroup::add_stream`].
 //!
@@ -27,7 +33,7 @@ use streamcdk_resources::logs as l1;
 use crate::cloudwatch::{Metric, Statistic};
 use crate::iam::{self, Grant, Grantable, PolicyStatement};
 use crate::kms;
-use crate::validation::PropsCheck;
+use crate::validation::{parse_arn, PropsCheck};
 
 /// The values CloudWatch Logs accepts for `RetentionInDays`.
 pub const RETENTION_DAYS: &[i64] = &[
@@ -46,9 +52,13 @@ pub struct LogGroupProps {
     /// Days to keep events, one of [`RETENTION_DAYS`]; `None` keeps them forever.
     /// Default: `Some(365)`.
     pub retention_in_days: Option<i64>,
-    /// A customer key to encrypt the events with; its policy gets a statement
-    /// for `logs.<region>.amazonaws.com`. Default: none (CloudWatch Logs
-    /// encrypts with a service key).
+    /// A customer key created in this stack ([`kms::Key::new`]) to encrypt the
+    /// events with; its policy gets a statement for
+    /// `logs.<region>.amazonaws.com`, limited to this log group if
+    /// `log_group_name` is set and to every log group of this account and
+    /// region otherwise (see the module documentation). An imported key is
+    /// refused (`logs/imported-key`): its policy cannot be extended here.
+    /// Default: none (CloudWatch Logs encrypts with a service key).
     pub encryption_key: Option<kms::Key>,
     /// What happens to the group (and its streams) when it leaves the stack. Default: `Retain`.
     pub removal_policy: RemovalPolicy,
@@ -65,11 +75,12 @@ impl Default for LogGroupProps {
     }
 }
 
-/// A CloudWatch Logs log group, created here or imported by name.
+/// A CloudWatch Logs log group, created here or imported by name or ARN.
 #[derive(Debug, Clone)]
 pub struct LogGroup {
     scope: Scope,
     name: Expr<String>,
+    arn: Expr<String>,
     resource: Option<Resource>,
     removal_policy: RemovalPolicy,
 }
@@ -78,19 +89,31 @@ fn valid_group_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "._-/#".contains(c)
 }
 
+fn check_group_name(check: &mut PropsCheck, field: &str, name: &str) {
+    check.name(
+        "logs/log-group-name",
+        field,
+        name,
+        512,
+        valid_group_char,
+        "letters, digits and ._-/#",
+    );
+}
+
+/// The error of an imported key given for encryption (code `logs/imported-key`).
+fn imported_key_error(check: &mut PropsCheck) {
+    check.error(
+        "logs/imported-key",
+        "encryption_key is an imported key: the key policy of an imported key cannot be extended here; add a statement allowing the logs.<region>.amazonaws.com service principal kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* to it, or use a key created in this stack (kms::Key::new); without it CloudWatch Logs cannot create the encrypted log group",
+    );
+}
+
 impl LogGroup {
     /// Creates a log group under `scope` with id `id`.
     pub fn new(scope: &Scope, id: &str, props: LogGroupProps) -> Result<Self, Diagnostics> {
         let mut check = PropsCheck::new(scope, id);
         if let Some(n) = &props.log_group_name {
-            check.name(
-                "logs/log-group-name",
-                "log_group_name",
-                n,
-                512,
-                valid_group_char,
-                "letters, digits and ._-/#",
-            );
+            check_group_name(&mut check, "log_group_name", n);
         }
         if let Some(days) = props.retention_in_days {
             check.ensure(RETENTION_DAYS.contains(&days), "logs/retention", || {
@@ -103,6 +126,11 @@ impl LogGroup {
                         .join(", ")
                 )
             });
+        }
+        if let Some(key) = &props.encryption_key {
+            if key.resource().is_none() {
+                imported_key_error(&mut check);
+            }
         }
         check.result()?;
 
@@ -122,7 +150,7 @@ impl LogGroup {
                     Expr::from(props.log_group_name.clone().unwrap_or_else(|| "*".into())),
                 )],
             );
-            key.add_to_policy(
+            let added = key.add_to_policy(
                 PolicyStatement::allow()
                     .principal(iam::Principal::service(Expr::sub(
                         "logs.${AWS::Region}.amazonaws.com",
@@ -136,6 +164,13 @@ impl LogGroup {
                     ])
                     .condition("ArnLike", "kms:EncryptionContext:aws:logs:arn", group_arn),
             )?;
+            // `false` only for an imported key, refused above; never drop the
+            // statement silently.
+            if !added {
+                let mut check = PropsCheck::new(scope, id);
+                imported_key_error(&mut check);
+                check.result()?;
+            }
         }
         let group = l1::LogGroup::new(scope, id, p);
         group
@@ -147,6 +182,7 @@ impl LogGroup {
         Ok(Self {
             scope: scope.child(id),
             name: group.ref_(),
+            arn: iam::log_group_arn(group.ref_()),
             resource: Some(group.resource().clone()),
             removal_policy: props.removal_policy,
         })
@@ -161,18 +197,42 @@ impl LogGroup {
     ) -> Result<Self, Diagnostics> {
         let name = name.into();
         let mut check = PropsCheck::new(scope, id);
-        check.name(
-            "logs/log-group-name",
-            "log group name",
-            &name,
-            512,
-            valid_group_char,
-            "letters, digits and ._-/#",
-        );
+        check_group_name(&mut check, "log group name", &name);
         check.result()?;
         Ok(Self {
             scope: scope.child(id),
+            arn: iam::log_group_arn(name.as_str()),
             name: name.into(),
+            resource: None,
+            removal_policy: RemovalPolicy::Retain,
+        })
+    }
+
+    /// Imports an existing log group by its literal ARN
+    /// (`arn:<partition>:logs:<region>:<account>:log-group:<name>`, with or
+    /// without the final `:*`). Grants use the ARN's partition, region and
+    /// account; metrics and streams are the same as for a created group
+    /// (streams added to it are created in this stack, so in its region).
+    pub fn from_arn(scope: &Scope, id: &str, arn: &str) -> Result<Self, Diagnostics> {
+        let mut check = PropsCheck::new(scope, id);
+        let name = check
+            .arn_name("logs/arn", arn, "logs", "log-group:")
+            .map(|n| n.strip_suffix(":*").unwrap_or(n));
+        if let Some(n) = name {
+            let named =
+                parse_arn(arn).is_some_and(|p| !p.region.is_empty() && !p.account.is_empty());
+            check.ensure(named, "logs/arn", || {
+                format!("log group ARN '{arn}' must name a region and an account")
+            });
+            check_group_name(&mut check, "log group name in the ARN", n);
+        }
+        // Empty only when an error was reported, so never used then.
+        let name = name.unwrap_or_default();
+        let base = arn.strip_suffix(":*").unwrap_or(arn);
+        check.finish(|| Self {
+            scope: scope.child(id),
+            name: name.into(),
+            arn: format!("{base}:*").into(),
             resource: None,
             removal_policy: RemovalPolicy::Retain,
         })
@@ -186,7 +246,7 @@ impl LogGroup {
     /// The log group's ARN as IAM uses it for streams and events
     /// (`arn:...:log-group:NAME:*`).
     pub fn arn(&self) -> Expr<String> {
-        iam::log_group_arn(self.name())
+        self.arn.clone()
     }
 
     /// The `AWS::Logs::LogGroup` resource, if the group was created here.
@@ -431,5 +491,137 @@ mod tests {
         let g = t.resource("G").unwrap();
         assert!(g["Properties"].get("RetentionInDays").is_none());
         assert_eq!(g["DeletionPolicy"], json!("Delete"));
+    }
+
+    #[test]
+    fn key_condition_is_this_group_with_a_name_and_any_group_without() {
+        let stack = Stack::new("t");
+        let key = Key::new(&stack.root(), "Key", KeyProps::default()).unwrap();
+        for (id, name) in [("Named", Some("/streamcdk/named")), ("Generated", None)] {
+            LogGroup::new(
+                &stack.root(),
+                id,
+                LogGroupProps {
+                    log_group_name: name.map(str::to_owned),
+                    encryption_key: Some(key.clone()),
+                    ..LogGroupProps::default()
+                },
+            )
+            .unwrap();
+        }
+        let t = TemplateAssertions::from_stack(&stack).unwrap();
+        let statements = t.resource("Key").unwrap()["Properties"]["KeyPolicy"]["Statement"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let arns: Vec<_> = statements[1..]
+            .iter()
+            .map(|st| st["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].clone())
+            .collect();
+        let arn = |name: &str| json!({"Fn::Sub": ["arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}", {"Name": name}]});
+        assert_eq!(arns, vec![arn("/streamcdk/named"), arn("*")]);
+    }
+
+    #[test]
+    fn an_imported_key_is_refused_instead_of_dropping_the_key_statement() {
+        let stack = Stack::new("t");
+        let key = Key::from_arn(
+            &stack.root(),
+            "Key",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
+        .unwrap();
+        let err = LogGroup::new(
+            &stack.root(),
+            "Errors",
+            LogGroupProps {
+                log_group_name: Some("/streamcdk/errors".into()),
+                encryption_key: Some(key),
+                ..LogGroupProps::default()
+            },
+        )
+        .unwrap_err();
+        let d = err.errors().next().unwrap();
+        assert_eq!((d.code, d.path.as_str()), ("logs/imported-key", "t/Errors"));
+        assert!(
+            d.message.contains("the key policy of an imported key cannot be extended here; add a statement allowing the logs.<region>.amazonaws.com service principal")
+                && d.message.contains("or use a key created in this stack"),
+            "{}",
+            d.message
+        );
+        assert!(stack.resources().is_empty());
+    }
+
+    #[test]
+    fn imported_by_arn_grants_on_that_arn() {
+        let stack = Stack::new("t");
+        let group = LogGroup::from_arn(
+            &stack.root(),
+            "Ext",
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/x:*",
+        )
+        .unwrap();
+        assert!(group.resource().is_none());
+        assert_eq!(group.name().node().as_str(), Some("/aws/lambda/x"));
+        let same = LogGroup::from_arn(
+            &stack.root(),
+            "NoStar",
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/x",
+        )
+        .unwrap();
+        assert_eq!(same.arn(), group.arn());
+        assert_eq!(
+            group.metric_incoming_bytes().dimensions[0]
+                .1
+                .node()
+                .as_str(),
+            Some("/aws/lambda/x")
+        );
+        group
+            .grant_write(&Role::from_name(&stack.root(), "R", "ops").unwrap())
+            .unwrap();
+        let t = TemplateAssertions::from_stack(&stack).unwrap();
+        t.assert_resource_count("AWS::Logs::LogGroup", 0);
+        t.assert_has_resource_properties(
+            "AWS::IAM::Policy",
+            json!({"PolicyDocument": {"Statement": [{"Action": WRITE_ACTIONS,
+                "Resource": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/x:*"}]}}),
+        );
+    }
+
+    #[test]
+    fn invalid_log_group_arns() {
+        let stack = Stack::new("t");
+        let form = "is not an ARN of the form arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME";
+        for (bad, code, text) in [
+            (
+                "arn:aws:logs:eu-west-1:123456789012:destination:x",
+                "logs/arn",
+                form,
+            ),
+            (
+                "arn:aws:sqs:eu-west-1:123456789012:log-group:x",
+                "logs/arn",
+                form,
+            ),
+            ("/aws/lambda/x", "logs/arn", form),
+            (
+                "arn:aws:logs::123456789012:log-group:x",
+                "logs/arn",
+                "must name a region and an account",
+            ),
+            (
+                "arn:aws:logs:eu-west-1:123456789012:log-group:x:log-stream:y",
+                "logs/log-group-name",
+                "log group name in the ARN 'x:log-stream:y' contains ':'",
+            ),
+        ] {
+            let err = LogGroup::from_arn(&stack.root(), "Bad", bad).unwrap_err();
+            assert!(
+                err.errors()
+                    .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text)),
+                "{bad}: {err}"
+            );
+        }
     }
 }
