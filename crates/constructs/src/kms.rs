@@ -28,7 +28,7 @@ use streamcdk_core::{Diagnostics, Expr, Pseudo, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::kms as l1;
 
 use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
-use crate::validation::PropsCheck;
+use crate::validation::{parse_arn, PropsCheck};
 
 /// The actions of [`Key::grant_encrypt`].
 pub const ENCRYPT_ACTIONS: &[&str] = &["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
@@ -202,18 +202,17 @@ impl Key {
         let mut check = PropsCheck::new(scope, id);
         let key_id = match arn.node().as_str() {
             Some(s) => {
-                let parts: Vec<&str> = s.split(':').collect();
-                let ok = parts.len() == 6
-                    && parts[0] == "arn"
-                    && parts[2] == "kms"
-                    && parts[5].starts_with("key/")
-                    && parts[5].len() > 4;
-                check.ensure(ok, "kms/arn", || {
-                    format!(
-                        "'{s}' is not a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)"
-                    )
-                });
-                Expr::from(parts.last().map_or("", |p| p.trim_start_matches("key/")))
+                let key_id = check.arn_name("kms/arn", s, "kms", "key/");
+                if let Some(k) = key_id {
+                    let named =
+                        parse_arn(s).is_some_and(|p| !p.region.is_empty() && !p.account.is_empty());
+                    check.ensure(
+                        named && !k.contains(['/', ':']),
+                        "kms/arn",
+                        || format!("'{s}' is not a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>, one region, account and key id)"),
+                    );
+                }
+                Expr::from(key_id.unwrap_or_default())
             }
             None => Expr::select(1, Expr::split("/", arn.clone())),
         };
@@ -262,7 +261,9 @@ impl Key {
     /// Adds a statement to the key policy. In a key policy `Resource: "*"`
     /// means this key, and is what the statement gets when it names no
     /// resource. Returns `Ok(false)` for an imported key, whose policy is
-    /// managed elsewhere.
+    /// managed elsewhere: a caller that needs the statement must treat that
+    /// as an error (as [`crate::sns::Topic`] and [`crate::logs::LogGroup`]
+    /// do), never drop it silently.
     pub fn add_to_policy(&self, statement: PolicyStatement) -> Result<bool, Diagnostics> {
         let mut check = PropsCheck::new(&self.scope, "Policy");
         let mut probe = statement.clone();
@@ -485,5 +486,31 @@ mod tests {
         assert!(Key::from_arn(&stack.root(), "X", "arn:aws:s3:::b")
             .unwrap_err()
             .has_code("kms/arn"));
+    }
+
+    #[test]
+    fn invalid_key_arns() {
+        let stack = Stack::new("t");
+        let form = "is not an ARN of the form arn:PARTITION:kms:REGION:ACCOUNT:key/NAME";
+        for (bad, text) in [
+            ("arn:aws:kms:us-east-1:123456789012:alias/mine", form),
+            ("arn:aws:kms:us-east-1:123456789012:key/", form),
+            ("1234abcd-12ab-34cd-56ef-1234567890ab", form),
+            (
+                "arn:aws:kms::123456789012:key/1234abcd",
+                "one region, account and key id",
+            ),
+            (
+                "arn:aws:kms:us-east-1:123456789012:key/1234abcd/extra",
+                "one region, account and key id",
+            ),
+        ] {
+            let err = Key::from_arn(&stack.root(), "Bad", bad).unwrap_err();
+            assert!(
+                err.errors()
+                    .any(|d| d.code == "kms/arn" && d.path == "t/Bad" && d.message.contains(text)),
+                "{bad}: {err}"
+            );
+        }
     }
 }
