@@ -464,15 +464,11 @@ impl Table {
     ) -> Result<Self, Diagnostics> {
         let (db, table) = (database_name.into(), table_name.into());
         let mut check = PropsCheck::new(scope, id);
-        for (field, v) in [("database name", &db), ("table name", &table)] {
-            check.name(
-                "glue/table-name",
-                field,
-                v,
-                255,
-                valid_catalog_char,
-                CATALOG_CHARS,
-            );
+        for (code, field, v) in [
+            ("glue/database-name", "database name", &db),
+            ("glue/table-name", "table name", &table),
+        ] {
+            check.name(code, field, v, 255, valid_catalog_char, CATALOG_CHARS);
         }
         check.result()?;
         Ok(Self {
@@ -602,6 +598,46 @@ mod tests {
         let d = err.errors().next().unwrap();
         assert_eq!((d.code, d.path.as_str()), ("glue/database-name", "t/BadDb"));
         assert!(d.message.contains("lowercase letters, digits and _"));
+        let err = Database::new(
+            &stack.root(),
+            "LongDb",
+            DatabaseProps {
+                description: Some("d".repeat(2049)),
+                ..DatabaseProps::new("a".repeat(256))
+            },
+        )
+        .unwrap_err();
+        let has_db = |code: &str, text: &str| {
+            err.errors()
+                .any(|d| d.code == code && d.path == "t/LongDb" && d.message.contains(text))
+        };
+        assert!(
+            has_db(
+                "glue/database-name",
+                "has 256 characters; it must have 1 to 255"
+            ),
+            "{err}"
+        );
+        assert!(
+            has_db("glue/description", "more than 2048 characters"),
+            "{err}"
+        );
+        let err = Database::new(&stack.root(), "EmptyDb", DatabaseProps::new("")).unwrap_err();
+        let d = err.errors().next().unwrap();
+        assert_eq!(
+            (d.code, d.path.as_str()),
+            ("glue/database-name", "t/EmptyDb")
+        );
+        assert!(d.message.contains("has 0 characters"), "{}", d.message);
+        let err = Database::from_name(&stack.root(), "ExtDb", "sales-db").unwrap_err();
+        let d = err.errors().next().unwrap();
+        assert_eq!((d.code, d.path.as_str()), ("glue/database-name", "t/ExtDb"));
+        assert!(
+            d.message.contains("database name 'sales-db' contains '-'"),
+            "{}",
+            d.message
+        );
+        assert!(stack.resources().is_empty());
         let db = Database::from_name(&stack.root(), "Db", "analytics").unwrap();
         let mut props = TableProps::new(
             "events",
@@ -642,8 +678,22 @@ mod tests {
             "AWS::IAM::Policy",
             json!({"PolicyDocument": {"Statement": [{"Action": READ_SCHEMA_ACTIONS}]}, "Roles": ["ops"]}),
         );
-        assert!(Table::from_name(&stack.root(), "X", "a", "B")
-            .unwrap_err()
-            .has_code("glue/table-name"));
+        let err = Table::from_name(&stack.root(), "X", "a", "B").unwrap_err();
+        let d = err.errors().next().unwrap();
+        assert_eq!((d.code, d.path.as_str()), ("glue/table-name", "t/X"));
+        assert!(
+            d.message.contains("table name 'B' contains 'B'"),
+            "{}",
+            d.message
+        );
+        let err = Table::from_name(&stack.root(), "Y", "Sales", "events").unwrap_err();
+        let d = err.errors().next().unwrap();
+        assert_eq!((d.code, d.path.as_str()), ("glue/database-name", "t/Y"));
+        assert!(
+            d.message.contains("database name 'Sales' contains 'S'"),
+            "{}",
+            d.message
+        );
+        assert_eq!(err.errors().count(), 1);
     }
 }
