@@ -30,7 +30,6 @@
 //! ```
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
 
 use streamcdk_core::{Diagnostics, Expr, Node, Pseudo, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::list;
@@ -38,7 +37,7 @@ use streamcdk_resources::s3 as l1;
 use streamcdk_resources::s3::bucket as b;
 
 use crate::cloudwatch::{Metric, Statistic};
-use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
+use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal, ResourcePolicy};
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
 
@@ -284,12 +283,6 @@ impl Default for BucketProps {
     }
 }
 
-#[derive(Debug)]
-struct BucketPolicyState {
-    resource: Resource,
-    document: PolicyDocument,
-}
-
 /// An S3 bucket, created here or imported by name or ARN.
 #[derive(Debug, Clone)]
 pub struct Bucket {
@@ -298,7 +291,7 @@ pub struct Bucket {
     arn: Expr<String>,
     resource: Option<Resource>,
     key: Option<kms::Key>,
-    policy: Arc<Mutex<Option<BucketPolicyState>>>,
+    policy: ResourcePolicy,
     access_logs: Option<Box<Bucket>>,
 }
 
@@ -487,13 +480,10 @@ impl Bucket {
         key: Option<kms::Key>,
         access_logs: Option<Bucket>,
     ) -> Self {
-        let document = PolicyDocument::new([PolicyStatement::deny()
-            .sid("DenyInsecureTransport")
-            .principal(Principal::Any)
-            .actions(["s3:*"])
-            .resource(arn.clone())
-            .resource(objects_arn(&arn))
-            .condition("Bool", "aws:SecureTransport", "false")]);
+        let document = PolicyDocument::new([PolicyStatement::deny_insecure_transport(
+            ["s3:*"],
+            [arn.clone(), objects_arn(&arn)],
+        )]);
         let policy = l1::BucketPolicy::new(
             &scope.child(id),
             "Policy",
@@ -510,10 +500,7 @@ impl Bucket {
             arn,
             resource: Some(resource),
             key,
-            policy: Arc::new(Mutex::new(Some(BucketPolicyState {
-                resource: policy.resource().clone(),
-                document,
-            }))),
+            policy: ResourcePolicy::new(policy.resource().clone(), document),
             access_logs: access_logs.map(Box::new),
         }
     }
@@ -550,7 +537,7 @@ impl Bucket {
             name: name.into(),
             resource: None,
             key: None,
-            policy: Arc::new(Mutex::new(None)),
+            policy: ResourcePolicy::imported(),
             access_logs: None,
         })
     }
@@ -584,7 +571,7 @@ impl Bucket {
             name: name.into(),
             resource: None,
             key: None,
-            policy: Arc::new(Mutex::new(None)),
+            policy: ResourcePolicy::imported(),
             access_logs: None,
         })
     }
@@ -634,19 +621,13 @@ impl Bucket {
 
     /// The `AWS::S3::BucketPolicy` resource, if the bucket was created here.
     pub fn policy_resource(&self) -> Option<Resource> {
-        let guard = self.policy.lock().unwrap_or_else(|e| e.into_inner());
-        guard.as_ref().map(|p| p.resource.clone())
+        self.policy.resource()
     }
 
     /// Adds a statement to the bucket policy; `Ok(false)` for an imported
     /// bucket, whose policy is managed elsewhere.
     pub fn add_to_resource_policy(&self, statement: PolicyStatement) -> Result<bool, Diagnostics> {
-        let mut guard = self.policy.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(state) = guard.as_mut() else {
-            return Ok(false);
-        };
         let mut check = PropsCheck::new(&self.scope, "Policy");
-        statement.validate(false, &mut check);
         check.ensure(statement.principal.is_some(), "s3/policy-principal", || {
             "a bucket policy statement needs a principal".into()
         });
@@ -655,12 +636,7 @@ impl Bucket {
             "s3/policy-resource",
             || "a bucket policy statement needs a resource (the bucket or its objects)".into(),
         );
-        check.result()?;
-        state.document.add(statement);
-        state
-            .resource
-            .set_property("PolicyDocument", state.document.to_expr());
-        Ok(true)
+        self.policy.add(check, statement)
     }
 
     fn grant_statements(

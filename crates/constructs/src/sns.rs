@@ -24,13 +24,11 @@
 //! stack.synth().unwrap();
 //! ```
 
-use std::sync::{Arc, Mutex};
-
 use streamcdk_core::{Diagnostics, Expr, Pseudo, Resource, Scope};
 use streamcdk_resources::sns as l1;
 
 use crate::cloudwatch::{Metric, Statistic};
-use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
+use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal, ResourcePolicy};
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
 
@@ -69,12 +67,6 @@ pub struct TopicProps {
     pub encryption: TopicEncryption,
 }
 
-#[derive(Debug)]
-struct TopicPolicyState {
-    resource: Resource,
-    document: PolicyDocument,
-}
-
 /// An SNS topic, created here or imported by ARN or name.
 #[derive(Debug, Clone)]
 pub struct Topic {
@@ -83,7 +75,7 @@ pub struct Topic {
     name: Expr<String>,
     resource: Option<Resource>,
     key: Option<kms::Key>,
-    policy: Arc<Mutex<Option<TopicPolicyState>>>,
+    policy: ResourcePolicy,
 }
 
 /// Checks the name of an imported topic: 1–256 letters, digits, `-` and `_`,
@@ -213,12 +205,7 @@ impl Topic {
                         "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*",
                     ),
                 ),
-            PolicyStatement::deny()
-                .sid("DenyInsecureTransport")
-                .principal(Principal::Any)
-                .actions(["sns:Publish"])
-                .resource(arn.clone())
-                .condition("Bool", "aws:SecureTransport", "false"),
+            PolicyStatement::deny_insecure_transport(["sns:Publish"], [arn.clone()]),
         ]);
         let policy = l1::TopicPolicy::new(
             &scope.child(id),
@@ -236,10 +223,7 @@ impl Topic {
             name: topic.resource().get_att("TopicName"),
             resource: Some(topic.resource().clone()),
             key,
-            policy: Arc::new(Mutex::new(Some(TopicPolicyState {
-                resource: policy.resource().clone(),
-                document,
-            }))),
+            policy: ResourcePolicy::new(policy.resource().clone(), document),
         };
         if let Some(e) = props.email {
             this.add_email_subscription("Email", e)?;
@@ -276,7 +260,7 @@ impl Topic {
             arn: arn.as_str().into(),
             resource: None,
             key,
-            policy: Arc::new(Mutex::new(None)),
+            policy: ResourcePolicy::imported(),
         })
     }
 
@@ -302,7 +286,7 @@ impl Topic {
             name: name.into(),
             resource: None,
             key,
-            policy: Arc::new(Mutex::new(None)),
+            policy: ResourcePolicy::imported(),
         })
     }
 
@@ -355,27 +339,18 @@ impl Topic {
     /// topic, whose policy is managed elsewhere.
     pub fn add_to_resource_policy(&self, statement: PolicyStatement) -> Result<bool, Diagnostics> {
         let mut check = PropsCheck::new(&self.scope, "Policy");
-        statement.validate(false, &mut check);
         check.ensure(
             statement.principal.is_some(),
             "sns/policy-principal",
             || "a topic policy statement needs a principal".into(),
         );
-        check.result()?;
-        let mut guard = self.policy.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(state) = guard.as_mut() else {
-            return Ok(false);
-        };
+        // A statement that names no resource applies to this topic.
         let statement = if statement.resources.is_empty() {
             statement.resource(self.arn())
         } else {
             statement
         };
-        state.document.add(statement);
-        state
-            .resource
-            .set_property("PolicyDocument", state.document.to_expr());
-        Ok(true)
+        self.policy.add(check, statement)
     }
 
     /// Grants publishing: sns:Publish on the topic (and kms:GenerateDataKey*

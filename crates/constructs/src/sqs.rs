@@ -17,15 +17,13 @@
 //! stack.synth().unwrap();
 //! ```
 
-use std::sync::{Arc, Mutex};
-
 use streamcdk_core::{Diagnostics, Expr, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::sqs as l1;
 
 use crate::cloudwatch::{
     Alarm, AlarmProps, ComparisonOperator, Metric, Statistic, TreatMissingData,
 };
-use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
+use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, ResourcePolicy};
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
 
@@ -106,12 +104,6 @@ fn check_queue_name(check: &mut PropsCheck, field: &str, n: &str, fifo: Option<b
     }
 }
 
-#[derive(Debug)]
-struct QueuePolicyState {
-    resource: Resource,
-    document: PolicyDocument,
-}
-
 /// An SQS queue, created here or imported by ARN or name.
 #[derive(Debug, Clone)]
 pub struct Queue {
@@ -122,7 +114,7 @@ pub struct Queue {
     fifo: bool,
     resource: Option<Resource>,
     key: Option<kms::Key>,
-    policy: Arc<Mutex<Option<QueuePolicyState>>>,
+    policy: ResourcePolicy,
 }
 
 impl Queue {
@@ -211,12 +203,10 @@ impl Queue {
             .resource()
             .apply_removal_policy(props.removal_policy.unwrap_or(RemovalPolicy::Delete))
             .set_context_why("Encrypted queue with a TLS-only queue policy");
-        let document = PolicyDocument::new([PolicyStatement::deny()
-            .sid("DenyInsecureTransport")
-            .principal(Principal::Any)
-            .actions(["sqs:*"])
-            .resource(queue.arn())
-            .condition("Bool", "aws:SecureTransport", "false")]);
+        let document = PolicyDocument::new([PolicyStatement::deny_insecure_transport(
+            ["sqs:*"],
+            [queue.arn()],
+        )]);
         let policy = l1::QueuePolicy::new(
             &scope.child(id),
             "Policy",
@@ -238,10 +228,7 @@ impl Queue {
                 QueueEncryption::SqsManaged => None,
                 QueueEncryption::Kms(k) => Some(k),
             },
-            policy: Arc::new(Mutex::new(Some(QueuePolicyState {
-                resource: policy.resource().clone(),
-                document,
-            }))),
+            policy: ResourcePolicy::new(policy.resource().clone(), document),
         })
     }
 
@@ -283,7 +270,7 @@ impl Queue {
             fifo: name.ends_with(".fifo"),
             resource: None,
             key,
-            policy: Arc::new(Mutex::new(None)),
+            policy: ResourcePolicy::imported(),
         })
     }
 
@@ -311,7 +298,7 @@ impl Queue {
             name: name.into(),
             resource: None,
             key,
-            policy: Arc::new(Mutex::new(None)),
+            policy: ResourcePolicy::imported(),
         })
     }
 
@@ -349,27 +336,18 @@ impl Queue {
     /// `Ok(false)` for an imported queue, whose policy is managed elsewhere.
     pub fn add_to_resource_policy(&self, statement: PolicyStatement) -> Result<bool, Diagnostics> {
         let mut check = PropsCheck::new(&self.scope, "Policy");
-        statement.validate(false, &mut check);
         check.ensure(
             statement.principal.is_some(),
             "sqs/policy-principal",
             || "a queue policy statement needs a principal".into(),
         );
-        check.result()?;
-        let mut guard = self.policy.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(state) = guard.as_mut() else {
-            return Ok(false);
-        };
+        // A statement that names no resource applies to this queue.
         let statement = if statement.resources.is_empty() {
             statement.resource(self.arn())
         } else {
             statement
         };
-        state.document.add(statement);
-        state
-            .resource
-            .set_property("PolicyDocument", state.document.to_expr());
-        Ok(true)
+        self.policy.add(check, statement)
     }
 
     fn grant_with_key(
@@ -489,7 +467,7 @@ pub fn queue_arn(name: impl Into<Expr<String>>) -> Expr<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iam::{Role, RoleProps};
+    use crate::iam::{Principal, Role, RoleProps};
     use crate::kms::{Key, KeyProps};
     use serde_json::json;
     use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
