@@ -259,10 +259,11 @@ pub(crate) fn check_template(
         }
     }
 
-    let resource_path = |id: &str| -> String {
+    // Borrowed in the common case: this runs for every resource.
+    let resource_path = |id: &str| -> std::borrow::Cow<'_, str> {
         resource_paths.get(id).map_or_else(
-            || format!("{stack_path}/Resources/{id}"),
-            |p| (*p).to_owned(),
+            || std::borrow::Cow::Owned(format!("{stack_path}/Resources/{id}")),
+            |p| std::borrow::Cow::Borrowed(*p),
         )
     };
 
@@ -315,6 +316,7 @@ pub(crate) fn check_template(
     let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (id, body) in resources {
         let at = resource_path(id);
+        let at: &str = &at;
         let mut refs = Vec::new();
         if let Some(obj) = body.as_object() {
             for (key, value) in obj {
@@ -342,13 +344,13 @@ pub(crate) fn check_template(
         };
         for dep in depends_on {
             if dep == id {
-                diags.error("depends-on/self", &at, "a resource cannot depend on itself");
+                diags.error("depends-on/self", at, "a resource cannot depend on itself");
                 continue;
             }
             if referenced.contains(dep) {
                 diags.error(
                     "depends-on/redundant",
-                    &at,
+                    at,
                     format!("DependsOn '{dep}' is redundant: a Ref or Fn::GetAtt already makes this resource wait for it (cfn-lint W3005)"),
                 );
             }
@@ -650,6 +652,12 @@ fn find_cycles<'a>(graph: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<Vec<&'a 
 
 /// Checks the serialized size.
 pub(crate) fn check_size(template: &Template, stack_path: &str, diags: &mut Diagnostics) {
+    // The pretty JSON (written once and kept for to_json) is the compact JSON
+    // plus whitespace, so it bounds the size from above: count the compact
+    // form only when the bound is over the quota.
+    if template.json_str().len() <= MAX_TEMPLATE_BYTES {
+        return;
+    }
     let size = template.compact_len();
     if size > MAX_TEMPLATE_BYTES {
         diags.error(

@@ -20,16 +20,32 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     value: Value,
+    /// The canonical JSON, written once on first use (synth's size check
+    /// usually needs it anyway).
+    json: std::sync::OnceLock<String>,
 }
 
 impl Template {
     pub(crate) fn new(value: Value) -> Self {
-        Self { value }
+        Self {
+            value,
+            json: std::sync::OnceLock::new(),
+        }
     }
 
     /// Wraps a JSON value (for tests and for templates read from disk).
     pub fn from_value(value: Value) -> Self {
-        Self { value }
+        Self::new(value)
+    }
+
+    /// The canonical JSON, without copying it.
+    pub fn json_str(&self) -> &str {
+        self.json.get_or_init(|| {
+            // Serializing a serde_json::Value cannot fail: its keys are strings.
+            let mut s = serde_json::to_string_pretty(&self.value).unwrap_or_default();
+            s.push('\n');
+            s
+        })
     }
 
     /// The template as a JSON value.
@@ -39,10 +55,7 @@ impl Template {
 
     /// Canonical JSON: pretty-printed with two spaces, ending in a newline.
     pub fn to_json(&self) -> String {
-        // Serializing a serde_json::Value cannot fail: its keys are strings.
-        let mut s = serde_json::to_string_pretty(&self.value).unwrap_or_default();
-        s.push('\n');
-        s
+        self.json_str().to_owned()
     }
 
     /// JSON without whitespace, as small as the template gets.

@@ -170,19 +170,17 @@ impl TemplateCheck for LimitsCheck {
             let Some(properties) = resource.get("Properties") else {
                 continue;
             };
-            let at = context.resource_path(id);
             let mut checker = Checker {
                 parameters,
-                at: &at,
+                context,
+                logical_id: id,
                 diags,
             };
             for limit in LIMITS.iter().filter(|l| l.type_name == type_name) {
                 if let Some(value) = lookup(properties, limit.path) {
-                    checker.limit(
-                        value,
-                        limit,
-                        &format!("Properties/{}", limit.path.join("/")),
-                    );
+                    checker.limit(value, limit, &|| {
+                        format!("Properties/{}", limit.path.join("/"))
+                    });
                 }
             }
             if type_name == "AWS::KinesisFirehose::DeliveryStream" {
@@ -274,11 +272,17 @@ fn number_of(v: &Value) -> Option<f64> {
 
 struct Checker<'a, 'd> {
     parameters: &'a serde_json::Map<String, Value>,
-    at: &'a str,
+    context: &'a CheckContext<'a>,
+    logical_id: &'a str,
     diags: &'d mut Diagnostics,
 }
 
 impl Checker<'_, '_> {
+    /// The construct path of the resource, built only for a finding.
+    fn at(&self) -> String {
+        self.context.resource_path(self.logical_id)
+    }
+
     fn domain(&self, parameter: &str) -> Option<NumberDomain> {
         let p = self.parameters.get(parameter)?;
         let allowed = p
@@ -292,7 +296,7 @@ impl Checker<'_, '_> {
         })
     }
 
-    fn limit(&mut self, value: &Value, limit: &Limit, property: &str) {
+    fn limit(&mut self, value: &Value, limit: &Limit, property: &dyn Fn() -> String) {
         let mut found = Vec::new();
         sources(value, &mut found);
         for source in found {
@@ -302,9 +306,10 @@ impl Checker<'_, '_> {
                         if !limit.rule.accepts(x) {
                             self.diags.error(
                                 "limit/out-of-range",
-                                self.at,
+                                &self.at(),
                                 format!(
-                                    "{property} is {x}; the service accepts {} ({})",
+                                    "{} is {x}; the service accepts {} ({})",
+                                    property(),
                                     limit.rule.describe(),
                                     limit.source
                                 ),
@@ -326,10 +331,11 @@ impl Checker<'_, '_> {
                     if !fits {
                         self.diags.error(
                             "parameter/range-mismatch",
-                            self.at,
+                            &self.at(),
                             format!(
-                                "parameter {name} allows {} but {property} accepts only {} ({}); narrow the parameter's range",
+                                "parameter {name} allows {} but {} accepts only {} ({}); narrow the parameter's range",
                                 domain.describe(),
+                                property(),
                                 limit.rule.describe(),
                                 limit.source
                             ),
@@ -404,7 +410,7 @@ impl Checker<'_, '_> {
             if !fits {
                 self.diags.error(
                     "parameter/range-mismatch",
-                    self.at,
+                    &self.at(),
                     format!(
                         "parameter {name} allows {} but {path} accepts only {} (resource schema); narrow the parameter's range",
                         domain.describe(),
@@ -432,7 +438,7 @@ impl Checker<'_, '_> {
             if !outside.is_empty() {
                 self.diags.error(
                     "parameter/enum-mismatch",
-                    self.at,
+                    &self.at(),
                     format!(
                         "parameter {name} allows {} but {path} accepts only {:?}; give the parameter AllowedValues inside that list",
                         outside.join(", "),
@@ -466,10 +472,10 @@ impl Checker<'_, '_> {
             source: DYNAMIC_PARTITIONING_SOURCE,
         };
         match s3.pointer("/BufferingHints/SizeInMBs") {
-            Some(v) => self.limit(v, &size, &format!("{base}/BufferingHints/SizeInMBs (with dynamic partitioning)")),
+            Some(v) => self.limit(v, &size, &|| format!("{base}/BufferingHints/SizeInMBs (with dynamic partitioning)")),
             None => self.diags.error(
                 "limit/dynamic-partitioning",
-                self.at,
+                &self.at(),
                 format!("{base}/BufferingHints/SizeInMBs must be set to at least 64 with dynamic partitioning (the default is 5) ({DYNAMIC_PARTITIONING_SOURCE})"),
             ),
         }
@@ -481,16 +487,14 @@ impl Checker<'_, '_> {
             ..size
         };
         if let Some(v) = s3.pointer("/BufferingHints/IntervalInSeconds") {
-            self.limit(
-                v,
-                &interval,
-                &format!("{base}/BufferingHints/IntervalInSeconds (with dynamic partitioning)"),
-            );
+            self.limit(v, &interval, &|| {
+                format!("{base}/BufferingHints/IntervalInSeconds (with dynamic partitioning)")
+            });
         }
         if s3.get("ErrorOutputPrefix").is_none_or(|v| v == "") {
             self.diags.error(
                 "limit/dynamic-partitioning",
-                self.at,
+                &self.at(),
                 format!("{base}/ErrorOutputPrefix is required with dynamic partitioning ({DYNAMIC_PARTITIONING_SOURCE})"),
             );
         }
@@ -498,7 +502,7 @@ impl Checker<'_, '_> {
         if !prefix.contains("!{partitionKeyFrom") {
             self.diags.error(
                 "limit/dynamic-partitioning",
-                self.at,
+                &self.at(),
                 format!("{base}/Prefix '{prefix}' has no !{{partitionKeyFromQuery:...}} or !{{partitionKeyFromLambda:...}} expression, which dynamic partitioning requires ({DYNAMIC_PARTITIONING_SOURCE})"),
             );
         }
@@ -510,7 +514,12 @@ fn resolve_ref<'a>(node: &'a Value, root: &'a Value) -> &'a Value {
     let mut node = node;
     for _ in 0..8 {
         match node.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r.strip_prefix('#').and_then(|p| root.pointer(p)) {
+            Some(r) => match r
+                .strip_prefix("#/definitions/")
+                .filter(|name| !name.contains(['/', '~']))
+                .and_then(|name| root.get("definitions")?.get(name))
+                .or_else(|| r.strip_prefix('#').and_then(|p| root.pointer(p)))
+            {
                 Some(target) => node = target,
                 None => return node,
             },

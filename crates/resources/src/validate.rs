@@ -115,13 +115,13 @@ pub fn validate_properties(schema: &Value, properties: Option<&Value>) -> Vec<Fi
             if obj.get(name).is_some_and(|v| !is_no_value(v)) {
                 v.push(
                     "schema/read-only",
-                    &format!("Properties/{name}"),
+                    &PropPath::root("Properties").key(name),
                     "is a read-only attribute of the resource (read it with Fn::GetAtt); a template cannot set it".into(),
                 );
             }
         }
     }
-    v.validate(properties, schema, "Properties");
+    v.validate(properties, schema, &PropPath::root("Properties"));
     v.out
 }
 
@@ -250,26 +250,90 @@ fn keywords<'a, const N: usize>(
     out
 }
 
+/// A property path, built as the validator descends and rendered
+/// (`Properties/A/0/B`) only when a finding needs it: formatting a string for
+/// every property of every resource was a large share of synth time.
+#[derive(Clone, Copy)]
+struct PropPath<'a> {
+    parent: Option<&'a PropPath<'a>>,
+    segment: Segment<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Segment<'a> {
+    Name(&'a str),
+    Index(usize),
+}
+
+impl<'a> PropPath<'a> {
+    fn root(name: &'a str) -> Self {
+        Self {
+            parent: None,
+            segment: Segment::Name(name),
+        }
+    }
+
+    fn key(&'a self, name: &'a str) -> PropPath<'a> {
+        PropPath {
+            parent: Some(self),
+            segment: Segment::Name(name),
+        }
+    }
+
+    fn index(&'a self, i: usize) -> PropPath<'a> {
+        PropPath {
+            parent: Some(self),
+            segment: Segment::Index(i),
+        }
+    }
+
+    fn render(&self) -> String {
+        let mut parts = Vec::new();
+        let mut at = Some(self);
+        while let Some(p) = at {
+            parts.push(p.segment);
+            at = p.parent;
+        }
+        let mut out = String::new();
+        for (i, seg) in parts.iter().rev().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            match seg {
+                Segment::Name(n) => out.push_str(n),
+                Segment::Index(n) => out.push_str(&n.to_string()),
+            }
+        }
+        out
+    }
+}
+
 struct Validator<'s> {
     root: &'s Value,
     out: Vec<Finding>,
 }
 
 impl<'s> Validator<'s> {
-    fn push(&mut self, code: &'static str, path: &str, message: String) {
+    fn push(&mut self, code: &'static str, path: &PropPath<'_>, message: String) {
         self.out.push(Finding {
             code,
-            path: path.to_owned(),
+            path: path.render(),
             message,
         });
     }
 
     fn resolve(&self, reference: &str) -> Option<&'s Value> {
+        // The common form, without the allocations of a general JSON pointer.
+        if let Some(name) = reference.strip_prefix("#/definitions/") {
+            if !name.contains(['/', '~']) {
+                return self.root.get("definitions")?.get(name);
+            }
+        }
         self.root.pointer(reference.strip_prefix('#')?)
     }
 
     /// Validates `value` against `schema` into a separate list (for combinators).
-    fn trial(&self, value: &Value, schema: &Value, path: &str) -> Vec<Finding> {
+    fn trial(&self, value: &Value, schema: &Value, path: &PropPath<'_>) -> Vec<Finding> {
         let mut sub = Validator {
             root: self.root,
             out: Vec::new(),
@@ -278,7 +342,7 @@ impl<'s> Validator<'s> {
         sub.out
     }
 
-    fn validate(&mut self, value: &Value, schema: &Value, path: &str) {
+    fn validate(&mut self, value: &Value, schema: &Value, path: &PropPath<'_>) {
         if let Some((key, arg)) = intrinsic(value) {
             if key == "Fn::If" {
                 if let Some([_, a, b]) = arg.as_array().map(Vec::as_slice) {
@@ -364,7 +428,7 @@ impl<'s> Validator<'s> {
         schema: &serde_json::Map<String, Value>,
         x: f64,
         value: &Value,
-        path: &str,
+        path: &PropPath<'_>,
     ) {
         let [min, max, xmin, xmax] = keywords(
             schema,
@@ -426,7 +490,7 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn string(&mut self, schema: &serde_json::Map<String, Value>, s: &str, path: &str) {
+    fn string(&mut self, schema: &serde_json::Map<String, Value>, s: &str, path: &PropPath<'_>) {
         let [min_len, max_len, pattern] = keywords(schema, ["minLength", "maxLength", "pattern"]);
         if min_len.is_none() && max_len.is_none() && pattern.is_none() {
             return;
@@ -478,10 +542,9 @@ impl<'s> Validator<'s> {
         &mut self,
         schema: &serde_json::Map<String, Value>,
         map: &serde_json::Map<String, Value>,
-        path: &str,
+        path: &PropPath<'_>,
     ) {
         let has = |k: &str| map.get(k).is_some_and(|v| !is_no_value(v));
-        let child = |k: &str| format!("{path}/{k}");
         let names = |v: Option<&Value>| -> Vec<String> {
             v.and_then(Value::as_array)
                 .map(|a| {
@@ -492,8 +555,24 @@ impl<'s> Validator<'s> {
                 })
                 .unwrap_or_default()
         };
-        for r in schema
-            .get("required")
+        let [required, properties, pattern_properties, additional, min_props, max_props, dependencies, dependent_required, dependent_excluded, required_xor, required_or] =
+            keywords(
+                schema,
+                [
+                    "required",
+                    "properties",
+                    "patternProperties",
+                    "additionalProperties",
+                    "minProperties",
+                    "maxProperties",
+                    "dependencies",
+                    "dependentRequired",
+                    "dependentExcluded",
+                    "requiredXor",
+                    "requiredOr",
+                ],
+            );
+        for r in required
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -502,27 +581,26 @@ impl<'s> Validator<'s> {
             if !has(r) {
                 self.push(
                     "schema/required",
-                    &child(r),
+                    &path.key(r),
                     "required property is missing".into(),
                 );
             }
         }
-        let properties = schema.get("properties").and_then(Value::as_object);
-        let pattern_properties = schema.get("patternProperties").and_then(Value::as_object);
-        let additional = schema.get("additionalProperties");
+        let properties = properties.and_then(Value::as_object);
+        let pattern_properties = pattern_properties.and_then(Value::as_object);
         for (k, v) in map {
             if is_no_value(v) {
                 continue;
             }
             if let Some(s) = properties.and_then(|p| p.get(k)) {
-                self.validate(v, s, &child(k));
+                self.validate(v, s, &path.key(k));
                 continue;
             }
             let mut matched = false;
             for (pattern, s) in pattern_properties.into_iter().flatten() {
                 if matches(pattern, k) != Some(false) {
                     matched = true;
-                    self.validate(v, s, &child(k));
+                    self.validate(v, s, &path.key(k));
                 }
             }
             if matched {
@@ -545,42 +623,29 @@ impl<'s> Validator<'s> {
                         let pats: Vec<&str> = pp.keys().map(String::as_str).collect();
                         message.push_str(&format!(" (or names matching {})", pats.join(", ")));
                     }
-                    self.push("schema/unknown-property", &child(k), message);
+                    self.push("schema/unknown-property", &path.key(k), message);
                 }
-                Some(s @ Value::Object(_)) => self.validate(v, s, &child(k)),
+                Some(s @ Value::Object(_)) => self.validate(v, s, &path.key(k)),
                 _ => {}
             }
         }
         let count = map.values().filter(|v| !is_no_value(v)).count() as u64;
-        if let Some(lo) = schema
-            .get("minProperties")
-            .and_then(Value::as_u64)
-            .filter(|lo| count < *lo)
-        {
+        if let Some(lo) = min_props.and_then(Value::as_u64).filter(|lo| count < *lo) {
             self.push(
                 "schema/min-properties",
                 path,
                 format!("has {count} entries, fewer than the minimum {lo}"),
             );
         }
-        if let Some(hi) = schema
-            .get("maxProperties")
-            .and_then(Value::as_u64)
-            .filter(|hi| count > *hi)
-        {
+        if let Some(hi) = max_props.and_then(Value::as_u64).filter(|hi| count > *hi) {
             self.push(
                 "schema/max-properties",
                 path,
                 format!("has {count} entries, more than the maximum {hi}"),
             );
         }
-        for key in ["dependencies", "dependentRequired"] {
-            for (k, dep) in schema
-                .get(key)
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
+        for deps in [dependencies, dependent_required] {
+            for (k, dep) in deps.and_then(Value::as_object).into_iter().flatten() {
                 if !has(k) {
                     continue;
                 }
@@ -590,7 +655,7 @@ impl<'s> Validator<'s> {
                             if !has(&d) {
                                 self.push(
                                     "schema/dependencies",
-                                    &child(&d),
+                                    &path.key(&d),
                                     format!("required when {k} is set"),
                                 );
                             }
@@ -605,8 +670,7 @@ impl<'s> Validator<'s> {
             }
         }
         let mut reported: Vec<(String, String)> = Vec::new();
-        for (k, excluded) in schema
-            .get("dependentExcluded")
+        for (k, excluded) in dependent_excluded
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
@@ -623,14 +687,14 @@ impl<'s> Validator<'s> {
                 if has(&e) && !reported.contains(&pair) {
                     self.push(
                         "schema/dependent-excluded",
-                        &child(&e),
+                        &path.key(&e),
                         format!("cannot be set together with {k}"),
                     );
                     reported.push(pair);
                 }
             }
         }
-        let xor = names(schema.get("requiredXor"));
+        let xor = names(required_xor);
         if !xor.is_empty() {
             let set: Vec<&String> = xor.iter().filter(|k| has(k)).collect();
             if set.len() != 1 {
@@ -652,7 +716,7 @@ impl<'s> Validator<'s> {
                 );
             }
         }
-        let or = names(schema.get("requiredOr"));
+        let or = names(required_or);
         if !or.is_empty() && !or.iter().any(|k| has(k)) {
             self.push(
                 "schema/required-or",
@@ -662,11 +726,16 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn array(&mut self, schema: &serde_json::Map<String, Value>, items: &[Value], path: &str) {
+    fn array(
+        &mut self,
+        schema: &serde_json::Map<String, Value>,
+        items: &[Value],
+        path: &PropPath<'_>,
+    ) {
         if let Some(item_schema) = schema.get("items") {
             for (i, item) in items.iter().enumerate() {
                 if !is_no_value(item) {
-                    self.validate(item, item_schema, &format!("{path}/{i}"));
+                    self.validate(item, item_schema, &path.index(i));
                 }
             }
         }
@@ -730,7 +799,7 @@ impl<'s> Validator<'s> {
                     if literal(b) && a == b {
                         self.push(
                             "schema/unique-items",
-                            &format!("{path}/{i}"),
+                            &path.index(i),
                             format!("duplicates item {j} ({}); items must be unique", show(a)),
                         );
                         break 'outer;
@@ -740,7 +809,12 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn combinators(&mut self, schema: &serde_json::Map<String, Value>, value: &Value, path: &str) {
+    fn combinators(
+        &mut self,
+        schema: &serde_json::Map<String, Value>,
+        value: &Value,
+        path: &PropPath<'_>,
+    ) {
         let [all_of, any_of, one_of, not] = keywords(schema, ["allOf", "anyOf", "oneOf", "not"]);
         if let Some(all) = all_of.and_then(Value::as_array) {
             for s in all {
