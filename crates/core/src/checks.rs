@@ -325,7 +325,7 @@ pub(crate) fn check_template(
                 }
             }
         }
-        check_refs(&refs, &at, true, diags);
+        check_refs(&refs, at, true, diags);
         let edges = graph.entry(id.as_str()).or_default();
         let referenced: BTreeSet<&str> = refs
             .iter()
@@ -335,7 +335,7 @@ pub(crate) fn check_template(
         edges.extend(referenced.iter().copied());
         if let Some(c) = body.get("Condition") {
             let name = c.as_str().unwrap_or_default().to_owned();
-            check_refs(&[Reference::Condition(name)], &at, true, diags);
+            check_refs(&[Reference::Condition(name)], at, true, diags);
         }
         let depends_on: Vec<&str> = match body.get("DependsOn") {
             Some(Value::String(s)) => vec![s.as_str()],

@@ -306,7 +306,7 @@ impl Checker<'_, '_> {
                         if !limit.rule.accepts(x) {
                             self.diags.error(
                                 "limit/out-of-range",
-                                &self.at(),
+                                self.at(),
                                 format!(
                                     "{} is {x}; the service accepts {} ({})",
                                     property(),
@@ -331,7 +331,7 @@ impl Checker<'_, '_> {
                     if !fits {
                         self.diags.error(
                             "parameter/range-mismatch",
-                            &self.at(),
+                            self.at(),
                             format!(
                                 "parameter {name} allows {} but {} accepts only {} ({}); narrow the parameter's range",
                                 domain.describe(),
@@ -410,7 +410,7 @@ impl Checker<'_, '_> {
             if !fits {
                 self.diags.error(
                     "parameter/range-mismatch",
-                    &self.at(),
+                    self.at(),
                     format!(
                         "parameter {name} allows {} but {path} accepts only {} (resource schema); narrow the parameter's range",
                         domain.describe(),
@@ -438,7 +438,7 @@ impl Checker<'_, '_> {
             if !outside.is_empty() {
                 self.diags.error(
                     "parameter/enum-mismatch",
-                    &self.at(),
+                    self.at(),
                     format!(
                         "parameter {name} allows {} but {path} accepts only {:?}; give the parameter AllowedValues inside that list",
                         outside.join(", "),
@@ -475,7 +475,7 @@ impl Checker<'_, '_> {
             Some(v) => self.limit(v, &size, &|| format!("{base}/BufferingHints/SizeInMBs (with dynamic partitioning)")),
             None => self.diags.error(
                 "limit/dynamic-partitioning",
-                &self.at(),
+                self.at(),
                 format!("{base}/BufferingHints/SizeInMBs must be set to at least 64 with dynamic partitioning (the default is 5) ({DYNAMIC_PARTITIONING_SOURCE})"),
             ),
         }
@@ -494,7 +494,7 @@ impl Checker<'_, '_> {
         if s3.get("ErrorOutputPrefix").is_none_or(|v| v == "") {
             self.diags.error(
                 "limit/dynamic-partitioning",
-                &self.at(),
+                self.at(),
                 format!("{base}/ErrorOutputPrefix is required with dynamic partitioning ({DYNAMIC_PARTITIONING_SOURCE})"),
             );
         }
@@ -502,7 +502,7 @@ impl Checker<'_, '_> {
         if !prefix.contains("!{partitionKeyFrom") {
             self.diags.error(
                 "limit/dynamic-partitioning",
-                &self.at(),
+                self.at(),
                 format!("{base}/Prefix '{prefix}' has no !{{partitionKeyFromQuery:...}} or !{{partitionKeyFromLambda:...}} expression, which dynamic partitioning requires ({DYNAMIC_PARTITIONING_SOURCE})"),
             );
         }
