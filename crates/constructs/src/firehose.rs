@@ -164,7 +164,7 @@ pub enum OutputFormat {
 
 /// Record-format conversion from JSON to Parquet or ORC, with the schema of a
 /// Glue table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct FormatConversion {
     /// The Glue database name.
     pub database_name: Expr<String>,
@@ -172,6 +172,36 @@ pub struct FormatConversion {
     pub table_name: Expr<String>,
     /// The output format.
     pub output: OutputFormat,
+    /// The table's resource when it is created in this stack: the delivery
+    /// stream waits for it. Default: none (an existing table).
+    pub table_resource: Option<Resource>,
+}
+
+impl FormatConversion {
+    /// Conversion with the schema of an existing table, by names.
+    pub fn new(
+        database_name: impl Into<Expr<String>>,
+        table_name: impl Into<Expr<String>>,
+        output: OutputFormat,
+    ) -> Self {
+        Self {
+            database_name: database_name.into(),
+            table_name: table_name.into(),
+            output,
+            table_resource: None,
+        }
+    }
+
+    /// Conversion with the schema of `table`; a table created in this stack
+    /// is created before the delivery stream.
+    pub fn from_table(table: &crate::glue::Table, output: OutputFormat) -> Self {
+        Self {
+            database_name: table.database_name(),
+            table_name: table.name(),
+            output,
+            table_resource: table.resource().cloned(),
+        }
+    }
 }
 
 /// Properties of a [`DeliveryStream`].
@@ -836,6 +866,13 @@ impl DeliveryStream {
                     p.set_condition(c);
                 }
             }
+        }
+        if let Some(table) = props
+            .format_conversion
+            .as_ref()
+            .and_then(|f| f.table_resource.as_ref())
+        {
+            resource.add_dependency(table);
         }
         // One policy holds every statement; waiting on it once is enough.
         if let Some(g) = grants.first() {

@@ -146,11 +146,11 @@ fn parquet_conversion_and_customer_key() {
         },
         BUCKET_ARN,
     )
-    .format_conversion(FormatConversion {
-        database_name: "analytics".into(),
-        table_name: "events".into(),
-        output: OutputFormat::Parquet,
-    });
+    .format_conversion(FormatConversion::new(
+        "analytics",
+        "events",
+        OutputFormat::Parquet,
+    ));
     DeliveryStream::new(&stack.root(), "Delivery", props).unwrap();
     let s = stack.synth().unwrap();
     let t = TemplateAssertions::from_synthesized(&s);
@@ -166,6 +166,36 @@ fn parquet_conversion_and_customer_key() {
     );
     assert!(s.template.to_json().contains("glue:GetTableVersions"));
     write_for_validation("constructs-firehose-parquet", &s).unwrap();
+}
+
+#[test]
+fn conversion_with_a_table_of_this_stack_waits_for_it() {
+    use streamcdk_constructs::glue::{
+        Column, ColumnType, Database, DatabaseProps, Table, TableProps,
+    };
+    let stack = stack();
+    let db = Database::new(&stack.root(), "Db", DatabaseProps::new("analytics")).unwrap();
+    let table = Table::new(
+        &stack.root(),
+        "Events",
+        &db,
+        TableProps::new(
+            "events",
+            vec![Column::new("type", ColumnType::String)],
+            "s3://example-data-bucket/events/".into(),
+        ),
+    )
+    .unwrap();
+    let props = DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN)
+        .format_conversion(FormatConversion::from_table(&table, OutputFormat::Parquet));
+    DeliveryStream::new(&stack.root(), "Delivery", props).unwrap();
+    let s = stack.synth().unwrap();
+    let depends = &s.template.value()["Resources"]["Delivery"]["DependsOn"];
+    assert!(
+        depends.as_array().unwrap().contains(&json!("Events")),
+        "{depends}"
+    );
+    write_for_validation("constructs-firehose-glue-table", &s).unwrap();
 }
 
 #[test]
@@ -291,11 +321,7 @@ fn other_invalid_props() {
         &stack.root(),
         "Delivery",
         hourly()
-            .format_conversion(FormatConversion {
-                database_name: "d".into(),
-                table_name: "t".into(),
-                output: OutputFormat::Orc,
-            })
+            .format_conversion(FormatConversion::new("d", "t", OutputFormat::Orc))
             .buffering(64, 300),
     )
     .unwrap_err();
