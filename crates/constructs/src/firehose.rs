@@ -46,7 +46,7 @@ use crate::logs::{LogGroup, LogGroupProps};
 use crate::validation::PropsCheck;
 
 /// Where a delivery stream reads from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Source {
     /// Producers call PutRecord/PutRecordBatch on the delivery stream.
     DirectPut {
@@ -61,6 +61,10 @@ pub enum Source {
         /// The stream's customer KMS key ARN, if it has one (the role gets kms:Decrypt).
         key_arn: Option<Expr<String>>,
     },
+    /// A Kinesis data stream construct (created here or imported): the role
+    /// gets the stream's own read grant ([`crate::kinesis::Stream::grant_read`]),
+    /// with its key scoped to Kinesis by `kms:ViaService`.
+    Stream(Box<crate::kinesis::Stream>),
 }
 
 impl Source {
@@ -272,13 +276,7 @@ impl DeliveryStreamProps {
     /// Props that read `stream` and write `bucket`, with their keys granted
     /// when they use customer keys.
     pub fn from_stream(stream: &crate::kinesis::Stream, bucket: &crate::s3::Bucket) -> Self {
-        let mut props = Self::new(
-            Source::KinesisStream {
-                stream_arn: stream.arn(),
-                key_arn: stream.encryption_key_arn().cloned(),
-            },
-            bucket.arn(),
-        );
+        let mut props = Self::new(Source::Stream(Box::new(stream.clone())), bucket.arn());
         props.bucket_key_arn = bucket.encryption_key().map(crate::kms::Key::arn);
         props
     }
@@ -443,6 +441,17 @@ fn check_prefix(
         }
     }
     expressions
+}
+
+/// Sets a Kinesis data stream as the source of delivery stream props.
+fn kinesis_source(props: L1Props, stream_arn: Expr<String>, role_arn: Expr<String>) -> L1Props {
+    props
+        .delivery_stream_type("KinesisStreamAsSource")
+        .kinesis_stream_source_configuration(
+            ds::KinesisStreamSourceConfiguration::default()
+                .kinesis_stream_arn(stream_arn)
+                .role_arn(role_arn),
+        )
 }
 
 /// A Firehose delivery stream to S3.
@@ -654,6 +663,9 @@ impl DeliveryStream {
                 )?,
             );
         }
+        if let Source::Stream(stream) = &props.source {
+            grants.push(stream.grant_read(&role)?);
+        }
         if let Source::KinesisStream {
             stream_arn,
             key_arn,
@@ -841,13 +853,10 @@ impl DeliveryStream {
                 l1 = l1.delivery_stream_encryption_configuration_input(enc);
             }
             Source::KinesisStream { stream_arn, .. } => {
-                l1 = l1
-                    .delivery_stream_type("KinesisStreamAsSource")
-                    .kinesis_stream_source_configuration(
-                        ds::KinesisStreamSourceConfiguration::default()
-                            .kinesis_stream_arn(stream_arn.clone())
-                            .role_arn(role.arn()),
-                    );
+                l1 = kinesis_source(l1, stream_arn.clone(), role.arn());
+            }
+            Source::Stream(stream) => {
+                l1 = kinesis_source(l1, stream.arn(), role.arn());
             }
         }
         if let Some(n) = &props.delivery_stream_name {

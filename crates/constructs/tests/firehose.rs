@@ -495,3 +495,40 @@ fn direct_put_dashboard_graphs_what_producers_put() {
         "a direct-put stream reads no Kinesis stream"
     );
 }
+
+#[test]
+fn typed_stream_source_uses_the_streams_own_read_grant() {
+    use streamcdk_constructs::kinesis::{Stream, StreamProps};
+    use streamcdk_constructs::s3::{Bucket, BucketProps};
+    let stack = stack();
+    let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let stream = Stream::new(
+        &stack.root(),
+        "Ingest",
+        StreamProps {
+            encryption_key_arn: Some(key.into()),
+            ..StreamProps::default()
+        },
+    )
+    .unwrap();
+    let bucket = Bucket::new(&stack.root(), "Data", BucketProps::default()).unwrap();
+    DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        DeliveryStreamProps::from_stream(&stream, &bucket),
+    )
+    .unwrap();
+    let s = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&s);
+    t.assert_has_resource_properties(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({"KinesisStreamSourceConfiguration": {"KinesisStreamARN": {"Fn::GetAtt": ["Ingest", "Arn"]}}}),
+    );
+    // The stream's grant: kms:Decrypt only through Kinesis.
+    let (_, policy) = &t.find_resources("AWS::IAM::Policy", json!({}))[0];
+    let text = policy.to_string();
+    assert!(
+        text.contains("kinesis:GetRecords") && text.contains("kms:ViaService"),
+        "{text}"
+    );
+}
