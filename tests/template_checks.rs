@@ -787,3 +787,19 @@ fn transforms_and_tag_maps() {
         json!({"cost": "streaming", "owner": "me", "team": "data"})
     );
 }
+
+#[test]
+fn cfn_lint_ignores_carry_their_reasons_and_merge() {
+    let stack = Stack::new("ignores");
+    let q = stack.scope("Q").add_resource("Queue", "AWS::SQS::Queue");
+    q.ignore_cfn_lint(&["W3005"], "ordering kept on purpose")
+        .ignore_cfn_lint(&["W3005", "I3011"], "a scratch queue");
+    let t = stack.synth().unwrap();
+    assert_eq!(
+        t.template.value()["Resources"]["QQueue"]["Metadata"]["cfn-lint"],
+        json!({
+            "config": {"ignore_checks": ["W3005", "I3011"]},
+            "reasons": {"W3005": "a scratch queue", "I3011": "a scratch queue"}
+        })
+    );
+}

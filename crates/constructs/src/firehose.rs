@@ -820,12 +820,13 @@ impl DeliveryStream {
                 }
                 stream.resource().set_condition(c);
             }
-            grants.push(role.add_to_policy(
-                PolicyStatement::allow().actions(["logs:PutLogEvents"]).resource(Expr::sub_with(
-                    "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Group}:log-stream:${Stream}",
-                    [("Group", group.name()), ("Stream", Expr::from(stream_name))],
-                )),
-            )?);
+            grants.push(
+                role.add_to_policy(
+                    PolicyStatement::allow()
+                        .actions(["logs:PutLogEvents"])
+                        .resource(stream.arn()),
+                )?,
+            );
             s3 = s3.cloud_watch_logging_options(
                 ds::CloudWatchLoggingOptions::default()
                     .enabled(true)

@@ -763,14 +763,6 @@ impl Grantable for Role {
     }
 }
 
-/// The ARN of a log group's log streams for `logs:` grants (`...:log-group:NAME:*`).
-pub fn log_group_arn(name: impl Into<Expr<String>>) -> Expr<String> {
-    Expr::sub_with(
-        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*",
-        [("Name", name.into())],
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -182,7 +182,7 @@ impl LogGroup {
         Ok(Self {
             scope: scope.child(id),
             name: group.ref_(),
-            arn: iam::log_group_arn(group.ref_()),
+            arn: log_group_arn(group.ref_()),
             resource: Some(group.resource().clone()),
             removal_policy: props.removal_policy,
         })
@@ -201,7 +201,7 @@ impl LogGroup {
         check.result()?;
         Ok(Self {
             scope: scope.child(id),
-            arn: iam::log_group_arn(name.as_str()),
+            arn: log_group_arn(name.as_str()),
             name: name.into(),
             resource: None,
             removal_policy: RemovalPolicy::Retain,
@@ -342,6 +342,15 @@ impl LogStream {
     pub fn resource(&self) -> &Resource {
         &self.resource
     }
+}
+
+/// The ARN of a log group's log streams (`...:log-group:NAME:*`), the form
+/// `logs:` grants take.
+fn log_group_arn(name: impl Into<Expr<String>>) -> Expr<String> {
+    Expr::sub_with(
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*",
+        [("Name", name.into())],
+    )
 }
 
 #[cfg(test)]

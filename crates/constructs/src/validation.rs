@@ -81,11 +81,6 @@ impl PropsCheck {
         }
     }
 
-    /// Adds the findings of another check.
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.diags.extend(other);
-    }
-
     /// `Ok(value)` if no error was found, or every error.
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Diagnostics> {
         if self.diags.has_errors() {

@@ -265,27 +265,6 @@ impl Node {
             _ => None,
         }
     }
-
-    /// True for literals (including lists and maps made only of literals).
-    pub fn is_literal(&self) -> bool {
-        let mut literal = true;
-        self.walk(&mut |n| {
-            if !matches!(
-                n,
-                Node::Null
-                    | Node::Bool(_)
-                    | Node::Int(_)
-                    | Node::Float(_)
-                    | Node::Str(_)
-                    | Node::List(_)
-                    | Node::Map(_)
-                    | Node::Json(_)
-            ) {
-                literal = false;
-            }
-        });
-        literal
-    }
 }
 
 /// A CloudFormation value of type `T`.
@@ -726,14 +705,6 @@ mod tests {
             l.node(),
             &Node::List(vec![Node::Str("a".into()), Node::Str("b".into())])
         );
-    }
-
-    #[test]
-    fn literal_detection_sees_nested_functions() {
-        let lit = Node::List(vec![Node::Str("a".into()), Node::Int(1)]);
-        assert!(lit.is_literal());
-        let not_lit = Node::List(vec![Pseudo::region().into_node()]);
-        assert!(!not_lit.is_literal());
     }
 
     #[test]

@@ -22,7 +22,7 @@ use serde_json::Value;
 use streamcdk_core::checks::{CheckContext, TemplateCheck};
 use streamcdk_core::{Diagnostics, Stack};
 
-use crate::validate::schema_of;
+use crate::validate::{resolve_reference, schema_of};
 
 /// One numeric service limit on a property.
 #[derive(Debug, Clone, Copy)]
@@ -514,12 +514,7 @@ fn resolve_ref<'a>(node: &'a Value, root: &'a Value) -> &'a Value {
     let mut node = node;
     for _ in 0..8 {
         match node.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r
-                .strip_prefix("#/definitions/")
-                .filter(|name| !name.contains(['/', '~']))
-                .and_then(|name| root.get("definitions")?.get(name))
-                .or_else(|| r.strip_prefix('#').and_then(|p| root.pointer(p)))
-            {
+            Some(r) => match resolve_reference(root, r) {
                 Some(target) => node = target,
                 None => return node,
             },

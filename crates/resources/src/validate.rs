@@ -125,6 +125,18 @@ pub fn validate_properties(schema: &Value, properties: Option<&Value>) -> Vec<Fi
     v.out
 }
 
+/// The schema a local `$ref` (`#/definitions/X`, or any `#/...` JSON pointer)
+/// of `root` points at. The common form is looked up without the allocations
+/// of a general JSON pointer: this runs for every reference at every synth.
+pub(crate) fn resolve_reference<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    if let Some(name) = reference.strip_prefix("#/definitions/") {
+        if !name.contains(['/', '~']) {
+            return root.get("definitions")?.get(name);
+        }
+    }
+    root.pointer(reference.strip_prefix('#')?)
+}
+
 /// The intrinsic function a value is, if it is one: its key and argument.
 fn intrinsic(value: &Value) -> Option<(&str, &Value)> {
     let map = value.as_object()?;
@@ -323,13 +335,7 @@ impl<'s> Validator<'s> {
     }
 
     fn resolve(&self, reference: &str) -> Option<&'s Value> {
-        // The common form, without the allocations of a general JSON pointer.
-        if let Some(name) = reference.strip_prefix("#/definitions/") {
-            if !name.contains(['/', '~']) {
-                return self.root.get("definitions")?.get(name);
-            }
-        }
-        self.root.pointer(reference.strip_prefix('#')?)
+        resolve_reference(self.root, reference)
     }
 
     /// Validates `value` against `schema` into a separate list (for combinators).
