@@ -29,7 +29,7 @@ use streamcdk_resources::glue as l1;
 use streamcdk_resources::glue::table as t;
 use streamcdk_resources::list;
 
-use crate::iam::{Grant, Grantable, PolicyStatement};
+use crate::iam::{Grant, GrantIntent, Grantable, PolicyStatement, ResourceGrant};
 use crate::validation::PropsCheck;
 
 /// The actions of [`Table::grant_read_schema`].
@@ -361,6 +361,7 @@ impl TableProps {
 /// A Glue table, created here or imported by name.
 #[derive(Debug, Clone)]
 pub struct Table {
+    path: String,
     name: Expr<String>,
     database_name: Expr<String>,
     resource: Option<Resource>,
@@ -449,6 +450,7 @@ impl Table {
             "Schema of the records, read by Firehose to convert them to a columnar format",
         );
         Ok(Self {
+            path: scope.child_path(id),
             name: props.table_name.into(),
             database_name: database.name(),
             resource: Some(table.resource().clone()),
@@ -472,6 +474,7 @@ impl Table {
         }
         check.result()?;
         Ok(Self {
+            path: scope.child_path(id),
             name: table.into(),
             database_name: db.into(),
             resource: None,
@@ -513,13 +516,15 @@ impl Table {
             "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:database/${Name}",
             [("Name", self.database_name())],
         );
-        grantee.grant(
-            PolicyStatement::allow()
-                .actions(READ_SCHEMA_ACTIONS.iter().copied())
-                .resource(catalog_arn())
-                .resource(database_arn)
-                .resource(self.arn()),
-        )
+        ResourceGrant::new(GrantIntent::Read, self.path.clone())
+            .statement(
+                PolicyStatement::allow()
+                    .actions(READ_SCHEMA_ACTIONS.iter().copied())
+                    .resource(catalog_arn())
+                    .resource(database_arn)
+                    .resource(self.arn()),
+            )
+            .apply(grantee)
     }
 }
 

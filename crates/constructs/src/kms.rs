@@ -27,7 +27,10 @@ use std::sync::{Arc, Mutex};
 use streamcdk_core::{Diagnostics, Expr, Pseudo, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::kms as l1;
 
-use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
+use crate::iam::{
+    Grant, GrantIntent, Grantable, KeyGrant, PolicyDocument, PolicyStatement, Principal,
+    ResourceGrant,
+};
 use crate::validation::{parse_arn, PropsCheck};
 
 /// The actions of [`Key::grant_encrypt`].
@@ -305,30 +308,43 @@ impl Key {
         )
     }
 
-    /// Grants `actions` on this key to `grantee`.
+    /// Grants `actions` on this key to `grantee` (recorded as [`GrantIntent::Custom`]).
     pub fn grant(&self, grantee: &dyn Grantable, actions: &[&str]) -> Result<Grant, Diagnostics> {
-        grantee.grant(
-            PolicyStatement::allow()
-                .actions(actions.iter().copied())
-                .resource(self.arn()),
-        )
+        self.grant_intent(grantee, GrantIntent::Custom, actions)
+    }
+
+    fn grant_intent(
+        &self,
+        grantee: &dyn Grantable,
+        intent: GrantIntent,
+        actions: &[&str],
+    ) -> Result<Grant, Diagnostics> {
+        ResourceGrant::new(intent, self.scope.path())
+            .allow(actions.iter().copied(), self.arn())
+            .apply(grantee)
+    }
+
+    /// The key part of a grant on a resource this key encrypts: `actions` on
+    /// this key, for the owning construct's [`ResourceGrant`].
+    pub fn key_grant(&self, actions: &[&str]) -> KeyGrant {
+        KeyGrant::new(self.arn(), actions.iter().copied())
     }
 
     /// Grants encryption: kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*.
     pub fn grant_encrypt(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        self.grant(grantee, ENCRYPT_ACTIONS)
+        self.grant_intent(grantee, GrantIntent::Encrypt, ENCRYPT_ACTIONS)
     }
 
     /// Grants decryption: kms:Decrypt.
     pub fn grant_decrypt(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        self.grant(grantee, DECRYPT_ACTIONS)
+        self.grant_intent(grantee, GrantIntent::Decrypt, DECRYPT_ACTIONS)
     }
 
     /// Grants both encryption and decryption.
     pub fn grant_encrypt_decrypt(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
         let mut actions: Vec<&str> = DECRYPT_ACTIONS.to_vec();
         actions.extend_from_slice(ENCRYPT_ACTIONS);
-        self.grant(grantee, &actions)
+        self.grant_intent(grantee, GrantIntent::EncryptDecrypt, &actions)
     }
 }
 

@@ -31,7 +31,7 @@ use streamcdk_core::{Diagnostics, Expr, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::logs as l1;
 
 use crate::cloudwatch::{Metric, Statistic};
-use crate::iam::{self, Grant, Grantable, PolicyStatement};
+use crate::iam::{self, Grant, GrantIntent, Grantable, PolicyStatement, ResourceGrant};
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
 
@@ -287,11 +287,9 @@ impl LogGroup {
 
     /// Grants writing events: logs:CreateLogStream and logs:PutLogEvents on this group's streams.
     pub fn grant_write(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        grantee.grant(
-            PolicyStatement::allow()
-                .actions(WRITE_ACTIONS.iter().copied())
-                .resource(self.arn()),
-        )
+        ResourceGrant::new(GrantIntent::Write, self.scope.path())
+            .allow(WRITE_ACTIONS.iter().copied(), self.arn())
+            .apply(grantee)
     }
 
     fn metric(&self, name: &str) -> Metric {

@@ -37,7 +37,10 @@ use streamcdk_resources::s3 as l1;
 use streamcdk_resources::s3::bucket as b;
 
 use crate::cloudwatch::{Metric, Statistic};
-use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal, ResourcePolicy};
+use crate::iam::{
+    Grant, GrantIntent, Grantable, PolicyDocument, PolicyStatement, Principal, ResourceGrant,
+    ResourcePolicy,
+};
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
 
@@ -642,24 +645,16 @@ impl Bucket {
     fn grant_statements(
         &self,
         grantee: &dyn Grantable,
+        intent: GrantIntent,
         object_actions: &[&str],
         bucket_actions: &[&str],
         key_actions: &[&str],
     ) -> Result<Grant, Diagnostics> {
-        grantee.grant(
-            PolicyStatement::allow()
-                .actions(object_actions.iter().copied())
-                .resource(self.objects_arn()),
-        )?;
-        let mut grant = grantee.grant(
-            PolicyStatement::allow()
-                .actions(bucket_actions.iter().copied())
-                .resource(self.arn()),
-        )?;
-        if let Some(key) = &self.key {
-            grant = key.grant(grantee, key_actions)?;
-        }
-        Ok(grant)
+        ResourceGrant::new(intent, self.scope.path())
+            .allow(object_actions.iter().copied(), self.objects_arn())
+            .allow(bucket_actions.iter().copied(), self.arn())
+            .key(self.key.as_ref().map(|k| k.key_grant(key_actions)))
+            .apply(grantee)
     }
 
     /// Grants reading objects: s3:GetObject and s3:GetObjectVersion on the
@@ -668,6 +663,7 @@ impl Bucket {
     pub fn grant_read(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
         self.grant_statements(
             grantee,
+            GrantIntent::Read,
             READ_OBJECT_ACTIONS,
             READ_BUCKET_ACTIONS,
             &["kms:Decrypt"],
@@ -681,6 +677,7 @@ impl Bucket {
     pub fn grant_write(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
         self.grant_statements(
             grantee,
+            GrantIntent::Write,
             WRITE_OBJECT_ACTIONS,
             WRITE_BUCKET_ACTIONS,
             &["kms:GenerateDataKey", "kms:Decrypt"],
@@ -693,6 +690,7 @@ impl Bucket {
         let objects: Vec<&str> = [WRITE_OBJECT_ACTIONS, READ_OBJECT_ACTIONS].concat();
         self.grant_statements(
             grantee,
+            GrantIntent::ReadWrite,
             &objects,
             WRITE_BUCKET_ACTIONS,
             &["kms:GenerateDataKey", "kms:Decrypt"],

@@ -28,7 +28,10 @@ use streamcdk_core::{Diagnostics, Expr, Pseudo, Resource, Scope};
 use streamcdk_resources::sns as l1;
 
 use crate::cloudwatch::{Metric, Statistic};
-use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal, ResourcePolicy};
+use crate::iam::{
+    Grant, GrantIntent, Grantable, PolicyDocument, PolicyStatement, Principal, ResourceGrant,
+    ResourcePolicy,
+};
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
 
@@ -356,15 +359,14 @@ impl Topic {
     /// Grants publishing: sns:Publish on the topic (and kms:GenerateDataKey*
     /// and kms:Decrypt on its customer key).
     pub fn grant_publish(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        let mut grant = grantee.grant(
-            PolicyStatement::allow()
-                .actions(["sns:Publish"])
-                .resource(self.arn()),
-        )?;
-        if let Some(key) = &self.key {
-            grant = key.grant(grantee, &["kms:GenerateDataKey*", "kms:Decrypt"])?;
-        }
-        Ok(grant)
+        ResourceGrant::new(GrantIntent::Publish, self.scope.path())
+            .allow(["sns:Publish"], self.arn())
+            .key(
+                self.key
+                    .as_ref()
+                    .map(|k| k.key_grant(&["kms:GenerateDataKey*", "kms:Decrypt"])),
+            )
+            .apply(grantee)
     }
 
     fn metric(&self, name: &str) -> Metric {

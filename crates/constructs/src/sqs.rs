@@ -23,7 +23,9 @@ use streamcdk_resources::sqs as l1;
 use crate::cloudwatch::{
     Alarm, AlarmProps, ComparisonOperator, Metric, Statistic, TreatMissingData,
 };
-use crate::iam::{Grant, Grantable, PolicyDocument, PolicyStatement, ResourcePolicy};
+use crate::iam::{
+    Grant, GrantIntent, Grantable, PolicyDocument, PolicyStatement, ResourceGrant, ResourcePolicy,
+};
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
 
@@ -353,18 +355,14 @@ impl Queue {
     fn grant_with_key(
         &self,
         grantee: &dyn Grantable,
+        intent: GrantIntent,
         actions: &[&str],
         key_actions: &[&str],
     ) -> Result<Grant, Diagnostics> {
-        let mut grant = grantee.grant(
-            PolicyStatement::allow()
-                .actions(actions.iter().copied())
-                .resource(self.arn()),
-        )?;
-        if let Some(key) = &self.key {
-            grant = key.grant(grantee, key_actions)?;
-        }
-        Ok(grant)
+        ResourceGrant::new(intent, self.scope.path())
+            .allow(actions.iter().copied(), self.arn())
+            .key(self.key.as_ref().map(|k| k.key_grant(key_actions)))
+            .apply(grantee)
     }
 
     /// Grants sending: sqs:SendMessage, sqs:GetQueueAttributes, sqs:GetQueueUrl
@@ -372,6 +370,7 @@ impl Queue {
     pub fn grant_send_messages(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
         self.grant_with_key(
             grantee,
+            GrantIntent::Send,
             SEND_ACTIONS,
             &["kms:GenerateDataKey", "kms:Decrypt"],
         )
@@ -381,7 +380,12 @@ impl Queue {
     /// sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:GetQueueUrl (and
     /// kms:Decrypt on a customer key).
     pub fn grant_consume_messages(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        self.grant_with_key(grantee, CONSUME_ACTIONS, &["kms:Decrypt"])
+        self.grant_with_key(
+            grantee,
+            GrantIntent::Consume,
+            CONSUME_ACTIONS,
+            &["kms:Decrypt"],
+        )
     }
 
     fn metric(&self, name: &str, statistic: Statistic) -> Metric {
