@@ -28,11 +28,15 @@ mod grant;
 mod resource_policy;
 mod role;
 mod statement;
+mod trust;
 
 pub use grant::{Grant, GrantIntent, GrantRecord, Grantable, KeyGrant, ResourceGrant};
 pub use resource_policy::ResourcePolicy;
 pub use role::{Role, RoleProps};
 pub use statement::{Effect, PolicyDocument, PolicyStatement, Principal};
+pub use trust::{
+    documented_trust_conditions, DocumentedTrustCondition, DOCUMENTED_TRUST_CONDITIONS,
+};
 
 /// Actions that do not support resource-level permissions, so they need
 /// `Resource: "*"`, with the reason (from the Service Authorization
@@ -102,3 +106,6 @@ pub fn needs_wildcard_resource(action: &str) -> bool {
         .iter()
         .any(|(a, _)| *a == action)
 }
+
+#[cfg(test)]
+mod tests;

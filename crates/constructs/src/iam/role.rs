@@ -33,8 +33,17 @@ pub struct RoleProps {
     pub role_name: Option<String>,
     /// Conditions on the trust statement, as (operator, key, value), e.g.
     /// `("StringEquals", "aws:SourceAccount", account)` against the confused
-    /// deputy problem. Default: none.
+    /// deputy problem. Default: empty, which means the service's documented
+    /// condition from [`DOCUMENTED_TRUST_CONDITIONS`](super::DOCUMENTED_TRUST_CONDITIONS)
+    /// if it has one, and none otherwise (a condition the service does not
+    /// set when it assumes the role makes the role unusable).
     pub trust_conditions: Vec<(String, String, Expr<String>)>,
+    /// ARN of a managed policy that bounds the role's permissions
+    /// (`PermissionsBoundary`): whatever the role's policies allow, it can do
+    /// no more than the boundary allows. Organisations that delegate role
+    /// creation often require one. Default: none.
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
+    pub permissions_boundary: Option<Expr<String>>,
 }
 
 impl RoleProps {
@@ -48,7 +57,63 @@ impl RoleProps {
             max_session_duration: None,
             role_name: None,
             trust_conditions: Vec::new(),
+            permissions_boundary: None,
         }
+    }
+
+    /// Sets [`RoleProps::description`].
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Adds a managed policy ARN ([`RoleProps::managed_policy_arns`]).
+    #[must_use]
+    pub fn managed_policy_arn(mut self, arn: impl Into<Expr<String>>) -> Self {
+        self.managed_policy_arns.push(arn.into());
+        self
+    }
+
+    /// Adds an inline policy ([`RoleProps::inline_policies`]).
+    #[must_use]
+    pub fn inline_policy(mut self, name: impl Into<String>, document: PolicyDocument) -> Self {
+        self.inline_policies.insert(name.into(), document);
+        self
+    }
+
+    /// Sets [`RoleProps::max_session_duration`], in seconds.
+    #[must_use]
+    pub fn max_session_duration(mut self, seconds: i64) -> Self {
+        self.max_session_duration = Some(seconds);
+        self
+    }
+
+    /// Sets [`RoleProps::role_name`].
+    #[must_use]
+    pub fn role_name(mut self, name: impl Into<String>) -> Self {
+        self.role_name = Some(name.into());
+        self
+    }
+
+    /// Adds a trust condition ([`RoleProps::trust_conditions`]).
+    #[must_use]
+    pub fn trust_condition(
+        mut self,
+        operator: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<Expr<String>>,
+    ) -> Self {
+        self.trust_conditions
+            .push((operator.into(), key.into(), value.into()));
+        self
+    }
+
+    /// Sets [`RoleProps::permissions_boundary`].
+    #[must_use]
+    pub fn permissions_boundary(mut self, managed_policy_arn: impl Into<Expr<String>>) -> Self {
+        self.permissions_boundary = Some(managed_policy_arn.into());
+        self
     }
 }
 
@@ -106,7 +171,13 @@ impl Role {
         let mut trust_statement = PolicyStatement::allow()
             .actions(["sts:AssumeRole"])
             .principal(props.assumed_by.clone());
-        for (operator, key, value) in &props.trust_conditions {
+        let trust_conditions = match (&props.assumed_by, props.trust_conditions.is_empty()) {
+            (Principal::Service(service), true) => {
+                super::trust::documented_trust_conditions(service)
+            }
+            _ => props.trust_conditions.clone(),
+        };
+        for (operator, key, value) in &trust_conditions {
             trust_statement =
                 trust_statement.condition(operator.clone(), key.clone(), value.clone());
         }
@@ -133,6 +204,9 @@ impl Role {
         if let Some(n) = &props.role_name {
             l1_props = l1_props.role_name(n.clone());
         }
+        if let Some(boundary) = &props.permissions_boundary {
+            l1_props = l1_props.permissions_boundary(boundary.clone());
+        }
         let role = l1::Role::new(scope, id, l1_props);
         let assumed_by = match &props.assumed_by {
             Principal::Service(s) => s.node().as_str().unwrap_or("an AWS service").to_owned(),
@@ -152,53 +226,80 @@ impl Role {
         })
     }
 
-    /// Imports an existing role by name (1–64 letters, digits and `+=,.@_-`).
-    /// Grants to it add statements to a policy created in this stack
+    /// Imports an existing role by name: a literal (1–64 letters, digits and
+    /// `+=,.@_-`, checked here), a parameter or an `Fn::ImportValue`. Grants
+    /// to it add statements to a policy created in this stack
     /// (`<scope>/<id>/Policy`).
+    ///
+    /// # Errors
+    /// `iam/role-name` for a literal name that breaks the IAM naming rules
+    /// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html>).
     pub fn from_name(
         scope: &Scope,
         id: &str,
-        name: impl Into<String>,
+        name: impl Into<Expr<String>>,
     ) -> Result<Self, Diagnostics> {
         let name = name.into();
         let mut check = PropsCheck::new(scope, id);
-        check.name(
-            "iam/role-name",
-            "role name",
-            &name,
-            64,
-            valid_role_name_char,
-            ROLE_NAME_CHARS,
-        );
+        if let Some(literal) = name.node().as_str() {
+            check.name(
+                "iam/role-name",
+                "role name",
+                literal,
+                64,
+                valid_role_name_char,
+                ROLE_NAME_CHARS,
+            );
+        }
         check.result()?;
-        Ok(Self {
-            scope: scope.child(id),
-            arn: Expr::sub_with(
+        Ok(Self::imported(
+            scope,
+            id,
+            Expr::sub_with(
                 "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Name}",
-                [("Name", Expr::from(name.clone()))],
+                [("Name", name.clone())],
             ),
-            name: name.into(),
-            resource: None,
-            default_policy: Arc::new(Mutex::new(None)),
-        })
+            name,
+        ))
     }
 
-    /// Imports an existing role by its literal ARN
-    /// (`arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`).
-    pub fn from_arn(scope: &Scope, id: &str, arn: &str) -> Result<Self, Diagnostics> {
+    /// Imports an existing role by its ARN
+    /// (`arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`): a literal (parsed and
+    /// checked here), a parameter or an `Fn::ImportValue`. For an ARN that is
+    /// not a literal the name is read at deploy time as the part after
+    /// `role/`, so the role must not have a path; import a role with a path
+    /// by name instead.
+    ///
+    /// # Errors
+    /// `iam/role-arn` for a literal that is not a role ARN.
+    pub fn from_arn(
+        scope: &Scope,
+        id: &str,
+        arn: impl Into<Expr<String>>,
+    ) -> Result<Self, Diagnostics> {
+        let arn = arn.into();
         let mut check = PropsCheck::new(scope, id);
-        let name = check
-            .arn_name("iam/role-arn", arn, "iam", "role/")
-            .map(|path| path.rsplit('/').next().unwrap_or(path).to_owned());
+        let name = match arn.node().as_str() {
+            Some(literal) => Expr::from(
+                check
+                    .arn_name("iam/role-arn", literal, "iam", "role/")
+                    .map(|path| path.rsplit('/').next().unwrap_or(path).to_owned())
+                    .unwrap_or_default(),
+            ),
+            None => Expr::select(1, Expr::split("role/", arn.clone())),
+        };
         check.result()?;
-        let name = name.unwrap_or_default();
-        Ok(Self {
+        Ok(Self::imported(scope, id, arn, name))
+    }
+
+    fn imported(scope: &Scope, id: &str, arn: Expr<String>, name: Expr<String>) -> Self {
+        Self {
             scope: scope.child(id),
-            arn: arn.into(),
-            name: name.into(),
+            arn,
+            name,
             resource: None,
             default_policy: Arc::new(Mutex::new(None)),
-        })
+        }
     }
 
     /// The construct path of the role (`Stack/.../Id`).
