@@ -270,7 +270,38 @@ pub struct BucketProps {
     /// What happens to the bucket when it leaves the stack. Default: `Retain`
     /// (a non-empty bucket cannot be deleted anyway, and data outlives stacks).
     pub removal_policy: RemovalPolicy,
+    /// The oldest TLS version the bucket policy admits: requests over an older
+    /// one are denied (`NumericLessThan` on `s3:TlsVersion`), on top of the
+    /// TLS-only statement every bucket has. Default: none (any TLS version
+    /// S3 accepts).
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#example-object-tls-version>
+    pub minimum_tls_version: Option<TlsVersion>,
 }
+
+/// A TLS version for [`BucketProps::minimum_tls_version`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsVersion {
+    /// TLS 1.2.
+    Tls1_2,
+    /// TLS 1.3.
+    Tls1_3,
+}
+
+impl TlsVersion {
+    /// The `s3:TlsVersion` value (`1.2`, `1.3`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsVersion::Tls1_2 => "1.2",
+            TlsVersion::Tls1_3 => "1.3",
+        }
+    }
+}
+
+/// Days an access-log bucket made by [`Bucket::access_logs_bucket`] keeps
+/// each log object: one year, the retention audit frameworks commonly ask for
+/// (PCI DSS requirement 10.5.1 keeps audit logs for at least 12 months), so
+/// that logs do not accumulate, and cost, for ever.
+pub const DEFAULT_ACCESS_LOG_RETENTION_DAYS: i64 = 365;
 
 impl Default for BucketProps {
     fn default() -> Self {
@@ -282,6 +313,7 @@ impl Default for BucketProps {
             server_access_logs: ServerAccessLogs::Off,
             server_access_logs_prefix: None,
             removal_policy: RemovalPolicy::Retain,
+            minimum_tls_version: None,
         }
     }
 }
@@ -439,6 +471,16 @@ impl Bucket {
             },
             access_logs,
         );
+        if let Some(version) = props.minimum_tls_version {
+            this.add_to_resource_policy(
+                PolicyStatement::deny()
+                    .sid("DenyOutdatedTls")
+                    .principal(Principal::Any)
+                    .actions(["s3:*"])
+                    .resources([this.arn(), this.objects_arn()])
+                    .condition("NumericLessThan", "s3:TlsVersion", version.as_str()),
+            )?;
+        }
         if let Some(target) = &this.access_logs {
             let prefix = props.server_access_logs_prefix.clone().unwrap_or_default();
             let source_arn = match &props.bucket_name {
@@ -510,10 +552,38 @@ impl Bucket {
 
     /// Creates a bucket that receives the server access logs of other
     /// buckets: SSE-S3 (log delivery does not support SSE-KMS targets), all
-    /// public access blocked, TLS-only, retained on delete. Each bucket that
+    /// public access blocked, TLS-only, retained on delete, each log object
+    /// expired after [`DEFAULT_ACCESS_LOG_RETENTION_DAYS`]. Each bucket that
     /// logs into it adds a statement for `logging.s3.amazonaws.com` to its policy.
     pub fn access_logs_bucket(scope: &Scope, id: &str) -> Result<Self, Diagnostics> {
-        let bucket = Self::new(scope, id, BucketProps::default())?;
+        Self::access_logs_bucket_with_retention(scope, id, Some(DEFAULT_ACCESS_LOG_RETENTION_DAYS))
+    }
+
+    /// [`Bucket::access_logs_bucket`] keeping each log object `retention_days`
+    /// days (at least 1), or for ever with `None`.
+    ///
+    /// # Errors
+    /// `s3/lifecycle-days` for a retention under one day.
+    pub fn access_logs_bucket_with_retention(
+        scope: &Scope,
+        id: &str,
+        retention_days: Option<i64>,
+    ) -> Result<Self, Diagnostics> {
+        let lifecycle_rules = retention_days
+            .map(|days| LifecycleRule {
+                expiration_days: Some(days),
+                ..LifecycleRule::new("expire-access-logs")
+            })
+            .into_iter()
+            .collect();
+        let bucket = Self::new(
+            scope,
+            id,
+            BucketProps {
+                lifecycle_rules,
+                ..BucketProps::default()
+            },
+        )?;
         if let Some(r) = &bucket.resource {
             r.set_context_why(
                 "Receives the server access logs of the data bucket (through its bucket policy, not an ACL); retained for audit",
@@ -522,22 +592,35 @@ impl Bucket {
         Ok(bucket)
     }
 
-    /// Imports an existing bucket by name. Grants and metrics are the same;
-    /// if its objects are encrypted with a customer key, add it with
-    /// [`Bucket::with_encryption_key`].
+    /// Imports an existing bucket by name: a literal (checked against the S3
+    /// naming rules here), a parameter or an `Fn::ImportValue`. Grants and
+    /// metrics are the same; if its objects are encrypted with a customer
+    /// key, add it with [`Bucket::with_encryption_key`].
+    ///
+    /// # Errors
+    /// `s3/bucket-name` for a literal name that breaks the naming rules.
     pub fn from_name(
         scope: &Scope,
         id: &str,
-        name: impl Into<String>,
+        name: impl Into<Expr<String>>,
     ) -> Result<Self, Diagnostics> {
         let name = name.into();
         let mut check = PropsCheck::new(scope, id);
-        check_bucket_name(&mut check, &name);
+        let arn = match name.node().as_str() {
+            Some(literal) => {
+                check_bucket_name(&mut check, literal);
+                Expr::sub(format!("arn:${{AWS::Partition}}:s3:::{literal}"))
+            }
+            None => Expr::sub_with(
+                "arn:${AWS::Partition}:s3:::${Name}",
+                [("Name", name.clone())],
+            ),
+        };
         check.result()?;
         Ok(Self {
             scope: scope.child(id),
-            arn: Expr::sub(format!("arn:${{AWS::Partition}}:s3:::{name}")),
-            name: name.into(),
+            arn,
+            name,
             resource: None,
             key: None,
             policy: ResourcePolicy::imported(),
@@ -545,11 +628,34 @@ impl Bucket {
         })
     }
 
-    /// Imports an existing bucket by its literal ARN (`arn:<partition>:s3:::<name>`;
-    /// S3 bucket ARNs have no region or account). Grants and metrics are the
-    /// same as for a created bucket; if its objects are encrypted with a
-    /// customer key, add it with [`Bucket::with_encryption_key`].
-    pub fn from_arn(scope: &Scope, id: &str, arn: &str) -> Result<Self, Diagnostics> {
+    /// Imports an existing bucket by its ARN (`arn:<partition>:s3:::<name>`;
+    /// S3 bucket ARNs have no region or account): a literal (parsed and
+    /// checked here), a parameter or an `Fn::ImportValue` (the name is then
+    /// read at deploy time, `Fn::Select [5, Fn::Split [":", arn]]`). Grants
+    /// and metrics are the same as for a created bucket; if its objects are
+    /// encrypted with a customer key, add it with [`Bucket::with_encryption_key`].
+    ///
+    /// # Errors
+    /// `s3/bucket-arn` for a literal that is not a bucket ARN;
+    /// `s3/bucket-name` for a bucket name that breaks the naming rules.
+    pub fn from_arn(
+        scope: &Scope,
+        id: &str,
+        arn: impl Into<Expr<String>>,
+    ) -> Result<Self, Diagnostics> {
+        let arn = arn.into();
+        let Some(arn) = arn.node().as_str().map(str::to_owned) else {
+            return Ok(Self {
+                scope: scope.child(id),
+                name: Expr::select(5, Expr::split(":", arn.clone())),
+                arn,
+                resource: None,
+                key: None,
+                policy: ResourcePolicy::imported(),
+                access_logs: None,
+            });
+        };
+        let arn = arn.as_str();
         let mut check = PropsCheck::new(scope, id);
         let name = parse_arn(arn)
             .filter(|p| {
@@ -682,6 +788,68 @@ impl Bucket {
             WRITE_BUCKET_ACTIONS,
             &["kms:GenerateDataKey", "kms:Decrypt"],
         )
+    }
+
+    /// [`Bucket::grant_read`] limited to the objects whose keys match
+    /// `key_pattern` (`data/*`, `tenant-a/2026/*`; `*` is any run of
+    /// characters): the object actions on `<arn>/<key_pattern>` only.
+    pub fn grant_read_objects(
+        &self,
+        grantee: &dyn Grantable,
+        key_pattern: &str,
+    ) -> Result<Grant, Diagnostics> {
+        self.grant_objects(
+            grantee,
+            GrantIntent::Read,
+            key_pattern,
+            READ_OBJECT_ACTIONS,
+            READ_BUCKET_ACTIONS,
+            &["kms:Decrypt"],
+        )
+    }
+
+    /// [`Bucket::grant_write`] limited to the objects whose keys match
+    /// `key_pattern` (see [`Bucket::grant_read_objects`]).
+    pub fn grant_write_objects(
+        &self,
+        grantee: &dyn Grantable,
+        key_pattern: &str,
+    ) -> Result<Grant, Diagnostics> {
+        self.grant_objects(
+            grantee,
+            GrantIntent::Write,
+            key_pattern,
+            WRITE_OBJECT_ACTIONS,
+            WRITE_BUCKET_ACTIONS,
+            &["kms:GenerateDataKey", "kms:Decrypt"],
+        )
+    }
+
+    fn grant_objects(
+        &self,
+        grantee: &dyn Grantable,
+        intent: GrantIntent,
+        key_pattern: &str,
+        object_actions: &[&str],
+        bucket_actions: &[&str],
+        key_actions: &[&str],
+    ) -> Result<Grant, Diagnostics> {
+        let mut check = PropsCheck::new(&self.scope, "Grant");
+        check.ensure(
+            !key_pattern.is_empty() && !key_pattern.starts_with('/') && key_pattern.len() <= 1024,
+            "s3/key-pattern",
+            || format!("key pattern '{key_pattern}' must be 1 to 1024 bytes and not start with '/' (S3 keys have no leading slash)"),
+        );
+        check.result()?;
+        let objects = Expr::sub_with(
+            "${Arn}/${Pattern}",
+            [("Arn", self.arn()), ("Pattern", Expr::from(key_pattern))],
+        );
+        ResourceGrant::new(intent, self.scope.path())
+            .allow(object_actions.iter().copied(), objects)
+            .allow(bucket_actions.iter().copied(), self.arn())
+            .key(self.key.as_ref().map(|k| k.key_grant(key_actions)))
+            .apply(grantee)
     }
 
     /// Grants both [`Bucket::grant_read`] and [`Bucket::grant_write`] (what a

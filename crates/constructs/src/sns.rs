@@ -1,6 +1,6 @@
 //! SNS: a topic for alarm notifications, with an optional e-mail
 //! subscription, a topic policy that lets CloudWatch alarms of this account
-//! publish, and optional encryption with a customer key.
+//! publish, and encryption at rest with a customer key by default.
 //!
 //! **Encryption.** An encrypted topic must use a *customer* KMS key whose
 //! policy lets `cloudwatch.amazonaws.com` call kms:Decrypt and
@@ -42,8 +42,9 @@ pub const CLOUDWATCH_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKe
 #[allow(clippy::large_enum_variant)] // a props value, built once
 #[derive(Debug, Clone, Default)]
 pub enum TopicEncryption {
-    /// Not encrypted at rest (messages are still encrypted in transit).
-    #[default]
+    /// Not encrypted at rest (messages are still encrypted in transit). Opt
+    /// out of the default only with a reason: the README promises encryption
+    /// at rest everywhere.
     None,
     /// A customer key created in this stack ([`kms::Key::new`]); its policy
     /// gets the statement CloudWatch needs. An imported key
@@ -51,7 +52,13 @@ pub enum TopicEncryption {
     /// cannot be extended here, and without the statement alarm
     /// notifications are dropped silently.
     Kms(kms::Key),
-    /// A new customer key (child `Key` of the topic, rotation on, retained).
+    /// A new customer key (child `Key` of the topic, rotation on, retained),
+    /// whose policy lets CloudWatch publish alarm notifications. The default:
+    /// SNS's AWS-managed key (`alias/aws/sns`) cannot be used, because its
+    /// policy cannot be changed to admit CloudWatch, and alarm notifications
+    /// to such a topic are dropped silently.
+    /// <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html>
+    #[default]
     NewKey,
 }
 
@@ -66,7 +73,8 @@ pub struct TopicProps {
     /// An e-mail address to subscribe (it must confirm the subscription).
     /// May be a parameter. Default: none.
     pub email: Option<Expr<String>>,
-    /// Encryption at rest. Default: none; see the module documentation before choosing a key.
+    /// Encryption at rest. Default: [`TopicEncryption::NewKey`], a customer
+    /// key of the topic's own that CloudWatch may use.
     pub encryption: TopicEncryption,
 }
 

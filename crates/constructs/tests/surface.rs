@@ -1,0 +1,136 @@
+//! The settled construct surface (issue 7) for s3 and sns: defaults that
+//! keep the README's promises, imports that take expressions, grants
+//! limited to a key prefix, a minimum TLS version.
+
+use serde_json::json;
+use streamcdk_constructs::iam::{GrantIntent, Principal, Role, RoleProps};
+use streamcdk_constructs::s3::{Bucket, BucketProps, ServerAccessLogs, TlsVersion};
+use streamcdk_constructs::sns::{Topic, TopicProps};
+use streamcdk_core::assertions::TemplateAssertions;
+use streamcdk_core::{Expr, Stack};
+
+fn reader(stack: &Stack) -> Role {
+    Role::new(
+        &stack.root(),
+        "Reader",
+        RoleProps::new(Principal::service("lambda.amazonaws.com")),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_default_topic_is_encrypted_with_a_key_cloudwatch_may_use() {
+    let stack = Stack::new("t");
+    let topic = Topic::new(&stack.root(), "Alarms", TopicProps::default()).unwrap();
+    assert!(topic.encryption_key().is_some());
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    t.assert_resource_count("AWS::KMS::Key", 1);
+    t.assert_has_resource_properties(
+        "AWS::SNS::Topic",
+        json!({"KmsMasterKeyId": {"Fn::GetAtt": ["AlarmsKey", "Arn"]}}),
+    );
+}
+
+#[test]
+fn an_access_log_bucket_expires_its_logs_after_a_year_by_default() {
+    let stack = Stack::new("t");
+    Bucket::new(
+        &stack.root(),
+        "Data",
+        BucketProps {
+            server_access_logs: ServerAccessLogs::NewBucket,
+            ..BucketProps::default()
+        },
+    )
+    .unwrap();
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    assert_eq!(
+        t.resource("DataAccessLogs").unwrap()["Properties"]["LifecycleConfiguration"],
+        json!({"Rules": [{"Id": "expire-access-logs", "Status": "Enabled", "ExpirationInDays": 365}]})
+    );
+    let err =
+        Bucket::access_logs_bucket_with_retention(&stack.root(), "Logs", Some(0)).unwrap_err();
+    let d = err.errors().next().unwrap();
+    assert_eq!((d.code, d.path.as_str()), ("s3/lifecycle-days", "t/Logs"));
+}
+
+#[test]
+fn a_minimum_tls_version_denies_older_requests() {
+    let stack = Stack::new("t");
+    Bucket::new(
+        &stack.root(),
+        "Data",
+        BucketProps {
+            minimum_tls_version: Some(TlsVersion::Tls1_2),
+            ..BucketProps::default()
+        },
+    )
+    .unwrap();
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    let statements =
+        &t.resource("DataPolicy").unwrap()["Properties"]["PolicyDocument"]["Statement"];
+    assert_eq!(statements.as_array().unwrap().len(), 2);
+    assert_eq!(statements[1]["Sid"], "DenyOutdatedTls");
+    assert_eq!(statements[1]["Effect"], "Deny");
+    assert_eq!(
+        statements[1]["Condition"],
+        json!({"NumericLessThan": {"s3:TlsVersion": "1.2"}})
+    );
+}
+
+#[test]
+fn grants_can_be_limited_to_a_key_prefix() {
+    let stack = Stack::new("t");
+    let bucket = Bucket::new(&stack.root(), "Data", BucketProps::default()).unwrap();
+    let role = reader(&stack);
+    let grant = bucket.grant_read_objects(&role, "tenant-a/*").unwrap();
+    assert_eq!(grant.records()[0].intent, GrantIntent::Read);
+    assert_eq!(grant.records()[0].resource, "t/Data");
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    let statements =
+        &t.resource("ReaderDefaultPolicy").unwrap()["Properties"]["PolicyDocument"]["Statement"];
+    assert_eq!(
+        statements[0]["Resource"],
+        json!({"Fn::Sub": ["${Arn}/${Pattern}", {"Arn": {"Fn::GetAtt": ["Data", "Arn"]}, "Pattern": "tenant-a/*"}]})
+    );
+    for bad in ["", "/leading"] {
+        let err = bucket.grant_write_objects(&role, bad).unwrap_err();
+        let d = err.errors().next().unwrap();
+        assert_eq!(
+            (d.code, d.path.as_str()),
+            ("s3/key-pattern", "t/Data/Grant")
+        );
+        assert!(d.message.contains("not start with '/'"), "{}", d.message);
+    }
+}
+
+#[test]
+fn buckets_import_from_parameters_and_exports() {
+    let stack = Stack::new("t");
+    let name = stack.string_parameter("DataBucketName");
+    let by_name = Bucket::from_name(&stack.root(), "ByName", &name).unwrap();
+    let by_arn = Bucket::from_arn(
+        &stack.root(),
+        "ByArn",
+        Expr::import_value("producer-DataBucketArn"),
+    )
+    .unwrap();
+    assert_eq!(
+        by_arn.name(),
+        Expr::select(
+            5,
+            Expr::split(":", Expr::import_value("producer-DataBucketArn"))
+        )
+    );
+    let role = reader(&stack);
+    by_name.grant_read(&role).unwrap();
+    by_arn.grant_write(&role).unwrap();
+    let s = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&s);
+    t.assert_resource_count("AWS::S3::Bucket", 0);
+    // Literals are still checked.
+    let err = Bucket::from_name(&stack.root(), "Bad", "Not_A_Bucket").unwrap_err();
+    assert_eq!(err.errors().next().unwrap().code, "s3/bucket-name");
+    let err = Bucket::from_arn(&stack.root(), "BadArn", "arn:aws:sqs:us-east-1:1:q").unwrap_err();
+    assert_eq!(err.errors().next().unwrap().code, "s3/bucket-arn");
+}
