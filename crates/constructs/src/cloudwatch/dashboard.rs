@@ -1,0 +1,544 @@
+//! Dashboards built from typed widgets.
+
+use super::*;
+
+/// A piece of a dashboard body: JSON in which strings may be expressions.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum JsonPart {
+    Lit(serde_json::Value),
+    Expr(Expr<String>),
+    Obj(Vec<(String, JsonPart)>),
+    Arr(Vec<JsonPart>),
+}
+
+impl JsonPart {
+    pub(super) fn str(s: impl Into<String>) -> Self {
+        JsonPart::Lit(serde_json::Value::String(s.into()))
+    }
+
+    /// Renders to text pieces; literal runs are merged.
+    fn render(&self, out: &mut Vec<Expr<String>>, buf: &mut String) {
+        match self {
+            JsonPart::Lit(v) => buf.push_str(&v.to_string()),
+            JsonPart::Expr(e) => match e.node() {
+                Node::Str(s) => buf.push_str(&serde_json::Value::String(s.clone()).to_string()),
+                _ => {
+                    buf.push('"');
+                    out.push(Expr::from(std::mem::take(buf)));
+                    out.push(e.clone());
+                    buf.push('"');
+                }
+            },
+            JsonPart::Obj(entries) => {
+                buf.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(',');
+                    }
+                    buf.push_str(&serde_json::Value::String(k.clone()).to_string());
+                    buf.push(':');
+                    v.render(out, buf);
+                }
+                buf.push('}');
+            }
+            JsonPart::Arr(items) => {
+                buf.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(',');
+                    }
+                    v.render(out, buf);
+                }
+                buf.push(']');
+            }
+        }
+    }
+
+    pub(super) fn to_expr(&self) -> Expr<String> {
+        let mut out = Vec::new();
+        let mut buf = String::new();
+        self.render(&mut out, &mut buf);
+        out.push(Expr::from(buf));
+        Expr::concat(out)
+    }
+}
+
+/// A dashboard widget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Widget {
+    kind: WidgetKind,
+    /// Width in grid units, 1–24.
+    pub width: u32,
+    /// Height in grid units, 1–1000.
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum WidgetKind {
+    Text(String),
+    Graph {
+        title: String,
+        left: Vec<Metric>,
+        stacked: bool,
+    },
+    Alarm {
+        title: String,
+        alarm_arn: Expr<String>,
+    },
+    MathGraph {
+        title: String,
+        expression: MathExpression,
+        axis_label: Option<String>,
+        axis_range: Option<(f64, f64)>,
+    },
+    SingleValue {
+        title: String,
+        metrics: Vec<Metric>,
+    },
+    LogQuery {
+        title: String,
+        log_groups: Vec<Expr<String>>,
+        query: String,
+    },
+}
+
+impl Widget {
+    /// A Markdown text widget, 24×1 (a section header).
+    pub fn text(markdown: impl Into<String>) -> Self {
+        Self {
+            kind: WidgetKind::Text(markdown.into()),
+            width: 24,
+            height: 1,
+        }
+    }
+
+    /// A time-series graph, 6×6.
+    pub fn graph(title: impl Into<String>, metrics: Vec<Metric>) -> Self {
+        Self {
+            kind: WidgetKind::Graph {
+                title: title.into(),
+                left: metrics,
+                stacked: false,
+            },
+            width: 6,
+            height: 6,
+        }
+    }
+
+    /// A graph of a metric-math expression (its input metrics hidden), 6×6,
+    /// with an optional left-axis label and range, e.g. a success rate in percent.
+    pub fn math_graph(
+        title: impl Into<String>,
+        expression: MathExpression,
+        axis_label: Option<&str>,
+        axis_range: Option<(f64, f64)>,
+    ) -> Self {
+        Self {
+            kind: WidgetKind::MathGraph {
+                title: title.into(),
+                expression,
+                axis_label: axis_label.map(str::to_owned),
+                axis_range,
+            },
+            width: 6,
+            height: 6,
+        }
+    }
+
+    /// A graph of an alarm's metric with its threshold, 6×6.
+    pub fn alarm(alarm: &Alarm) -> Self {
+        let title = alarm
+            .props
+            .description
+            .clone()
+            .unwrap_or_else(|| "Alarm".into());
+        Self {
+            kind: WidgetKind::Alarm {
+                title,
+                alarm_arn: alarm.arn(),
+            },
+            width: 6,
+            height: 6,
+        }
+    }
+
+    /// The latest value of each metric, 6×3.
+    pub fn single_value(title: impl Into<String>, metrics: Vec<Metric>) -> Self {
+        Self {
+            kind: WidgetKind::SingleValue {
+                title: title.into(),
+                metrics,
+            },
+            width: 6,
+            height: 3,
+        }
+    }
+
+    /// A CloudWatch Logs Insights query over log groups, 24×6.
+    pub fn log_query(
+        title: impl Into<String>,
+        log_groups: Vec<Expr<String>>,
+        query: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind: WidgetKind::LogQuery {
+                title: title.into(),
+                log_groups,
+                query: query.into(),
+            },
+            width: 24,
+            height: 6,
+        }
+    }
+
+    /// Sets the size.
+    pub fn size(mut self, width: u32, height: u32) -> Self {
+        self.width = width;
+        self.height = height;
+        self
+    }
+
+    /// Stacks a graph's lines.
+    pub fn stacked(mut self) -> Self {
+        if let WidgetKind::Graph { stacked, .. } = &mut self.kind {
+            *stacked = true;
+        }
+        self
+    }
+
+    pub(super) fn validate(&self, check: &mut PropsCheck) {
+        check.ensure(
+            (1..=24).contains(&self.width),
+            "cloudwatch/widget-size",
+            || format!("widget width is {}; it must be within 1..=24", self.width),
+        );
+        check.ensure(
+            (1..=1000).contains(&self.height),
+            "cloudwatch/widget-size",
+            || {
+                format!(
+                    "widget height is {}; it must be within 1..=1000",
+                    self.height
+                )
+            },
+        );
+        match &self.kind {
+            WidgetKind::Graph { left: m, .. } | WidgetKind::SingleValue { metrics: m, .. } => {
+                check.ensure(!m.is_empty(), "cloudwatch/widget-metrics", || {
+                    "a metric widget needs at least one metric".into()
+                });
+                m.iter().for_each(|x| x.validate(check));
+            }
+            WidgetKind::LogQuery {
+                log_groups, query, ..
+            } => {
+                check.ensure(
+                    !log_groups.is_empty() && !query.is_empty(),
+                    "cloudwatch/widget-query",
+                    || "a log query widget needs log groups and a query".into(),
+                );
+            }
+            WidgetKind::MathGraph { expression, .. } => expression.validate(check),
+            WidgetKind::Text(_) | WidgetKind::Alarm { .. } => {}
+        }
+    }
+
+    fn to_part(&self, x: u32, y: u32) -> JsonPart {
+        let region = || ("region".to_owned(), JsonPart::Expr(Pseudo::region()));
+        let (kind, properties) = match &self.kind {
+            WidgetKind::Text(md) => ("text", vec![("markdown".to_owned(), JsonPart::str(md))]),
+            WidgetKind::Graph {
+                title,
+                left,
+                stacked,
+            } => (
+                "metric",
+                vec![
+                    ("title".to_owned(), JsonPart::str(title)),
+                    ("view".to_owned(), JsonPart::str("timeSeries")),
+                    ("stacked".to_owned(), JsonPart::Lit((*stacked).into())),
+                    region(),
+                    (
+                        "metrics".to_owned(),
+                        JsonPart::Arr(
+                            left.iter()
+                                .map(|m| JsonPart::Arr(m.widget_entry()))
+                                .collect(),
+                        ),
+                    ),
+                ],
+            ),
+            WidgetKind::Alarm { title, alarm_arn } => (
+                "metric",
+                vec![
+                    ("title".to_owned(), JsonPart::str(title)),
+                    region(),
+                    (
+                        "annotations".to_owned(),
+                        JsonPart::Obj(vec![(
+                            "alarms".to_owned(),
+                            JsonPart::Arr(vec![JsonPart::Expr(alarm_arn.clone())]),
+                        )]),
+                    ),
+                ],
+            ),
+            WidgetKind::MathGraph {
+                title,
+                expression,
+                axis_label,
+                axis_range,
+            } => {
+                let mut series = vec![JsonPart::Arr(vec![JsonPart::Obj(vec![
+                    (
+                        "expression".to_owned(),
+                        JsonPart::str(&expression.expression),
+                    ),
+                    ("id".to_owned(), JsonPart::str("expr")),
+                    (
+                        "label".to_owned(),
+                        JsonPart::str(
+                            expression
+                                .label
+                                .clone()
+                                .unwrap_or_else(|| expression.expression.clone()),
+                        ),
+                    ),
+                ])])];
+                for (id, m) in &expression.using {
+                    let mut entry = m.widget_entry();
+                    if let Some(JsonPart::Obj(options)) = entry.last_mut() {
+                        options.push(("id".to_owned(), JsonPart::str(id)));
+                        options.push(("visible".to_owned(), JsonPart::Lit(false.into())));
+                    }
+                    series.push(JsonPart::Arr(entry));
+                }
+                let mut left = vec![("showUnits".to_owned(), JsonPart::Lit(false.into()))];
+                if let Some(l) = axis_label {
+                    left.push(("label".to_owned(), JsonPart::str(l)));
+                }
+                if let Some((min, max)) = axis_range {
+                    left.push(("min".to_owned(), JsonPart::Lit((*min).into())));
+                    left.push(("max".to_owned(), JsonPart::Lit((*max).into())));
+                }
+                (
+                    "metric",
+                    vec![
+                        ("title".to_owned(), JsonPart::str(title)),
+                        ("view".to_owned(), JsonPart::str("timeSeries")),
+                        region(),
+                        ("metrics".to_owned(), JsonPart::Arr(series)),
+                        (
+                            "yAxis".to_owned(),
+                            JsonPart::Obj(vec![("left".to_owned(), JsonPart::Obj(left))]),
+                        ),
+                    ],
+                )
+            }
+            WidgetKind::SingleValue { title, metrics } => (
+                "metric",
+                vec![
+                    ("title".to_owned(), JsonPart::str(title)),
+                    ("view".to_owned(), JsonPart::str("singleValue")),
+                    region(),
+                    (
+                        "metrics".to_owned(),
+                        JsonPart::Arr(
+                            metrics
+                                .iter()
+                                .map(|m| JsonPart::Arr(m.widget_entry()))
+                                .collect(),
+                        ),
+                    ),
+                ],
+            ),
+            WidgetKind::LogQuery {
+                title,
+                log_groups,
+                query,
+            } => {
+                let mut source = vec![Expr::from("SOURCE ")];
+                for (i, g) in log_groups.iter().enumerate() {
+                    if i > 0 {
+                        source.push(Expr::from(" | SOURCE "));
+                    }
+                    source.push(Expr::from("'"));
+                    source.push(g.clone());
+                    source.push(Expr::from("'"));
+                }
+                source.push(Expr::from(format!(" | {query}")));
+                (
+                    "log",
+                    vec![
+                        ("title".to_owned(), JsonPart::str(title)),
+                        ("view".to_owned(), JsonPart::str("table")),
+                        region(),
+                        ("query".to_owned(), JsonPart::Expr(Expr::concat(source))),
+                    ],
+                )
+            }
+        };
+        JsonPart::Obj(vec![
+            ("type".to_owned(), JsonPart::str(kind)),
+            ("x".to_owned(), JsonPart::Lit(x.into())),
+            ("y".to_owned(), JsonPart::Lit(y.into())),
+            ("width".to_owned(), JsonPart::Lit(self.width.into())),
+            ("height".to_owned(), JsonPart::Lit(self.height.into())),
+            ("properties".to_owned(), JsonPart::Obj(properties)),
+        ])
+    }
+}
+
+/// Grid width of a dashboard.
+pub const DASHBOARD_WIDTH: u32 = 24;
+
+#[derive(Debug, Default)]
+struct Layout {
+    placed: Vec<(u32, u32, Widget)>,
+    next_y: u32,
+}
+
+/// Whether widgets use their own period or the dashboard's time range decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeriodOverride {
+    /// CloudWatch picks the period from the time range shown. The default.
+    #[default]
+    Auto,
+    /// Each widget keeps the period of its metrics.
+    Inherit,
+}
+
+/// Properties of a [`Dashboard`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DashboardProps {
+    /// Name: 1–255 letters, digits, `-` and `_`. Default: generated by CloudFormation.
+    pub dashboard_name: Option<String>,
+    /// Default time range, as an ISO 8601 duration before now, e.g. `-PT3H`
+    /// (`-P` followed by a duration). Default: CloudWatch's (3 hours).
+    pub start: Option<String>,
+    /// Period behaviour of the widgets. Default: [`PeriodOverride::Auto`].
+    pub period_override: PeriodOverride,
+}
+
+impl DashboardProps {
+    /// Props with a fixed name.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            dashboard_name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// A CloudWatch dashboard. Widgets are added in rows; a row wraps when its
+/// widths exceed 24.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    resource: Resource,
+    path: Scope,
+    props: DashboardProps,
+    layout: Arc<Mutex<Layout>>,
+}
+
+impl Dashboard {
+    /// Creates an empty dashboard.
+    pub fn new(scope: &Scope, id: &str, props: DashboardProps) -> Result<Self, Diagnostics> {
+        let mut check = PropsCheck::new(scope, id);
+        if let Some(n) = &props.dashboard_name {
+            check.name(
+                "cloudwatch/dashboard-name",
+                "dashboard_name",
+                n,
+                255,
+                |c| c.is_ascii_alphanumeric() || c == '-' || c == '_',
+                "letters, digits, - and _",
+            );
+        }
+        if let Some(start) = &props.start {
+            let ok = start.strip_prefix("-P").is_some_and(|rest| {
+                !rest.is_empty()
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || "YMWDTHS".contains(c))
+            });
+            check.ensure(ok, "cloudwatch/dashboard-start", || {
+                format!("start '{start}' is not a duration before now such as -PT3H or -P7D")
+            });
+        }
+        check.result()?;
+        let mut l1_props = l1::DashboardProps::default().dashboard_body("{\"widgets\":[]}");
+        if let Some(n) = &props.dashboard_name {
+            l1_props = l1_props.dashboard_name(n.clone());
+        }
+        let d = l1::Dashboard::new(scope, id, l1_props);
+        d.resource().set_context_why(
+            "Operational dashboard: the metrics and alarms of the stack's pipeline",
+        );
+        Ok(Self {
+            resource: d.resource().clone(),
+            path: scope.child(id),
+            props,
+            layout: Arc::new(Mutex::new(Layout::default())),
+        })
+    }
+
+    /// Adds a row of widgets below the previous ones.
+    pub fn add_row(&self, widgets: Vec<Widget>) -> Result<(), Diagnostics> {
+        let mut check = PropsCheck::new(&self.path, "Body");
+        widgets.iter().for_each(|w| w.validate(&mut check));
+        check.result()?;
+        let mut layout = self.layout.lock().unwrap_or_else(|e| e.into_inner());
+        let (mut x, mut y, mut row_height) = (0, layout.next_y, 0);
+        for w in widgets {
+            if x + w.width > DASHBOARD_WIDTH {
+                x = 0;
+                y += row_height;
+                row_height = 0;
+            }
+            row_height = row_height.max(w.height);
+            let width = w.width;
+            layout.placed.push((x, y, w));
+            x += width;
+        }
+        layout.next_y = y + row_height;
+        let mut body = Vec::new();
+        if let Some(start) = &self.props.start {
+            body.push(("start".to_owned(), JsonPart::str(start)));
+        }
+        if self.props.period_override == PeriodOverride::Inherit {
+            body.push(("periodOverride".to_owned(), JsonPart::str("inherit")));
+        }
+        body.push((
+            "widgets".to_owned(),
+            JsonPart::Arr(
+                layout
+                    .placed
+                    .iter()
+                    .map(|(x, y, w)| w.to_part(*x, *y))
+                    .collect(),
+            ),
+        ));
+        let body = JsonPart::Obj(body);
+        self.resource.set_property("DashboardBody", body.to_expr());
+        Ok(())
+    }
+
+    /// The dashboard's name (`Ref`).
+    pub fn name(&self) -> Expr<String> {
+        self.resource.ref_()
+    }
+
+    /// The `AWS::CloudWatch::Dashboard` resource.
+    pub fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    /// The widgets with their positions, in order.
+    pub fn positions(&self) -> Vec<(u32, u32, u32, u32)> {
+        let layout = self.layout.lock().unwrap_or_else(|e| e.into_inner());
+        layout
+            .placed
+            .iter()
+            .map(|(x, y, w)| (*x, *y, w.width, w.height))
+            .collect()
+    }
+}
