@@ -134,3 +134,46 @@ fn buckets_import_from_parameters_and_exports() {
     let err = Bucket::from_arn(&stack.root(), "BadArn", "arn:aws:sqs:us-east-1:1:q").unwrap_err();
     assert_eq!(err.errors().next().unwrap().code, "s3/bucket-arn");
 }
+
+#[test]
+fn an_alarm_that_notifies_nobody_is_a_warning() {
+    use streamcdk_constructs::cloudwatch::{
+        wire_alarm_actions, Alarm, AlarmProps, ComparisonOperator, Metric,
+    };
+    let stack = Stack::new("t");
+    let metric =
+        || Metric::new("AWS/SQS", "ApproximateAgeOfOldestMessage").dimension("QueueName", "q");
+    let alarm = |id: &str| {
+        Alarm::new(
+            &stack.scope("Monitoring"),
+            id,
+            AlarmProps::new(metric(), 60.0, ComparisonOperator::GreaterThanThreshold),
+        )
+        .unwrap()
+    };
+    alarm("Wired");
+    assert_eq!(
+        wire_alarm_actions(
+            &stack.scope("Monitoring"),
+            "arn:aws:sns:us-east-1:123456789012:ops"
+        )
+        .unwrap(),
+        1
+    );
+    // Created after the call: wire_alarm_actions did not see it.
+    alarm("Late");
+    alarm("DashboardOnly").resource().add_metadata(
+        "streamcdk",
+        json!({"alarm-without-actions": "shown on the dashboard only"}),
+    );
+    let s = stack.synth().unwrap();
+    let warnings: Vec<_> = s.warnings.iter().collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].code, "cloudwatch/alarm-without-actions");
+    assert_eq!(warnings[0].path, "t/Monitoring/Late");
+    assert!(
+        warnings[0].message.contains("nobody is notified"),
+        "{}",
+        warnings[0].message
+    );
+}

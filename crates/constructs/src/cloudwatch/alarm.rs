@@ -177,6 +177,9 @@ impl Alarm {
             || "an alarm has at most 5 actions per state".into(),
         );
         check.result()?;
+        scope
+            .stack()
+            .add_check(std::sync::Arc::new(AlarmsWithoutActions));
 
         let mut p = l1::AlarmProps::default()
             .comparison_operator(props.comparison.as_str())
@@ -346,4 +349,47 @@ pub fn wire_alarm_actions(
         wired += 1;
     }
     errors.into_result(wired)
+}
+
+/// The synth-time check `cloudwatch/alarm-without-actions` (a warning): an
+/// alarm with no action in any state notifies nobody. It runs over the
+/// finished template, so it sees an alarm created after
+/// [`wire_alarm_actions`] was called (which wires only the alarms that
+/// exist at the call) and alarms added as L1 or raw resources, as long as
+/// the stack has at least one [`Alarm`] construct. An alarm that is meant
+/// only for a dashboard or a composite alarm may say so with the resource
+/// metadata `"streamcdk": {"alarm-without-actions": "reason"}`.
+#[derive(Debug)]
+pub struct AlarmsWithoutActions;
+
+impl streamcdk_core::checks::TemplateCheck for AlarmsWithoutActions {
+    fn name(&self) -> &str {
+        "cloudwatch/alarm-without-actions"
+    }
+
+    fn check(&self, context: &streamcdk_core::checks::CheckContext<'_>, diags: &mut Diagnostics) {
+        let Some(resources) = context.template["Resources"].as_object() else {
+            return;
+        };
+        for (id, resource) in resources {
+            if resource["Type"] != "AWS::CloudWatch::Alarm" {
+                continue;
+            }
+            let has_actions = ["AlarmActions", "OKActions", "InsufficientDataActions"]
+                .iter()
+                .any(|p| match &resource["Properties"][p] {
+                    serde_json::Value::Null => false,
+                    serde_json::Value::Array(items) => !items.is_empty(),
+                    _ => true, // an Fn::If or a reference: actions in some case
+                });
+            let excused = resource["Metadata"]["streamcdk"]["alarm-without-actions"].is_string();
+            if !has_actions && !excused {
+                diags.warning(
+                    "cloudwatch/alarm-without-actions",
+                    context.resource_path(id),
+                    "this alarm has no actions in any state, so nobody is notified when it fires: give it actions (AlarmProps::alarm_actions, or wire_alarm_actions called after every alarm exists), or record why in the resource metadata \"streamcdk\": {\"alarm-without-actions\": \"reason\"}",
+                );
+            }
+        }
+    }
 }

@@ -34,7 +34,8 @@ mod dashboard;
 mod metric;
 
 pub use alarm::{
-    wire_alarm_actions, Alarm, AlarmProps, ComparisonOperator, TreatMissingData, MAX_ALARM_ACTIONS,
+    wire_alarm_actions, Alarm, AlarmProps, AlarmsWithoutActions, ComparisonOperator,
+    TreatMissingData, MAX_ALARM_ACTIONS,
 };
 pub use dashboard::{Dashboard, DashboardProps, PeriodOverride, Widget, DASHBOARD_WIDTH};
 pub use metric::{AlarmMetric, MathExpression, Metric, MetricSet, Statistic};
