@@ -30,7 +30,7 @@
 use streamcdk_core::{Diagnostics, Expr, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::logs as l1;
 
-use crate::cloudwatch::{Metric, Statistic};
+use crate::cloudwatch::{metric_of, Metric, MetricSource, MetricSpec, Statistic};
 use crate::iam::{self, Grant, GrantIntent, Grantable, PolicyStatement, ResourceGrant};
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
@@ -106,6 +106,23 @@ fn imported_key_error(check: &mut PropsCheck) {
         "logs/imported-key",
         "encryption_key is an imported key: the key policy of an imported key cannot be extended here; add a statement allowing the logs.<region>.amazonaws.com service principal kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* to it, or use a key created in this stack (kms::Key::new); without it CloudWatch Logs cannot create the encrypted log group",
     );
+}
+
+impl MetricSource for LogGroup {
+    const NAMESPACE: &'static str = "AWS/Logs";
+    /// The log-group metrics, counters summed.
+    /// <https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html>
+    const METRICS: &'static [MetricSpec] = &[
+        ("IncomingLogEvents", Statistic::Sum),
+        ("IncomingBytes", Statistic::Sum),
+        ("ForwardedLogEvents", Statistic::Sum),
+        ("DeliveryErrors", Statistic::Sum),
+        ("DeliveryThrottling", Statistic::Sum),
+    ];
+
+    fn metric_dimensions(&self) -> Vec<(&'static str, Expr<String>)> {
+        vec![("LogGroupName", self.name())]
+    }
 }
 
 impl LogGroup {
@@ -292,10 +309,11 @@ impl LogGroup {
             .apply(grantee)
     }
 
-    fn metric(&self, name: &str) -> Metric {
-        Metric::new("AWS/Logs", name)
-            .dimension("LogGroupName", self.name())
-            .statistic(Statistic::Sum)
+    /// Any `AWS/Logs` metric of this group (dimension `LogGroupName`), with
+    /// the statistic of [`LogGroup::METRICS`] (Average for others) and a
+    /// 60-second period.
+    pub fn metric(&self, name: &str) -> Metric {
+        metric_of(self, name)
     }
 
     /// `IncomingLogEvents` (Sum): events written to the group.

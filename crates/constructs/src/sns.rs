@@ -27,7 +27,7 @@
 use streamcdk_core::{Diagnostics, Expr, Pseudo, Resource, Scope};
 use streamcdk_resources::sns as l1;
 
-use crate::cloudwatch::{Metric, Statistic};
+use crate::cloudwatch::{metric_of, Metric, MetricSource, MetricSpec, Statistic};
 use crate::iam::{
     Grant, GrantIntent, Grantable, PolicyDocument, PolicyStatement, Principal, ResourceGrant,
     ResourcePolicy,
@@ -130,6 +130,23 @@ fn check_email(check: &mut PropsCheck, email: &Expr<String>) {
         check.ensure(ok, "sns/email", || {
             format!("'{e}' is not an e-mail address (user@domain.tld)")
         });
+    }
+}
+
+impl MetricSource for Topic {
+    const NAMESPACE: &'static str = "AWS/SNS";
+    /// The SNS metrics, counters summed as the SNS developer guide shows them.
+    /// <https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html>
+    const METRICS: &'static [MetricSpec] = &[
+        ("NumberOfMessagesPublished", Statistic::Sum),
+        ("NumberOfNotificationsDelivered", Statistic::Sum),
+        ("NumberOfNotificationsFailed", Statistic::Sum),
+        ("NumberOfNotificationsFilteredOut", Statistic::Sum),
+        ("PublishSize", Statistic::Average),
+    ];
+
+    fn metric_dimensions(&self) -> Vec<(&'static str, Expr<String>)> {
+        vec![("TopicName", self.name())]
     }
 }
 
@@ -377,10 +394,10 @@ impl Topic {
             .apply(grantee)
     }
 
-    fn metric(&self, name: &str) -> Metric {
-        Metric::new("AWS/SNS", name)
-            .dimension("TopicName", self.name())
-            .statistic(Statistic::Sum)
+    /// Any `AWS/SNS` metric of this topic (dimension `TopicName`), with the
+    /// statistic of [`Topic::METRICS`] (Average for others) and a 60-second period.
+    pub fn metric(&self, name: &str) -> Metric {
+        metric_of(self, name)
     }
 
     /// `NumberOfMessagesPublished` (Sum).

@@ -21,7 +21,8 @@ use streamcdk_core::{Diagnostics, Expr, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::sqs as l1;
 
 use crate::cloudwatch::{
-    Alarm, AlarmProps, ComparisonOperator, Metric, Statistic, TreatMissingData,
+    metric_of, Alarm, AlarmProps, ComparisonOperator, Metric, MetricSource, MetricSpec, Statistic,
+    TreatMissingData,
 };
 use crate::iam::{
     Grant, GrantIntent, Grantable, PolicyDocument, PolicyStatement, ResourceGrant, ResourcePolicy,
@@ -117,6 +118,29 @@ pub struct Queue {
     resource: Option<Resource>,
     key: Option<kms::Key>,
     policy: ResourcePolicy,
+}
+
+impl MetricSource for Queue {
+    const NAMESPACE: &'static str = "AWS/SQS";
+    /// The SQS metrics, with the statistics the SQS developer guide
+    /// recommends: the approximate counts and ages are gauges (Maximum), the
+    /// message counts are counters (Sum).
+    /// <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html>
+    const METRICS: &'static [MetricSpec] = &[
+        ("ApproximateAgeOfOldestMessage", Statistic::Maximum),
+        ("ApproximateNumberOfMessagesVisible", Statistic::Maximum),
+        ("ApproximateNumberOfMessagesNotVisible", Statistic::Maximum),
+        ("ApproximateNumberOfMessagesDelayed", Statistic::Maximum),
+        ("NumberOfMessagesSent", Statistic::Sum),
+        ("NumberOfMessagesReceived", Statistic::Sum),
+        ("NumberOfMessagesDeleted", Statistic::Sum),
+        ("NumberOfEmptyReceives", Statistic::Sum),
+        ("SentMessageSize", Statistic::Average),
+    ];
+
+    fn metric_dimensions(&self) -> Vec<(&'static str, Expr<String>)> {
+        vec![("QueueName", self.name())]
+    }
 }
 
 impl Queue {
@@ -388,40 +412,40 @@ impl Queue {
         )
     }
 
-    fn metric(&self, name: &str, statistic: Statistic) -> Metric {
-        Metric::new("AWS/SQS", name)
-            .dimension("QueueName", self.name())
-            .statistic(statistic)
+    /// Any `AWS/SQS` metric of this queue (dimension `QueueName`), with the
+    /// statistic of [`Queue::METRICS`] (Average for others) and a 60-second period.
+    pub fn metric(&self, name: &str) -> Metric {
+        metric_of(self, name)
     }
 
     /// `ApproximateAgeOfOldestMessage` in seconds (Maximum).
     pub fn metric_approximate_age_of_oldest_message(&self) -> Metric {
-        self.metric("ApproximateAgeOfOldestMessage", Statistic::Maximum)
+        self.metric("ApproximateAgeOfOldestMessage")
     }
 
     /// `ApproximateNumberOfMessagesVisible` (Maximum): messages waiting.
     pub fn metric_approximate_number_of_messages_visible(&self) -> Metric {
-        self.metric("ApproximateNumberOfMessagesVisible", Statistic::Maximum)
+        self.metric("ApproximateNumberOfMessagesVisible")
     }
 
     /// `ApproximateNumberOfMessagesNotVisible` (Maximum): messages in flight.
     pub fn metric_approximate_number_of_messages_not_visible(&self) -> Metric {
-        self.metric("ApproximateNumberOfMessagesNotVisible", Statistic::Maximum)
+        self.metric("ApproximateNumberOfMessagesNotVisible")
     }
 
     /// `NumberOfMessagesSent` (Sum).
     pub fn metric_number_of_messages_sent(&self) -> Metric {
-        self.metric("NumberOfMessagesSent", Statistic::Sum)
+        self.metric("NumberOfMessagesSent")
     }
 
     /// `NumberOfMessagesReceived` (Sum).
     pub fn metric_number_of_messages_received(&self) -> Metric {
-        self.metric("NumberOfMessagesReceived", Statistic::Sum)
+        self.metric("NumberOfMessagesReceived")
     }
 
     /// `NumberOfMessagesDeleted` (Sum).
     pub fn metric_number_of_messages_deleted(&self) -> Metric {
-        self.metric("NumberOfMessagesDeleted", Statistic::Sum)
+        self.metric("NumberOfMessagesDeleted")
     }
 
     /// An alarm when the oldest message is at least `threshold_seconds` old

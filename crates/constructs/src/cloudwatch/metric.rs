@@ -227,3 +227,36 @@ impl From<MathExpression> for AlarmMetric {
 
 /// Metrics keyed by short name, as the metric helpers of constructs return them.
 pub type MetricSet = BTreeMap<&'static str, Metric>;
+
+/// One entry of a construct's metric table: a metric name and the statistic
+/// the service's documentation recommends for it.
+pub type MetricSpec = (&'static str, Statistic);
+
+/// The one mechanism behind every construct's `metric(name)` and
+/// `metric_<name>()` helpers: a namespace, the dimensions that select this
+/// resource, and a table of the service's metrics with their recommended
+/// statistics (the statistic of a name missing from the table is Average).
+pub trait MetricSource {
+    /// The CloudWatch namespace, e.g. `AWS/SQS`.
+    const NAMESPACE: &'static str;
+    /// The service's metrics with their recommended statistics.
+    const METRICS: &'static [MetricSpec];
+    /// The dimensions that select this resource's metrics.
+    fn metric_dimensions(&self) -> Vec<(&'static str, Expr<String>)>;
+}
+
+/// The metric `name` of `source`: its namespace and dimensions, the
+/// statistic from its table (Average when absent) and a 60-second period.
+pub fn metric_of<S: MetricSource + ?Sized>(source: &S, name: &str) -> Metric {
+    let statistic = S::METRICS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(Statistic::Average, |(_, s)| *s);
+    source
+        .metric_dimensions()
+        .into_iter()
+        .fold(Metric::new(S::NAMESPACE, name), |m, (k, v)| {
+            m.dimension(k, v)
+        })
+        .statistic(statistic)
+}

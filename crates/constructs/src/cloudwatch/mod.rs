@@ -38,7 +38,9 @@ pub use alarm::{
     TreatMissingData, MAX_ALARM_ACTIONS,
 };
 pub use dashboard::{Dashboard, DashboardProps, PeriodOverride, Widget, DASHBOARD_WIDTH};
-pub use metric::{AlarmMetric, MathExpression, Metric, MetricSet, Statistic};
+pub use metric::{
+    metric_of, AlarmMetric, MathExpression, Metric, MetricSet, MetricSource, MetricSpec, Statistic,
+};
 
 use dashboard::JsonPart;
 
