@@ -2,6 +2,7 @@
 //! layer builds on.
 //!
 //! - [`expr`]: typed expressions ([`Expr<T>`]) for literals and every intrinsic function;
+//! - [`arn`]: parse literal ARNs and format ARN expressions from parts;
 //! - [`stack`]: [`Stack`], construct [`Scope`]s, and handles for parameters,
 //!   conditions, mappings, rules, resources and outputs;
 //! - [`logical_id`]: the one documented function from construct path to logical ID;
@@ -26,6 +27,7 @@
 //! assert!(synthesized.template.to_json().contains("\"KdsStream\""));
 //! ```
 
+pub mod arn;
 pub mod assertions;
 pub mod asset;
 pub mod checks;
