@@ -4,11 +4,17 @@
 //!
 //! Matching is partial for objects (every expected key must be present and
 //! match; other keys are ignored) and exact in length for arrays (elements
-//! match partially, in order). The `assert_*` methods panic with a message
-//! that shows what was found, like `assert!`.
+//! match partially, in order); [`Match`] puts special matchers anywhere in an
+//! expected value (`Match::array_with`, `Match::exact`, `Match::absent`,
+//! `Match::any_value`, `Match::string_like_regexp`, `Match::not`, ...). The
+//! `assert_*` methods panic with a message that shows what was found and
+//! where the closest candidate differs (`at Resources.X.Properties.Tags[2].Value:
+//! expected "a", found "b"`), like `assert!`. [`TemplateAssertions::depends_on`]
+//! reads a resource's `DependsOn`, [`TemplateAssertions::role_statements`] every
+//! policy statement that applies to a role.
 //!
 //! ```
-//! use streamcdk_core::{Stack, assertions::TemplateAssertions};
+//! use streamcdk_core::{Stack, assertions::{Match, TemplateAssertions}};
 //! use serde_json::json;
 //! let stack = Stack::new("demo");
 //! stack.scope("Data").add_resource("Bucket", "AWS::S3::Bucket")
@@ -16,6 +22,10 @@
 //! let t = TemplateAssertions::from_stack(&stack).unwrap();
 //! t.assert_resource_count("AWS::S3::Bucket", 1);
 //! t.assert_has_resource_properties("AWS::S3::Bucket", json!({"BucketName": "my-data"}));
+//! t.assert_has_resource_properties("AWS::S3::Bucket", json!({
+//!     "BucketName": Match::string_like_regexp("^my-"),
+//!     "VersioningConfiguration": Match::absent(),
+//! }));
 //! ```
 
 use std::path::PathBuf;
@@ -26,23 +36,14 @@ use crate::diagnostics::Diagnostics;
 use crate::stack::Stack;
 use crate::synth::Synthesized;
 
+mod iam;
+mod matcher;
+
+pub use matcher::{find_mismatch, find_mismatch_at, matches, Match, Mismatch, MATCH_KEY};
+
 /// Name of the environment variable naming the folder where
 /// [`write_for_validation`] writes templates for the external validators.
 pub const TEMPLATE_DIR_ENV: &str = "STREAMCDK_TEMPLATE_DIR";
-
-/// True if `actual` matches the partial pattern `expected`.
-pub fn matches(expected: &Value, actual: &Value) -> bool {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => e
-            .iter()
-            .all(|(k, ev)| a.get(k).is_some_and(|av| matches(ev, av))),
-        (Value::Array(e), Value::Array(a)) => {
-            e.len() == a.len() && e.iter().zip(a).all(|(ev, av)| matches(ev, av))
-        }
-        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
-        _ => expected == actual,
-    }
-}
 
 /// A synthesized template with assertion helpers.
 #[derive(Debug, Clone)]
@@ -113,10 +114,21 @@ impl TemplateAssertions {
             .find_resources(type_name, properties.clone())
             .is_empty()
         {
+            let empty = Value::Object(Default::default());
             let candidates: Vec<_> = self
-                .find_resources(type_name, Value::Object(Default::default()))
+                .find_resources(type_name, empty.clone())
                 .into_iter()
-                .map(|(id, r)| format!("{id}: {}", r.get("Properties").unwrap_or(&Value::Null)))
+                .map(|(id, r)| {
+                    let actual = r.get("Properties").unwrap_or(&empty);
+                    let why = find_mismatch_at(
+                        &properties,
+                        actual,
+                        &format!("Resources.{id}.Properties"),
+                    )
+                    .map(|m| format!("\n    {m}"))
+                    .unwrap_or_default();
+                    format!("{id}: {}{why}", r.get("Properties").unwrap_or(&Value::Null))
+                })
                 .collect();
             panic!(
                 "no {type_name} has properties matching {properties}; the {} candidate(s):\n{}",
@@ -129,12 +141,59 @@ impl TemplateAssertions {
     /// Panics unless some resource of `type_name` matches `resource` as a
     /// whole definition (Type, Properties, DependsOn, DeletionPolicy, ...).
     pub fn assert_has_resource(&self, type_name: &str, resource: Value) {
-        let found = self
+        let candidates: Vec<_> = self
             .section("Resources")
             .into_iter()
             .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(type_name))
-            .any(|(_, r)| matches(&resource, r));
-        assert!(found, "no {type_name} matches {resource}");
+            .map(|(id, r)| find_mismatch_at(&resource, r, &format!("Resources.{id}")))
+            .collect();
+        let found = candidates.iter().any(Option::is_none);
+        assert!(
+            found,
+            "no {type_name} matches {resource}{}",
+            candidates
+                .iter()
+                .flatten()
+                .map(|m| format!("\n    {m}"))
+                .collect::<String>()
+        );
+    }
+
+    /// Panics unless the whole template matches `expected` (partially, as
+    /// everywhere; wrap it in [`Match::exact`] for an exact comparison).
+    pub fn assert_template_matches(&self, expected: Value) {
+        if let Some(m) = find_mismatch(&expected, &self.value) {
+            panic!("the template does not match: {m}");
+        }
+    }
+
+    /// The explicit `DependsOn` of the resource `logical_id` (a string or a
+    /// list in the template), empty if it has none or does not exist. A
+    /// dependency made by a `Ref` or `Fn::GetAtt` is not listed.
+    pub fn depends_on(&self, logical_id: &str) -> Vec<String> {
+        match self.resource(logical_id).and_then(|r| r.get("DependsOn")) {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Panics unless the resource `logical_id` exists and its `DependsOn`
+    /// names `other`.
+    pub fn assert_depends_on(&self, logical_id: &str, other: &str) {
+        assert!(
+            self.resource(logical_id).is_some(),
+            "no resource with logical ID {logical_id}"
+        );
+        let deps = self.depends_on(logical_id);
+        assert!(
+            deps.iter().any(|d| d == other),
+            "{logical_id} does not depend on {other}: its DependsOn is {deps:?}"
+        );
     }
 
     /// The resource with this logical ID.
@@ -167,10 +226,9 @@ impl TemplateAssertions {
         let actual = self
             .output(name)
             .unwrap_or_else(|| panic!("no output named {name}"));
-        assert!(
-            matches(&expected, actual),
-            "output {name} is {actual}, which does not match {expected}"
-        );
+        if let Some(m) = find_mismatch_at(&expected, actual, &format!("Outputs.{name}")) {
+            panic!("output {name} is {actual}, which does not match {expected}: {m}");
+        }
     }
 
     /// Panics unless the parameter `name` exists and matches `expected`.
@@ -178,10 +236,9 @@ impl TemplateAssertions {
         let actual = self
             .parameter(name)
             .unwrap_or_else(|| panic!("no parameter named {name}"));
-        assert!(
-            matches(&expected, actual),
-            "parameter {name} is {actual}, which does not match {expected}"
-        );
+        if let Some(m) = find_mismatch_at(&expected, actual, &format!("Parameters.{name}")) {
+            panic!("parameter {name} is {actual}, which does not match {expected}: {m}");
+        }
     }
 }
 
@@ -214,13 +271,58 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+        let err = std::panic::catch_unwind(f).unwrap_err();
+        err.downcast::<String>().map(|s| *s).unwrap_or_default()
+    }
+
     #[test]
-    fn partial_matching_rules() {
-        assert!(matches(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
-        assert!(!matches(&json!({"a": 1, "c": 3}), &json!({"a": 1, "b": 2})));
-        assert!(matches(&json!([{"k": 1}]), &json!([{"k": 1, "x": 0}])));
-        assert!(!matches(&json!([{"k": 1}]), &json!([{"k": 1}, {"k": 2}])));
-        assert!(matches(&json!(1.0), &json!(1)));
-        assert!(!matches(&json!("1"), &json!(1)));
+    fn failures_say_where_the_candidates_differ() {
+        let t = TemplateAssertions::from_value(json!({
+            "Resources": {"X": {"Type": "AWS::S3::Bucket", "DependsOn": "Y", "Properties": {
+                "Tags": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}, {"Key": "c", "Value": "3"}]}}},
+            "Outputs": {"O": {"Value": "v"}},
+            "Parameters": {"P": {"Type": "String"}}
+        }));
+        let m = panic_message(|| {
+            t.assert_has_resource_properties(
+                "AWS::S3::Bucket",
+                json!({"Tags": [{}, {}, {"Key": "c", "Value": "4"}]}),
+            )
+        });
+        assert!(
+            m.starts_with("no AWS::S3::Bucket has properties matching"),
+            "{m}"
+        );
+        assert!(
+            m.contains(
+                "\n    at Resources.X.Properties.Tags[2].Value: expected \"4\", found \"3\""
+            ),
+            "{m}"
+        );
+        t.assert_has_resource(
+            "AWS::S3::Bucket",
+            json!({"DependsOn": "Y", "Condition": Match::absent()}),
+        );
+        let m = panic_message(|| {
+            t.assert_has_resource("AWS::S3::Bucket", json!({"DependsOn": Match::absent()}))
+        });
+        assert!(
+            m.contains("at Resources.X.DependsOn: expected the key to be absent, found \"Y\""),
+            "{m}"
+        );
+        let m = panic_message(|| t.assert_output("O", json!({"Value": "w"})));
+        assert!(
+            m.ends_with("at Outputs.O.Value: expected \"w\", found \"v\""),
+            "{m}"
+        );
+        let m = panic_message(|| t.assert_parameter("P", json!({"Type": "Number"})));
+        assert!(
+            m.ends_with("at Parameters.P.Type: expected \"Number\", found \"String\""),
+            "{m}"
+        );
+        t.assert_template_matches(json!({"Resources": {"X": {"Properties": {"Tags": Match::array_with(json!([{"Key": "c"}]))}}}}));
+        let m = panic_message(|| t.assert_template_matches(json!({"Rules": Match::any_value()})));
+        assert_eq!(m, "the template does not match: at Rules: expected any value, found nothing (the key is absent)");
     }
 }
