@@ -242,6 +242,28 @@ impl TemplateAssertions {
     }
 }
 
+/// Synthesizes `stack` and returns its findings, panicking (with the
+/// template) if synth succeeds: for tests of a stack that must be refused.
+pub fn synth_errors(stack: &Stack) -> Diagnostics {
+    match stack.synth() {
+        Ok(s) => panic!("synth should fail; template:\n{}", s.template.to_json()),
+        Err(d) => d,
+    }
+}
+
+/// Panics unless `diags` has an error with `code` at a construct path ending
+/// in `path_end` whose message contains `message_part`; the message lists
+/// every finding. For an exact path, `assert!(diags.has_error(..))`.
+pub fn assert_has_error(diags: &Diagnostics, code: &str, path_end: &str, message_part: &str) {
+    let found = diags
+        .errors()
+        .any(|d| d.code == code && d.path.ends_with(path_end) && d.message.contains(message_part));
+    assert!(
+        found,
+        "no error {code} at ...{path_end} containing '{message_part}' in:\n{diags}"
+    );
+}
+
 /// Writes a synthesized stack's template as JSON and YAML into the folder
 /// named by `STREAMCDK_TEMPLATE_DIR`, for the project's external validators
 /// (cfn-lint and cloudformation-validate), under `<name>.json` and
@@ -269,11 +291,28 @@ pub fn write_for_validation(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Expr;
     use serde_json::json;
 
     fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
         let err = std::panic::catch_unwind(f).unwrap_err();
         err.downcast::<String>().map(|s| *s).unwrap_or_default()
+    }
+
+    #[test]
+    fn error_helpers() {
+        let stack = Stack::new("t");
+        stack.output("O", Expr::raw_ref("Missing"));
+        let err = synth_errors(&stack);
+        assert!(err.has_error("ref/dangling", "t/Outputs/O", "Missing"), "{err}");
+        assert!(!err.has_error("ref/dangling", "O", "Missing"));
+        assert_has_error(&err, "ref/dangling", "/O", "Missing");
+        let m = panic_message(|| assert_has_error(&err, "ref/dangling", "/O", "Other"));
+        assert!(
+            m.starts_with("no error ref/dangling at .../O containing 'Other' in:\n1 error(s)"),
+            "{m}"
+        );
+        assert!(std::panic::catch_unwind(|| synth_errors(&Stack::new("ok"))).is_err());
     }
 
     #[test]
