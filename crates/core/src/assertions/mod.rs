@@ -304,7 +304,10 @@ mod tests {
         let stack = Stack::new("t");
         stack.output("O", Expr::raw_ref("Missing"));
         let err = synth_errors(&stack);
-        assert!(err.has_error("ref/dangling", "t/Outputs/O", "Missing"), "{err}");
+        assert!(
+            err.has_error("ref/dangling", "t/Outputs/O", "Missing"),
+            "{err}"
+        );
         assert!(!err.has_error("ref/dangling", "O", "Missing"));
         assert_has_error(&err, "ref/dangling", "/O", "Missing");
         let m = panic_message(|| assert_has_error(&err, "ref/dangling", "/O", "Other"));
