@@ -5,28 +5,11 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 use streamcdk::core::{
-    AssetSource, CondExpr, Diagnostics, Expr, Json, Node, Pseudo, RuleExpr, Stack, TagFormat,
+    AssetSource, CondExpr, Expr, Json, Node, Pseudo, RuleExpr, Stack, TagFormat,
 };
 
-/// Synthesizes and returns the errors, failing the test if synth succeeds.
-fn errors(stack: &Stack) -> Diagnostics {
-    match stack.synth() {
-        Ok(s) => panic!("synth should fail; template:\n{}", s.template.to_json()),
-        Err(d) => d,
-    }
-}
-
-/// Asserts that `diags` has an error with `code` at a path ending in `path_end`
-/// whose message contains `message_part`.
-fn assert_error(diags: &Diagnostics, code: &str, path_end: &str, message_part: &str) {
-    let found = diags
-        .errors()
-        .any(|d| d.code == code && d.path.ends_with(path_end) && d.message.contains(message_part));
-    assert!(
-        found,
-        "no error {code} at ...{path_end} containing '{message_part}' in:\n{diags}"
-    );
-}
+// The shared helpers of the core's assertions module.
+use streamcdk::core::assertions::{assert_has_error as assert_error, synth_errors as errors};
 
 fn stream(stack: &Stack, scope: &str, id: &str) -> streamcdk::core::Resource {
     let r = stack.scope(scope).add_resource(id, "AWS::Kinesis::Stream");

@@ -160,6 +160,14 @@ impl Diagnostics {
         self.items.iter().any(|d| d.code == code)
     }
 
+    /// True if some error has this `code`, exactly this construct `path`, and
+    /// a message containing `message_part`: the one check the tests of every
+    /// layer make (`assert!(err.has_error("s3/bucket-name", "t/Bad", "lowercase"), "{err}")`).
+    pub fn has_error(&self, code: &str, path: &str, message_part: &str) -> bool {
+        self.errors()
+            .any(|d| d.code == code && d.path == path && d.message.contains(message_part))
+    }
+
     /// `Err(self)` if there is an error, `Ok(value)` otherwise (warnings are dropped).
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
         if self.has_errors() {

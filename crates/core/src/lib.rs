@@ -2,6 +2,8 @@
 //! layer builds on.
 //!
 //! - [`expr`]: typed expressions ([`Expr<T>`]) for literals and every intrinsic function;
+//! - [`arn`]: parse literal ARNs and format ARN expressions from parts;
+//! - [`json`]: JSON objects and arrays whose values may be references;
 //! - [`stack`]: [`Stack`], construct [`Scope`]s, and handles for parameters,
 //!   conditions, mappings, rules, resources and outputs;
 //! - [`logical_id`]: the one documented function from construct path to logical ID;
@@ -26,11 +28,13 @@
 //! assert!(synthesized.template.to_json().contains("\"KdsStream\""));
 //! ```
 
+pub mod arn;
 pub mod assertions;
 pub mod asset;
 pub mod checks;
 pub mod diagnostics;
 pub mod expr;
+pub mod json;
 pub mod logical_id;
 pub mod output;
 pub mod stack;
@@ -39,6 +43,7 @@ pub mod synth;
 pub use asset::{Asset, AssetBucket, AssetSource, HashInput, Packaging};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use expr::{CondExpr, Expr, ItemKey, Json, Node, Pseudo, RuleExpr, Target};
+pub use json::{IntoJson, JsonArray, JsonObject};
 pub use output::Template;
 pub use stack::{
     Condition, Mapping, Mutability, Output, Parameter, ParameterType, RemovalPolicy, Resource,

@@ -1,51 +1,13 @@
-//! Builds, checks and serializes a stack of 500 generated resources of mixed
-//! types, and prints the time per run: `cargo run --release -p streamcdk-resources --example synth_500`.
+//! Builds, checks and serializes the 500-resource stack of the criterion
+//! benchmark (`benches/support/five_hundred.rs`), and prints the time per run:
+//! `cargo run --release -p streamcdk-resources --example synth_500`; the binary
+//! is also what callgrind counts instructions of.
 
 use std::time::Instant;
 
-use streamcdk_core::Stack;
-use streamcdk_resources::{iam, kinesis, logs, s3, sqs};
-
-fn build() -> Stack {
-    let stack = Stack::new("big");
-    for i in 0..100 {
-        let scope = stack.scope(format!("Part{i}"));
-        kinesis::Stream::new(
-            &scope,
-            "Stream",
-            kinesis::StreamProps::default()
-                .shard_count(2)
-                .retention_period_hours(24)
-                .stream_encryption(
-                    kinesis::stream::StreamEncryption::default()
-                        .encryption_type("KMS")
-                        .key_id("alias/aws/kinesis"),
-                ),
-        );
-        sqs::Queue::new(
-            &scope,
-            "Queue",
-            sqs::QueueProps::default()
-                .message_retention_period(1_209_600)
-                .sqs_managed_sse_enabled(true),
-        );
-        s3::Bucket::new(&scope, "Bucket", s3::BucketProps::default());
-        logs::LogGroup::new(
-            &scope,
-            "Logs",
-            logs::LogGroupProps::default().retention_in_days(30),
-        );
-        iam::Role::new(
-            &scope,
-            "Role",
-            iam::RoleProps::default().assume_role_policy_document(serde_json::json!({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
-            })),
-        );
-    }
-    stack
-}
+#[path = "../benches/support/five_hundred.rs"]
+mod five_hundred;
+use five_hundred::build;
 
 fn main() {
     let runs = 20;

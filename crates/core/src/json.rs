@@ -1,0 +1,333 @@
+//! JSON objects and arrays whose values may be references.
+//!
+//! [`Expr::json`] takes a literal `serde_json::Value`: fine for a fixed
+//! document, but a value that must refer to a parameter or a resource
+//! (a Flink application's property map, the nested properties of a raw
+//! resource) would have to be written as `{"Ref": "LogicalId"}` by hand, a
+//! logical ID the library cannot check when it moves. [`JsonObject`] and
+//! [`JsonArray`] hold typed values instead: literals, any [`Expr<T>`], a
+//! parameter handle, or another object or array. References inside them are
+//! the same expression tree as everywhere else, so synth resolves their
+//! logical IDs, orders resources by them, and reports them as it reports any
+//! other reference (`ref/dangling`, `ref/cross-stack`, `dependency/cycle`,
+//! `depends-on/redundant`).
+//!
+//! Keys are written in sorted order (the canonical JSON output sorts every
+//! object). A key such as `Ref` or `Fn::Sub` is written as it is, and
+//! CloudFormation would read the object as an intrinsic function: use the
+//! typed functions of [`Expr`] for those.
+//!
+//! ```
+//! use streamcdk_core::{JsonArray, JsonObject, Expr, Json, Pseudo, Stack};
+//!
+//! let stack = Stack::new("demo");
+//! let stream = stack.scope("Kds").add_resource("Stream", "AWS::Kinesis::Stream");
+//! let window = stack.number_parameter("WindowSeconds").default(60);
+//! let properties: Expr<Json> = JsonObject::new()
+//!     .set("PropertyGroupId", "FlinkApplicationProperties")
+//!     .set("PropertyMap", JsonObject::new()
+//!         .set("InputStreamName", stream.ref_())
+//!         .set("Region", Pseudo::region())
+//!         .set("WindowSeconds", &window)
+//!         .set("Parallel", true))
+//!     .into();
+//! let app = stack.scope("Flink").add_resource("App", "AWS::KinesisAnalyticsV2::Application");
+//! app.set_property("EnvironmentProperties", JsonObject::new()
+//!     .set("PropertyGroups", JsonArray::new().push(properties)));
+//! let template = stack.synth().unwrap().template;
+//! let group = &template.value()["Resources"]["FlinkApp"]["Properties"]["EnvironmentProperties"]["PropertyGroups"][0];
+//! assert_eq!(group["PropertyMap"]["InputStreamName"], serde_json::json!({"Ref": "KdsStream"}));
+//! ```
+
+use std::collections::BTreeMap;
+
+use crate::expr::{Expr, Json, Node};
+use crate::stack::Parameter;
+
+/// A value that can be put into a [`JsonObject`] or a [`JsonArray`]:
+/// literals (`&str`, `String`, integers, `f64`, `bool`, `serde_json::Value`),
+/// any [`Expr<T>`], a [`Parameter`] handle (its `Ref`), or another
+/// [`JsonObject`] / [`JsonArray`].
+pub trait IntoJson {
+    /// The untyped node this value is written as.
+    fn into_json_node(self) -> Node;
+}
+
+impl<T> IntoJson for Expr<T> {
+    fn into_json_node(self) -> Node {
+        self.into_node()
+    }
+}
+impl<T> IntoJson for &Expr<T> {
+    fn into_json_node(self) -> Node {
+        self.node().clone()
+    }
+}
+impl<T> IntoJson for &Parameter<T> {
+    fn into_json_node(self) -> Node {
+        self.expr().into_node()
+    }
+}
+impl IntoJson for &str {
+    fn into_json_node(self) -> Node {
+        Node::Str(self.to_owned())
+    }
+}
+impl IntoJson for String {
+    fn into_json_node(self) -> Node {
+        Node::Str(self)
+    }
+}
+impl IntoJson for i64 {
+    fn into_json_node(self) -> Node {
+        Node::Int(self)
+    }
+}
+impl IntoJson for i32 {
+    fn into_json_node(self) -> Node {
+        Node::Int(i64::from(self))
+    }
+}
+impl IntoJson for u32 {
+    fn into_json_node(self) -> Node {
+        Node::Int(i64::from(self))
+    }
+}
+impl IntoJson for f64 {
+    fn into_json_node(self) -> Node {
+        Node::Float(self)
+    }
+}
+impl IntoJson for bool {
+    fn into_json_node(self) -> Node {
+        Node::Bool(self)
+    }
+}
+impl IntoJson for serde_json::Value {
+    fn into_json_node(self) -> Node {
+        Node::Json(self)
+    }
+}
+impl IntoJson for JsonObject {
+    fn into_json_node(self) -> Node {
+        Node::Map(self.entries)
+    }
+}
+impl IntoJson for JsonArray {
+    fn into_json_node(self) -> Node {
+        Node::List(self.items)
+    }
+}
+
+/// A JSON object whose values may be references; becomes an [`Expr<Json>`].
+/// See the [module documentation](self).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[must_use]
+pub struct JsonObject {
+    entries: BTreeMap<String, Node>,
+}
+
+impl JsonObject {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `key` to `value` (replacing an earlier value of that key).
+    pub fn set(mut self, key: impl Into<String>, value: impl IntoJson) -> Self {
+        self.insert(key, value);
+        self
+    }
+
+    /// Sets `key` to `value` in place (replacing an earlier value of that key).
+    pub fn insert(&mut self, key: impl Into<String>, value: impl IntoJson) -> &mut Self {
+        self.entries.insert(key.into(), value.into_json_node());
+        self
+    }
+
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True if the object has no key.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The object as an expression.
+    pub fn to_expr(&self) -> Expr<Json> {
+        Expr::from_node(Node::Map(self.entries.clone()))
+    }
+}
+
+impl<K: Into<String>, V: IntoJson> FromIterator<(K, V)> for JsonObject {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut object = Self::new();
+        for (k, v) in iter {
+            object.insert(k, v);
+        }
+        object
+    }
+}
+
+impl From<JsonObject> for Expr<Json> {
+    fn from(object: JsonObject) -> Self {
+        Expr::from_node(object.into_json_node())
+    }
+}
+
+/// A JSON array whose items may be references; becomes an [`Expr<Json>`].
+/// See the [module documentation](self).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[must_use]
+pub struct JsonArray {
+    items: Vec<Node>,
+}
+
+impl JsonArray {
+    /// An empty array.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends `value`.
+    pub fn push(mut self, value: impl IntoJson) -> Self {
+        self.items.push(value.into_json_node());
+        self
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True if the array has no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The array as an expression.
+    pub fn to_expr(&self) -> Expr<Json> {
+        Expr::from_node(Node::List(self.items.clone()))
+    }
+}
+
+impl<V: IntoJson> FromIterator<V> for JsonArray {
+    fn from_iter<I: IntoIterator<Item = V>>(iter: I) -> Self {
+        Self {
+            items: iter.into_iter().map(IntoJson::into_json_node).collect(),
+        }
+    }
+}
+
+impl From<JsonArray> for Expr<Json> {
+    fn from(array: JsonArray) -> Self {
+        Expr::from_node(array.into_json_node())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Pseudo, Stack};
+    use serde_json::json;
+
+    fn codes(stack: &Stack) -> Vec<String> {
+        match stack.synth() {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors().map(|d| d.code.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn objects_and_arrays_are_written_with_their_references() {
+        let stack = Stack::new("t");
+        let bucket = stack.root().add_resource("Bucket", "AWS::S3::Bucket");
+        let name = stack.string_parameter("Name");
+        let raw = stack.root().add_resource("Raw", "Custom::Thing");
+        raw.set_property::<Json>(
+            "Config",
+            JsonObject::new()
+                .set("Bucket", bucket.ref_())
+                .set("Arn", bucket.get_att::<String>("Arn"))
+                .set("Name", &name)
+                .set("Region", Pseudo::region())
+                .set("Count", 3)
+                .set("Ratio", 0.5)
+                .set("On", false)
+                .set("Literal", json!({"a": [1, 2]}))
+                .set(
+                    "List",
+                    ["x", "y"]
+                        .into_iter()
+                        .collect::<JsonArray>()
+                        .push(bucket.ref_()),
+                ),
+        );
+        let t = stack.synth().unwrap().template;
+        assert_eq!(
+            t.value()["Resources"]["Raw"]["Properties"]["Config"],
+            json!({
+                "Arn": {"Fn::GetAtt": ["Bucket", "Arn"]},
+                "Bucket": {"Ref": "Bucket"},
+                "Count": 3,
+                "List": ["x", "y", {"Ref": "Bucket"}],
+                "Literal": {"a": [1, 2]},
+                "Name": {"Ref": "Name"},
+                "On": false,
+                "Ratio": 0.5,
+                "Region": {"Ref": "AWS::Region"}
+            })
+        );
+        // The parameter counts as used: no `parameter/unused` warning.
+        let synthesized = stack.synth().unwrap();
+        assert!(!synthesized
+            .warnings
+            .iter()
+            .any(|w| w.code == "parameter/unused"));
+    }
+
+    #[test]
+    fn references_inside_json_are_checked() {
+        // A DependsOn on a resource the object already refers to is redundant.
+        let stack = Stack::new("t");
+        let a = stack.root().add_resource("A", "Custom::A");
+        let b = stack.root().add_resource("B", "Custom::B");
+        a.set_property::<Json>(
+            "Config",
+            JsonObject::new().set(
+                "Nested",
+                JsonArray::new().push(JsonObject::new().set("B", b.ref_())),
+            ),
+        );
+        a.add_dependency(&b);
+        assert_eq!(codes(&stack), ["depends-on/redundant"]);
+
+        // A cycle through two objects.
+        let stack = Stack::new("t");
+        let a = stack.root().add_resource("A", "Custom::A");
+        let b = stack.root().add_resource("B", "Custom::B");
+        a.set_property::<Json>("Config", JsonObject::new().set("B", b.ref_()));
+        b.set_property::<Json>(
+            "Config",
+            JsonObject::new().set("A", a.get_att::<String>("Arn")),
+        );
+        assert!(codes(&stack).contains(&"dependency/cycle".to_owned()));
+
+        // A reference to nothing, and a handle of another stack.
+        let other = Stack::new("other");
+        let foreign = other.root().add_resource("Foreign", "Custom::F");
+        let stack = Stack::new("t");
+        let a = stack.root().add_resource("A", "Custom::A");
+        a.set_property::<Json>(
+            "Config",
+            JsonObject::new()
+                .set("Missing", Expr::<String>::raw_ref("Nowhere"))
+                .set("Foreign", JsonArray::new().push(foreign.ref_())),
+        );
+        let found = codes(&stack);
+        assert!(found.contains(&"ref/dangling".to_owned()), "{found:?}");
+        assert!(found.contains(&"ref/cross-stack".to_owned()), "{found:?}");
+    }
+}

@@ -1,0 +1,127 @@
+//! Synthesis: from a [`Stack`] to a CloudFormation template, with every check.
+//!
+//! Synth resolves handles to names, derives logical IDs, applies scope tags,
+//! lays the template out in CloudFormation's usual section order, then runs
+//! the template checks of [`crate::checks`] over the result. It returns every
+//! error at once, or the template with its warnings.
+//!
+//! One phase per function: names (`names`: the stack name, section names,
+//! logical IDs), the sections in CloudFormation's order (`sections`, with
+//! references resolved by `resolve` and scope tags merged by `tags`),
+//! then the template checks.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::asset::manifest_json;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Template;
+use crate::stack::Stack;
+
+mod names;
+mod resolve;
+mod sections;
+mod tags;
+
+use resolve::{RefMode, Resolver};
+
+/// The template format version written into every template.
+pub const TEMPLATE_FORMAT_VERSION: &str = "2010-09-09";
+
+/// A synthesized stack: the template, the warnings found, and the asset manifest.
+#[derive(Debug, Clone)]
+pub struct Synthesized {
+    /// The stack name.
+    pub name: String,
+    /// The template.
+    pub template: Template,
+    /// Warnings (synth succeeded despite them).
+    pub warnings: Vec<Diagnostic>,
+    /// The asset manifest (`{"version": 1, "stack": ..., "assets": [...]}`).
+    pub asset_manifest: Value,
+    /// Logical ID of each resource by construct path (`Stack/Scope/Id`).
+    pub logical_ids: BTreeMap<String, String>,
+}
+
+impl Synthesized {
+    /// Writes `<dir>/<name>.template.json` and `<dir>/<name>.assets.json`
+    /// and returns the template's path.
+    pub fn write_to(&self, dir: impl AsRef<Path>) -> std::io::Result<PathBuf> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir)?;
+        let template_path = dir.join(format!("{}.template.json", self.name));
+        std::fs::write(&template_path, self.template.to_json())?;
+        let manifest =
+            serde_json::to_string_pretty(&self.asset_manifest).map_err(std::io::Error::other)?;
+        std::fs::write(
+            dir.join(format!("{}.assets.json", self.name)),
+            manifest + "\n",
+        )?;
+        Ok(template_path)
+    }
+}
+
+impl Stack {
+    /// Synthesizes the template. Returns every error found (with the warnings
+    /// found alongside), or the template with its warnings.
+    pub fn synth(&self) -> Result<Synthesized, Diagnostics> {
+        let data = self.data();
+        let mut diags = Diagnostics::new();
+        names::check_stack_name(&data.name, &mut diags);
+        let stack_path = data.name.clone();
+        names::check_section_names(&data, &mut diags);
+
+        let paths: Vec<String> = data
+            .resources
+            .iter()
+            .map(|r| format!("{stack_path}/{}", r.path.join("/")))
+            .collect();
+        let resource_ids = names::logical_ids(&data, self.id, &paths, &mut diags);
+
+        let mut template = Map::new();
+        sections::header(&data, &mut template);
+        let mut resolver = Resolver {
+            data: &data,
+            stack_id: self.id,
+            resource_ids: &resource_ids,
+            mode: RefMode::LogicalId,
+            diags: &mut diags,
+        };
+        sections::rules(&mut resolver, &mut template);
+        sections::mappings_conditions_transform(&mut resolver, &mut template);
+        sections::resources(&mut resolver, &paths, &mut template);
+        sections::outputs(&mut resolver, &mut template);
+
+        let template = Value::Object(template);
+        let resource_paths: HashMap<&str, &str> = resource_ids
+            .iter()
+            .zip(&paths)
+            .map(|(id, p)| (id.as_str(), p.as_str()))
+            .collect();
+        crate::checks::check_template(&template, &stack_path, &resource_paths, &data, &mut diags);
+        let context = crate::checks::CheckContext {
+            template: &template,
+            stack_path: &stack_path,
+            resource_paths: &resource_paths,
+        };
+        for check in &data.checks {
+            check.check(&context, &mut diags);
+        }
+        let template = Template::new(template);
+        crate::checks::check_size(&template, &stack_path, &mut diags);
+
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let logical_ids = paths.into_iter().zip(resource_ids).collect();
+        Ok(Synthesized {
+            name: data.name.clone(),
+            template,
+            warnings: diags.into_vec(),
+            asset_manifest: manifest_json(&data.name, &data.asset_bucket, &data.assets),
+            logical_ids,
+        })
+    }
+}

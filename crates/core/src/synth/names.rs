@@ -1,0 +1,164 @@
+//! Names: the stack name, the names of parameters, conditions, mappings,
+//! rules and outputs, and the resources' logical IDs.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostics::Diagnostics;
+use crate::logical_id::{content_hash_suffix, logical_id_from_path, validate_logical_id};
+use crate::stack::{LogicalIdSource, StackData};
+
+use super::resolve::{RefMode, Resolver, Section};
+
+/// Checks that a stack name is one CloudFormation accepts.
+pub(super) fn check_stack_name(name: &str, diags: &mut Diagnostics) {
+    let valid = !name.is_empty()
+        && name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !valid {
+        diags.error(
+            "stack/name",
+            name,
+            format!("stack name '{name}' is invalid: it must start with a letter and hold 1 to 128 letters, digits and hyphens"),
+        );
+    }
+}
+
+/// Checks the names of one section: valid IDs, no duplicates.
+pub(super) fn check_names<'a>(
+    section: &str,
+    code_duplicate: &'static str,
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (name, path) in items {
+        if let Err(m) = validate_logical_id(name) {
+            diags.error("name/invalid", path, format!("{section} name: {m}"));
+        }
+        if let Some(first) = seen.insert(name, path) {
+            diags.error(
+                code_duplicate,
+                path,
+                format!("{section} name '{name}' is already used by {first}"),
+            );
+        }
+    }
+}
+
+/// Checks the names of every named section (parameters, conditions,
+/// mappings, rules, outputs).
+pub(super) fn check_section_names(data: &StackData, diags: &mut Diagnostics) {
+    check_names(
+        "parameter",
+        "parameter/duplicate",
+        data.parameters
+            .iter()
+            .map(|p| (p.name.as_str(), p.path.as_str())),
+        diags,
+    );
+    check_names(
+        "condition",
+        "condition/duplicate",
+        data.conditions
+            .iter()
+            .map(|c| (c.name.as_str(), c.path.as_str())),
+        diags,
+    );
+    check_names(
+        "mapping",
+        "mapping/duplicate",
+        data.mappings
+            .iter()
+            .map(|m| (m.name.as_str(), m.path.as_str())),
+        diags,
+    );
+    check_names(
+        "rule",
+        "rule/duplicate",
+        data.rules
+            .iter()
+            .map(|r| (r.name.as_str(), r.path.as_str())),
+        diags,
+    );
+    check_names(
+        "output",
+        "output/duplicate",
+        data.outputs
+            .iter()
+            .map(|o| (o.name.as_str(), o.path.as_str())),
+        diags,
+    );
+}
+
+/// The logical ID of every resource, in the stack's order: path-derived and
+/// overridden ones first, then content-derived ones (whose hash reads the
+/// other resources by path), then the collision check against each other
+/// and the parameters.
+pub(super) fn logical_ids(
+    data: &StackData,
+    stack_id: u64,
+    paths: &[String],
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    let mut resource_ids: Vec<String> = Vec::with_capacity(data.resources.len());
+    for (i, r) in data.resources.iter().enumerate() {
+        let id = match &r.logical_id {
+            LogicalIdSource::Override(id) => validate_logical_id(id).map(|()| id.clone()),
+            LogicalIdSource::Path | LogicalIdSource::Content(_) => logical_id_from_path(&r.path),
+        };
+        match id {
+            Ok(id) => resource_ids.push(id),
+            Err(m) => {
+                diags.error("logical-id/invalid", &paths[i], m);
+                resource_ids.push(format!("Invalid{i}"));
+            }
+        }
+    }
+    for (i, r) in data.resources.iter().enumerate() {
+        if let LogicalIdSource::Content(salts) = &r.logical_id {
+            let mut scratch = Diagnostics::new();
+            let mut resolver = Resolver {
+                data,
+                stack_id,
+                resource_ids: &resource_ids,
+                mode: RefMode::Path,
+                diags: &mut scratch,
+            };
+            let props: Map<String, Value> = r
+                .properties
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        resolver.resolve(v, Section::Resources, &paths[i]),
+                    )
+                })
+                .collect();
+            let content = json!({"Type": r.type_name, "Properties": props, "Salts": salts});
+            let bytes = serde_json::to_vec(&content).unwrap_or_default();
+            let suffix = content_hash_suffix(&bytes);
+            let id = format!("{}{suffix}", resource_ids[i]);
+            if let Err(m) = validate_logical_id(&id) {
+                diags.error("logical-id/invalid", &paths[i], m);
+            }
+            resource_ids[i] = id;
+        }
+    }
+    let mut owner: HashMap<&str, &str> = HashMap::new();
+    for p in &data.parameters {
+        owner.insert(&p.name, &p.path);
+    }
+    for (i, id) in resource_ids.iter().enumerate() {
+        if let Some(first) = owner.insert(id, &paths[i]) {
+            diags.error(
+                "logical-id/collision",
+                &paths[i],
+                format!("logical ID '{id}' is already used by {first}; give one of them another construct id or override its logical ID"),
+            );
+        }
+    }
+    resource_ids
+}
