@@ -108,7 +108,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
 
     let monitoring = stack.scope("Monitoring");
     let stream_alarms = stream.add_recommended_alarms(&monitoring)?;
-    let freshness = delivery.add_data_freshness_alarm(&monitoring, "DataFreshnessAlarm", None)?;
+    let freshness = delivery.add_data_freshness_alarm(&monitoring, "DataFreshnessAlarm")?;
     let topic = Topic::new(
         &stack.scope("Notifications"),
         "AlarmTopic",

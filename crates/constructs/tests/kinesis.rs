@@ -4,9 +4,10 @@ use serde_json::{json, Value};
 use streamcdk_constructs::cloudwatch::{Dashboard, DashboardProps};
 use streamcdk_constructs::iam::{Principal, Role, RoleProps};
 use streamcdk_constructs::kinesis::{
-    RecommendedAlarmSettings, ShardLevelMetrics, Stream, StreamConsumer, StreamMode, StreamProps,
-    SHARD_LEVEL_METRICS,
+    RecommendedAlarmSettings, ShardLevelMetrics, Stream, StreamConsumer, StreamEncryption,
+    StreamMode, StreamProps, SHARD_LEVEL_METRICS,
 };
+use streamcdk_constructs::kms::Key;
 use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
 use streamcdk_core::{Diagnostics, Expr, RemovalPolicy, Stack};
 
@@ -16,6 +17,11 @@ fn stack() -> Stack {
     let stack = Stack::new("t");
     stack.add_tag("project", "streamcdk-tests");
     stack
+}
+
+/// The customer key `KEY_ARN`, imported.
+fn key(stack: &Stack) -> Key {
+    Key::from_arn(&stack.root(), "Key", KEY_ARN).unwrap()
 }
 
 fn role(stack: &Stack, id: &str) -> Role {
@@ -145,7 +151,6 @@ fn kinesis_invalid_props_are_all_reported_with_path_and_constraint() {
         "TooMany",
         StreamProps {
             shard_count: Some(100_001.into()),
-            encryption_key_arn: Some("alias/mine".into()),
             ..StreamProps::default()
         },
     )
@@ -154,13 +159,12 @@ fn kinesis_invalid_props_are_all_reported_with_path_and_constraint() {
         has(&err, "kinesis/shard-count", "t/TooMany", "100001"),
         "{err}"
     );
+    // A key is a construct now: what is not a KMS key ARN is refused where
+    // the key is imported (kms/arn), before it can reach the stream.
+    let err = Key::from_arn(&stack.root(), "TooManyKey", "alias/mine").unwrap_err();
     assert!(
-        has(
-            &err,
-            "kinesis/encryption-key",
-            "t/TooMany",
-            "not a KMS key ARN"
-        ),
+        err.errors()
+            .any(|d| d.code == "kms/arn" && d.path == "t/TooManyKey"),
         "{err}"
     );
 
@@ -291,7 +295,7 @@ fn kinesis_imported_consumer_has_the_grants_and_metrics_of_a_created_one() {
     let stack = stack();
     let stream = Stream::from_name(&stack.root(), "Clicks", "clicks")
         .unwrap()
-        .with_encryption_key(KEY_ARN);
+        .with_encryption_key(key(&stack));
     let arn = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/analytics:1700000000";
     let consumer = StreamConsumer::from_arn(&stack.root(), "Existing", arn, &stream).unwrap();
     assert!(consumer.resource().is_none());
@@ -431,7 +435,7 @@ fn kinesis_on_demand_named_stream_with_customer_key_and_all_shard_metrics() {
         StreamProps {
             mode: StreamMode::OnDemand,
             retention_hours: 168.into(),
-            encryption_key_arn: Some(KEY_ARN.into()),
+            encryption: StreamEncryption::Kms(key(&stack)),
             name: Some("events.v1".into()),
             shard_level_metrics: ShardLevelMetrics::All,
             removal_policy: RemovalPolicy::Delete,
@@ -439,10 +443,7 @@ fn kinesis_on_demand_named_stream_with_customer_key_and_all_shard_metrics() {
         },
     )
     .unwrap();
-    assert_eq!(
-        stream.encryption_key_arn().unwrap().node().as_str(),
-        Some(KEY_ARN)
-    );
+    assert_eq!(stream.key().unwrap().arn().node().as_str(), Some(KEY_ARN));
     let synthesized = stack.synth().unwrap();
     let t = TemplateAssertions::from_synthesized(&synthesized);
     let r = t.resource("Events").unwrap();
@@ -486,7 +487,7 @@ fn kinesis_grants_are_least_privilege_and_add_kms_only_with_a_customer_key() {
     let (w, rw) = (role(&stack, "W"), role(&stack, "Rw"));
     let stream = Stream::from_name(&stack.root(), "Imported", "orders")
         .unwrap()
-        .with_encryption_key(KEY_ARN);
+        .with_encryption_key(key(&stack));
     stream.grant_write(&w).unwrap();
     stream.grant_read_write(&rw).unwrap();
     let t = TemplateAssertions::from_stack(&stack).unwrap();
@@ -523,7 +524,7 @@ fn kinesis_consumer_grant_and_dependent_ordering() {
         &stack.root(),
         "Stream",
         StreamProps {
-            encryption_key_arn: Some(KEY_ARN.into()),
+            encryption: StreamEncryption::Kms(key(&stack)),
             ..StreamProps::default()
         },
     )
@@ -661,7 +662,7 @@ fn kinesis_recommended_alarms_have_the_original_thresholds_and_sane_missing_data
     // Overrides, with actions; and invalid thresholds are reported.
     let topic = "arn:aws:sns:us-east-1:123456789012:ops";
     let settings = RecommendedAlarmSettings {
-        iterator_age_ms: 300_000.0,
+        iterator_age_seconds: 300.0,
         alarm_actions: vec![topic.into()],
         ..RecommendedAlarmSettings::default()
     };
@@ -676,7 +677,7 @@ fn kinesis_recommended_alarms_have_the_original_thresholds_and_sane_missing_data
     );
     let bad = RecommendedAlarmSettings {
         put_record_success: 95.0,
-        iterator_age_ms: -1.0,
+        iterator_age_seconds: -1.0,
         ..RecommendedAlarmSettings::default()
     };
     let err = stream
@@ -696,7 +697,7 @@ fn kinesis_recommended_alarms_have_the_original_thresholds_and_sane_missing_data
             &err,
             "kinesis/alarm-threshold",
             "t/Bad/Stream",
-            "iterator_age_ms is -1"
+            "iterator_age_seconds is -1"
         ),
         "{err}"
     );
