@@ -78,12 +78,10 @@ pub fn build() -> Result<Stack, Diagnostics> {
     let stream = Stream::new(
         &stack.scope("Kds"),
         "DataStream",
-        StreamProps {
-            shard_count: Some(shards.expr()),
-            retention_hours: retention.expr(),
-            shard_level_metrics: ShardLevelMetrics::FromParameter(enhanced),
-            ..StreamProps::default()
-        },
+        StreamProps::default()
+            .shard_count(&shards)
+            .retention_hours(&retention)
+            .shard_level_metrics(ShardLevelMetrics::FromParameter(enhanced)),
     )?;
     let bucket = Bucket::new(
         &stack.scope("Output"),

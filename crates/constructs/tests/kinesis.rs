@@ -845,3 +845,150 @@ fn kinesis_imports_by_arn_and_name() {
         json!({"MetricName": "GetRecords.IteratorAgeMilliseconds", "Dimensions": [{"Name": "StreamName", "Value": "orders"}]}),
     );
 }
+
+#[test]
+fn kinesis_stream_creates_its_own_key_and_grants_it_through_kinesis() {
+    let stack = stack();
+    let stream = Stream::new(
+        &stack.root(),
+        "Stream",
+        StreamProps::default().encryption(StreamEncryption::CreateKey),
+    )
+    .unwrap();
+    let key = stream.key().unwrap();
+    assert_eq!(
+        key.resource().unwrap().get_att::<String>("Arn"),
+        key.arn(),
+        "the key is the stream's own child"
+    );
+    let reader = role(&stack, "Reader");
+    stream.grant_read(&reader).unwrap();
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    t.assert_has_resource(
+        "AWS::KMS::Key",
+        json!({"DeletionPolicy": "Retain", "Properties": {"EnableKeyRotation": true}}),
+    );
+    assert!(t.resource("StreamKey").is_some());
+    assert_eq!(
+        t.resource("Stream").unwrap()["Properties"]["StreamEncryption"],
+        json!({"EncryptionType": "KMS", "KeyId": {"Fn::GetAtt": ["StreamKey", "Arn"]}})
+    );
+    assert_eq!(
+        statements(&t)[1],
+        json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": {"Fn::GetAtt": ["StreamKey", "Arn"]},
+               "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "kinesis.${AWS::Region}.amazonaws.com"}}}})
+    );
+    write_for_validation("constructs-kinesis-own-key", &synthesized).unwrap();
+}
+
+#[test]
+fn kinesis_stream_with_a_key_construct_of_this_stack() {
+    use streamcdk_constructs::kms::KeyProps;
+    let stack = stack();
+    let key = Key::new(&stack.root(), "DataKey", KeyProps::default()).unwrap();
+    let stream = Stream::new(
+        &stack.root(),
+        "Stream",
+        StreamProps::default().encryption(StreamEncryption::Kms(key.clone())),
+    )
+    .unwrap();
+    assert_eq!(stream.key().unwrap().arn(), key.arn());
+    let writer = role(&stack, "Writer");
+    stream.grant_write(&writer).unwrap();
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    t.assert_resource_count("AWS::KMS::Key", 1);
+    assert_eq!(
+        statements(&t)[1]["Action"],
+        json!("kms:GenerateDataKey"),
+        "{:?}",
+        statements(&t)
+    );
+}
+
+#[test]
+fn kinesis_imports_take_a_parameter_or_an_imported_value() {
+    let stack = stack();
+    let imported = Expr::import_value("producer-StreamArn");
+    let stream = Stream::from_arn(&stack.root(), "Shared", imported.clone()).unwrap();
+    assert_eq!(stream.arn(), imported);
+    let arn_param = stack.string_parameter("StreamArn");
+    let by_param = Stream::from_attributes(
+        &stack.root(),
+        "ByParam",
+        streamcdk_constructs::kinesis::StreamAttributes::new(&arn_param)
+            .encryption_key(key(&stack)),
+    )
+    .unwrap();
+    let consumer_arn = stack.string_parameter("ConsumerArn");
+    let consumer =
+        StreamConsumer::from_arn(&stack.root(), "Consumer", &consumer_arn, &by_param).unwrap();
+    let reader = role(&stack, "Reader");
+    stream.grant_read(&reader).unwrap();
+    consumer.grant_read(&reader).unwrap();
+    stream
+        .add_recommended_alarms(&stack.scope("Monitoring"))
+        .unwrap();
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    let st = statements(&t);
+    assert_eq!(
+        st[0]["Resource"],
+        json!({"Fn::ImportValue": "producer-StreamArn"})
+    );
+    assert_eq!(st[1]["Resource"], json!({"Ref": "StreamArn"}));
+    assert_eq!(st[2]["Resource"], KEY_ARN);
+    assert_eq!(st[3]["Resource"], json!({"Ref": "ConsumerArn"}));
+    // The stream's name is read from the ARN at deploy time.
+    t.assert_has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        json!({"Dimensions": [{"Name": "StreamName", "Value":
+            {"Fn::Select": [1, {"Fn::Split": ["/", {"Fn::ImportValue": "producer-StreamArn"}]}]}}]}),
+    );
+    let lag = consumer.metric_subscribe_to_shard_event_millis_behind_latest();
+    assert_eq!(
+        lag.dimensions[1].1,
+        Expr::select(
+            0,
+            Expr::split(
+                ":",
+                Expr::select(3, Expr::split("/", Expr::from(&consumer_arn)))
+            )
+        )
+    );
+}
+
+#[test]
+fn kinesis_max_record_size_is_set_and_checked() {
+    let stack = stack();
+    Stream::new(
+        &stack.root(),
+        "Large",
+        StreamProps::default().max_record_size_kib(10_240),
+    )
+    .unwrap();
+    let err = Stream::new(
+        &stack.root(),
+        "TooLarge",
+        StreamProps::default().max_record_size_kib(10_241),
+    )
+    .unwrap_err();
+    assert!(
+        has(
+            &err,
+            "kinesis/max-record-size",
+            "t/TooLarge",
+            "max_record_size_kib is 10241; it must be within 1024..=10240"
+        ),
+        "{err}"
+    );
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    let r = t.resource("Large").unwrap();
+    assert_eq!(r["Properties"]["MaxRecordSizeInKiB"], 10240);
+    assert_eq!(
+        r["Metadata"]["com.aws.cloudformation.Context"]["mutability"]["MaxRecordSizeInKiB"],
+        "review-required"
+    );
+    write_for_validation("constructs-kinesis-max-record-size", &synthesized).unwrap();
+}
