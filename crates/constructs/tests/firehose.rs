@@ -653,3 +653,22 @@ fn delivery_stream_imports_take_expressions() {
     expect(&err, "firehose/attributes", "needs delivery_stream_arn");
     assert_eq!(d.metrics().len(), 13);
 }
+
+#[test]
+fn a_delivery_stream_is_grantable_through_its_role() {
+    use streamcdk_constructs::iam::{Grantable, PolicyStatement};
+    let stack = stack();
+    let d = DeliveryStream::new(&stack.root(), "Delivery", hourly(&stack)).unwrap();
+    let statement = PolicyStatement::allow()
+        .actions(["lambda:InvokeFunction"])
+        .resource("arn:aws:lambda:us-east-1:123456789012:function:transform");
+    let grant = d.grant(statement.clone()).unwrap();
+    assert_eq!(grant.policy().unwrap().ref_(), d.policy().unwrap().ref_());
+    let imported = DeliveryStream::from_name(&stack.root(), "Existing", "existing").unwrap();
+    let err = imported.grant(statement).unwrap_err();
+    assert!(
+        err.errors()
+            .any(|e| e.code == "firehose/no-role" && e.path == "t/Existing"),
+        "{err}"
+    );
+}

@@ -23,15 +23,28 @@ pub enum OutputFormat {
     Orc,
 }
 
+impl OutputFormat {
+    /// Every output format.
+    pub const ALL: [OutputFormat; 2] = [OutputFormat::Parquet, OutputFormat::Orc];
+
+    /// The format's name as Firehose's console and documentation spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFormat::Parquet => "PARQUET",
+            OutputFormat::Orc => "ORC",
+        }
+    }
+}
+
 /// Record-format conversion from JSON to Parquet or ORC, with the schema of a
 /// Glue table.
 #[derive(Debug, Clone)]
 pub struct FormatConversion {
-    /// The Glue database name.
+    /// The Glue database name (required).
     pub database_name: Expr<String>,
-    /// The Glue table name.
+    /// The Glue table name (required).
     pub table_name: Expr<String>,
-    /// The output format.
+    /// The output format (required).
     pub output: OutputFormat,
     /// The table's resource when it is created in this stack: the delivery
     /// stream waits for it. Default: none (an existing table).

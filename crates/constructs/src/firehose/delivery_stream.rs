@@ -217,6 +217,7 @@ pub struct DeliveryStreamAttributes {
 /// ```
 #[derive(Debug, Clone)]
 pub struct DeliveryStream {
+    path: String,
     pub(super) direct_put: bool,
     resource: Option<Resource>,
     name: Expr<String>,
@@ -269,6 +270,7 @@ impl DeliveryStream {
             None => (None, None),
         };
         Ok(Self {
+            path: scope.path(),
             direct_put: props.source.is_direct_put(),
             name: delivery.ref_(),
             arn: delivery.arn(),
@@ -371,6 +373,7 @@ impl DeliveryStream {
             )
         });
         Ok(Self {
+            path: scope.child_path(id),
             direct_put: attributes.direct_put,
             arn,
             name,
@@ -520,5 +523,27 @@ fn annotate(resource: &Resource, props: &DeliveryStreamProps, grants: &[Grant]) 
     // One policy holds every statement; waiting on it once is enough.
     if let Some(g) = grants.first() {
         g.apply_before(resource);
+    }
+}
+
+/// A delivery stream acts through its role: granting it something (invoking
+/// a transformation function, say) adds the statement to its role's policy,
+/// which the delivery stream already waits on. An imported delivery stream
+/// has no role here: granting it is an error (`firehose/no-role`), never a
+/// silently dropped permission.
+impl Grantable for DeliveryStream {
+    fn grant(&self, statement: PolicyStatement) -> Result<Grant, Diagnostics> {
+        match &self.role {
+            Some(role) => role.grant(statement),
+            None => {
+                let mut diags = Diagnostics::new();
+                diags.error(
+                    "firehose/no-role",
+                    self.path.clone(),
+                    "this delivery stream is imported: its role is managed elsewhere, so a grant to it cannot be added here; grant that role directly (iam::Role::from_arn)",
+                );
+                Err(diags)
+            }
+        }
     }
 }

@@ -13,7 +13,8 @@ use crate::validation::PropsCheck;
 /// expression over the record, used in the prefix as `!{partitionKeyFromQuery:KEY}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DynamicPartitioning {
-    /// Partition keys and their jq expressions, e.g. `("type", ".type")`.
+    /// Partition keys and their jq expressions, e.g. `("type", ".type")`
+    /// (required, at least one).
     pub keys: Vec<(String, String)>,
     /// How long Firehose retries delivery to S3, 0–7200 s. Default: 300 (Firehose's).
     pub retry_duration_seconds: Option<i64>,
