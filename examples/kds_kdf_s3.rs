@@ -78,12 +78,10 @@ pub fn build() -> Result<Stack, Diagnostics> {
     let stream = Stream::new(
         &stack.scope("Kds"),
         "DataStream",
-        StreamProps {
-            shard_count: Some(shards.expr()),
-            retention_hours: retention.expr(),
-            shard_level_metrics: ShardLevelMetrics::FromParameter(enhanced),
-            ..StreamProps::default()
-        },
+        StreamProps::default()
+            .shard_count(&shards)
+            .retention_hours(&retention)
+            .shard_level_metrics(ShardLevelMetrics::FromParameter(enhanced)),
     )?;
     let bucket = Bucket::new(
         &stack.scope("Output"),
@@ -108,7 +106,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
 
     let monitoring = stack.scope("Monitoring");
     let stream_alarms = stream.add_recommended_alarms(&monitoring)?;
-    let freshness = delivery.add_data_freshness_alarm(&monitoring, "DataFreshnessAlarm", None)?;
+    let freshness = delivery.add_data_freshness_alarm(&monitoring, "DataFreshnessAlarm")?;
     let topic = Topic::new(
         &stack.scope("Notifications"),
         "AlarmTopic",

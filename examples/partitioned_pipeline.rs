@@ -24,10 +24,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
     let stream = Stream::new(
         &stack.scope("Ingest"),
         "Events",
-        StreamProps {
-            mode: StreamMode::OnDemand,
-            ..StreamProps::default()
-        },
+        StreamProps::default().mode(StreamMode::OnDemand),
     )?;
     let bucket = Bucket::new(
         &stack.scope("Storage"),

@@ -2,6 +2,9 @@
 //! written out for the external validators.
 
 #[allow(dead_code)]
+#[path = "../examples/consumer_stack.rs"]
+mod consumer_stack;
+#[allow(dead_code)]
 #[path = "../examples/kds_kdf_s3.rs"]
 mod kds_kdf_s3;
 #[allow(dead_code)]
@@ -93,4 +96,25 @@ fn kds_kdf_s3_has_the_parameters_alarms_and_dashboard() {
         assert!(t.output(output).is_some(), "{output}");
     }
     write_for_validation("example-kds-kdf-s3", &s).unwrap();
+}
+
+#[test]
+fn consumer_stack_imports_the_exported_stream_and_grants_read() {
+    let s = consumer_stack::build().unwrap().synth().unwrap();
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    let t = TemplateAssertions::from_synthesized(&s);
+    let imported = json!({"Fn::ImportValue": {"Fn::Sub": ["${Producer}-StreamArn", {"Producer": {"Ref": "ProducerStackName"}}]}});
+    t.assert_resource_count("AWS::Kinesis::Stream", 0);
+    t.assert_has_resource_properties(
+        "AWS::IAM::Role",
+        json!({"AssumeRolePolicyDocument": {"Statement": [{"Principal": {"Service": "lambda.amazonaws.com"}}]}}),
+    );
+    // The stream's own read grant, on the imported ARN as it is.
+    let (_, policy) = &t.find_resources("AWS::IAM::Policy", json!({}))[0];
+    assert_eq!(
+        policy["Properties"]["PolicyDocument"]["Statement"],
+        json!([{"Effect": "Allow", "Action": streamcdk::constructs::kinesis::READ_ACTIONS, "Resource": imported}])
+    );
+    assert!(t.output("ReaderRoleArn").is_some());
+    write_for_validation("example-consumer-stack", &s).unwrap();
 }

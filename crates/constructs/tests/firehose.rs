@@ -5,9 +5,12 @@
 use serde_json::json;
 use streamcdk_constructs::cloudwatch::{Dashboard, DashboardProps};
 use streamcdk_constructs::firehose::{
-    Compression, DeliveryStream, DeliveryStreamProps, DirectPutEncryption, DynamicPartitioning,
-    FormatConversion, OutputFormat, Source,
+    Compression, DataFreshnessAlarmSettings, DeliveryStream, DeliveryStreamAttributes,
+    DeliveryStreamProps, DirectPutEncryption, DynamicPartitioning, FormatConversion, OutputFormat,
+    Source,
 };
+use streamcdk_constructs::kinesis::Stream;
+use streamcdk_constructs::s3::Bucket;
 use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
 use streamcdk_core::{CondExpr, Diagnostics, Stack};
 
@@ -20,8 +23,18 @@ fn stack() -> Stack {
     s
 }
 
-fn hourly() -> DeliveryStreamProps {
-    DeliveryStreamProps::new(Source::kinesis_stream(STREAM_ARN), BUCKET_ARN)
+/// The stream `STREAM_ARN`, imported.
+fn ingest(stack: &Stack) -> Source {
+    Source::kinesis_stream(&Stream::from_arn(&stack.root(), "Ingest", STREAM_ARN).unwrap())
+}
+
+/// The bucket `BUCKET_ARN`, imported.
+fn bucket(stack: &Stack) -> Bucket {
+    Bucket::from_arn(&stack.root(), "Bucket", BUCKET_ARN).unwrap()
+}
+
+fn hourly(stack: &Stack) -> DeliveryStreamProps {
+    DeliveryStreamProps::new(ingest(stack), &bucket(stack))
         .prefix("data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/")
         .error_output_prefix("errors/year=!{timestamp:yyyy}/!{firehose:error-output-type}/")
         .compression(Compression::Gzip.as_str())
@@ -39,7 +52,7 @@ fn expect(err: &Diagnostics, code: &str, text: &str) {
 #[test]
 fn kinesis_source_to_s3_with_error_logging() {
     let stack = stack();
-    let d = DeliveryStream::new(&stack.root(), "Delivery", hourly()).unwrap();
+    let d = DeliveryStream::new(&stack.root(), "Delivery", hourly(&stack)).unwrap();
     stack.output("DeliveryStreamName", d.name());
     let s = stack.synth().unwrap();
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
@@ -102,7 +115,7 @@ fn kinesis_source_to_s3_with_error_logging() {
 #[test]
 fn seed_002_dynamic_partitioning_direct_put() {
     let stack = stack();
-    let props = DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN)
+    let props = DeliveryStreamProps::new(Source::direct_put(), &bucket(&stack))
         .dynamic_partitioning(DynamicPartitioning::by_json_keys([
             ("type", ".type"),
             ("source", ".source"),
@@ -144,7 +157,7 @@ fn parquet_conversion_and_customer_key() {
                     .into(),
             ),
         },
-        BUCKET_ARN,
+        &bucket(&stack),
     )
     .format_conversion(FormatConversion::new(
         "analytics",
@@ -186,7 +199,7 @@ fn conversion_with_a_table_of_this_stack_waits_for_it() {
         ),
     )
     .unwrap();
-    let props = DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN)
+    let props = DeliveryStreamProps::new(Source::direct_put(), &bucket(&stack))
         .format_conversion(FormatConversion::from_table(&table, OutputFormat::Parquet));
     DeliveryStream::new(&stack.root(), "Delivery", props).unwrap();
     let s = stack.synth().unwrap();
@@ -204,7 +217,7 @@ fn invalid_prefixes_are_rejected_with_the_rule() {
     let err = DeliveryStream::new(
         &stack.root(),
         "Delivery",
-        DeliveryStreamProps::new(Source::kinesis_stream(STREAM_ARN), BUCKET_ARN)
+        DeliveryStreamProps::new(ingest(&stack), &bucket(&stack))
             .prefix("data/!{time:yyyy}/!{firehose:error-output-type}/!{partitionKeyFromQuery:customer}/!{timestamp:HH")
             .error_output_prefix("errors/!{partitionKeyFromQuery:customer}/"),
     )
@@ -219,7 +232,7 @@ fn invalid_prefixes_are_rejected_with_the_rule() {
     let err = DeliveryStream::new(
         &stack.root(),
         "Delivery",
-        DeliveryStreamProps::new(Source::kinesis_stream(STREAM_ARN), BUCKET_ARN)
+        DeliveryStreamProps::new(ingest(&stack), &bucket(&stack))
             .prefix("data/!{firehose:error-output-type}/!{partitionKeyFromQuery:customer}/"),
     )
     .unwrap_err();
@@ -242,8 +255,7 @@ fn invalid_prefixes_are_rejected_with_the_rule() {
     let err = DeliveryStream::new(
         &stack.root(),
         "Delivery",
-        DeliveryStreamProps::new(Source::kinesis_stream(STREAM_ARN), BUCKET_ARN)
-            .prefix("data/!{timestamp:yyyy"),
+        DeliveryStreamProps::new(ingest(&stack), &bucket(&stack)).prefix("data/!{timestamp:yyyy"),
     )
     .unwrap_err();
     expect(&err, "firehose/prefix", "is not closed");
@@ -255,7 +267,7 @@ fn dynamic_partitioning_requirements() {
     let err = DeliveryStream::new(
         &stack.root(),
         "Delivery",
-        DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN)
+        DeliveryStreamProps::new(Source::direct_put(), &bucket(&stack))
             .dynamic_partitioning(DynamicPartitioning::by_json_keys([
                 ("type", ".type"),
                 ("bad key", " "),
@@ -304,7 +316,7 @@ fn dynamic_partitioning_requirements() {
 #[test]
 fn other_invalid_props() {
     let stack = stack();
-    let mut props = hourly().compression("BROTLI").buffering(129, 901);
+    let mut props = hourly(&stack).compression("BROTLI").buffering(129, 901);
     props.error_log_retention_days = 0;
     props.delivery_stream_name = Some("bad name!".into());
     let err = DeliveryStream::new(&stack.root(), "Delivery", props).unwrap_err();
@@ -320,7 +332,7 @@ fn other_invalid_props() {
     let err = DeliveryStream::new(
         &stack.root(),
         "Delivery",
-        hourly()
+        hourly(&stack)
             .format_conversion(FormatConversion::new("d", "t", OutputFormat::Orc))
             .buffering(64, 300),
     )
@@ -334,7 +346,6 @@ fn other_invalid_props() {
         &stack.root(),
         "Delivery",
         "arn:aws:kinesis:us-east-1:1:stream/x",
-        false,
     )
     .unwrap_err();
     expect(
@@ -342,7 +353,7 @@ fn other_invalid_props() {
         "firehose/arn",
         "arn:PARTITION:firehose:REGION:ACCOUNT:deliverystream/NAME",
     );
-    let err = DeliveryStream::from_name(&stack.root(), "Delivery", "bad name", true).unwrap_err();
+    let err = DeliveryStream::from_name(&stack.root(), "Delivery", "bad name").unwrap_err();
     expect(&err, "firehose/name", "contains ' '");
     let err = DeliveryStream::new(
         &stack.root(),
@@ -351,7 +362,7 @@ fn other_invalid_props() {
             Source::DirectPut {
                 encryption: DirectPutEncryption::CustomerKey("alias/mine".into()),
             },
-            BUCKET_ARN,
+            &bucket(&stack),
         ),
     )
     .unwrap_err();
@@ -376,7 +387,7 @@ fn parameters_flow_into_buffering_and_compression() {
     DeliveryStream::new(
         &stack.root(),
         "Delivery",
-        hourly()
+        hourly(&stack)
             .buffering(&size, &interval)
             .compression(&compression),
     )
@@ -395,7 +406,12 @@ fn parameters_flow_into_buffering_and_compression() {
         .number_parameter("BufferingSize")
         .default(5)
         .range(1, 500);
-    DeliveryStream::new(&stack.root(), "Delivery", hourly().buffering(&size, 300)).unwrap();
+    DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        hourly(&stack).buffering(&size, 300),
+    )
+    .unwrap();
     let err = stack.synth().unwrap_err();
     assert!(
         err.errors()
@@ -412,7 +428,7 @@ fn conditional_delivery_stream_for_a_partitioning_switch() {
         .default("false")
         .allowed_values(["true", "false"]);
     let cond = stack.condition("PartitioningOn", CondExpr::equals(&on, "true"));
-    let mut props = DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN)
+    let mut props = DeliveryStreamProps::new(Source::direct_put(), &bucket(&stack))
         .dynamic_partitioning(DynamicPartitioning::by_json_keys([("type", ".type")]))
         .prefix("type=!{partitionKeyFromQuery:type}/")
         .error_output_prefix("errors/");
@@ -435,10 +451,10 @@ fn metrics_alarm_and_dashboard_section() {
     stack.set_architecture(
         "Kinesis data stream -> Firehose -> S3; data-freshness alarm and dashboard",
     );
-    let d = DeliveryStream::new(&stack.root(), "Delivery", hourly()).unwrap();
+    let d = DeliveryStream::new(&stack.root(), "Delivery", hourly(&stack)).unwrap();
     assert_eq!(d.metric_delivery_to_s3_data_freshness().period_seconds, 300);
     let alarm = d
-        .add_data_freshness_alarm(&stack.scope("Monitoring"), "DataFreshness", None)
+        .add_data_freshness_alarm(&stack.scope("Monitoring"), "DataFreshness")
         .unwrap();
     let dash = Dashboard::new(
         &stack.scope("Monitoring"),
@@ -457,11 +473,16 @@ fn metrics_alarm_and_dashboard_section() {
     );
     write_for_validation("constructs-firehose-monitoring", &s).unwrap();
 
-    let imported = DeliveryStream::from_arn(
+    let imported = DeliveryStream::from_attributes(
         &stack.root(),
         "Existing",
-        "arn:aws:firehose:us-east-1:123456789012:deliverystream/existing",
-        true,
+        DeliveryStreamAttributes {
+            delivery_stream_arn: Some(
+                "arn:aws:firehose:us-east-1:123456789012:deliverystream/existing".into(),
+            ),
+            direct_put: true,
+            ..DeliveryStreamAttributes::default()
+        },
     )
     .unwrap();
     assert_eq!(imported.name(), "existing".into());
@@ -477,11 +498,15 @@ fn direct_put_dashboard_graphs_what_producers_put() {
     let d = DeliveryStream::new(
         &stack.root(),
         "Delivery",
-        DeliveryStreamProps::new(Source::direct_put(), BUCKET_ARN),
+        DeliveryStreamProps::new(Source::direct_put(), &bucket(&stack)),
     )
     .unwrap();
     let alarm = d
-        .add_data_freshness_alarm(&stack.root(), "Freshness", Some(600.0))
+        .add_data_freshness_alarm_with(
+            &stack.root(),
+            "Freshness",
+            &DataFreshnessAlarmSettings::default().threshold_seconds(600.0),
+        )
         .unwrap();
     let dash = Dashboard::new(&stack.root(), "Dashboard", DashboardProps::default()).unwrap();
     d.add_dashboard_section(&dash, &alarm).unwrap();
@@ -506,7 +531,9 @@ fn typed_stream_source_uses_the_streams_own_read_grant() {
         &stack.root(),
         "Ingest",
         StreamProps {
-            encryption_key_arn: Some(key.into()),
+            encryption: streamcdk_constructs::kinesis::StreamEncryption::Kms(
+                streamcdk_constructs::kms::Key::from_arn(&stack.root(), "Key", key).unwrap(),
+            ),
             ..StreamProps::default()
         },
     )
@@ -530,5 +557,118 @@ fn typed_stream_source_uses_the_streams_own_read_grant() {
     assert!(
         text.contains("kinesis:GetRecords") && text.contains("kms:ViaService"),
         "{text}"
+    );
+}
+
+#[test]
+fn bucket_key_stream_source_and_log_key_come_from_their_constructs() {
+    use streamcdk_constructs::kms::{Key, KeyProps};
+    use streamcdk_constructs::s3::{BucketEncryption, BucketProps};
+    use streamcdk_core::Expr;
+    let stack = stack();
+    let data_key = Key::new(&stack.root(), "DataKey", KeyProps::default()).unwrap();
+    let log_key = Key::new(&stack.root(), "LogKey", KeyProps::default()).unwrap();
+    let bucket = Bucket::new(
+        &stack.root(),
+        "Data",
+        BucketProps {
+            encryption: BucketEncryption::Kms(data_key.clone()),
+            ..BucketProps::default()
+        },
+    )
+    .unwrap();
+    // A stream another stack exports.
+    let stream = Stream::from_arn(
+        &stack.root(),
+        "Shared",
+        Expr::import_value("producer-StreamArn"),
+    )
+    .unwrap();
+    let d = DeliveryStream::new(
+        &stack.root(),
+        "Delivery",
+        DeliveryStreamProps::from_stream(&stream, &bucket).error_log_encryption_key(log_key),
+    )
+    .unwrap();
+    // The children are reachable: a statement added through the role lands
+    // in the policy the delivery stream waits on.
+    let extra = d
+        .role()
+        .unwrap()
+        .add_to_policy(
+            streamcdk_constructs::iam::PolicyStatement::allow()
+                .actions(["s3:GetObjectTagging"])
+                .resource(bucket.objects_arn()),
+        )
+        .unwrap();
+    assert_eq!(extra.policy().unwrap().ref_(), d.policy().unwrap().ref_());
+    let s = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&s);
+    let (_, p) = &t.find_resources("AWS::IAM::Policy", json!({}))[0];
+    let statements = p["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        statements[1],
+        json!({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": {"Fn::GetAtt": ["DataKey", "Arn"]}})
+    );
+    assert_eq!(
+        statements[2]["Resource"],
+        json!({"Fn::ImportValue": "producer-StreamArn"})
+    );
+    t.assert_has_resource_properties(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({"KinesisStreamSourceConfiguration": {"KinesisStreamARN": {"Fn::ImportValue": "producer-StreamArn"}}}),
+    );
+    t.assert_has_resource_properties(
+        "AWS::Logs::LogGroup",
+        json!({"KmsKeyId": {"Fn::GetAtt": ["LogKey", "Arn"]}}),
+    );
+    assert_eq!(
+        d.error_log_group_name(),
+        Some(d.log_group().unwrap().name())
+    );
+    assert_eq!(d.log_stream().unwrap().name(), "DestinationDelivery".into());
+    write_for_validation("constructs-firehose-construct-references", &s).unwrap();
+}
+
+#[test]
+fn delivery_stream_imports_take_expressions() {
+    use streamcdk_core::Expr;
+    let stack = stack();
+    let arn = stack.string_parameter("DeliveryStreamArn");
+    let d = DeliveryStream::from_arn(&stack.root(), "Delivery", &arn).unwrap();
+    assert_eq!(d.arn(), Expr::from(&arn));
+    assert_eq!(
+        d.name(),
+        Expr::select(1, Expr::split("/", Expr::from(&arn)))
+    );
+    let by_name = DeliveryStream::from_name(&stack.root(), "ByName", "existing").unwrap();
+    assert_eq!(
+        by_name.metric_incoming_records().dimensions[0].1,
+        "existing".into()
+    );
+    let err =
+        DeliveryStream::from_attributes(&stack.root(), "Delivery", Default::default()).unwrap_err();
+    expect(&err, "firehose/attributes", "needs delivery_stream_arn");
+    assert_eq!(d.metrics().len(), 13);
+}
+
+#[test]
+fn a_delivery_stream_is_grantable_through_its_role() {
+    use streamcdk_constructs::iam::{Grantable, PolicyStatement};
+    let stack = stack();
+    let d = DeliveryStream::new(&stack.root(), "Delivery", hourly(&stack)).unwrap();
+    let statement = PolicyStatement::allow()
+        .actions(["lambda:InvokeFunction"])
+        .resource("arn:aws:lambda:us-east-1:123456789012:function:transform");
+    let grant = d.grant(statement.clone()).unwrap();
+    assert_eq!(grant.policy().unwrap().ref_(), d.policy().unwrap().ref_());
+    let imported = DeliveryStream::from_name(&stack.root(), "Existing", "existing").unwrap();
+    let err = imported.grant(statement).unwrap_err();
+    assert!(
+        err.errors()
+            .any(|e| e.code == "firehose/no-role" && e.path == "t/Existing"),
+        "{err}"
     );
 }

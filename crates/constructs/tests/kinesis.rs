@@ -4,9 +4,10 @@ use serde_json::{json, Value};
 use streamcdk_constructs::cloudwatch::{Dashboard, DashboardProps};
 use streamcdk_constructs::iam::{Principal, Role, RoleProps};
 use streamcdk_constructs::kinesis::{
-    RecommendedAlarmSettings, ShardLevelMetrics, Stream, StreamConsumer, StreamMode, StreamProps,
-    SHARD_LEVEL_METRICS,
+    RecommendedAlarmSettings, ShardLevelMetrics, Stream, StreamConsumer, StreamEncryption,
+    StreamMode, StreamProps, SHARD_LEVEL_METRICS,
 };
+use streamcdk_constructs::kms::Key;
 use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
 use streamcdk_core::{Diagnostics, Expr, RemovalPolicy, Stack};
 
@@ -16,6 +17,11 @@ fn stack() -> Stack {
     let stack = Stack::new("t");
     stack.add_tag("project", "streamcdk-tests");
     stack
+}
+
+/// The customer key `KEY_ARN`, imported.
+fn key(stack: &Stack) -> Key {
+    Key::from_arn(&stack.root(), "Key", KEY_ARN).unwrap()
 }
 
 fn role(stack: &Stack, id: &str) -> Role {
@@ -145,7 +151,6 @@ fn kinesis_invalid_props_are_all_reported_with_path_and_constraint() {
         "TooMany",
         StreamProps {
             shard_count: Some(100_001.into()),
-            encryption_key_arn: Some("alias/mine".into()),
             ..StreamProps::default()
         },
     )
@@ -154,13 +159,12 @@ fn kinesis_invalid_props_are_all_reported_with_path_and_constraint() {
         has(&err, "kinesis/shard-count", "t/TooMany", "100001"),
         "{err}"
     );
+    // A key is a construct now: what is not a KMS key ARN is refused where
+    // the key is imported (kms/arn), before it can reach the stream.
+    let err = Key::from_arn(&stack.root(), "TooManyKey", "alias/mine").unwrap_err();
     assert!(
-        has(
-            &err,
-            "kinesis/encryption-key",
-            "t/TooMany",
-            "not a KMS key ARN"
-        ),
+        err.errors()
+            .any(|d| d.code == "kms/arn" && d.path == "t/TooManyKey"),
         "{err}"
     );
 
@@ -291,7 +295,7 @@ fn kinesis_imported_consumer_has_the_grants_and_metrics_of_a_created_one() {
     let stack = stack();
     let stream = Stream::from_name(&stack.root(), "Clicks", "clicks")
         .unwrap()
-        .with_encryption_key(KEY_ARN);
+        .with_encryption_key(key(&stack));
     let arn = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks/consumer/analytics:1700000000";
     let consumer = StreamConsumer::from_arn(&stack.root(), "Existing", arn, &stream).unwrap();
     assert!(consumer.resource().is_none());
@@ -431,7 +435,7 @@ fn kinesis_on_demand_named_stream_with_customer_key_and_all_shard_metrics() {
         StreamProps {
             mode: StreamMode::OnDemand,
             retention_hours: 168.into(),
-            encryption_key_arn: Some(KEY_ARN.into()),
+            encryption: StreamEncryption::Kms(key(&stack)),
             name: Some("events.v1".into()),
             shard_level_metrics: ShardLevelMetrics::All,
             removal_policy: RemovalPolicy::Delete,
@@ -439,10 +443,7 @@ fn kinesis_on_demand_named_stream_with_customer_key_and_all_shard_metrics() {
         },
     )
     .unwrap();
-    assert_eq!(
-        stream.encryption_key_arn().unwrap().node().as_str(),
-        Some(KEY_ARN)
-    );
+    assert_eq!(stream.key().unwrap().arn().node().as_str(), Some(KEY_ARN));
     let synthesized = stack.synth().unwrap();
     let t = TemplateAssertions::from_synthesized(&synthesized);
     let r = t.resource("Events").unwrap();
@@ -486,7 +487,7 @@ fn kinesis_grants_are_least_privilege_and_add_kms_only_with_a_customer_key() {
     let (w, rw) = (role(&stack, "W"), role(&stack, "Rw"));
     let stream = Stream::from_name(&stack.root(), "Imported", "orders")
         .unwrap()
-        .with_encryption_key(KEY_ARN);
+        .with_encryption_key(key(&stack));
     stream.grant_write(&w).unwrap();
     stream.grant_read_write(&rw).unwrap();
     let t = TemplateAssertions::from_stack(&stack).unwrap();
@@ -523,7 +524,7 @@ fn kinesis_consumer_grant_and_dependent_ordering() {
         &stack.root(),
         "Stream",
         StreamProps {
-            encryption_key_arn: Some(KEY_ARN.into()),
+            encryption: StreamEncryption::Kms(key(&stack)),
             ..StreamProps::default()
         },
     )
@@ -661,7 +662,7 @@ fn kinesis_recommended_alarms_have_the_original_thresholds_and_sane_missing_data
     // Overrides, with actions; and invalid thresholds are reported.
     let topic = "arn:aws:sns:us-east-1:123456789012:ops";
     let settings = RecommendedAlarmSettings {
-        iterator_age_ms: 300_000.0,
+        iterator_age_seconds: 300.0,
         alarm_actions: vec![topic.into()],
         ..RecommendedAlarmSettings::default()
     };
@@ -676,7 +677,7 @@ fn kinesis_recommended_alarms_have_the_original_thresholds_and_sane_missing_data
     );
     let bad = RecommendedAlarmSettings {
         put_record_success: 95.0,
-        iterator_age_ms: -1.0,
+        iterator_age_seconds: -1.0,
         ..RecommendedAlarmSettings::default()
     };
     let err = stream
@@ -696,7 +697,7 @@ fn kinesis_recommended_alarms_have_the_original_thresholds_and_sane_missing_data
             &err,
             "kinesis/alarm-threshold",
             "t/Bad/Stream",
-            "iterator_age_ms is -1"
+            "iterator_age_seconds is -1"
         ),
         "{err}"
     );
@@ -843,4 +844,151 @@ fn kinesis_imports_by_arn_and_name() {
         "AWS::CloudWatch::Alarm",
         json!({"MetricName": "GetRecords.IteratorAgeMilliseconds", "Dimensions": [{"Name": "StreamName", "Value": "orders"}]}),
     );
+}
+
+#[test]
+fn kinesis_stream_creates_its_own_key_and_grants_it_through_kinesis() {
+    let stack = stack();
+    let stream = Stream::new(
+        &stack.root(),
+        "Stream",
+        StreamProps::default().encryption(StreamEncryption::CreateKey),
+    )
+    .unwrap();
+    let key = stream.key().unwrap();
+    assert_eq!(
+        key.resource().unwrap().get_att::<String>("Arn"),
+        key.arn(),
+        "the key is the stream's own child"
+    );
+    let reader = role(&stack, "Reader");
+    stream.grant_read(&reader).unwrap();
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    t.assert_has_resource(
+        "AWS::KMS::Key",
+        json!({"DeletionPolicy": "Retain", "Properties": {"EnableKeyRotation": true}}),
+    );
+    assert!(t.resource("StreamKey").is_some());
+    assert_eq!(
+        t.resource("Stream").unwrap()["Properties"]["StreamEncryption"],
+        json!({"EncryptionType": "KMS", "KeyId": {"Fn::GetAtt": ["StreamKey", "Arn"]}})
+    );
+    assert_eq!(
+        statements(&t)[1],
+        json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": {"Fn::GetAtt": ["StreamKey", "Arn"]},
+               "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "kinesis.${AWS::Region}.amazonaws.com"}}}})
+    );
+    write_for_validation("constructs-kinesis-own-key", &synthesized).unwrap();
+}
+
+#[test]
+fn kinesis_stream_with_a_key_construct_of_this_stack() {
+    use streamcdk_constructs::kms::KeyProps;
+    let stack = stack();
+    let key = Key::new(&stack.root(), "DataKey", KeyProps::default()).unwrap();
+    let stream = Stream::new(
+        &stack.root(),
+        "Stream",
+        StreamProps::default().encryption(StreamEncryption::Kms(key.clone())),
+    )
+    .unwrap();
+    assert_eq!(stream.key().unwrap().arn(), key.arn());
+    let writer = role(&stack, "Writer");
+    stream.grant_write(&writer).unwrap();
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    t.assert_resource_count("AWS::KMS::Key", 1);
+    assert_eq!(
+        statements(&t)[1]["Action"],
+        json!("kms:GenerateDataKey"),
+        "{:?}",
+        statements(&t)
+    );
+}
+
+#[test]
+fn kinesis_imports_take_a_parameter_or_an_imported_value() {
+    let stack = stack();
+    let imported = Expr::import_value("producer-StreamArn");
+    let stream = Stream::from_arn(&stack.root(), "Shared", imported.clone()).unwrap();
+    assert_eq!(stream.arn(), imported);
+    let arn_param = stack.string_parameter("StreamArn");
+    let by_param = Stream::from_attributes(
+        &stack.root(),
+        "ByParam",
+        streamcdk_constructs::kinesis::StreamAttributes::new(&arn_param)
+            .encryption_key(key(&stack)),
+    )
+    .unwrap();
+    let consumer_arn = stack.string_parameter("ConsumerArn");
+    let consumer =
+        StreamConsumer::from_arn(&stack.root(), "Consumer", &consumer_arn, &by_param).unwrap();
+    let reader = role(&stack, "Reader");
+    stream.grant_read(&reader).unwrap();
+    consumer.grant_read(&reader).unwrap();
+    stream
+        .add_recommended_alarms(&stack.scope("Monitoring"))
+        .unwrap();
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    let st = statements(&t);
+    assert_eq!(
+        st[0]["Resource"],
+        json!({"Fn::ImportValue": "producer-StreamArn"})
+    );
+    assert_eq!(st[1]["Resource"], json!({"Ref": "StreamArn"}));
+    assert_eq!(st[2]["Resource"], KEY_ARN);
+    assert_eq!(st[3]["Resource"], json!({"Ref": "ConsumerArn"}));
+    // The stream's name is read from the ARN at deploy time.
+    t.assert_has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        json!({"Dimensions": [{"Name": "StreamName", "Value":
+            {"Fn::Select": [1, {"Fn::Split": ["/", {"Fn::ImportValue": "producer-StreamArn"}]}]}}]}),
+    );
+    let lag = consumer.metric_subscribe_to_shard_event_millis_behind_latest();
+    assert_eq!(
+        lag.dimensions[1].1,
+        Expr::select(
+            0,
+            Expr::split(
+                ":",
+                Expr::select(3, Expr::split("/", Expr::from(&consumer_arn)))
+            )
+        )
+    );
+}
+
+#[test]
+fn kinesis_max_record_size_is_set_and_checked() {
+    let stack = stack();
+    Stream::new(
+        &stack.root(),
+        "Large",
+        StreamProps::default().max_record_size_kib(10_240),
+    )
+    .unwrap();
+    let err = Stream::new(
+        &stack.root(),
+        "TooLarge",
+        StreamProps::default().max_record_size_kib(10_241),
+    )
+    .unwrap_err();
+    assert!(
+        has(
+            &err,
+            "kinesis/max-record-size",
+            "t/TooLarge",
+            "max_record_size_kib is 10241; it must be within 1024..=10240"
+        ),
+        "{err}"
+    );
+    let synthesized = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&synthesized);
+    let r = t.resource("Large").unwrap();
+    assert_eq!(r["Properties"]["MaxRecordSizeInKiB"], 10240);
+    assert_eq!(
+        r["Metadata"]["com.aws.cloudformation.Context"]["mutability"]["MaxRecordSizeInKiB"],
+        "review-required"
+    );
+    write_for_validation("constructs-kinesis-max-record-size", &synthesized).unwrap();
 }
