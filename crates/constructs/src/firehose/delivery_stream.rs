@@ -532,6 +532,14 @@ fn annotate(resource: &Resource, props: &DeliveryStreamProps, grants: &[Grant]) 
 /// has no role here: granting it is an error (`firehose/no-role`), never a
 /// silently dropped permission.
 impl Grantable for DeliveryStream {
+    fn grant_role(&self) -> Option<&crate::iam::Role> {
+        self.role.as_ref()
+    }
+
+    fn grantee_path(&self) -> String {
+        self.path.clone()
+    }
+
     fn grant(&self, statement: PolicyStatement) -> Result<Grant, Diagnostics> {
         match &self.role {
             Some(role) => role.grant(statement),

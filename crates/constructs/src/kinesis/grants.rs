@@ -1,27 +1,12 @@
 //! Grants on a [`Stream`]: the stream's actions on its ARN, then the same
-//! intent on its customer key through the key construct's own grant, limited
-//! to calls Kinesis makes for the grantee (`kms:ViaService`).
+//! intent on its customer key (through the key construct), limited to calls
+//! Kinesis makes for the grantee (`kms:ViaService`), as one recorded
+//! [`ResourceGrant`].
 
 use streamcdk_core::{Diagnostics, Expr};
 
 use super::{Stream, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, READ_ACTIONS, WRITE_ACTIONS};
-use crate::iam::{Grant, Grantable, PolicyStatement};
-
-/// A grantee whose statements hold only for requests that Kinesis makes on
-/// its behalf (`kms:ViaService` = `kinesis.<region>.amazonaws.com`): the key
-/// of a stream then decrypts records read through Kinesis, and nothing else
-/// (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service>).
-struct ThroughKinesis<'a>(&'a dyn Grantable);
-
-impl Grantable for ThroughKinesis<'_> {
-    fn grant(&self, statement: PolicyStatement) -> Result<Grant, Diagnostics> {
-        self.0.grant(statement.condition(
-            "StringEquals",
-            "kms:ViaService",
-            Expr::sub("kinesis.${AWS::Region}.amazonaws.com"),
-        ))
-    }
-}
+use crate::iam::{Grant, GrantIntent, Grantable, ResourceGrant};
 
 impl Stream {
     /// Grants `actions` on the stream to `grantee`, and `key_actions` on its
@@ -34,29 +19,49 @@ impl Stream {
         actions: &[&str],
         key_actions: &[&str],
     ) -> Result<Grant, Diagnostics> {
-        let grant = grantee.grant(
-            PolicyStatement::allow()
-                .actions(actions.iter().copied())
-                .resource(self.arn()),
-        )?;
-        if let Some(key) = &self.key {
-            if !key_actions.is_empty() {
-                key.grant(&ThroughKinesis(grantee), key_actions)?;
-            }
-        }
-        Ok(grant)
+        self.grant_intent(grantee, GrantIntent::Custom, actions, key_actions)
+    }
+
+    fn grant_intent(
+        &self,
+        grantee: &dyn Grantable,
+        intent: GrantIntent,
+        actions: &[&str],
+        key_actions: &[&str],
+    ) -> Result<Grant, Diagnostics> {
+        // The key statement holds only for requests Kinesis makes on the
+        // grantee's behalf (`kms:ViaService`): the stream's key then decrypts
+        // records read through Kinesis, and nothing else
+        // (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service>).
+        let key = self
+            .key
+            .as_ref()
+            .filter(|_| !key_actions.is_empty())
+            .map(|k| {
+                k.key_grant(key_actions)
+                    .via_service(Expr::sub("kinesis.${AWS::Region}.amazonaws.com"))
+            });
+        ResourceGrant::new(intent, self.path())
+            .allow(actions.iter().copied(), self.arn())
+            .key(key)
+            .apply(grantee)
     }
 
     /// Lets `grantee` read records: [`READ_ACTIONS`] on the stream, plus
     /// [`KEY_READ_ACTIONS`] on the customer key (through Kinesis only) if there is one.
     pub fn grant_read(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        self.grant(grantee, READ_ACTIONS, KEY_READ_ACTIONS)
+        self.grant_intent(grantee, GrantIntent::Read, READ_ACTIONS, KEY_READ_ACTIONS)
     }
 
     /// Lets `grantee` put records: [`WRITE_ACTIONS`] on the stream, plus
     /// [`KEY_WRITE_ACTIONS`] on the customer key (through Kinesis only) if there is one.
     pub fn grant_write(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        self.grant(grantee, WRITE_ACTIONS, KEY_WRITE_ACTIONS)
+        self.grant_intent(
+            grantee,
+            GrantIntent::Write,
+            WRITE_ACTIONS,
+            KEY_WRITE_ACTIONS,
+        )
     }
 
     /// Both [`Stream::grant_read`] and [`Stream::grant_write`], in one statement per resource.
@@ -64,6 +69,6 @@ impl Stream {
         let mut actions: Vec<&str> = READ_ACTIONS.to_vec();
         actions.extend(WRITE_ACTIONS.iter().filter(|a| !READ_ACTIONS.contains(a)));
         let key_actions: Vec<&str> = [KEY_READ_ACTIONS, KEY_WRITE_ACTIONS].concat();
-        self.grant(grantee, &actions, &key_actions)
+        self.grant_intent(grantee, GrantIntent::ReadWrite, &actions, &key_actions)
     }
 }
