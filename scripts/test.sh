@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine, installing what it needs:
-#   1. the pinned validators (cfn-lint, cloudformation-validate) into .venv;
+#   1. the pinned validators (cfn-lint, cloudformation-validate) into .venv,
+#      pinned checkov into .venv-checkov, and the pinned npm package
+#      @cdklabs/cdk-validator-cfnguard (cfn-guard 3.1.1 + the AWS Control Tower
+#      rules) into scripts/guard/node_modules, each only when its pins changed;
 #   2. formatting and clippy checks;
 #   3. all Rust tests (unit, integration, doc), which write every template they
 #      synthesize into target/cfn-templates;
 #   4. the validator self-test, then both validators over those templates;
-#   5. a build (not a run) of the benchmarks.
+#   5. the scanner self-test, then checkov and cfn-guard over the core demo,
+#      example and pattern templates, against the committed lists
+#      (scripts/checkov-pending.tsv, scripts/guard-allowlist.tsv), and the
+#      README's rendering of those lists;
+#   6. a build (not a run) of the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -18,6 +25,24 @@ if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$req" "$stamp"; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
   cp "$req" "$stamp"
+fi
+
+checkov_venv="$root/.venv-checkov"
+checkov_req="$root/scripts/requirements-checkov.txt"
+checkov_stamp="$checkov_venv/.requirements.installed"
+if [[ ! -x "$checkov_venv/bin/checkov" ]] || ! cmp -s "$checkov_req" "$checkov_stamp"; then
+  echo "== installing checkov into .venv-checkov"
+  python3 -m venv "$checkov_venv"
+  "$checkov_venv/bin/pip" install --quiet --disable-pip-version-check -r "$checkov_req"
+  cp "$checkov_req" "$checkov_stamp"
+fi
+
+guard="$root/scripts/guard"
+guard_stamp="$guard/node_modules/.streamcdk-lock.installed"
+if [[ ! -d "$guard/node_modules" ]] || ! cmp -s "$guard/package-lock.json" "$guard_stamp"; then
+  echo "== installing cfn-guard and the Control Tower rules (npm ci)"
+  (cd "$guard" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp "$guard/package-lock.json" "$guard_stamp"
 fi
 
 echo "== cargo fmt --check"
@@ -39,6 +64,10 @@ cargo run --quiet --bin synth -- --all --out "$root/target/synth-all"
 echo "== validators"
 "$venv/bin/python" scripts/validate_templates.py --self-test
 "$venv/bin/python" scripts/validate_templates.py "$STREAMCDK_TEMPLATE_DIR" --min-templates 1
+
+echo "== security scanners (checkov, cfn-guard + Control Tower rules)"
+"$venv/bin/python" scripts/scan_templates.py --self-test
+"$venv/bin/python" scripts/scan_templates.py "$STREAMCDK_TEMPLATE_DIR" --min-templates 3 --check-readme README.md
 
 echo "== benchmarks build"
 cargo bench --workspace --no-run --quiet
