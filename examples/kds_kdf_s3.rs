@@ -92,6 +92,9 @@ pub fn build() -> Result<Stack, Diagnostics> {
             ..BucketProps::default()
         },
     )?;
+    if let Some(r) = bucket.resource() {
+        r.skip_checkov("CKV_AWS_21", "Firehose writes each object once under a unique key and its role has no s3:DeleteObject; versions would only keep noncurrent copies after lifecycle expiry. Opt in with BucketProps::versioned");
+    }
     let hourly =
         "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";
     let delivery = DeliveryStream::new(

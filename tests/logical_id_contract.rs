@@ -6,6 +6,9 @@
 //! replaced. `STREAMCDK_PIN_IDS=1` writes a missing pin file (a new example).
 
 #[allow(dead_code)]
+#[path = "../examples/consumer_stack.rs"]
+mod consumer_stack;
+#[allow(dead_code)]
 #[path = "../examples/kds_kdf_s3.rs"]
 mod kds_kdf_s3;
 #[allow(dead_code)]
@@ -71,6 +74,13 @@ fn partitioned_pipeline_keeps_its_logical_ids() {
     let s = partitioned_pipeline::build().unwrap().synth().unwrap();
     check_pinned("partitioned_pipeline", &s);
     insta::assert_snapshot!("partitioned_pipeline_template", s.template.to_json());
+}
+
+#[test]
+fn consumer_stack_keeps_its_logical_ids() {
+    let s = consumer_stack::build().unwrap().synth().unwrap();
+    check_pinned("consumer_stack", &s);
+    insta::assert_snapshot!("consumer_stack_template", s.template.to_json());
 }
 
 /// The core demo's full template is pinned by `tests/core_demo.rs`.

@@ -57,6 +57,12 @@ pub(super) fn create(
         r.set_context_why(
             "Delivery errors of the Firehose delivery stream, kept for investigation",
         );
+        if props.error_log_encryption_key.is_none() {
+            r.skip_checkov(
+                "CKV_AWS_158",
+                "CloudWatch Logs encrypts every log group at rest with a service key; this one holds Firehose delivery error messages, not records (give DeliveryStreamProps::error_log_encryption_key for a customer key)",
+            );
+        }
     }
     let stream = group.add_stream("ErrorLogStream", ERROR_LOG_STREAM_NAME)?;
     stream

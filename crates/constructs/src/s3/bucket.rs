@@ -271,6 +271,14 @@ impl Bucket {
         if let Some(r) = &bucket.resource {
             r.set_context_why(
                 "Receives the server access logs of the data bucket (through its bucket policy, not an ACL); retained for audit",
+            )
+            .skip_checkov(
+                "CKV_AWS_18",
+                "this is the access-log bucket: logging it into itself would log its own log deliveries",
+            )
+            .skip_checkov(
+                "CKV_AWS_21",
+                "S3 writes each access-log object once under a unique key and nothing overwrites it; versions would only keep expired logs",
             );
         }
         Ok(bucket)

@@ -286,6 +286,28 @@ impl Resource {
         })
     }
 
+    /// Tells checkov to skip `check` (e.g. `CKV_AWS_18`) on this resource,
+    /// with the reason (`Metadata.checkov.skip[]` of `{id, comment}`, which
+    /// checkov reads and reports as skipped). A deliberate finding is
+    /// recorded here, beside the resource, rather than in a list far from
+    /// the code; skipping the same check twice keeps the last reason.
+    /// <https://www.checkov.io/2.Basics/Suppressing%20and%20Skipping%20Policies.html>
+    pub fn skip_checkov(&self, check: &str, reason: &str) -> &Self {
+        self.edit(|r| {
+            let mut skips: Vec<serde_json::Value> = r
+                .metadata
+                .get("checkov")
+                .and_then(|v| v.get("skip"))
+                .and_then(|v| v.as_array())
+                .cloned()
+                .unwrap_or_default();
+            skips.retain(|s| s.get("id").and_then(|id| id.as_str()) != Some(check));
+            skips.push(serde_json::json!({"id": check, "comment": reason}));
+            r.metadata
+                .insert("checkov".into(), serde_json::json!({ "skip": skips }));
+        })
+    }
+
     /// Records why this resource exists in its `com.aws.cloudformation.Context`
     /// metadata block (read by cloudformation-validate and cfn-lint, rules
     /// I4010 and W4012, and by people reviewing a change set).
