@@ -1,6 +1,6 @@
 //! [`DeliveryStream`]: its props, its creation step by step, and its imports.
 
-use streamcdk_core::{Condition, Diagnostics, Expr, Mutability, Pseudo, Resource, Scope};
+use streamcdk_core::{Condition, Diagnostics, Expr, Mutability, Resource, Scope};
 use streamcdk_resources::firehose::{
     DeliveryStream as L1DeliveryStream, DeliveryStreamProps as L1Props,
 };
@@ -463,24 +463,18 @@ fn check_props(scope: &Scope, id: &str, props: &DeliveryStreamProps) -> Result<(
     check.result()
 }
 
-/// Step 2: the service role, which only Firehose acting for this account may
-/// assume (`aws:SourceAccount`, the confused-deputy guard of
-/// <https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3>).
+/// Step 2: the service role. Its trust policy carries the condition the
+/// Firehose developer guide documents for it (`sts:ExternalId` = this
+/// account, "Allow Firehose to assume an IAM role",
+/// <https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#firehose-assume-role>),
+/// from [`crate::iam::DOCUMENTED_TRUST_CONDITIONS`].
 fn create_role(scope: &Scope, props: &DeliveryStreamProps) -> Result<Role, Diagnostics> {
     let role = Role::new(
         scope,
         "Role",
-        RoleProps {
-            description: Some(
-                "Lets Amazon Data Firehose read the source and write the destination bucket".into(),
-            ),
-            trust_conditions: vec![(
-                "StringEquals".into(),
-                "aws:SourceAccount".into(),
-                Pseudo::account_id(),
-            )],
-            ..RoleProps::new(Principal::service("firehose.amazonaws.com"))
-        },
+        RoleProps::new(Principal::service("firehose.amazonaws.com")).description(
+            "Lets Amazon Data Firehose read the source and write the destination bucket",
+        ),
     )?;
     if let Some(r) = role.resource() {
         r.set_context_why("Service role of the delivery stream: reads the source, writes the bucket and the error log");
