@@ -46,7 +46,7 @@ pub use expr::{CondExpr, Expr, ItemKey, Json, Node, Pseudo, RuleExpr, Target};
 pub use json::{IntoJson, JsonArray, JsonObject};
 pub use output::Template;
 pub use stack::{
-    Condition, Mapping, Mutability, Output, Parameter, ParameterType, RemovalPolicy, Resource,
-    Rule, Scope, Stack, TagFormat,
+    Aspect, Condition, Mapping, Mutability, Output, Parameter, ParameterType, RemovalPolicy,
+    Resource, Rule, Scope, Stack, TagFormat,
 };
 pub use synth::Synthesized;

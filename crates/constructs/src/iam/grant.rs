@@ -10,7 +10,7 @@
 //! and that records what it means ([`GrantRecord`]: grantee, resource,
 //! intent), so that the data flow of a stack can be read back from it.
 
-use streamcdk_core::{Diagnostics, Expr, Resource};
+use streamcdk_core::{Diagnostics, Expr, Resource, Stack};
 
 use super::{PolicyStatement, Role};
 
@@ -276,12 +276,29 @@ impl ResourceGrant {
             }
             grant = grant.and(grantee.grant(statement)?);
         }
-        grant.records.push(GrantRecord {
+        let record = GrantRecord {
             grantee: grantee.grantee_path(),
             resource: self.resource_path,
             intent: self.intent,
             actions,
-        });
+        };
+        if let Some(role) = grantee.grant_role() {
+            role.stack()
+                .with_extension(|log: &mut GrantLog| log.0.push(record.clone()));
+        }
+        grant.records.push(record);
         Ok(grant)
     }
+}
+
+/// Every grant made in a stack, in order (a stack extension).
+#[derive(Debug, Default)]
+struct GrantLog(Vec<GrantRecord>);
+
+/// Every grant made through a [`ResourceGrant`] in `stack`, in the order
+/// made: who may do what to which resource. The data flow of a stack can be
+/// drawn and checked from these (a Lambda function that reads a stream, a
+/// delivery stream that writes a bucket) without parsing policies.
+pub fn grant_records(stack: &Stack) -> Vec<GrantRecord> {
+    stack.with_extension(|log: &mut GrantLog| log.0.clone())
 }

@@ -24,13 +24,17 @@
 //! assert!(grant.policy().is_some());
 //! ```
 
+mod boundary;
 mod grant;
 mod resource_policy;
 mod role;
 mod statement;
 mod trust;
 
-pub use grant::{Grant, GrantIntent, GrantRecord, Grantable, KeyGrant, ResourceGrant};
+pub use boundary::PermissionsBoundary;
+pub use grant::{
+    grant_records, Grant, GrantIntent, GrantRecord, Grantable, KeyGrant, ResourceGrant,
+};
 pub use resource_policy::ResourcePolicy;
 pub use role::{Role, RoleProps};
 pub use statement::{Effect, PolicyDocument, PolicyStatement, Principal};

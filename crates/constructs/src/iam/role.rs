@@ -302,6 +302,11 @@ impl Role {
         }
     }
 
+    /// The stack the role belongs to (or was imported into).
+    pub fn stack(&self) -> &streamcdk_core::Stack {
+        self.scope.stack()
+    }
+
     /// The construct path of the role (`Stack/.../Id`).
     pub fn path(&self) -> String {
         self.scope.path()

@@ -174,3 +174,82 @@ fn granting_to_a_construct_without_a_role_is_an_error() {
     let d = err.errors().next().unwrap();
     assert_eq!((d.code, d.path.as_str()), ("iam/no-role", "t/Imported"));
 }
+
+#[test]
+fn a_scope_boundary_reaches_roles_created_later_but_not_one_with_its_own() {
+    let stack = Stack::new("t");
+    PermissionsBoundary::apply(&stack.scope("App"), "arn:aws:iam::123456789012:policy/app");
+    Role::new(
+        &stack.scope("App"),
+        "Later",
+        RoleProps::new(Principal::service("lambda.amazonaws.com")),
+    )
+    .unwrap();
+    Role::new(
+        &stack.scope("App"),
+        "Own",
+        RoleProps::new(Principal::service("lambda.amazonaws.com"))
+            .permissions_boundary("arn:aws:iam::123456789012:policy/own"),
+    )
+    .unwrap();
+    Role::new(
+        &stack.scope("Other"),
+        "Outside",
+        RoleProps::new(Principal::service("lambda.amazonaws.com")),
+    )
+    .unwrap();
+    let s = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&s);
+    let boundary = |id: &str| t.resource(id).unwrap()["Properties"]["PermissionsBoundary"].clone();
+    assert_eq!(
+        boundary("AppLater"),
+        json!("arn:aws:iam::123456789012:policy/app")
+    );
+    assert_eq!(
+        boundary("AppOwn"),
+        json!("arn:aws:iam::123456789012:policy/own")
+    );
+    assert_eq!(boundary("OtherOutside"), serde_json::Value::Null);
+    // Synthesizing again gives the same template (the aspect is idempotent).
+    assert_eq!(
+        stack.synth().unwrap().template.to_json(),
+        s.template.to_json()
+    );
+}
+
+#[test]
+fn grant_records_are_readable_from_the_stack() {
+    let stack = Stack::new("t");
+    let role = Role::new(
+        &stack.root(),
+        "Reader",
+        RoleProps::new(Principal::service("lambda.amazonaws.com")),
+    )
+    .unwrap();
+    ResourceGrant::new(GrantIntent::Read, "t/A")
+        .allow(
+            ["sqs:ReceiveMessage"],
+            Expr::from("arn:aws:sqs:us-east-1:123456789012:a"),
+        )
+        .apply(&role)
+        .unwrap();
+    ResourceGrant::new(GrantIntent::Send, "t/B")
+        .allow(
+            ["sqs:SendMessage"],
+            Expr::from("arn:aws:sqs:us-east-1:123456789012:b"),
+        )
+        .apply(&role)
+        .unwrap();
+    let records = grant_records(&stack);
+    assert_eq!(
+        records
+            .iter()
+            .map(|r| (r.grantee.as_str(), r.resource.as_str(), r.intent))
+            .collect::<Vec<_>>(),
+        vec![
+            ("t/Reader", "t/A", GrantIntent::Read),
+            ("t/Reader", "t/B", GrantIntent::Send)
+        ]
+    );
+    assert!(grant_records(&Stack::new("other")).is_empty());
+}

@@ -13,12 +13,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::asset::{AssetBucket, AssetDef};
 use crate::expr::{Expr, ItemKey, Node, Target};
 
+mod aspects;
 mod conditions;
 mod outputs;
 mod parameters;
 mod resource;
 mod scope;
 
+pub use aspects::Aspect;
 pub use conditions::*;
 pub use outputs::*;
 pub use parameters::*;
@@ -67,6 +69,10 @@ pub(crate) struct StackData {
     pub asset_bucket_parameter: Option<usize>,
     /// Extra template checks (e.g. the resource schemas of the generated layer), by name.
     pub checks: Vec<std::sync::Arc<dyn crate::checks::TemplateCheck>>,
+    /// Aspects by the scope path they apply below.
+    pub aspects: Vec<(Vec<String>, std::sync::Arc<dyn Aspect>)>,
+    /// Typed extensions of layers above the core ([`Stack::with_extension`]).
+    pub extensions: std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any + Send>>,
 }
 
 impl Stack {

@@ -67,6 +67,7 @@ impl Stack {
     /// Synthesizes the template. Returns every error found (with the warnings
     /// found alongside), or the template with its warnings.
     pub fn synth(&self) -> Result<Synthesized, Diagnostics> {
+        self.apply_aspects();
         let data = self.data();
         let mut diags = Diagnostics::new();
         names::check_stack_name(&data.name, &mut diags);
