@@ -24,6 +24,7 @@
 
 use std::collections::BTreeSet;
 
+use streamcdk_core::arn::Arn;
 use streamcdk_core::{Diagnostics, Expr, Pseudo, Resource, Scope};
 use streamcdk_resources::glue as l1;
 use streamcdk_resources::glue::table as t;
@@ -144,10 +145,7 @@ impl Database {
 
     /// The database's ARN.
     pub fn arn(&self) -> Expr<String> {
-        Expr::sub_with(
-            "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:database/${Name}",
-            [("Name", self.name())],
-        )
+        Arn::new("glue", "database").name(self.name()).to_expr()
     }
 
     /// The `AWS::Glue::Database` resource, if the database was created here.
@@ -158,7 +156,7 @@ impl Database {
 
 /// The ARN of this account's Data Catalog.
 pub fn catalog_arn() -> Expr<String> {
-    Expr::sub("arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog")
+    Arn::new("glue", "catalog").to_expr()
 }
 
 /// A Hive column type.
@@ -498,10 +496,10 @@ impl Table {
 
     /// The table's ARN.
     pub fn arn(&self) -> Expr<String> {
-        Expr::sub_with(
-            "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/${Database}/${Table}",
-            [("Database", self.database_name()), ("Table", self.name())],
-        )
+        Arn::new("glue", "table")
+            .name_as("Database", self.database_name())
+            .name_as("Table", self.name())
+            .to_expr()
     }
 
     /// The `AWS::Glue::Table` resource, if the table was created here.
@@ -512,10 +510,9 @@ impl Table {
     /// Grants reading the table's schema: glue:GetTable, glue:GetTableVersion
     /// and glue:GetTableVersions on the catalog, the database and the table.
     pub fn grant_read_schema(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        let database_arn = Expr::sub_with(
-            "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:database/${Name}",
-            [("Name", self.database_name())],
-        );
+        let database_arn = Arn::new("glue", "database")
+            .name(self.database_name())
+            .to_expr();
         ResourceGrant::new(GrantIntent::Read, self.path.clone())
             .statement(
                 PolicyStatement::allow()

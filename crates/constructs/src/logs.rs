@@ -27,6 +27,7 @@
 //! stack.synth().unwrap();
 //! ```
 
+use streamcdk_core::arn::Arn;
 use streamcdk_core::{Diagnostics, Expr, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::logs as l1;
 
@@ -160,13 +161,12 @@ impl LogGroup {
         }
         if let Some(key) = &props.encryption_key {
             p = p.kms_key_id(key.arn());
-            let group_arn = Expr::sub_with(
-                "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}",
-                [(
-                    "Name",
-                    Expr::from(props.log_group_name.clone().unwrap_or_else(|| "*".into())),
-                )],
-            );
+            let group_arn = Arn::new("logs", "log-group")
+                .separator(':')
+                .name(Expr::from(
+                    props.log_group_name.clone().unwrap_or_else(|| "*".into()),
+                ))
+                .to_expr();
             let added = key.add_to_policy(
                 PolicyStatement::allow()
                     .principal(iam::Principal::service(Expr::sub(
@@ -348,10 +348,12 @@ impl LogStream {
 
     /// The stream's ARN (`arn:...:log-group:GROUP:log-stream:NAME`).
     pub fn arn(&self) -> Expr<String> {
-        Expr::sub_with(
-            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Group}:log-stream:${Name}",
-            [("Group", self.log_group_name()), ("Name", self.name())],
-        )
+        Arn::new("logs", "log-group")
+            .separator(':')
+            .name_as("Group", self.log_group_name())
+            .literal("log-stream")
+            .name(self.name())
+            .to_expr()
     }
 
     /// The `AWS::Logs::LogStream` resource.
@@ -363,10 +365,11 @@ impl LogStream {
 /// The ARN of a log group's log streams (`...:log-group:NAME:*`), the form
 /// `logs:` grants take.
 fn log_group_arn(name: impl Into<Expr<String>>) -> Expr<String> {
-    Expr::sub_with(
-        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*",
-        [("Name", name.into())],
-    )
+    Arn::new("logs", "log-group")
+        .separator(':')
+        .name(name)
+        .literal("*")
+        .to_expr()
 }
 
 #[cfg(test)]

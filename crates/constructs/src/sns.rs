@@ -24,6 +24,7 @@
 //! stack.synth().unwrap();
 //! ```
 
+use streamcdk_core::arn::Arn;
 use streamcdk_core::{Diagnostics, Expr, Pseudo, Resource, Scope};
 use streamcdk_resources::sns as l1;
 
@@ -229,9 +230,10 @@ impl Topic {
                 .condition(
                     "ArnLike",
                     "aws:SourceArn",
-                    Expr::sub(
-                        "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*",
-                    ),
+                    Arn::new("cloudwatch", "alarm")
+                        .separator(':')
+                        .literal("*")
+                        .to_expr(),
                 ),
             PolicyStatement::deny_insecure_transport(["sns:Publish"], [arn.clone()]),
         ]);
@@ -307,10 +309,7 @@ impl Topic {
         check_imported_name(&mut check, "topic name", &name);
         check.finish(|| Self {
             scope: scope.child(id),
-            arn: Expr::sub_with(
-                "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${Name}",
-                [("Name", Expr::from(name.as_str()))],
-            ),
+            arn: Arn::new("sns", "").name(name.as_str()).to_expr(),
             name: name.into(),
             resource: None,
             key,

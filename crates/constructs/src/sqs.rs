@@ -17,6 +17,7 @@
 //! stack.synth().unwrap();
 //! ```
 
+use streamcdk_core::arn::Arn;
 use streamcdk_core::{Diagnostics, Expr, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::sqs as l1;
 
@@ -486,10 +487,7 @@ impl Queue {
 
 /// The ARN of a queue in this account and region, for queues named elsewhere.
 pub fn queue_arn(name: impl Into<Expr<String>>) -> Expr<String> {
-    Expr::sub_with(
-        "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Name}",
-        [("Name", name.into())],
-    )
+    Arn::new("sqs", "").name(name).to_expr()
 }
 
 #[cfg(test)]

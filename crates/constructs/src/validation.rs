@@ -96,45 +96,7 @@ impl PropsCheck {
     }
 }
 
-/// The parts of an ARN, `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ArnParts<'a> {
-    /// `aws`, `aws-cn`, `aws-us-gov`, ...
-    pub partition: &'a str,
-    /// The service namespace, e.g. `kinesis`.
-    pub service: &'a str,
-    /// The region (empty for global services such as IAM and S3).
-    pub region: &'a str,
-    /// The account id (empty for S3 buckets).
-    pub account: &'a str,
-    /// The resource part, e.g. `stream/clicks`.
-    pub resource: &'a str,
-}
-
-/// Splits a literal ARN into its parts, or `None` if it is not one.
-pub fn parse_arn(arn: &str) -> Option<ArnParts<'_>> {
-    let mut parts = arn.splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let (partition, service, region, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if partition.is_empty() || service.is_empty() || resource.is_empty() {
-        return None;
-    }
-    Some(ArnParts {
-        partition,
-        service,
-        region,
-        account,
-        resource,
-    })
-}
+pub use streamcdk_core::arn::{parse_arn, ArnParts};
 
 impl PropsCheck {
     /// Checks that `arn` is an ARN of `service` whose resource part starts with

@@ -1,6 +1,7 @@
 //! Record-format conversion from JSON to Parquet or ORC with the schema of a
 //! Glue table: <https://docs.aws.amazon.com/firehose/latest/dev/record-format-conversion.html>.
 
+use streamcdk_core::arn::Arn;
 use streamcdk_core::{Diagnostics, Expr, Pseudo, Resource};
 use streamcdk_resources::firehose::delivery_stream as ds;
 
@@ -93,27 +94,17 @@ impl FormatConversion {
     /// Lets `role` read the table's schema: [`GLUE_ACTIONS`] on the catalog,
     /// the database and the table.
     pub(super) fn grant(&self, role: &Role) -> Result<Grant, Diagnostics> {
-        let table_arn = Expr::sub_with(
-            "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/${Db}/${Table}",
-            [
-                ("Db", self.database_name.clone()),
-                ("Table", self.table_name.clone()),
-            ],
-        );
-        let db_arn = Expr::sub_with(
-            "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:database/${Db}",
-            [("Db", self.database_name.clone())],
-        );
+        let table_arn = Arn::new("glue", "table")
+            .name_as("Db", self.database_name.clone())
+            .name_as("Table", self.table_name.clone())
+            .to_expr();
+        let db_arn = Arn::new("glue", "database")
+            .name_as("Db", self.database_name.clone())
+            .to_expr();
         role.add_to_policy(
             PolicyStatement::allow()
                 .actions(GLUE_ACTIONS.iter().copied())
-                .resources([
-                    Expr::sub(
-                        "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog",
-                    ),
-                    db_arn,
-                    table_arn,
-                ]),
+                .resources([Arn::new("glue", "catalog").to_expr(), db_arn, table_arn]),
         )
     }
 

@@ -1,5 +1,6 @@
 //! [`DeliveryStream`]: its props, its creation step by step, and its imports.
 
+use streamcdk_core::arn::Arn;
 use streamcdk_core::{Condition, Diagnostics, Expr, Mutability, Resource, Scope};
 use streamcdk_resources::firehose::{
     DeliveryStream as L1DeliveryStream, DeliveryStreamProps as L1Props,
@@ -367,10 +368,9 @@ impl DeliveryStream {
             (None, None, None) => Expr::from(""),
         };
         let arn = attributes.delivery_stream_arn.unwrap_or_else(|| {
-            Expr::sub_with(
-                "arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/${Name}",
-                [("Name", name.clone())],
-            )
+            Arn::new("firehose", "deliverystream")
+                .name(name.clone())
+                .to_expr()
         });
         Ok(Self {
             path: scope.child_path(id),

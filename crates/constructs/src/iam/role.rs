@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use streamcdk_core::arn::Arn;
 use streamcdk_core::{Diagnostics, Expr, Resource, Scope};
 use streamcdk_resources::iam as l1;
 
@@ -255,10 +256,10 @@ impl Role {
         Ok(Self::imported(
             scope,
             id,
-            Expr::sub_with(
-                "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Name}",
-                [("Name", name.clone())],
-            ),
+            Arn::new("iam", "role")
+                .no_region()
+                .name(name.clone())
+                .to_expr(),
             name,
         ))
     }

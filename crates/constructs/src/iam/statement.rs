@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use streamcdk_core::arn::Arn;
 use streamcdk_core::{Expr, Json, Node};
 
 use super::needs_wildcard_resource;
@@ -35,9 +36,7 @@ impl Principal {
 
     /// The root of the current account (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`).
     pub fn account_root() -> Self {
-        Principal::Aws(Expr::sub(
-            "arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
-        ))
+        Principal::Aws(Arn::new("iam", "root").no_region().to_expr())
     }
 
     fn to_node(&self) -> Node {

@@ -1,5 +1,6 @@
 //! [`Stream`]: its props, its creation step by step, and its imports.
 
+use streamcdk_core::arn::Arn;
 use streamcdk_core::{
     CondExpr, Condition, Diagnostics, Expr, Mutability, Parameter, Pseudo, RemovalPolicy, Resource,
     Scope,
@@ -344,10 +345,9 @@ impl Stream {
         let mut check = PropsCheck::new(scope, id);
         check_name(&mut check, "kinesis/stream-name", "name", &name);
         check.result()?;
-        let arn = Expr::sub_with(
-            "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${StreamName}",
-            [("StreamName", name.clone())],
-        );
+        let arn = Arn::new("kinesis", "stream")
+            .name_as("StreamName", name.clone())
+            .to_expr();
         Ok(Self::imported(scope, id, arn, name))
     }
 

@@ -1,6 +1,7 @@
 //! The bucket construct: creation, imports, policy, grants, metrics.
 
 use super::*;
+use streamcdk_core::arn::Arn;
 
 /// An S3 bucket, created here or imported by name or ARN.
 #[derive(Debug, Clone)]
@@ -168,7 +169,7 @@ impl Bucket {
         if let Some(target) = &this.access_logs {
             let prefix = props.server_access_logs_prefix.clone().unwrap_or_default();
             let source_arn = match &props.bucket_name {
-                Some(n) => Expr::sub(format!("arn:${{AWS::Partition}}:s3:::{n}")),
+                Some(n) => bucket_arn(Expr::from(n.as_str())),
                 None => this.arn(),
             };
             target.add_to_resource_policy(
@@ -301,12 +302,9 @@ impl Bucket {
         let arn = match name.node().as_str() {
             Some(literal) => {
                 check_bucket_name(&mut check, literal);
-                Expr::sub(format!("arn:${{AWS::Partition}}:s3:::{literal}"))
+                bucket_arn(Expr::from(literal))
             }
-            None => Expr::sub_with(
-                "arn:${AWS::Partition}:s3:::${Name}",
-                [("Name", name.clone())],
-            ),
+            None => bucket_arn(name.clone()),
         };
         check.result()?;
         Ok(Self {
@@ -574,4 +572,15 @@ impl Bucket {
     pub fn metric_number_of_objects(&self) -> Metric {
         self.storage_metric("NumberOfObjects", "AllStorageTypes")
     }
+}
+
+/// The ARN of the bucket `name` (`arn:${AWS::Partition}:s3:::NAME`: no
+/// region, no account), a literal name written into the string.
+fn bucket_arn(name: Expr<String>) -> Expr<String> {
+    let arn = Arn::new("s3", "").no_region().no_account();
+    match name.node().as_str() {
+        Some(literal) => arn.literal(literal),
+        None => arn.name(name),
+    }
+    .to_expr()
 }
