@@ -609,10 +609,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        let has_db = |code: &str, text: &str| {
-            err.errors()
-                .any(|d| d.code == code && d.path == "t/LongDb" && d.message.contains(text))
-        };
+        let has_db = |code: &str, text: &str| err.has_error(code, "t/LongDb", text);
         assert!(
             has_db(
                 "glue/database-name",
@@ -651,10 +648,7 @@ mod tests {
         );
         props.partition_keys = vec![Column::new("id", ColumnType::String)];
         let err = Table::new(&stack.root(), "Bad", &db, props).unwrap_err();
-        let has = |code: &str, text: &str| {
-            err.errors()
-                .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text))
-        };
+        let has = |code: &str, text: &str| err.has_error(code, "t/Bad", text);
         assert!(has("glue/column-type", "precision 1..=38"), "{err}");
         assert!(has("glue/column-name", "'id' is used twice"), "{err}");
         assert!(has("glue/location", "s3://bucket/prefix/"), "{err}");

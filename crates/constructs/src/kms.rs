@@ -428,10 +428,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        let has = |code: &str, text: &str| {
-            err.errors()
-                .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text))
-        };
+        let has = |code: &str, text: &str| err.has_error(code, "t/Bad", text);
         assert!(has("kms/alias", "reserved"), "{err}");
         assert!(has("kms/rotation-period", "90..=2560"), "{err}");
         assert!(has("kms/pending-window", "7..=30"), "{err}");

@@ -645,11 +645,7 @@ mod tests {
             ),
         ] {
             let err = LogGroup::from_arn(&stack.root(), "Bad", bad).unwrap_err();
-            assert!(
-                err.errors()
-                    .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text)),
-                "{bad}: {err}"
-            );
+            assert!(err.has_error(code, "t/Bad", text), "{bad}: {err}");
         }
     }
 }

@@ -498,10 +498,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        let has = |code: &str, text: &str| {
-            err.errors()
-                .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text))
-        };
+        let has = |code: &str, text: &str| err.has_error(code, "t/Bad", text);
         assert!(has("sns/topic-name", "letters, digits, - and _"), "{err}");
         assert!(has("sns/display-name", "at most 100"), "{err}");
         assert!(has("sns/email", "not an e-mail address"), "{err}");
@@ -606,10 +603,8 @@ mod tests {
     #[test]
     fn invalid_topic_imports() {
         let stack = Stack::new("t");
-        let has = |err: &Diagnostics, path: &str, code: &str, text: &str| {
-            err.errors()
-                .any(|d| d.code == code && d.path == path && d.message.contains(text))
-        };
+        let has =
+            |err: &Diagnostics, path: &str, code: &str, text: &str| err.has_error(code, path, text);
         let err = Topic::from_name(&stack.root(), "Empty", "", None).unwrap_err();
         assert!(
             has(

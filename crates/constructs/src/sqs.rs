@@ -596,10 +596,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        let has = |code: &str, text: &str| {
-            err.errors()
-                .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text))
-        };
+        let has = |code: &str, text: &str| err.has_error(code, "t/Bad", text);
         assert!(has("sqs/retention-period", "60..=1209600"), "{err}");
         assert!(has("sqs/visibility-timeout", "0..=43200"), "{err}");
         assert!(has("sqs/receive-wait-time", "0..=20"), "{err}");
@@ -693,10 +690,8 @@ mod tests {
     #[test]
     fn invalid_queue_imports() {
         let stack = Stack::new("t");
-        let has = |err: &Diagnostics, path: &str, code: &str, text: &str| {
-            err.errors()
-                .any(|d| d.code == code && d.path == path && d.message.contains(text))
-        };
+        let has =
+            |err: &Diagnostics, path: &str, code: &str, text: &str| err.has_error(code, path, text);
         let err = Queue::from_name(&stack.root(), "Empty", "", None).unwrap_err();
         assert!(
             has(

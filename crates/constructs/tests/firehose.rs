@@ -43,8 +43,7 @@ fn hourly(stack: &Stack) -> DeliveryStreamProps {
 #[track_caller]
 fn expect(err: &Diagnostics, code: &str, text: &str) {
     assert!(
-        err.errors()
-            .any(|d| d.code == code && d.path == "t/Delivery" && d.message.contains(text)),
+        err.has_error(code, "t/Delivery", text),
         "expected {code} containing {text:?} in:\n{err}"
     );
 }

@@ -36,8 +36,7 @@ fn role(stack: &Stack, id: &str) -> Role {
 /// The (code, path) pairs of the errors, and whether one has `code` at `path`
 /// with a message containing `text`.
 fn has(err: &Diagnostics, code: &str, path: &str, text: &str) -> bool {
-    err.errors()
-        .any(|d| d.code == code && d.path == path && d.message.contains(text))
+    err.has_error(code, path, text)
 }
 
 fn statements(t: &TemplateAssertions) -> Vec<Value> {

@@ -145,10 +145,7 @@ fn invalid_widgets_and_dashboard_names() {
         },
     )
     .unwrap_err();
-    let has = |code: &str, text: &str| {
-        err.errors()
-            .any(|d| d.code == code && d.path == "t/D" && d.message.contains(text))
-    };
+    let has = |code: &str, text: &str| err.has_error(code, "t/D", text);
     assert!(has("cloudwatch/dashboard-name", "contains ' '"), "{err}");
     assert!(has("cloudwatch/dashboard-start", "-PT3H"), "{err}");
     let d = Dashboard::new(&stack.root(), "D2", DashboardProps::default()).unwrap();

@@ -451,10 +451,8 @@ mod tests {
     fn invalid_statements_and_props() {
         let stack = Stack::new("t");
         let r = role(&stack);
-        let has = |err: &Diagnostics, code: &str, path: &str, text: &str| {
-            err.errors()
-                .any(|d| d.code == code && d.path == path && d.message.contains(text))
-        };
+        let has =
+            |err: &Diagnostics, code: &str, path: &str, text: &str| err.has_error(code, path, text);
         let err = r
             .add_to_policy(PolicyStatement::allow().actions(["GetRecords"]))
             .unwrap_err();

@@ -164,10 +164,7 @@ fn invalid_bucket_props() {
         },
     )
     .unwrap_err();
-    let has = |code: &str, text: &str| {
-        err.errors()
-            .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text))
-    };
+    let has = |code: &str, text: &str| err.has_error(code, "t/Bad", text);
     assert!(has("s3/bucket-name", "lowercase letters"), "{err}");
     assert!(
         has("s3/lifecycle-days", "STANDARD_IA needs at least 30 days"),
@@ -274,11 +271,7 @@ fn invalid_bucket_arns() {
         ("arn:aws:s3:::ab", "s3/bucket-name", "it must have 3 to 63"),
     ] {
         let err = Bucket::from_arn(&stack.root(), "Bad", bad).unwrap_err();
-        assert!(
-            err.errors()
-                .any(|d| d.code == code && d.path == "t/Bad" && d.message.contains(text)),
-            "{bad}: {err}"
-        );
+        assert!(err.has_error(code, "t/Bad", text), "{bad}: {err}");
     }
 }
 
