@@ -139,19 +139,5 @@ pub fn build() -> Result<Stack, Diagnostics> {
 }
 
 fn main() {
-    let yaml = std::env::args().any(|a| a == "--yaml");
-    match build().and_then(|s| s.synth()) {
-        Ok(s) if yaml => match s.template.to_yaml() {
-            Ok(text) => print!("{text}"),
-            Err(e) => {
-                eprintln!("{e}");
-                std::process::exit(1);
-            }
-        },
-        Ok(s) => print!("{}", s.template.to_json()),
-        Err(errors) => {
-            eprintln!("{errors}");
-            std::process::exit(1);
-        }
-    }
+    streamcdk::print_template(build);
 }

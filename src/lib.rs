@@ -14,6 +14,30 @@ pub use streamcdk_core as core;
 pub use streamcdk_core::{Expr, Pseudo, RemovalPolicy, Scope, Stack};
 pub use streamcdk_resources as resources;
 
+/// The one runner of the examples: builds the stack, synthesizes it and
+/// prints the template (JSON, or YAML when the arguments hold `--yaml`);
+/// prints every error and exits with status 1 when the stack is invalid.
+pub fn print_template(build: impl FnOnce() -> Result<Stack, streamcdk_core::Diagnostics>) {
+    let yaml = std::env::args().any(|a| a == "--yaml");
+    let text = build()
+        .and_then(|s| s.synth())
+        .map_err(|e| e.to_string())
+        .and_then(|s| {
+            if yaml {
+                s.template.to_yaml().map_err(|e| e.to_string())
+            } else {
+                Ok(s.template.to_json())
+            }
+        });
+    match text {
+        Ok(text) => print!("{text}"),
+        Err(errors) => {
+            eprintln!("{errors}");
+            std::process::exit(1);
+        }
+    }
+}
+
 /// The README's Rust blocks, compiled and run as doc tests so the README
 /// cannot drift from the API.
 #[doc = include_str!("../README.md")]
