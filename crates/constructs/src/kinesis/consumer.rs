@@ -143,7 +143,7 @@ impl StreamConsumer {
     }
 
     /// Lets `grantee` read through this consumer, as aws-cdk does: first the
-    /// stream's full [`Stream::grant_read`] ([`READ_ACTIONS`] on the stream,
+    /// stream's full [`Stream::grant_read`] ([`READ_ACTIONS`](super::READ_ACTIONS) on the stream,
     /// and `kms:Decrypt` on its customer key if it has one), then
     /// [`CONSUMER_ACTIONS`] on the consumer's ARN. Returns the grant of the
     /// last statement (all of them are in the grantee's one policy).
