@@ -57,6 +57,30 @@ pub struct DatabaseProps {
     pub location_uri: Option<Expr<String>>,
 }
 
+/// Chainable setters, one per field (the props convention).
+impl DatabaseProps {
+    /// Sets [`DatabaseProps::database_name`].
+    #[must_use]
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.database_name = value.into();
+        self
+    }
+
+    /// Sets [`DatabaseProps::description`].
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`DatabaseProps::location_uri`].
+    #[must_use]
+    pub fn location_uri(mut self, value: impl Into<Expr<String>>) -> Self {
+        self.location_uri = Some(value.into());
+        self
+    }
+}
+
 impl DatabaseProps {
     /// Props of database `name` with every other field at its default.
     pub fn new(name: impl Into<String>) -> Self {
@@ -336,6 +360,51 @@ pub struct TableProps {
     pub format: DataFormat,
     /// Description. Default: none.
     pub description: Option<String>,
+}
+
+/// Chainable setters, one per field (the props convention).
+impl TableProps {
+    /// Sets [`TableProps::table_name`].
+    #[must_use]
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.table_name = value.into();
+        self
+    }
+
+    /// Sets [`TableProps::columns`] (replacing what it held).
+    #[must_use]
+    pub fn columns(mut self, values: impl IntoIterator<Item = Column>) -> Self {
+        self.columns = values.into_iter().collect();
+        self
+    }
+
+    /// Sets [`TableProps::partition_keys`] (replacing what it held).
+    #[must_use]
+    pub fn partition_keys(mut self, values: impl IntoIterator<Item = Column>) -> Self {
+        self.partition_keys = values.into_iter().collect();
+        self
+    }
+
+    /// Sets [`TableProps::location`].
+    #[must_use]
+    pub fn location(mut self, value: impl Into<Expr<String>>) -> Self {
+        self.location = value.into();
+        self
+    }
+
+    /// Sets [`TableProps::format`].
+    #[must_use]
+    pub fn format(mut self, value: DataFormat) -> Self {
+        self.format = value;
+        self
+    }
+
+    /// Sets [`TableProps::description`].
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
 }
 
 impl TableProps {

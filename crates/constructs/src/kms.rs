@@ -58,6 +58,51 @@ pub struct KeyProps {
     pub removal_policy: RemovalPolicy,
 }
 
+/// Chainable setters, one per field (the props convention).
+impl KeyProps {
+    /// Sets [`KeyProps::description`].
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`KeyProps::alias`].
+    #[must_use]
+    pub fn alias(mut self, value: impl Into<String>) -> Self {
+        self.alias = Some(value.into());
+        self
+    }
+
+    /// Sets [`KeyProps::enable_key_rotation`].
+    #[must_use]
+    pub fn enable_key_rotation(mut self, value: bool) -> Self {
+        self.enable_key_rotation = value;
+        self
+    }
+
+    /// Sets [`KeyProps::rotation_period_in_days`].
+    #[must_use]
+    pub fn rotation_period_in_days(mut self, value: impl Into<i64>) -> Self {
+        self.rotation_period_in_days = Some(value.into());
+        self
+    }
+
+    /// Sets [`KeyProps::pending_window_in_days`].
+    #[must_use]
+    pub fn pending_window_in_days(mut self, value: impl Into<i64>) -> Self {
+        self.pending_window_in_days = Some(value.into());
+        self
+    }
+
+    /// Sets [`KeyProps::removal_policy`].
+    #[must_use]
+    pub fn removal_policy(mut self, value: RemovalPolicy) -> Self {
+        self.removal_policy = value;
+        self
+    }
+}
+
 impl Default for KeyProps {
     fn default() -> Self {
         Self {

@@ -65,6 +65,37 @@ pub struct LogGroupProps {
     pub removal_policy: RemovalPolicy,
 }
 
+/// Chainable setters, one per field (the props convention).
+impl LogGroupProps {
+    /// Sets [`LogGroupProps::log_group_name`].
+    #[must_use]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.log_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`LogGroupProps::retention_in_days`].
+    #[must_use]
+    pub fn retention_in_days(mut self, value: impl Into<i64>) -> Self {
+        self.retention_in_days = Some(value.into());
+        self
+    }
+
+    /// Sets [`LogGroupProps::encryption_key`].
+    #[must_use]
+    pub fn encryption_key(mut self, value: impl Into<kms::Key>) -> Self {
+        self.encryption_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`LogGroupProps::removal_policy`].
+    #[must_use]
+    pub fn removal_policy(mut self, value: RemovalPolicy) -> Self {
+        self.removal_policy = value;
+        self
+    }
+}
+
 impl Default for LogGroupProps {
     fn default() -> Self {
         Self {

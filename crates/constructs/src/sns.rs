@@ -79,6 +79,37 @@ pub struct TopicProps {
     pub encryption: TopicEncryption,
 }
 
+/// Chainable setters, one per field (the props convention).
+impl TopicProps {
+    /// Sets [`TopicProps::topic_name`].
+    #[must_use]
+    pub fn topic_name(mut self, value: impl Into<String>) -> Self {
+        self.topic_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`TopicProps::display_name`].
+    #[must_use]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`TopicProps::email`].
+    #[must_use]
+    pub fn email(mut self, value: impl Into<Expr<String>>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`TopicProps::encryption`].
+    #[must_use]
+    pub fn encryption(mut self, value: TopicEncryption) -> Self {
+        self.encryption = value;
+        self
+    }
+}
+
 /// An SNS topic, created here or imported by ARN or name.
 #[derive(Debug, Clone)]
 pub struct Topic {

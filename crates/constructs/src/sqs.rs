@@ -78,8 +78,69 @@ pub struct QueueProps<'a> {
     /// Default: none.
     pub dead_letter_queue: Option<(&'a Queue, i64)>,
     /// What happens to the queue (and its messages) when it leaves the stack.
-    /// Default: `Delete`; use `Retain` for queues whose messages must survive the stack.
-    pub removal_policy: Option<RemovalPolicy>,
+    /// Default: `Delete` (as aws-cdk's `Queue`: messages are transient); use
+    /// `Retain` for queues whose messages must survive the stack, such as a
+    /// failure destination.
+    pub removal_policy: RemovalPolicy,
+}
+
+/// Chainable setters, one per field (the props convention).
+impl<'a> QueueProps<'a> {
+    /// Sets [`QueueProps::queue_name`].
+    #[must_use]
+    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
+        self.queue_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`QueueProps::fifo`].
+    #[must_use]
+    pub fn fifo(mut self, value: bool) -> Self {
+        self.fifo = value;
+        self
+    }
+
+    /// Sets [`QueueProps::encryption`].
+    #[must_use]
+    pub fn encryption(mut self, value: QueueEncryption) -> Self {
+        self.encryption = value;
+        self
+    }
+
+    /// Sets [`QueueProps::retention_period_seconds`].
+    #[must_use]
+    pub fn retention_period_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.retention_period_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets [`QueueProps::visibility_timeout_seconds`].
+    #[must_use]
+    pub fn visibility_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.visibility_timeout_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets [`QueueProps::receive_message_wait_time_seconds`].
+    #[must_use]
+    pub fn receive_message_wait_time_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.receive_message_wait_time_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets [`QueueProps::dead_letter_queue`].
+    #[must_use]
+    pub fn dead_letter_queue(mut self, value: (&'a Queue, i64)) -> Self {
+        self.dead_letter_queue = Some(value);
+        self
+    }
+
+    /// Sets [`QueueProps::removal_policy`].
+    #[must_use]
+    pub fn removal_policy(mut self, value: RemovalPolicy) -> Self {
+        self.removal_policy = value;
+        self
+    }
 }
 
 /// Checks a queue name: 1–80 letters, digits, `-` and `_`, and a final
@@ -228,7 +289,7 @@ impl Queue {
         let queue = l1::Queue::new(scope, id, p);
         queue
             .resource()
-            .apply_removal_policy(props.removal_policy.unwrap_or(RemovalPolicy::Delete))
+            .apply_removal_policy(props.removal_policy)
             .set_context_why("Encrypted queue with a TLS-only queue policy");
         let document = PolicyDocument::new([PolicyStatement::deny_insecure_transport(
             ["sqs:*"],
@@ -509,7 +570,7 @@ mod tests {
             "Failures",
             QueueProps {
                 retention_period_seconds: Some(1_209_600),
-                removal_policy: Some(RemovalPolicy::Retain),
+                removal_policy: RemovalPolicy::Retain,
                 ..QueueProps::default()
             },
         )

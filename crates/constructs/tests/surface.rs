@@ -177,3 +177,42 @@ fn an_alarm_that_notifies_nobody_is_a_warning() {
         warnings[0].message
     );
 }
+
+#[test]
+fn props_have_chainable_setters() {
+    use streamcdk_constructs::sqs::{Queue, QueueProps};
+    use streamcdk_core::RemovalPolicy;
+    let stack = Stack::new("t");
+    Bucket::new(
+        &stack.root(),
+        "Data",
+        BucketProps::default()
+            .versioned(true)
+            .minimum_tls_version(TlsVersion::Tls1_3),
+    )
+    .unwrap();
+    Queue::new(
+        &stack.root(),
+        "Failures",
+        QueueProps::default()
+            .retention_period_seconds(1_209_600)
+            .removal_policy(RemovalPolicy::Retain),
+    )
+    .unwrap();
+    Topic::new(
+        &stack.root(),
+        "Alarms",
+        TopicProps::default().display_name("Ops"),
+    )
+    .unwrap();
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    t.assert_has_resource_properties(
+        "AWS::S3::Bucket",
+        json!({"VersioningConfiguration": {"Status": "Enabled"}}),
+    );
+    t.assert_has_resource(
+        "AWS::SQS::Queue",
+        json!({"DeletionPolicy": "Retain", "Properties": {"MessageRetentionPeriod": 1_209_600}}),
+    );
+    t.assert_has_resource_properties("AWS::SNS::Topic", json!({"DisplayName": "Ops"}));
+}

@@ -78,6 +78,75 @@ pub struct AlarmProps {
     pub insufficient_data_actions: Vec<Expr<String>>,
 }
 
+/// Chainable setters, one per field (the props convention).
+impl AlarmProps {
+    /// Sets [`AlarmProps::metric`].
+    #[must_use]
+    pub fn metric(mut self, value: AlarmMetric) -> Self {
+        self.metric = value;
+        self
+    }
+
+    /// Sets [`AlarmProps::threshold`].
+    #[must_use]
+    pub fn threshold(mut self, value: f64) -> Self {
+        self.threshold = value;
+        self
+    }
+
+    /// Sets [`AlarmProps::comparison`].
+    #[must_use]
+    pub fn comparison(mut self, value: ComparisonOperator) -> Self {
+        self.comparison = value;
+        self
+    }
+
+    /// Sets [`AlarmProps::evaluation_periods`].
+    #[must_use]
+    pub fn evaluation_periods(mut self, value: u32) -> Self {
+        self.evaluation_periods = value;
+        self
+    }
+
+    /// Sets [`AlarmProps::datapoints_to_alarm`].
+    #[must_use]
+    pub fn datapoints_to_alarm(mut self, value: impl Into<u32>) -> Self {
+        self.datapoints_to_alarm = Some(value.into());
+        self
+    }
+
+    /// Sets [`AlarmProps::alarm_name`].
+    #[must_use]
+    pub fn alarm_name(mut self, value: impl Into<String>) -> Self {
+        self.alarm_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`AlarmProps::alarm_actions`] (replacing what it held).
+    #[must_use]
+    pub fn alarm_actions(mut self, values: impl IntoIterator<Item = Expr<String>>) -> Self {
+        self.alarm_actions = values.into_iter().collect();
+        self
+    }
+
+    /// Sets [`AlarmProps::ok_actions`] (replacing what it held).
+    #[must_use]
+    pub fn ok_actions(mut self, values: impl IntoIterator<Item = Expr<String>>) -> Self {
+        self.ok_actions = values.into_iter().collect();
+        self
+    }
+
+    /// Sets [`AlarmProps::insufficient_data_actions`] (replacing what it held).
+    #[must_use]
+    pub fn insufficient_data_actions(
+        mut self,
+        values: impl IntoIterator<Item = Expr<String>>,
+    ) -> Self {
+        self.insufficient_data_actions = values.into_iter().collect();
+        self
+    }
+}
+
 impl AlarmProps {
     /// Props with the required fields and every default.
     pub fn new(

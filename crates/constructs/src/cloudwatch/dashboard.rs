@@ -419,6 +419,30 @@ pub struct DashboardProps {
     pub period_override: PeriodOverride,
 }
 
+/// Chainable setters, one per field (the props convention).
+impl DashboardProps {
+    /// Sets [`DashboardProps::dashboard_name`].
+    #[must_use]
+    pub fn dashboard_name(mut self, value: impl Into<String>) -> Self {
+        self.dashboard_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`DashboardProps::start`].
+    #[must_use]
+    pub fn start(mut self, value: impl Into<String>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+
+    /// Sets [`DashboardProps::period_override`].
+    #[must_use]
+    pub fn period_override(mut self, value: PeriodOverride) -> Self {
+        self.period_override = value;
+        self
+    }
+}
+
 impl DashboardProps {
     /// Props with a fixed name.
     pub fn named(name: impl Into<String>) -> Self {

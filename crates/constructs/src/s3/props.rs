@@ -53,6 +53,65 @@ pub struct BucketProps {
     pub minimum_tls_version: Option<TlsVersion>,
 }
 
+/// Chainable setters, one per field (the props convention).
+impl BucketProps {
+    /// Sets [`BucketProps::bucket_name`].
+    #[must_use]
+    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.bucket_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`BucketProps::encryption`].
+    #[must_use]
+    pub fn encryption(mut self, value: BucketEncryption) -> Self {
+        self.encryption = value;
+        self
+    }
+
+    /// Sets [`BucketProps::versioned`].
+    #[must_use]
+    pub fn versioned(mut self, value: bool) -> Self {
+        self.versioned = value;
+        self
+    }
+
+    /// Sets [`BucketProps::lifecycle_rules`] (replacing what it held).
+    #[must_use]
+    pub fn lifecycle_rules(mut self, values: impl IntoIterator<Item = LifecycleRule>) -> Self {
+        self.lifecycle_rules = values.into_iter().collect();
+        self
+    }
+
+    /// Sets [`BucketProps::server_access_logs`].
+    #[must_use]
+    pub fn server_access_logs(mut self, value: ServerAccessLogs) -> Self {
+        self.server_access_logs = value;
+        self
+    }
+
+    /// Sets [`BucketProps::server_access_logs_prefix`].
+    #[must_use]
+    pub fn server_access_logs_prefix(mut self, value: impl Into<String>) -> Self {
+        self.server_access_logs_prefix = Some(value.into());
+        self
+    }
+
+    /// Sets [`BucketProps::removal_policy`].
+    #[must_use]
+    pub fn removal_policy(mut self, value: RemovalPolicy) -> Self {
+        self.removal_policy = value;
+        self
+    }
+
+    /// Sets [`BucketProps::minimum_tls_version`].
+    #[must_use]
+    pub fn minimum_tls_version(mut self, value: impl Into<TlsVersion>) -> Self {
+        self.minimum_tls_version = Some(value.into());
+        self
+    }
+}
+
 /// A TLS version for [`BucketProps::minimum_tls_version`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsVersion {

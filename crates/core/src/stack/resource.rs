@@ -8,10 +8,13 @@ use crate::expr::{Expr, ItemKey, Node, Target};
 use super::*;
 
 /// What happens to a resource's physical resource when it is deleted from the
-/// stack, or replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// stack, or replaced. The `Default` is `Delete`, CloudFormation's own
+/// behaviour for a resource that names no policy; constructs that hold data
+/// choose `Retain` in their props' defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RemovalPolicy {
     /// `Delete`: the resource and its data are removed.
+    #[default]
     Delete,
     /// `Retain`: the resource is kept, outside the stack.
     Retain,
