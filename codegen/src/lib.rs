@@ -97,6 +97,84 @@ struct Field {
     rust_name: String,
     ty: Ty,
     doc: String,
+    /// The schema facts of the property, emitted as associated constants.
+    constants: Vec<Constant>,
+}
+
+/// One schema fact of a property as an associated constant of the struct
+/// that has the property: `ShardCount`'s `maximum` is
+/// `StreamProps::SHARD_COUNT_MAXIMUM`.
+#[derive(Debug)]
+struct Constant {
+    name: String,
+    ty: &'static str,
+    value: String,
+    doc: String,
+}
+
+/// The keywords that become constants, with their name suffix.
+const CONSTANT_KEYWORDS: &[(&str, &str)] = &[
+    ("minLength", "MIN_LENGTH"),
+    ("maxLength", "MAX_LENGTH"),
+    ("minimum", "MINIMUM"),
+    ("maximum", "MAXIMUM"),
+    ("exclusiveMinimum", "EXCLUSIVE_MINIMUM"),
+    ("exclusiveMaximum", "EXCLUSIVE_MAXIMUM"),
+    ("pattern", "PATTERN"),
+    ("enum", "ENUM"),
+    ("const", "CONST"),
+    ("minItems", "MIN_ITEMS"),
+    ("maxItems", "MAX_ITEMS"),
+];
+
+/// The Rust type and literal of a keyword's value, if it has one: lengths
+/// and item counts are `usize`, bounds `i64` on an integer property and
+/// `f64` otherwise, patterns and string constants `&str`, enums `&[&str]` or
+/// `&[i64]`.
+fn constant_value(
+    keyword: &str,
+    value: &Value,
+    json_type: Option<&str>,
+) -> Option<(&'static str, String)> {
+    match keyword {
+        "minLength" | "maxLength" | "minItems" | "maxItems" => {
+            value.as_u64().map(|n| ("usize", n.to_string()))
+        }
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
+            match (json_type, value.as_i64()) {
+                (Some("integer"), Some(n)) => Some(("i64", n.to_string())),
+                _ => value.as_f64().map(|f| ("f64", format!("{f:?}"))),
+            }
+        }
+        "pattern" | "const" => value.as_str().map(|s| ("&'static str", string_literal(s))),
+        "enum" => {
+            let items = value.as_array()?;
+            if let Some(strings) = items.iter().map(Value::as_str).collect::<Option<Vec<_>>>() {
+                let list: Vec<String> = strings.iter().map(|s| string_literal(s)).collect();
+                return Some(("&'static [&'static str]", format!("&[{}]", list.join(", "))));
+            }
+            let ints = items
+                .iter()
+                .map(Value::as_i64)
+                .collect::<Option<Vec<_>>>()?;
+            let list: Vec<String> = ints.iter().map(i64::to_string).collect();
+            Some(("&'static [i64]", format!("&[{}]", list.join(", "))))
+        }
+        _ => None,
+    }
+}
+
+/// What a keyword's constant means, for its doc.
+fn constant_doc(keyword: &str) -> &'static str {
+    match keyword {
+        "minLength" | "maxLength" => " (in characters)",
+        "minimum" | "maximum" => " (inclusive)",
+        "exclusiveMinimum" | "exclusiveMaximum" => " (exclusive)",
+        "pattern" => " (ECMA syntax, unanchored as in JSON Schema; check a value with `streamcdk_resources::validate::pattern_matches`)",
+        "enum" => " (the allowed values)",
+        "const" => " (the only allowed value)",
+        _ => "",
+    }
 }
 
 #[derive(Debug)]
@@ -157,6 +235,62 @@ impl<'a> TypeBuilder<'a> {
         }
         self.taken.insert(name.clone());
         name
+    }
+
+    /// `schema` with its `$ref`s into `definitions` followed.
+    fn resolved<'v>(&self, schema: &'v Value) -> &'v Value
+    where
+        'a: 'v,
+    {
+        let mut node = schema;
+        for _ in 0..8 {
+            match node
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| self.definition(r))
+            {
+                Some((_, def)) => node = def,
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// The schema facts of property `name` (Rust field `rust_name`), and of
+    /// its items when it is an array of scalars (`<FIELD>_ITEMS_<KEYWORD>`).
+    fn constants(&self, name: &str, rust_name: &str, prop: &Value) -> Vec<Constant> {
+        let field = rust_name.trim_end_matches('_').to_ascii_uppercase();
+        let mut out = Vec::new();
+        let prop = self.resolved(prop);
+        let mut levels = vec![(prop, field.clone(), format!("`{name}`"))];
+        if let Some(items) = prop.get("items") {
+            let items = self.resolved(items);
+            if !has_properties(items) {
+                levels.push((
+                    items,
+                    format!("{field}_ITEMS"),
+                    format!("the items of `{name}`"),
+                ));
+            }
+        }
+        for (schema, prefix, what) in levels {
+            let json_type = schema.get("type").and_then(Value::as_str);
+            for (keyword, suffix) in CONSTANT_KEYWORDS {
+                let Some(value) = schema.get(*keyword) else {
+                    continue;
+                };
+                let Some((ty, literal)) = constant_value(keyword, value, json_type) else {
+                    continue;
+                };
+                out.push(Constant {
+                    name: format!("{prefix}_{suffix}"),
+                    ty,
+                    value: literal,
+                    doc: format!("Schema `{keyword}` of {what}{}.", constant_doc(keyword)),
+                });
+            }
+        }
+        out
     }
 
     fn definition(&self, reference: &str) -> Option<(&'a str, &'a Value)> {
@@ -243,11 +377,13 @@ impl<'a> TypeBuilder<'a> {
             if !extra.is_empty() {
                 doc = format!("{doc}\n\n{}", extra.join(" "));
             }
+            let constants = self.constants(name, &rust_name, prop);
             fields.push(Field {
                 json_name: name.clone(),
                 rust_name,
                 ty,
                 doc,
+                constants,
             });
         }
         fields
@@ -428,6 +564,22 @@ impl ResourceModel {
         // Attribute types never need new structs; drop any the lookups queued.
         builder.pending.clear();
 
+        // Constant names are derived mechanically; two facts must never
+        // share one (`FooItems`'s `maxLength` and `Foo`'s items' `maxLength`).
+        let lists = std::iter::once(("Props".to_owned(), &props))
+            .chain(builder.structs.iter().map(|(n, s)| (n.clone(), &s.fields)));
+        for (owner, fields) in lists {
+            let mut seen = BTreeSet::new();
+            for c in fields.iter().flat_map(|f| &f.constants) {
+                if !seen.insert(c.name.as_str()) {
+                    return Err(format!(
+                        "{type_name}: two schema constants of {owner} are named {}",
+                        c.name
+                    ));
+                }
+            }
+        }
+
         let taggable = schema
             .pointer("/tagging/taggable")
             .and_then(Value::as_bool)
@@ -477,6 +629,14 @@ fn emit_struct(
     let _ = writeln!(out, "{indent}}}\n");
     if !fields.is_empty() {
         let _ = writeln!(out, "{indent}impl {name} {{");
+        for c in fields.iter().flat_map(|f| &f.constants) {
+            out.push_str(&doc_lines(&c.doc, &format!("{indent}    ")));
+            let _ = writeln!(
+                out,
+                "{indent}    pub const {}: {} = {};",
+                c.name, c.ty, c.value
+            );
+        }
         for f in fields {
             let _ = writeln!(out, "{indent}    /// Sets `{}`.", f.json_name);
             let _ = writeln!(

@@ -12,7 +12,14 @@
 //!   (`kinesis::stream::StreamEncryption`), convertible into an `Expr`;
 //! - the resource (`kinesis::Stream`) with `new`, `resource()` (the core
 //!   handle), `ref_()`, one accessor per read-only attribute, and the
-//!   constants `TYPE_NAME`, `CREATE_ONLY_PROPERTIES`, `TAGGABLE` and `TAG_FORMAT`.
+//!   constants `TYPE_NAME`, `CREATE_ONLY_PROPERTIES`, `TAGGABLE` and `TAG_FORMAT`;
+//! - the schema's facts about each property as associated constants of the
+//!   struct that has it, named `<FIELD>_<KEYWORD>`:
+//!   `kinesis::StreamProps::SHARD_COUNT_MAXIMUM` (`i64`), `NAME_MAX_LENGTH`
+//!   (`usize`), `NAME_PATTERN` (check a value with
+//!   [`validate::pattern_matches`]),
+//!   `firehose::delivery_stream::ExtendedS3DestinationConfiguration::COMPRESSION_FORMAT_ENUM`
+//!   (`&[&str]`), and `<FIELD>_ITEMS_<KEYWORD>` for an array's items.
 //!
 //! Creating a generated resource turns on [`SchemaCheck`] for its stack:
 //! at synth every resource whose type has a schema here, generated or raw,

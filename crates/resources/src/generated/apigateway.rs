@@ -1412,6 +1412,8 @@ pub struct UsagePlanKeyProps {
 }
 
 impl UsagePlanKeyProps {
+    /// Schema `enum` of `KeyType` (the allowed values).
+    pub const KEY_TYPE_ENUM: &'static [&'static str] = &["API_KEY"];
     /// Sets `KeyId`.
     pub fn key_id(mut self, value: impl Into<Expr<String>>) -> Self {
         self.key_id = Some(value.into());
@@ -1498,6 +1500,12 @@ pub mod api_key {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -2021,6 +2029,18 @@ pub mod method {
     }
 
     impl Integration {
+        /// Schema `enum` of `ConnectionType` (the allowed values).
+        pub const CONNECTION_TYPE_ENUM: &'static [&'static str] = &["INTERNET", "VPC_LINK"];
+        /// Schema `enum` of `ContentHandling` (the allowed values).
+        pub const CONTENT_HANDLING_ENUM: &'static [&'static str] = &["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"];
+        /// Schema `enum` of `PassthroughBehavior` (the allowed values).
+        pub const PASSTHROUGH_BEHAVIOR_ENUM: &'static [&'static str] = &["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"];
+        /// Schema `enum` of `ResponseTransferMode` (the allowed values).
+        pub const RESPONSE_TRANSFER_MODE_ENUM: &'static [&'static str] = &["BUFFERED", "STREAM"];
+        /// Schema `minimum` of `TimeoutInMillis` (inclusive).
+        pub const TIMEOUT_IN_MILLIS_MINIMUM: i64 = 50;
+        /// Schema `enum` of `Type` (the allowed values).
+        pub const TYPE_ENUM: &'static [&'static str] = &["AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"];
         /// Sets `CacheKeyParameters`.
         pub fn cache_key_parameters(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.cache_key_parameters = Some(value.into());
@@ -2147,6 +2167,8 @@ pub mod method {
     }
 
     impl IntegrationResponse {
+        /// Schema `enum` of `ContentHandling` (the allowed values).
+        pub const CONTENT_HANDLING_ENUM: &'static [&'static str] = &["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"];
         /// Sets `ContentHandling`.
         pub fn content_handling(mut self, value: impl Into<Expr<String>>) -> Self {
             self.content_handling = Some(value.into());
@@ -2440,6 +2462,10 @@ pub mod stage {
     }
 
     impl CanarySetting {
+        /// Schema `minimum` of `PercentTraffic` (inclusive).
+        pub const PERCENT_TRAFFIC_MINIMUM: f64 = 0.0;
+        /// Schema `maximum` of `PercentTraffic` (inclusive).
+        pub const PERCENT_TRAFFIC_MAXIMUM: f64 = 100.0;
         /// Sets `DeploymentId`.
         pub fn deployment_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.deployment_id = Some(value.into());
@@ -2508,6 +2534,10 @@ pub mod stage {
     }
 
     impl MethodSetting {
+        /// Schema `minimum` of `ThrottlingBurstLimit` (inclusive).
+        pub const THROTTLING_BURST_LIMIT_MINIMUM: i64 = 0;
+        /// Schema `minimum` of `ThrottlingRateLimit` (inclusive).
+        pub const THROTTLING_RATE_LIMIT_MINIMUM: f64 = 0.0;
         /// Sets `CacheDataEncrypted`.
         pub fn cache_data_encrypted(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.cache_data_encrypted = Some(value.into());
@@ -2593,6 +2623,14 @@ pub mod stage {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -2676,6 +2714,10 @@ pub mod usage_plan {
     }
 
     impl QuotaSettings {
+        /// Schema `minimum` of `Limit` (inclusive).
+        pub const LIMIT_MINIMUM: i64 = 0;
+        /// Schema `minimum` of `Offset` (inclusive).
+        pub const OFFSET_MINIMUM: i64 = 0;
         /// Sets `Limit`.
         pub fn limit(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.limit = Some(value.into());
@@ -2719,6 +2761,14 @@ pub mod usage_plan {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -2753,6 +2803,10 @@ pub mod usage_plan {
     }
 
     impl ThrottleSettings {
+        /// Schema `minimum` of `BurstLimit` (inclusive).
+        pub const BURST_LIMIT_MINIMUM: i64 = 0;
+        /// Schema `minimum` of `RateLimit` (inclusive).
+        pub const RATE_LIMIT_MINIMUM: f64 = 0.0;
         /// Sets `BurstLimit`.
         pub fn burst_limit(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.burst_limit = Some(value.into());

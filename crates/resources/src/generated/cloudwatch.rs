@@ -192,6 +192,79 @@ pub struct AlarmProps {
 }
 
 impl AlarmProps {
+    /// Schema `minItems` of `AlarmActions`.
+    pub const ALARM_ACTIONS_MIN_ITEMS: usize = 0;
+    /// Schema `minLength` of the items of `AlarmActions` (in characters).
+    pub const ALARM_ACTIONS_ITEMS_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of the items of `AlarmActions` (in characters).
+    pub const ALARM_ACTIONS_ITEMS_MAX_LENGTH: usize = 1024;
+    /// Schema `minLength` of `AlarmDescription` (in characters).
+    pub const ALARM_DESCRIPTION_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `AlarmDescription` (in characters).
+    pub const ALARM_DESCRIPTION_MAX_LENGTH: usize = 1024;
+    /// Schema `minLength` of `AlarmName` (in characters).
+    pub const ALARM_NAME_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `AlarmName` (in characters).
+    pub const ALARM_NAME_MAX_LENGTH: usize = 255;
+    /// Schema `enum` of `ComparisonOperator` (the allowed values).
+    pub const COMPARISON_OPERATOR_ENUM: &'static [&'static str] = &["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "GreaterThanUpperThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "LessThanOrEqualToThreshold", "LessThanThreshold"];
+    /// Schema `minimum` of `DatapointsToAlarm` (inclusive).
+    pub const DATAPOINTS_TO_ALARM_MINIMUM: i64 = 1;
+    /// Schema `minItems` of `Dimensions`.
+    pub const DIMENSIONS_MIN_ITEMS: usize = 0;
+    /// Schema `maxItems` of `Dimensions`.
+    pub const DIMENSIONS_MAX_ITEMS: usize = 30;
+    /// Schema `minLength` of `EvaluateLowSampleCountPercentile` (in characters).
+    pub const EVALUATE_LOW_SAMPLE_COUNT_PERCENTILE_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `EvaluateLowSampleCountPercentile` (in characters).
+    pub const EVALUATE_LOW_SAMPLE_COUNT_PERCENTILE_MAX_LENGTH: usize = 255;
+    /// Schema `minimum` of `EvaluationInterval` (inclusive).
+    pub const EVALUATION_INTERVAL_MINIMUM: i64 = 10;
+    /// Schema `maximum` of `EvaluationInterval` (inclusive).
+    pub const EVALUATION_INTERVAL_MAXIMUM: i64 = 3600;
+    /// Schema `minimum` of `EvaluationPeriods` (inclusive).
+    pub const EVALUATION_PERIODS_MINIMUM: i64 = 1;
+    /// Schema `minItems` of `InsufficientDataActions`.
+    pub const INSUFFICIENT_DATA_ACTIONS_MIN_ITEMS: usize = 0;
+    /// Schema `minLength` of the items of `InsufficientDataActions` (in characters).
+    pub const INSUFFICIENT_DATA_ACTIONS_ITEMS_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of the items of `InsufficientDataActions` (in characters).
+    pub const INSUFFICIENT_DATA_ACTIONS_ITEMS_MAX_LENGTH: usize = 1024;
+    /// Schema `minLength` of `MetricName` (in characters).
+    pub const METRIC_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `MetricName` (in characters).
+    pub const METRIC_NAME_MAX_LENGTH: usize = 255;
+    /// Schema `minLength` of `Namespace` (in characters).
+    pub const NAMESPACE_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `Namespace` (in characters).
+    pub const NAMESPACE_MAX_LENGTH: usize = 255;
+    /// Schema `pattern` of `Namespace` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const NAMESPACE_PATTERN: &'static str = "^[^:]";
+    /// Schema `minItems` of `OKActions`.
+    pub const OK_ACTIONS_MIN_ITEMS: usize = 0;
+    /// Schema `minLength` of the items of `OKActions` (in characters).
+    pub const OK_ACTIONS_ITEMS_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of the items of `OKActions` (in characters).
+    pub const OK_ACTIONS_ITEMS_MAX_LENGTH: usize = 1024;
+    /// Schema `minimum` of `Period` (inclusive).
+    pub const PERIOD_MINIMUM: i64 = 1;
+    /// Schema `enum` of `Statistic` (the allowed values).
+    pub const STATISTIC_ENUM: &'static [&'static str] = &["Average", "Maximum", "Minimum", "SampleCount", "Sum"];
+    /// Schema `maxItems` of `Tags`.
+    pub const TAGS_MAX_ITEMS: usize = 50;
+    /// Schema `minLength` of `ThresholdMetricId` (in characters).
+    pub const THRESHOLD_METRIC_ID_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `ThresholdMetricId` (in characters).
+    pub const THRESHOLD_METRIC_ID_MAX_LENGTH: usize = 255;
+    /// Schema `minLength` of `TreatMissingData` (in characters).
+    pub const TREAT_MISSING_DATA_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `TreatMissingData` (in characters).
+    pub const TREAT_MISSING_DATA_MAX_LENGTH: usize = 255;
+    /// Schema `enum` of `TreatMissingData` (the allowed values).
+    pub const TREAT_MISSING_DATA_ENUM: &'static [&'static str] = &["breaching", "ignore", "missing", "notBreaching"];
+    /// Schema `enum` of `Unit` (the allowed values).
+    pub const UNIT_ENUM: &'static [&'static str] = &["Bits", "Bits/Second", "Bytes", "Bytes/Second", "Count", "Count/Second", "Gigabits", "Gigabits/Second", "Gigabytes", "Gigabytes/Second", "Kilobits", "Kilobits/Second", "Kilobytes", "Kilobytes/Second", "Megabits", "Megabits/Second", "Megabytes", "Megabytes/Second", "Microseconds", "Milliseconds", "None", "Percent", "Seconds", "Terabits", "Terabits/Second", "Terabytes", "Terabytes/Second"];
     /// Sets `ActionConfiguration`.
     pub fn action_configuration(mut self, value: impl Into<Expr<alarm::ActionConfiguration>>) -> Self {
         self.action_configuration = Some(value.into());
@@ -456,6 +529,46 @@ pub struct CompositeAlarmProps {
 }
 
 impl CompositeAlarmProps {
+    /// Schema `minLength` of `ActionsSuppressor` (in characters).
+    pub const ACTIONS_SUPPRESSOR_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `ActionsSuppressor` (in characters).
+    pub const ACTIONS_SUPPRESSOR_MAX_LENGTH: usize = 1600;
+    /// Schema `minimum` of `ActionsSuppressorExtensionPeriod` (inclusive).
+    pub const ACTIONS_SUPPRESSOR_EXTENSION_PERIOD_MINIMUM: i64 = 0;
+    /// Schema `minimum` of `ActionsSuppressorWaitPeriod` (inclusive).
+    pub const ACTIONS_SUPPRESSOR_WAIT_PERIOD_MINIMUM: i64 = 0;
+    /// Schema `maxItems` of `AlarmActions`.
+    pub const ALARM_ACTIONS_MAX_ITEMS: usize = 5;
+    /// Schema `minLength` of the items of `AlarmActions` (in characters).
+    pub const ALARM_ACTIONS_ITEMS_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of the items of `AlarmActions` (in characters).
+    pub const ALARM_ACTIONS_ITEMS_MAX_LENGTH: usize = 1024;
+    /// Schema `minLength` of `AlarmDescription` (in characters).
+    pub const ALARM_DESCRIPTION_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `AlarmDescription` (in characters).
+    pub const ALARM_DESCRIPTION_MAX_LENGTH: usize = 1024;
+    /// Schema `minLength` of `AlarmName` (in characters).
+    pub const ALARM_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `AlarmName` (in characters).
+    pub const ALARM_NAME_MAX_LENGTH: usize = 255;
+    /// Schema `minLength` of `AlarmRule` (in characters).
+    pub const ALARM_RULE_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `AlarmRule` (in characters).
+    pub const ALARM_RULE_MAX_LENGTH: usize = 10240;
+    /// Schema `maxItems` of `InsufficientDataActions`.
+    pub const INSUFFICIENT_DATA_ACTIONS_MAX_ITEMS: usize = 5;
+    /// Schema `minLength` of the items of `InsufficientDataActions` (in characters).
+    pub const INSUFFICIENT_DATA_ACTIONS_ITEMS_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of the items of `InsufficientDataActions` (in characters).
+    pub const INSUFFICIENT_DATA_ACTIONS_ITEMS_MAX_LENGTH: usize = 1024;
+    /// Schema `maxItems` of `OKActions`.
+    pub const OK_ACTIONS_MAX_ITEMS: usize = 5;
+    /// Schema `minLength` of the items of `OKActions` (in characters).
+    pub const OK_ACTIONS_ITEMS_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of the items of `OKActions` (in characters).
+    pub const OK_ACTIONS_ITEMS_MAX_LENGTH: usize = 1024;
+    /// Schema `maxItems` of `Tags`.
+    pub const TAGS_MAX_ITEMS: usize = 50;
     /// Sets `ActionConfiguration`.
     pub fn action_configuration(mut self, value: impl Into<Expr<composite_alarm::ActionConfiguration>>) -> Self {
         self.action_configuration = Some(value.into());
@@ -600,6 +713,8 @@ pub struct DashboardProps {
 }
 
 impl DashboardProps {
+    /// Schema `maxItems` of `Tags`.
+    pub const TAGS_MAX_ITEMS: usize = 50;
     /// Sets `DashboardBody`.
     pub fn dashboard_body(mut self, value: impl Into<Expr<String>>) -> Self {
         self.dashboard_body = Some(value.into());
@@ -715,6 +830,22 @@ pub mod alarm {
     }
 
     impl AlarmTagsPropagation {
+        /// Schema `minItems` of `ExcludedTagKeys`.
+        pub const EXCLUDED_TAG_KEYS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `ExcludedTagKeys`.
+        pub const EXCLUDED_TAG_KEYS_MAX_ITEMS: usize = 50;
+        /// Schema `minLength` of the items of `ExcludedTagKeys` (in characters).
+        pub const EXCLUDED_TAG_KEYS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `ExcludedTagKeys` (in characters).
+        pub const EXCLUDED_TAG_KEYS_ITEMS_MAX_LENGTH: usize = 128;
+        /// Schema `minItems` of `IncludedTagKeys`.
+        pub const INCLUDED_TAG_KEYS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `IncludedTagKeys`.
+        pub const INCLUDED_TAG_KEYS_MAX_ITEMS: usize = 50;
+        /// Schema `minLength` of the items of `IncludedTagKeys` (in characters).
+        pub const INCLUDED_TAG_KEYS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `IncludedTagKeys` (in characters).
+        pub const INCLUDED_TAG_KEYS_ITEMS_MAX_LENGTH: usize = 128;
         /// Sets `Enabled`.
         pub fn enabled(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.enabled = Some(value.into());
@@ -759,6 +890,14 @@ pub mod alarm {
     }
 
     impl Dimension {
+        /// Schema `minLength` of `Name` (in characters).
+        pub const NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Name` (in characters).
+        pub const NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 1024;
         /// Sets `Name`.
         pub fn name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.name = Some(value.into());
@@ -857,6 +996,21 @@ pub mod alarm {
     }
 
     impl Metric {
+        /// Schema `minItems` of `Dimensions`.
+        pub const DIMENSIONS_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `Dimensions`.
+        pub const DIMENSIONS_MAX_ITEMS: usize = 30;
+        /// Schema `minLength` of `MetricName` (in characters).
+        pub const METRIC_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `MetricName` (in characters).
+        pub const METRIC_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Namespace` (in characters).
+        pub const NAMESPACE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Namespace` (in characters).
+        pub const NAMESPACE_MAX_LENGTH: usize = 255;
+        /// Schema `pattern` of `Namespace` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const NAMESPACE_PATTERN: &'static str = "^[^:]";
         /// Sets `Dimensions`.
         pub fn dimensions(mut self, value: impl Into<Expr<Vec<Dimension>>>) -> Self {
             self.dimensions = Some(value.into());
@@ -931,6 +1085,23 @@ pub mod alarm {
     }
 
     impl MetricDataQuery {
+        /// Schema `minLength` of `AccountId` (in characters).
+        pub const ACCOUNT_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `AccountId` (in characters).
+        pub const ACCOUNT_ID_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Expression` (in characters).
+        pub const EXPRESSION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Expression` (in characters).
+        pub const EXPRESSION_MAX_LENGTH: usize = 2048;
+        /// Schema `minLength` of `Id` (in characters).
+        pub const ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Id` (in characters).
+        pub const ID_MAX_LENGTH: usize = 255;
+        /// Schema `pattern` of `Id` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const ID_PATTERN: &'static str = "^([a-z])([A-Za-z0-9\\_]*)$";
+        /// Schema `minimum` of `Period` (inclusive).
+        pub const PERIOD_MINIMUM: i64 = 1;
         /// Sets `AccountId`.
         pub fn account_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.account_id = Some(value.into());
@@ -1016,6 +1187,10 @@ pub mod alarm {
     }
 
     impl MetricStat {
+        /// Schema `minimum` of `Period` (inclusive).
+        pub const PERIOD_MINIMUM: i64 = 1;
+        /// Schema `enum` of `Unit` (the allowed values).
+        pub const UNIT_ENUM: &'static [&'static str] = &["Bits", "Bits/Second", "Bytes", "Bytes/Second", "Count", "Count/Second", "Gigabits", "Gigabits/Second", "Gigabytes", "Gigabytes/Second", "Kilobits", "Kilobits/Second", "Kilobytes", "Kilobytes/Second", "Megabits", "Megabits/Second", "Megabytes", "Megabytes/Second", "Microseconds", "Milliseconds", "None", "Percent", "Seconds", "Terabits", "Terabits/Second", "Terabytes", "Terabytes/Second"];
         /// Sets `Metric`.
         pub fn metric(mut self, value: impl Into<Expr<Metric>>) -> Self {
             self.metric = Some(value.into());
@@ -1065,6 +1240,14 @@ pub mod alarm {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -1138,6 +1321,10 @@ pub mod alarm {
     }
 
     impl WarmUpConfiguration {
+        /// Schema `minimum` of `WarmUpPeriodDurationInMinutes` (inclusive).
+        pub const WARM_UP_PERIOD_DURATION_IN_MINUTES_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `WarmUpPeriodDurationInMinutes` (inclusive).
+        pub const WARM_UP_PERIOD_DURATION_IN_MINUTES_MAXIMUM: i64 = 2880;
         /// Sets `OnlyStartEvaluatingAfterWarmUpPeriodEnds`.
         pub fn only_start_evaluating_after_warm_up_period_ends(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.only_start_evaluating_after_warm_up_period_ends = Some(value.into());
@@ -1208,6 +1395,22 @@ pub mod composite_alarm {
     }
 
     impl AlarmTagsPropagation {
+        /// Schema `minItems` of `ExcludedTagKeys`.
+        pub const EXCLUDED_TAG_KEYS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `ExcludedTagKeys`.
+        pub const EXCLUDED_TAG_KEYS_MAX_ITEMS: usize = 50;
+        /// Schema `minLength` of the items of `ExcludedTagKeys` (in characters).
+        pub const EXCLUDED_TAG_KEYS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `ExcludedTagKeys` (in characters).
+        pub const EXCLUDED_TAG_KEYS_ITEMS_MAX_LENGTH: usize = 128;
+        /// Schema `minItems` of `IncludedTagKeys`.
+        pub const INCLUDED_TAG_KEYS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `IncludedTagKeys`.
+        pub const INCLUDED_TAG_KEYS_MAX_ITEMS: usize = 50;
+        /// Schema `minLength` of the items of `IncludedTagKeys` (in characters).
+        pub const INCLUDED_TAG_KEYS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `IncludedTagKeys` (in characters).
+        pub const INCLUDED_TAG_KEYS_ITEMS_MAX_LENGTH: usize = 128;
         /// Sets `Enabled`.
         pub fn enabled(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.enabled = Some(value.into());
@@ -1251,6 +1454,14 @@ pub mod composite_alarm {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -1296,6 +1507,14 @@ pub mod dashboard {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());

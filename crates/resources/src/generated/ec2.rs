@@ -244,6 +244,10 @@ pub struct InstanceProps {
 }
 
 impl InstanceProps {
+    /// Schema `enum` of `Affinity` (the allowed values).
+    pub const AFFINITY_ENUM: &'static [&'static str] = &["default", "host"];
+    /// Schema `enum` of `InstanceInitiatedShutdownBehavior` (the allowed values).
+    pub const INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR_ENUM: &'static [&'static str] = &["stop", "terminate"];
     /// Sets `AdditionalInfo`.
     pub fn additional_info(mut self, value: impl Into<Expr<String>>) -> Self {
         self.additional_info = Some(value.into());
@@ -655,6 +659,10 @@ pub struct LaunchTemplateProps {
 }
 
 impl LaunchTemplateProps {
+    /// Schema `minLength` of `VersionDescription` (in characters).
+    pub const VERSION_DESCRIPTION_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `VersionDescription` (in characters).
+    pub const VERSION_DESCRIPTION_MAX_LENGTH: usize = 255;
     /// Sets `LaunchTemplateData`.
     pub fn launch_template_data(mut self, value: impl Into<Expr<launch_template::LaunchTemplateData>>) -> Self {
         self.launch_template_data = Some(value.into());
@@ -1063,6 +1071,13 @@ pub struct SecurityGroupProps {
 }
 
 impl SecurityGroupProps {
+    /// Schema `minLength` of `GroupDescription` (in characters).
+    pub const GROUP_DESCRIPTION_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `GroupDescription` (in characters).
+    pub const GROUP_DESCRIPTION_MAX_LENGTH: usize = 255;
+    /// Schema `pattern` of `GroupDescription` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const GROUP_DESCRIPTION_PATTERN: &'static str = "^([a-z,A-Z,0-9,. _\\-:/()#,@[\\]+=&;\\{\\}!$*])*$";
     /// Sets `GroupDescription`.
     pub fn group_description(mut self, value: impl Into<Expr<String>>) -> Self {
         self.group_description = Some(value.into());
@@ -1760,6 +1775,8 @@ pub struct VpcProps {
 }
 
 impl VpcProps {
+    /// Schema `enum` of `InstanceTenancy` (the allowed values).
+    pub const INSTANCE_TENANCY_ENUM: &'static [&'static str] = &["dedicated", "default", "host"];
     /// Sets `CidrBlock`.
     pub fn cidr_block(mut self, value: impl Into<Expr<String>>) -> Self {
         self.cidr_block = Some(value.into());
@@ -2082,6 +2099,8 @@ pub mod instance {
     }
 
     impl Ebs {
+        /// Schema `enum` of `VolumeType` (the allowed values).
+        pub const VOLUME_TYPE_ENUM: &'static [&'static str] = &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"];
         /// Sets `DeleteOnTermination`.
         pub fn delete_on_termination(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.delete_on_termination = Some(value.into());
@@ -2172,6 +2191,8 @@ pub mod instance {
     }
 
     impl ElasticInferenceAccelerator {
+        /// Schema `minimum` of `Count` (inclusive).
+        pub const COUNT_MINIMUM: i64 = 0;
         /// Sets `Count`.
         pub fn count(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.count = Some(value.into());
@@ -2406,6 +2427,18 @@ pub mod instance {
     }
 
     impl MetadataOptions {
+        /// Schema `enum` of `HttpEndpoint` (the allowed values).
+        pub const HTTP_ENDPOINT_ENUM: &'static [&'static str] = &["disabled", "enabled"];
+        /// Schema `enum` of `HttpProtocolIpv6` (the allowed values).
+        pub const HTTP_PROTOCOL_IPV6_ENUM: &'static [&'static str] = &["disabled", "enabled"];
+        /// Schema `minimum` of `HttpPutResponseHopLimit` (inclusive).
+        pub const HTTP_PUT_RESPONSE_HOP_LIMIT_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `HttpPutResponseHopLimit` (inclusive).
+        pub const HTTP_PUT_RESPONSE_HOP_LIMIT_MAXIMUM: i64 = 64;
+        /// Schema `enum` of `HttpTokens` (the allowed values).
+        pub const HTTP_TOKENS_ENUM: &'static [&'static str] = &["optional", "required"];
+        /// Schema `enum` of `InstanceMetadataTags` (the allowed values).
+        pub const INSTANCE_METADATA_TAGS_ENUM: &'static [&'static str] = &["disabled", "enabled"];
         /// Sets `HttpEndpoint`.
         pub fn http_endpoint(mut self, value: impl Into<Expr<String>>) -> Self {
             self.http_endpoint = Some(value.into());
@@ -2595,6 +2628,8 @@ pub mod instance {
     }
 
     impl PrivateDnsNameOptions {
+        /// Schema `enum` of `HostnameType` (the allowed values).
+        pub const HOSTNAME_TYPE_ENUM: &'static [&'static str] = &["ip-name", "resource-name"];
         /// Sets `EnableResourceNameDnsAAAARecord`.
         pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.enable_resource_name_dns_aaaa_record = Some(value.into());
@@ -2815,6 +2850,12 @@ pub mod internet_gateway {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -3043,6 +3084,8 @@ pub mod launch_template {
     }
 
     impl CapacityReservationSpecification {
+        /// Schema `enum` of `CapacityReservationPreference` (the allowed values).
+        pub const CAPACITY_RESERVATION_PREFERENCE_ENUM: &'static [&'static str] = &["capacity-reservations-only", "none", "open"];
         /// Sets `CapacityReservationPreference`.
         pub fn capacity_reservation_preference(mut self, value: impl Into<Expr<String>>) -> Self {
             self.capacity_reservation_preference = Some(value.into());
@@ -3196,6 +3239,10 @@ pub mod launch_template {
     }
 
     impl CpuOptions {
+        /// Schema `enum` of `AmdSevSnp` (the allowed values).
+        pub const AMD_SEV_SNP_ENUM: &'static [&'static str] = &["enabled", "disabled"];
+        /// Schema `enum` of `NestedVirtualization` (the allowed values).
+        pub const NESTED_VIRTUALIZATION_ENUM: &'static [&'static str] = &["enabled", "disabled"];
         /// Sets `AmdSevSnp`.
         pub fn amd_sev_snp(mut self, value: impl Into<Expr<String>>) -> Self {
             self.amd_sev_snp = Some(value.into());
@@ -3301,6 +3348,8 @@ pub mod launch_template {
     }
 
     impl Ebs {
+        /// Schema `enum` of `VolumeType` (the allowed values).
+        pub const VOLUME_TYPE_ENUM: &'static [&'static str] = &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"];
         /// Sets `DeleteOnTermination`.
         pub fn delete_on_termination(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.delete_on_termination = Some(value.into());
@@ -3533,6 +3582,8 @@ pub mod launch_template {
     }
 
     impl InstanceMarketOptions {
+        /// Schema `enum` of `MarketType` (the allowed values).
+        pub const MARKET_TYPE_ENUM: &'static [&'static str] = &["capacity-block", "interruptible-capacity-reservation", "on-demand", "spot"];
         /// Sets `MarketType`.
         pub fn market_type(mut self, value: impl Into<Expr<String>>) -> Self {
             self.market_type = Some(value.into());
@@ -3687,6 +3738,46 @@ pub mod launch_template {
     }
 
     impl InstanceRequirements {
+        /// Schema `enum` of the items of `AcceleratorManufacturers` (the allowed values).
+        pub const ACCELERATOR_MANUFACTURERS_ITEMS_ENUM: &'static [&'static str] = &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"];
+        /// Schema `enum` of the items of `AcceleratorNames` (the allowed values).
+        pub const ACCELERATOR_NAMES_ITEMS_ENUM: &'static [&'static str] = &["a100", "a10g", "gaudi-hl-205", "h100", "inferentia", "inferentia2", "k520", "k80", "l4", "l40s", "m60", "radeon-pro-v520", "t4", "t4g", "trainium", "trainium2", "u30", "v100", "vu9p"];
+        /// Schema `enum` of the items of `AcceleratorTypes` (the allowed values).
+        pub const ACCELERATOR_TYPES_ITEMS_ENUM: &'static [&'static str] = &["fpga", "gpu", "inference", "media"];
+        /// Schema `minItems` of `AllowedInstanceTypes`.
+        pub const ALLOWED_INSTANCE_TYPES_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `AllowedInstanceTypes`.
+        pub const ALLOWED_INSTANCE_TYPES_MAX_ITEMS: usize = 400;
+        /// Schema `minLength` of the items of `AllowedInstanceTypes` (in characters).
+        pub const ALLOWED_INSTANCE_TYPES_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `AllowedInstanceTypes` (in characters).
+        pub const ALLOWED_INSTANCE_TYPES_ITEMS_MAX_LENGTH: usize = 30;
+        /// Schema `pattern` of the items of `AllowedInstanceTypes` (ECMA syntax, unanchored as in
+        /// JSON Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const ALLOWED_INSTANCE_TYPES_ITEMS_PATTERN: &'static str = "^[a-zA-Z0-9\\.\\*\\-]+$";
+        /// Schema `enum` of `BareMetal` (the allowed values).
+        pub const BARE_METAL_ENUM: &'static [&'static str] = &["excluded", "included", "required"];
+        /// Schema `enum` of `BurstablePerformance` (the allowed values).
+        pub const BURSTABLE_PERFORMANCE_ENUM: &'static [&'static str] = &["excluded", "included", "required"];
+        /// Schema `enum` of the items of `CpuManufacturers` (the allowed values).
+        pub const CPU_MANUFACTURERS_ITEMS_ENUM: &'static [&'static str] = &["amazon-web-services", "amd", "apple", "intel"];
+        /// Schema `minItems` of `ExcludedInstanceTypes`.
+        pub const EXCLUDED_INSTANCE_TYPES_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `ExcludedInstanceTypes`.
+        pub const EXCLUDED_INSTANCE_TYPES_MAX_ITEMS: usize = 400;
+        /// Schema `minLength` of the items of `ExcludedInstanceTypes` (in characters).
+        pub const EXCLUDED_INSTANCE_TYPES_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `ExcludedInstanceTypes` (in characters).
+        pub const EXCLUDED_INSTANCE_TYPES_ITEMS_MAX_LENGTH: usize = 30;
+        /// Schema `pattern` of the items of `ExcludedInstanceTypes` (ECMA syntax, unanchored as in
+        /// JSON Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const EXCLUDED_INSTANCE_TYPES_ITEMS_PATTERN: &'static str = "^[a-zA-Z0-9\\.\\*\\-]+$";
+        /// Schema `enum` of the items of `InstanceGenerations` (the allowed values).
+        pub const INSTANCE_GENERATIONS_ITEMS_ENUM: &'static [&'static str] = &["current", "previous"];
+        /// Schema `enum` of `LocalStorage` (the allowed values).
+        pub const LOCAL_STORAGE_ENUM: &'static [&'static str] = &["excluded", "included", "required"];
+        /// Schema `enum` of the items of `LocalStorageTypes` (the allowed values).
+        pub const LOCAL_STORAGE_TYPES_ITEMS_ENUM: &'static [&'static str] = &["hdd", "ssd"];
         /// Sets `AcceleratorCount`.
         pub fn accelerator_count(mut self, value: impl Into<Expr<AcceleratorCount>>) -> Self {
             self.accelerator_count = Some(value.into());
@@ -4057,6 +4148,8 @@ pub mod launch_template {
     }
 
     impl LaunchTemplateData {
+        /// Schema `enum` of `InstanceInitiatedShutdownBehavior` (the allowed values).
+        pub const INSTANCE_INITIATED_SHUTDOWN_BEHAVIOR_ENUM: &'static [&'static str] = &["stop", "terminate"];
         /// Sets `BlockDeviceMappings`.
         pub fn block_device_mappings(mut self, value: impl Into<Expr<Vec<BlockDeviceMapping>>>) -> Self {
             self.block_device_mappings = Some(value.into());
@@ -4261,6 +4354,8 @@ pub mod launch_template {
     }
 
     impl LaunchTemplateTagSpecification {
+        /// Schema `enum` of `ResourceType` (the allowed values).
+        pub const RESOURCE_TYPE_ENUM: &'static [&'static str] = &["application-status-check", "capacity-block", "capacity-manager-data-export", "capacity-reservation", "capacity-reservation-cancellation-quote", "capacity-reservation-fleet", "capacity-reservation-modification-quote", "carrier-gateway", "client-vpn-endpoint", "coip-pool", "customer-gateway", "declarative-policies-report", "dedicated-host", "dhcp-options", "egress-only-internet-gateway", "elastic-gpu", "elastic-ip", "export-image-task", "export-instance-task", "fleet", "fpga-image", "host-reservation", "image", "image-usage-report", "import-image-task", "import-snapshot-task", "instance", "instance-connect-endpoint", "instance-event-window", "internet-gateway", "ipam", "ipam-external-resource-verification-token", "ipam-internet-registry-association", "ipam-policy", "ipam-pool", "ipam-pool-allocation", "ipam-prefix-list-resolver", "ipam-prefix-list-resolver-target", "ipam-resource-discovery", "ipam-resource-discovery-association", "ipam-scope", "ipv4pool-ec2", "ipv6pool-ec2", "key-pair", "launch-template", "local-gateway", "local-gateway-route-table", "local-gateway-route-table-virtual-interface-group-association", "local-gateway-route-table-vpc-association", "local-gateway-virtual-interface", "local-gateway-virtual-interface-group", "mac-modification-task", "natgateway", "network-acl", "network-insights-access-scope", "network-insights-access-scope-analysis", "network-insights-analysis", "network-insights-path", "network-interface", "outpost-lag", "placement-group", "prefix-list", "replace-root-volume-task", "reserved-instances", "route-server", "route-server-endpoint", "route-server-peer", "route-table", "secondary-interface", "secondary-network", "secondary-subnet", "security-group", "security-group-rule", "service-link-virtual-interface", "snapshot", "spot-fleet-request", "spot-instances-request", "subnet", "subnet-cidr-reservation", "traffic-mirror-filter", "traffic-mirror-filter-rule", "traffic-mirror-session", "traffic-mirror-target", "transit-gateway", "transit-gateway-attachment", "transit-gateway-connect-peer", "transit-gateway-metering-policy", "transit-gateway-multicast-domain", "transit-gateway-policy-table", "transit-gateway-route-table", "transit-gateway-route-table-announcement", "verified-access-endpoint", "verified-access-endpoint-target", "verified-access-group", "verified-access-instance", "verified-access-policy", "verified-access-trust-provider", "volume", "vpc", "vpc-block-public-access-exclusion", "vpc-encryption-control", "vpc-endpoint", "vpc-endpoint-connection", "vpc-endpoint-connection-device-type", "vpc-endpoint-service", "vpc-endpoint-service-permission", "vpc-flow-log", "vpc-peering-connection", "vpn-concentrator", "vpn-connection", "vpn-connection-device-type", "vpn-gateway"];
         /// Sets `ResourceType`.
         pub fn resource_type(mut self, value: impl Into<Expr<String>>) -> Self {
             self.resource_type = Some(value.into());
@@ -4315,6 +4410,8 @@ pub mod launch_template {
     }
 
     impl MaintenanceOptions {
+        /// Schema `enum` of `AutoRecovery` (the allowed values).
+        pub const AUTO_RECOVERY_ENUM: &'static [&'static str] = &["default", "disabled"];
         /// Sets `AutoRecovery`.
         pub fn auto_recovery(mut self, value: impl Into<Expr<String>>) -> Self {
             self.auto_recovery = Some(value.into());
@@ -4426,6 +4523,14 @@ pub mod launch_template {
     }
 
     impl MetadataOptions {
+        /// Schema `enum` of `HttpEndpoint` (the allowed values).
+        pub const HTTP_ENDPOINT_ENUM: &'static [&'static str] = &["disabled", "enabled"];
+        /// Schema `enum` of `HttpProtocolIpv6` (the allowed values).
+        pub const HTTP_PROTOCOL_IPV6_ENUM: &'static [&'static str] = &["disabled", "enabled"];
+        /// Schema `enum` of `HttpTokens` (the allowed values).
+        pub const HTTP_TOKENS_ENUM: &'static [&'static str] = &["optional", "required"];
+        /// Schema `enum` of `InstanceMetadataTags` (the allowed values).
+        pub const INSTANCE_METADATA_TAGS_ENUM: &'static [&'static str] = &["disabled", "enabled"];
         /// Sets `HttpEndpoint`.
         pub fn http_endpoint(mut self, value: impl Into<Expr<String>>) -> Self {
             self.http_endpoint = Some(value.into());
@@ -4806,6 +4911,8 @@ pub mod launch_template {
     }
 
     impl NetworkPerformanceOptions {
+        /// Schema `enum` of `BandwidthWeighting` (the allowed values).
+        pub const BANDWIDTH_WEIGHTING_ENUM: &'static [&'static str] = &["default", "ebs-1", "vpc-1"];
         /// Sets `BandwidthWeighting`.
         pub fn bandwidth_weighting(mut self, value: impl Into<Expr<String>>) -> Self {
             self.bandwidth_weighting = Some(value.into());
@@ -4852,6 +4959,8 @@ pub mod launch_template {
     }
 
     impl Placement {
+        /// Schema `enum` of `Tenancy` (the allowed values).
+        pub const TENANCY_ENUM: &'static [&'static str] = &["dedicated", "default", "host"];
         /// Sets `Affinity`.
         pub fn affinity(mut self, value: impl Into<Expr<String>>) -> Self {
             self.affinity = Some(value.into());
@@ -4934,6 +5043,8 @@ pub mod launch_template {
     }
 
     impl PrivateDnsNameOptions {
+        /// Schema `enum` of `HostnameType` (the allowed values).
+        pub const HOSTNAME_TYPE_ENUM: &'static [&'static str] = &["ip-name", "resource-name"];
         /// Sets `EnableResourceNameDnsAAAARecord`.
         pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.enable_resource_name_dns_aaaa_record = Some(value.into());
@@ -5050,6 +5161,10 @@ pub mod launch_template {
     }
 
     impl SpotOptions {
+        /// Schema `enum` of `InstanceInterruptionBehavior` (the allowed values).
+        pub const INSTANCE_INTERRUPTION_BEHAVIOR_ENUM: &'static [&'static str] = &["hibernate", "stop", "terminate"];
+        /// Schema `enum` of `SpotInstanceType` (the allowed values).
+        pub const SPOT_INSTANCE_TYPE_ENUM: &'static [&'static str] = &["one-time", "persistent"];
         /// Sets `BlockDurationMinutes`.
         pub fn block_duration_minutes(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.block_duration_minutes = Some(value.into());
@@ -5142,6 +5257,8 @@ pub mod launch_template {
     }
 
     impl TagSpecification {
+        /// Schema `enum` of `ResourceType` (the allowed values).
+        pub const RESOURCE_TYPE_ENUM: &'static [&'static str] = &["application-status-check", "capacity-block", "capacity-manager-data-export", "capacity-reservation", "capacity-reservation-cancellation-quote", "capacity-reservation-fleet", "capacity-reservation-modification-quote", "carrier-gateway", "client-vpn-endpoint", "coip-pool", "customer-gateway", "declarative-policies-report", "dedicated-host", "dhcp-options", "egress-only-internet-gateway", "elastic-gpu", "elastic-ip", "export-image-task", "export-instance-task", "fleet", "fpga-image", "host-reservation", "image", "image-usage-report", "import-image-task", "import-snapshot-task", "instance", "instance-connect-endpoint", "instance-event-window", "internet-gateway", "ipam", "ipam-external-resource-verification-token", "ipam-internet-registry-association", "ipam-policy", "ipam-pool", "ipam-pool-allocation", "ipam-prefix-list-resolver", "ipam-prefix-list-resolver-target", "ipam-resource-discovery", "ipam-resource-discovery-association", "ipam-scope", "ipv4pool-ec2", "ipv6pool-ec2", "key-pair", "launch-template", "local-gateway", "local-gateway-route-table", "local-gateway-route-table-virtual-interface-group-association", "local-gateway-route-table-vpc-association", "local-gateway-virtual-interface", "local-gateway-virtual-interface-group", "mac-modification-task", "natgateway", "network-acl", "network-insights-access-scope", "network-insights-access-scope-analysis", "network-insights-analysis", "network-insights-path", "network-interface", "outpost-lag", "placement-group", "prefix-list", "replace-root-volume-task", "reserved-instances", "route-server", "route-server-endpoint", "route-server-peer", "route-table", "secondary-interface", "secondary-network", "secondary-subnet", "security-group", "security-group-rule", "service-link-virtual-interface", "snapshot", "spot-fleet-request", "spot-instances-request", "subnet", "subnet-cidr-reservation", "traffic-mirror-filter", "traffic-mirror-filter-rule", "traffic-mirror-session", "traffic-mirror-target", "transit-gateway", "transit-gateway-attachment", "transit-gateway-connect-peer", "transit-gateway-metering-policy", "transit-gateway-multicast-domain", "transit-gateway-policy-table", "transit-gateway-route-table", "transit-gateway-route-table-announcement", "verified-access-endpoint", "verified-access-endpoint-target", "verified-access-group", "verified-access-instance", "verified-access-policy", "verified-access-trust-provider", "volume", "vpc", "vpc-block-public-access-exclusion", "vpc-encryption-control", "vpc-endpoint", "vpc-endpoint-connection", "vpc-endpoint-connection-device-type", "vpc-endpoint-service", "vpc-endpoint-service-permission", "vpc-flow-log", "vpc-peering-connection", "vpn-concentrator", "vpn-connection", "vpn-connection-device-type", "vpn-gateway"];
         /// Sets `ResourceType`.
         pub fn resource_type(mut self, value: impl Into<Expr<String>>) -> Self {
             self.resource_type = Some(value.into());
@@ -5305,6 +5422,10 @@ pub mod security_group {
     }
 
     impl Egress {
+        /// Schema `minimum` of `FromPort` (inclusive).
+        pub const FROM_PORT_MINIMUM: i64 = -1;
+        /// Schema `minimum` of `ToPort` (inclusive).
+        pub const TO_PORT_MINIMUM: i64 = -1;
         /// Sets `CidrIp`.
         pub fn cidr_ip(mut self, value: impl Into<Expr<String>>) -> Self {
             self.cidr_ip = Some(value.into());
@@ -5390,6 +5511,10 @@ pub mod security_group {
     }
 
     impl Ingress {
+        /// Schema `minimum` of `FromPort` (inclusive).
+        pub const FROM_PORT_MINIMUM: i64 = -1;
+        /// Schema `minimum` of `ToPort` (inclusive).
+        pub const TO_PORT_MINIMUM: i64 = -1;
         /// Sets `CidrIp`.
         pub fn cidr_ip(mut self, value: impl Into<Expr<String>>) -> Self {
             self.cidr_ip = Some(value.into());
@@ -5665,6 +5790,24 @@ pub mod vpc {
     }
 
     impl VpcEncryptionControl {
+        /// Schema `enum` of `EgressOnlyInternetGatewayExclusion` (the allowed values).
+        pub const EGRESS_ONLY_INTERNET_GATEWAY_EXCLUSION_ENUM: &'static [&'static str] = &["enable", "disable"];
+        /// Schema `enum` of `ElasticFileSystemExclusion` (the allowed values).
+        pub const ELASTIC_FILE_SYSTEM_EXCLUSION_ENUM: &'static [&'static str] = &["enable", "disable"];
+        /// Schema `enum` of `InternetGatewayExclusion` (the allowed values).
+        pub const INTERNET_GATEWAY_EXCLUSION_ENUM: &'static [&'static str] = &["enable", "disable"];
+        /// Schema `enum` of `LambdaExclusion` (the allowed values).
+        pub const LAMBDA_EXCLUSION_ENUM: &'static [&'static str] = &["enable", "disable"];
+        /// Schema `enum` of `Mode` (the allowed values).
+        pub const MODE_ENUM: &'static [&'static str] = &["monitor", "enforce"];
+        /// Schema `enum` of `NatGatewayExclusion` (the allowed values).
+        pub const NAT_GATEWAY_EXCLUSION_ENUM: &'static [&'static str] = &["enable", "disable"];
+        /// Schema `enum` of `VirtualPrivateGatewayExclusion` (the allowed values).
+        pub const VIRTUAL_PRIVATE_GATEWAY_EXCLUSION_ENUM: &'static [&'static str] = &["enable", "disable"];
+        /// Schema `enum` of `VpcLatticeExclusion` (the allowed values).
+        pub const VPC_LATTICE_EXCLUSION_ENUM: &'static [&'static str] = &["enable", "disable"];
+        /// Schema `enum` of `VpcPeeringExclusion` (the allowed values).
+        pub const VPC_PEERING_EXCLUSION_ENUM: &'static [&'static str] = &["enable", "disable"];
         /// Sets `EgressOnlyInternetGatewayExclusion`.
         pub fn egress_only_internet_gateway_exclusion(mut self, value: impl Into<Expr<String>>) -> Self {
             self.egress_only_internet_gateway_exclusion = Some(value.into());

@@ -116,6 +116,19 @@ pub struct DeliveryStreamProps {
 }
 
 impl DeliveryStreamProps {
+    /// Schema `minLength` of `DeliveryStreamName` (in characters).
+    pub const DELIVERY_STREAM_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `DeliveryStreamName` (in characters).
+    pub const DELIVERY_STREAM_NAME_MAX_LENGTH: usize = 64;
+    /// Schema `pattern` of `DeliveryStreamName` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const DELIVERY_STREAM_NAME_PATTERN: &'static str = "[a-zA-Z0-9._-]+";
+    /// Schema `enum` of `DeliveryStreamType` (the allowed values).
+    pub const DELIVERY_STREAM_TYPE_ENUM: &'static [&'static str] = &["DatabaseAsSource", "DirectPut", "KinesisStreamAsSource", "MSKAsSource"];
+    /// Schema `minItems` of `Tags`.
+    pub const TAGS_MIN_ITEMS: usize = 1;
+    /// Schema `maxItems` of `Tags`.
+    pub const TAGS_MAX_ITEMS: usize = 50;
     /// Sets `AmazonOpenSearchServerlessDestinationConfiguration`.
     pub fn amazon_open_search_serverless_destination_configuration(mut self, value: impl Into<Expr<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>>) -> Self {
         self.amazon_open_search_serverless_destination_configuration = Some(value.into());
@@ -248,6 +261,14 @@ pub mod delivery_stream {
     }
 
     impl AmazonOpenSearchServerlessBufferingHints {
+        /// Schema `minimum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MAXIMUM: i64 = 900;
+        /// Schema `minimum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MAXIMUM: i64 = 100;
         /// Sets `IntervalInSeconds`.
         pub fn interval_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.interval_in_seconds = Some(value.into());
@@ -301,6 +322,26 @@ pub mod delivery_stream {
     }
 
     impl AmazonOpenSearchServerlessDestinationConfiguration {
+        /// Schema `minLength` of `CollectionEndpoint` (in characters).
+        pub const COLLECTION_ENDPOINT_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `CollectionEndpoint` (in characters).
+        pub const COLLECTION_ENDPOINT_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `CollectionEndpoint` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const COLLECTION_ENDPOINT_PATTERN: &'static str = "https:.*";
+        /// Schema `minLength` of `IndexName` (in characters).
+        pub const INDEX_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `IndexName` (in characters).
+        pub const INDEX_NAME_MAX_LENGTH: usize = 80;
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `S3BackupMode` (the allowed values).
+        pub const S3_BACKUP_MODE_ENUM: &'static [&'static str] = &["FailedDocumentsOnly", "AllDocuments"];
         /// Sets `BufferingHints`.
         pub fn buffering_hints(mut self, value: impl Into<Expr<AmazonOpenSearchServerlessBufferingHints>>) -> Self {
             self.buffering_hints = Some(value.into());
@@ -378,6 +419,10 @@ pub mod delivery_stream {
     }
 
     impl AmazonOpenSearchServerlessRetryOptions {
+        /// Schema `minimum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MAXIMUM: i64 = 7200;
         /// Sets `DurationInSeconds`.
         pub fn duration_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.duration_in_seconds = Some(value.into());
@@ -403,6 +448,14 @@ pub mod delivery_stream {
     }
 
     impl AmazonopensearchserviceBufferingHints {
+        /// Schema `minimum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MAXIMUM: i64 = 900;
+        /// Schema `minimum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MAXIMUM: i64 = 100;
         /// Sets `IntervalInSeconds`.
         pub fn interval_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.interval_in_seconds = Some(value.into());
@@ -464,6 +517,39 @@ pub mod delivery_stream {
     }
 
     impl AmazonopensearchserviceDestinationConfiguration {
+        /// Schema `minLength` of `ClusterEndpoint` (in characters).
+        pub const CLUSTER_ENDPOINT_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ClusterEndpoint` (in characters).
+        pub const CLUSTER_ENDPOINT_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `ClusterEndpoint` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const CLUSTER_ENDPOINT_PATTERN: &'static str = "https:.*";
+        /// Schema `minLength` of `DomainARN` (in characters).
+        pub const DOMAIN_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DomainARN` (in characters).
+        pub const DOMAIN_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `DomainARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const DOMAIN_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `minLength` of `IndexName` (in characters).
+        pub const INDEX_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `IndexName` (in characters).
+        pub const INDEX_NAME_MAX_LENGTH: usize = 80;
+        /// Schema `enum` of `IndexRotationPeriod` (the allowed values).
+        pub const INDEX_ROTATION_PERIOD_ENUM: &'static [&'static str] = &["NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth"];
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `S3BackupMode` (the allowed values).
+        pub const S3_BACKUP_MODE_ENUM: &'static [&'static str] = &["FailedDocumentsOnly", "AllDocuments"];
+        /// Schema `minLength` of `TypeName` (in characters).
+        pub const TYPE_NAME_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `TypeName` (in characters).
+        pub const TYPE_NAME_MAX_LENGTH: usize = 100;
         /// Sets `BufferingHints`.
         pub fn buffering_hints(mut self, value: impl Into<Expr<AmazonopensearchserviceBufferingHints>>) -> Self {
             self.buffering_hints = Some(value.into());
@@ -565,6 +651,10 @@ pub mod delivery_stream {
     }
 
     impl AmazonopensearchserviceRetryOptions {
+        /// Schema `minimum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MAXIMUM: i64 = 7200;
         /// Sets `DurationInSeconds`.
         pub fn duration_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.duration_in_seconds = Some(value.into());
@@ -594,6 +684,15 @@ pub mod delivery_stream {
     }
 
     impl AuthenticationConfiguration {
+        /// Schema `enum` of `Connectivity` (the allowed values).
+        pub const CONNECTIVITY_ENUM: &'static [&'static str] = &["PUBLIC", "PRIVATE"];
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
         /// Sets `Connectivity`.
         pub fn connectivity(mut self, value: impl Into<Expr<String>>) -> Self {
             self.connectivity = Some(value.into());
@@ -625,6 +724,14 @@ pub mod delivery_stream {
     }
 
     impl BufferingHints {
+        /// Schema `minimum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MAXIMUM: i64 = 900;
+        /// Schema `minimum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MAXIMUM: i64 = 128;
         /// Sets `IntervalInSeconds`.
         pub fn interval_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.interval_in_seconds = Some(value.into());
@@ -656,6 +763,20 @@ pub mod delivery_stream {
     }
 
     impl CatalogConfiguration {
+        /// Schema `minLength` of `CatalogArn` (in characters).
+        pub const CATALOG_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `CatalogArn` (in characters).
+        pub const CATALOG_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `CatalogArn` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const CATALOG_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `minLength` of `WarehouseLocation` (in characters).
+        pub const WAREHOUSE_LOCATION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `WarehouseLocation` (in characters).
+        pub const WAREHOUSE_LOCATION_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `WarehouseLocation` (ECMA syntax, unanchored as in JSON Schema; check
+        /// a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const WAREHOUSE_LOCATION_PATTERN: &'static str = "s3:\\/\\/.*";
         /// Sets `CatalogArn`.
         pub fn catalog_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.catalog_arn = Some(value.into());
@@ -689,6 +810,20 @@ pub mod delivery_stream {
     }
 
     impl CloudWatchLoggingOptions {
+        /// Schema `minLength` of `LogGroupName` (in characters).
+        pub const LOG_GROUP_NAME_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `LogGroupName` (in characters).
+        pub const LOG_GROUP_NAME_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `LogGroupName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const LOG_GROUP_NAME_PATTERN: &'static str = "^[\\.\\-_/#A-Za-z0-9]*$";
+        /// Schema `minLength` of `LogStreamName` (in characters).
+        pub const LOG_STREAM_NAME_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `LogStreamName` (in characters).
+        pub const LOG_STREAM_NAME_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `LogStreamName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const LOG_STREAM_NAME_PATTERN: &'static str = "^[^:*]*$";
         /// Sets `Enabled`.
         pub fn enabled(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.enabled = Some(value.into());
@@ -730,6 +865,18 @@ pub mod delivery_stream {
     }
 
     impl CopyCommand {
+        /// Schema `minLength` of `CopyOptions` (in characters).
+        pub const COPY_OPTIONS_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `CopyOptions` (in characters).
+        pub const COPY_OPTIONS_MAX_LENGTH: usize = 204800;
+        /// Schema `minLength` of `DataTableColumns` (in characters).
+        pub const DATA_TABLE_COLUMNS_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `DataTableColumns` (in characters).
+        pub const DATA_TABLE_COLUMNS_MAX_LENGTH: usize = 204800;
+        /// Schema `minLength` of `DataTableName` (in characters).
+        pub const DATA_TABLE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DataTableName` (in characters).
+        pub const DATA_TABLE_NAME_MAX_LENGTH: usize = 512;
         /// Sets `CopyOptions`.
         pub fn copy_options(mut self, value: impl Into<Expr<String>>) -> Self {
             self.copy_options = Some(value.into());
@@ -814,6 +961,20 @@ pub mod delivery_stream {
     }
 
     impl DatabaseColumns {
+        /// Schema `minLength` of the items of `Exclude` (in characters).
+        pub const EXCLUDE_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `Exclude` (in characters).
+        pub const EXCLUDE_ITEMS_MAX_LENGTH: usize = 194;
+        /// Schema `pattern` of the items of `Exclude` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const EXCLUDE_ITEMS_PATTERN: &'static str = "[\\u0001-\\uFFFF]*";
+        /// Schema `minLength` of the items of `Include` (in characters).
+        pub const INCLUDE_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `Include` (in characters).
+        pub const INCLUDE_ITEMS_MAX_LENGTH: usize = 194;
+        /// Schema `pattern` of the items of `Include` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const INCLUDE_ITEMS_PATTERN: &'static str = "[\\u0001-\\uFFFF]*";
         /// Sets `Exclude`.
         pub fn exclude(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.exclude = Some(value.into());
@@ -908,6 +1069,49 @@ pub mod delivery_stream {
     }
 
     impl DatabaseSourceConfiguration {
+        /// Schema `minLength` of `Digest` (in characters).
+        pub const DIGEST_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Digest` (in characters).
+        pub const DIGEST_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `Digest` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const DIGEST_PATTERN: &'static str = ".*";
+        /// Schema `minLength` of `Endpoint` (in characters).
+        pub const ENDPOINT_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Endpoint` (in characters).
+        pub const ENDPOINT_MAX_LENGTH: usize = 255;
+        /// Schema `pattern` of `Endpoint` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ENDPOINT_PATTERN: &'static str = "^(?!\\s*$).+";
+        /// Schema `minimum` of `Port` (inclusive).
+        pub const PORT_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `Port` (inclusive).
+        pub const PORT_MAXIMUM: i64 = 65535;
+        /// Schema `minLength` of `PublicCertificate` (in characters).
+        pub const PUBLIC_CERTIFICATE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `PublicCertificate` (in characters).
+        pub const PUBLIC_CERTIFICATE_MAX_LENGTH: usize = 4096;
+        /// Schema `pattern` of `PublicCertificate` (ECMA syntax, unanchored as in JSON Schema; check
+        /// a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const PUBLIC_CERTIFICATE_PATTERN: &'static str = ".*";
+        /// Schema `enum` of `SSLMode` (the allowed values).
+        pub const SSL_MODE_ENUM: &'static [&'static str] = &["Disabled", "Enabled"];
+        /// Schema `minLength` of `SnapshotWatermarkTable` (in characters).
+        pub const SNAPSHOT_WATERMARK_TABLE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SnapshotWatermarkTable` (in characters).
+        pub const SNAPSHOT_WATERMARK_TABLE_MAX_LENGTH: usize = 129;
+        /// Schema `pattern` of `SnapshotWatermarkTable` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SNAPSHOT_WATERMARK_TABLE_PATTERN: &'static str = "[\\u0001-\\uFFFF]*";
+        /// Schema `minLength` of the items of `SurrogateKeys` (in characters).
+        pub const SURROGATE_KEYS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `SurrogateKeys` (in characters).
+        pub const SURROGATE_KEYS_ITEMS_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of the items of `SurrogateKeys` (ECMA syntax, unanchored as in JSON
+        /// Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SURROGATE_KEYS_ITEMS_PATTERN: &'static str = "^\\S+$";
+        /// Schema `enum` of `Type` (the allowed values).
+        pub const TYPE_ENUM: &'static [&'static str] = &["MySQL", "PostgreSQL"];
         /// Sets `Columns`.
         pub fn columns(mut self, value: impl Into<Expr<DatabaseColumns>>) -> Self {
             self.columns = Some(value.into());
@@ -1005,6 +1209,13 @@ pub mod delivery_stream {
     }
 
     impl DatabaseSourceVpcConfiguration {
+        /// Schema `minLength` of `VpcEndpointServiceName` (in characters).
+        pub const VPC_ENDPOINT_SERVICE_NAME_MIN_LENGTH: usize = 47;
+        /// Schema `maxLength` of `VpcEndpointServiceName` (in characters).
+        pub const VPC_ENDPOINT_SERVICE_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `pattern` of `VpcEndpointServiceName` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const VPC_ENDPOINT_SERVICE_NAME_PATTERN: &'static str = "([a-zA-Z0-9\\-\\_]+\\.){2,3}vpce\\.[a-zA-Z0-9\\-]*\\.vpce-svc\\-[a-zA-Z0-9\\-]{17}$";
         /// Sets `VpcEndpointServiceName`.
         pub fn vpc_endpoint_service_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.vpc_endpoint_service_name = Some(value.into());
@@ -1030,6 +1241,20 @@ pub mod delivery_stream {
     }
 
     impl DatabaseTables {
+        /// Schema `minLength` of the items of `Exclude` (in characters).
+        pub const EXCLUDE_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `Exclude` (in characters).
+        pub const EXCLUDE_ITEMS_MAX_LENGTH: usize = 129;
+        /// Schema `pattern` of the items of `Exclude` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const EXCLUDE_ITEMS_PATTERN: &'static str = "[\\u0001-\\uFFFF]*";
+        /// Schema `minLength` of the items of `Include` (in characters).
+        pub const INCLUDE_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `Include` (in characters).
+        pub const INCLUDE_ITEMS_MAX_LENGTH: usize = 129;
+        /// Schema `pattern` of the items of `Include` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const INCLUDE_ITEMS_PATTERN: &'static str = "[\\u0001-\\uFFFF]*";
         /// Sets `Exclude`.
         pub fn exclude(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.exclude = Some(value.into());
@@ -1061,6 +1286,20 @@ pub mod delivery_stream {
     }
 
     impl Databases {
+        /// Schema `minLength` of the items of `Exclude` (in characters).
+        pub const EXCLUDE_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `Exclude` (in characters).
+        pub const EXCLUDE_ITEMS_MAX_LENGTH: usize = 64;
+        /// Schema `pattern` of the items of `Exclude` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const EXCLUDE_ITEMS_PATTERN: &'static str = "[\\u0001-\\uFFFF]*";
+        /// Schema `minLength` of the items of `Include` (in characters).
+        pub const INCLUDE_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `Include` (in characters).
+        pub const INCLUDE_ITEMS_MAX_LENGTH: usize = 64;
+        /// Schema `pattern` of the items of `Include` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const INCLUDE_ITEMS_PATTERN: &'static str = "[\\u0001-\\uFFFF]*";
         /// Sets `Exclude`.
         pub fn exclude(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.exclude = Some(value.into());
@@ -1094,6 +1333,15 @@ pub mod delivery_stream {
     }
 
     impl DeliveryStreamEncryptionConfigurationInput {
+        /// Schema `minLength` of `KeyARN` (in characters).
+        pub const KEY_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `KeyARN` (in characters).
+        pub const KEY_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `KeyARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const KEY_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `KeyType` (the allowed values).
+        pub const KEY_TYPE_ENUM: &'static [&'static str] = &["AWS_OWNED_CMK", "CUSTOMER_MANAGED_CMK"];
         /// Sets `KeyARN`.
         pub fn key_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key_arn = Some(value.into());
@@ -1166,6 +1414,31 @@ pub mod delivery_stream {
     }
 
     impl DestinationTableConfiguration {
+        /// Schema `minLength` of `DestinationDatabaseName` (in characters).
+        pub const DESTINATION_DATABASE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DestinationDatabaseName` (in characters).
+        pub const DESTINATION_DATABASE_NAME_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `DestinationDatabaseName` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const DESTINATION_DATABASE_NAME_PATTERN: &'static str = "^[a-zA-Z0-9\\.\\_]+$";
+        /// Schema `minLength` of `DestinationTableName` (in characters).
+        pub const DESTINATION_TABLE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DestinationTableName` (in characters).
+        pub const DESTINATION_TABLE_NAME_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `DestinationTableName` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const DESTINATION_TABLE_NAME_PATTERN: &'static str = "^[a-zA-Z0-9\\.\\_]+$";
+        /// Schema `minLength` of `S3ErrorOutputPrefix` (in characters).
+        pub const S3_ERROR_OUTPUT_PREFIX_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `S3ErrorOutputPrefix` (in characters).
+        pub const S3_ERROR_OUTPUT_PREFIX_MAX_LENGTH: usize = 1024;
+        /// Schema `minLength` of the items of `UniqueKeys` (in characters).
+        pub const UNIQUE_KEYS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `UniqueKeys` (in characters).
+        pub const UNIQUE_KEYS_ITEMS_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of the items of `UniqueKeys` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const UNIQUE_KEYS_ITEMS_PATTERN: &'static str = "^\\S+$";
         /// Sets `DestinationDatabaseName`.
         pub fn destination_database_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.destination_database_name = Some(value.into());
@@ -1213,6 +1486,10 @@ pub mod delivery_stream {
     }
 
     impl DirectPutSourceConfiguration {
+        /// Schema `minimum` of `ThroughputHintInMBs` (inclusive).
+        pub const THROUGHPUT_HINT_IN_MBS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `ThroughputHintInMBs` (inclusive).
+        pub const THROUGHPUT_HINT_IN_MBS_MAXIMUM: i64 = 100;
         /// Sets `ThroughputHintInMBs`.
         pub fn throughput_hint_in_mbs(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.throughput_hint_in_mbs = Some(value.into());
@@ -1238,6 +1515,8 @@ pub mod delivery_stream {
     }
 
     impl DocumentIdOptions {
+        /// Schema `enum` of `DefaultDocumentIdFormat` (the allowed values).
+        pub const DEFAULT_DOCUMENT_ID_FORMAT_ENUM: &'static [&'static str] = &["FIREHOSE_DEFAULT", "NO_DOCUMENT_ID"];
         /// Sets `DefaultDocumentIdFormat`.
         pub fn default_document_id_format(mut self, value: impl Into<Expr<String>>) -> Self {
             self.default_document_id_format = Some(value.into());
@@ -1294,6 +1573,14 @@ pub mod delivery_stream {
     }
 
     impl ElasticsearchBufferingHints {
+        /// Schema `minimum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MAXIMUM: i64 = 900;
+        /// Schema `minimum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MAXIMUM: i64 = 100;
         /// Sets `IntervalInSeconds`.
         pub fn interval_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.interval_in_seconds = Some(value.into());
@@ -1355,6 +1642,39 @@ pub mod delivery_stream {
     }
 
     impl ElasticsearchDestinationConfiguration {
+        /// Schema `minLength` of `ClusterEndpoint` (in characters).
+        pub const CLUSTER_ENDPOINT_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ClusterEndpoint` (in characters).
+        pub const CLUSTER_ENDPOINT_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `ClusterEndpoint` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const CLUSTER_ENDPOINT_PATTERN: &'static str = "https:.*";
+        /// Schema `minLength` of `DomainARN` (in characters).
+        pub const DOMAIN_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DomainARN` (in characters).
+        pub const DOMAIN_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `DomainARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const DOMAIN_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `minLength` of `IndexName` (in characters).
+        pub const INDEX_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `IndexName` (in characters).
+        pub const INDEX_NAME_MAX_LENGTH: usize = 80;
+        /// Schema `enum` of `IndexRotationPeriod` (the allowed values).
+        pub const INDEX_ROTATION_PERIOD_ENUM: &'static [&'static str] = &["NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth"];
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `S3BackupMode` (the allowed values).
+        pub const S3_BACKUP_MODE_ENUM: &'static [&'static str] = &["FailedDocumentsOnly", "AllDocuments"];
+        /// Schema `minLength` of `TypeName` (in characters).
+        pub const TYPE_NAME_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `TypeName` (in characters).
+        pub const TYPE_NAME_MAX_LENGTH: usize = 100;
         /// Sets `BufferingHints`.
         pub fn buffering_hints(mut self, value: impl Into<Expr<ElasticsearchBufferingHints>>) -> Self {
             self.buffering_hints = Some(value.into());
@@ -1456,6 +1776,10 @@ pub mod delivery_stream {
     }
 
     impl ElasticsearchRetryOptions {
+        /// Schema `minimum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MAXIMUM: i64 = 7200;
         /// Sets `DurationInSeconds`.
         pub fn duration_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.duration_in_seconds = Some(value.into());
@@ -1481,6 +1805,8 @@ pub mod delivery_stream {
     }
 
     impl EncryptionConfiguration {
+        /// Schema `enum` of `NoEncryptionConfig` (the allowed values).
+        pub const NO_ENCRYPTION_CONFIG_ENUM: &'static [&'static str] = &["NoEncryption"];
         /// Sets `KMSEncryptionConfig`.
         pub fn kms_encryption_config(mut self, value: impl Into<Expr<KmsEncryptionConfig>>) -> Self {
             self.kms_encryption_config = Some(value.into());
@@ -1542,6 +1868,46 @@ pub mod delivery_stream {
     }
 
     impl ExtendedS3DestinationConfiguration {
+        /// Schema `minLength` of `BucketARN` (in characters).
+        pub const BUCKET_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `BucketARN` (in characters).
+        pub const BUCKET_ARN_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `BucketARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const BUCKET_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `CompressionFormat` (the allowed values).
+        pub const COMPRESSION_FORMAT_ENUM: &'static [&'static str] = &["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"];
+        /// Schema `minLength` of `CustomTimeZone` (in characters).
+        pub const CUSTOM_TIME_ZONE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `CustomTimeZone` (in characters).
+        pub const CUSTOM_TIME_ZONE_MAX_LENGTH: usize = 50;
+        /// Schema `pattern` of `CustomTimeZone` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const CUSTOM_TIME_ZONE_PATTERN: &'static str = "^$|[a-zA-Z/_]+$";
+        /// Schema `minLength` of `ErrorOutputPrefix` (in characters).
+        pub const ERROR_OUTPUT_PREFIX_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `ErrorOutputPrefix` (in characters).
+        pub const ERROR_OUTPUT_PREFIX_MAX_LENGTH: usize = 1024;
+        /// Schema `minLength` of `FileExtension` (in characters).
+        pub const FILE_EXTENSION_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `FileExtension` (in characters).
+        pub const FILE_EXTENSION_MAX_LENGTH: usize = 128;
+        /// Schema `pattern` of `FileExtension` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const FILE_EXTENSION_PATTERN: &'static str = "^$|\\.[0-9a-z!\\-_.*'()]+";
+        /// Schema `minLength` of `Prefix` (in characters).
+        pub const PREFIX_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Prefix` (in characters).
+        pub const PREFIX_MAX_LENGTH: usize = 1024;
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `S3BackupMode` (the allowed values).
+        pub const S3_BACKUP_MODE_ENUM: &'static [&'static str] = &["Disabled", "Enabled"];
         /// Sets `BucketARN`.
         pub fn bucket_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.bucket_arn = Some(value.into());
@@ -1649,6 +2015,13 @@ pub mod delivery_stream {
     }
 
     impl HiveJsonSerDe {
+        /// Schema `minLength` of the items of `TimestampFormats` (in characters).
+        pub const TIMESTAMP_FORMATS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `TimestampFormats` (in characters).
+        pub const TIMESTAMP_FORMATS_ITEMS_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of the items of `TimestampFormats` (ECMA syntax, unanchored as in JSON
+        /// Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const TIMESTAMP_FORMATS_ITEMS_PATTERN: &'static str = "^(?!\\s*$).+$";
         /// Sets `TimestampFormats`.
         pub fn timestamp_formats(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.timestamp_formats = Some(value.into());
@@ -1678,6 +2051,17 @@ pub mod delivery_stream {
     }
 
     impl HttpEndpointCommonAttribute {
+        /// Schema `minLength` of `AttributeName` (in characters).
+        pub const ATTRIBUTE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `AttributeName` (in characters).
+        pub const ATTRIBUTE_NAME_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `AttributeName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const ATTRIBUTE_NAME_PATTERN: &'static str = "^(?!\\s*$).+$";
+        /// Schema `minLength` of `AttributeValue` (in characters).
+        pub const ATTRIBUTE_VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `AttributeValue` (in characters).
+        pub const ATTRIBUTE_VALUE_MAX_LENGTH: usize = 1024;
         /// Sets `AttributeName`.
         pub fn attribute_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.attribute_name = Some(value.into());
@@ -1713,6 +2097,24 @@ pub mod delivery_stream {
     }
 
     impl HttpEndpointConfiguration {
+        /// Schema `minLength` of `AccessKey` (in characters).
+        pub const ACCESS_KEY_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `AccessKey` (in characters).
+        pub const ACCESS_KEY_MAX_LENGTH: usize = 4096;
+        /// Schema `minLength` of `Name` (in characters).
+        pub const NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Name` (in characters).
+        pub const NAME_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `Name` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const NAME_PATTERN: &'static str = "^(?!\\s*$).+$";
+        /// Schema `minLength` of `Url` (in characters).
+        pub const URL_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Url` (in characters).
+        pub const URL_MAX_LENGTH: usize = 1000;
+        /// Schema `pattern` of `Url` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const URL_PATTERN: &'static str = "^https://";
         /// Sets `AccessKey`.
         pub fn access_key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.access_key = Some(value.into());
@@ -1770,6 +2172,15 @@ pub mod delivery_stream {
     }
 
     impl HttpEndpointDestinationConfiguration {
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `S3BackupMode` (the allowed values).
+        pub const S3_BACKUP_MODE_ENUM: &'static [&'static str] = &["AllData", "FailedDataOnly"];
         /// Sets `BufferingHints`.
         pub fn buffering_hints(mut self, value: impl Into<Expr<BufferingHints>>) -> Self {
             self.buffering_hints = Some(value.into());
@@ -1849,6 +2260,12 @@ pub mod delivery_stream {
     }
 
     impl HttpEndpointRequestConfiguration {
+        /// Schema `minItems` of `CommonAttributes`.
+        pub const COMMON_ATTRIBUTES_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `CommonAttributes`.
+        pub const COMMON_ATTRIBUTES_MAX_ITEMS: usize = 50;
+        /// Schema `enum` of `ContentEncoding` (the allowed values).
+        pub const CONTENT_ENCODING_ENUM: &'static [&'static str] = &["NONE", "GZIP"];
         /// Sets `CommonAttributes`.
         pub fn common_attributes(mut self, value: impl Into<Expr<Vec<HttpEndpointCommonAttribute>>>) -> Self {
             self.common_attributes = Some(value.into());
@@ -1906,6 +2323,15 @@ pub mod delivery_stream {
     }
 
     impl IcebergDestinationConfiguration {
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `s3BackupMode` (the allowed values).
+        pub const S3_BACKUP_MODE_ENUM: &'static [&'static str] = &["AllData", "FailedDataOnly"];
         /// Sets `AppendOnly`.
         pub fn append_only(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.append_only = Some(value.into());
@@ -2024,6 +2450,20 @@ pub mod delivery_stream {
     }
 
     impl KinesisStreamSourceConfiguration {
+        /// Schema `minLength` of `KinesisStreamARN` (in characters).
+        pub const KINESIS_STREAM_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `KinesisStreamARN` (in characters).
+        pub const KINESIS_STREAM_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `KinesisStreamARN` (ECMA syntax, unanchored as in JSON Schema; check
+        /// a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const KINESIS_STREAM_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
         /// Sets `KinesisStreamARN`.
         pub fn kinesis_stream_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.kinesis_stream_arn = Some(value.into());
@@ -2055,6 +2495,13 @@ pub mod delivery_stream {
     }
 
     impl KmsEncryptionConfig {
+        /// Schema `minLength` of `AWSKMSKeyARN` (in characters).
+        pub const AWSKMS_KEY_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `AWSKMSKeyARN` (in characters).
+        pub const AWSKMS_KEY_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `AWSKMSKeyARN` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const AWSKMS_KEY_ARN_PATTERN: &'static str = "^arn:.*:kms:[a-zA-Z0-9\\-]+:\\d{12}:(key|alias)/[a-zA-Z_0-9+=,.@\\-_/]+$";
         /// Sets `AWSKMSKeyARN`.
         pub fn awskms_key_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.awskms_key_arn = Some(value.into());
@@ -2090,6 +2537,20 @@ pub mod delivery_stream {
     }
 
     impl MskSourceConfiguration {
+        /// Schema `minLength` of `MSKClusterARN` (in characters).
+        pub const MSK_CLUSTER_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `MSKClusterARN` (in characters).
+        pub const MSK_CLUSTER_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `MSKClusterARN` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const MSK_CLUSTER_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `minLength` of `TopicName` (in characters).
+        pub const TOPIC_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `TopicName` (in characters).
+        pub const TOPIC_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `pattern` of `TopicName` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const TOPIC_NAME_PATTERN: &'static str = "[a-zA-Z0-9\\._\\-]+";
         /// Sets `AuthenticationConfiguration`.
         pub fn authentication_configuration(mut self, value: impl Into<Expr<AuthenticationConfiguration>>) -> Self {
             self.authentication_configuration = Some(value.into());
@@ -2188,6 +2649,35 @@ pub mod delivery_stream {
     }
 
     impl OrcSerDe {
+        /// Schema `minimum` of `BlockSizeBytes` (inclusive).
+        pub const BLOCK_SIZE_BYTES_MINIMUM: i64 = 67108864;
+        /// Schema `minLength` of the items of `BloomFilterColumns` (in characters).
+        pub const BLOOM_FILTER_COLUMNS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `BloomFilterColumns` (in characters).
+        pub const BLOOM_FILTER_COLUMNS_ITEMS_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of the items of `BloomFilterColumns` (ECMA syntax, unanchored as in JSON
+        /// Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const BLOOM_FILTER_COLUMNS_ITEMS_PATTERN: &'static str = "^\\S+$";
+        /// Schema `minimum` of `BloomFilterFalsePositiveProbability` (inclusive).
+        pub const BLOOM_FILTER_FALSE_POSITIVE_PROBABILITY_MINIMUM: f64 = 0.0;
+        /// Schema `maximum` of `BloomFilterFalsePositiveProbability` (inclusive).
+        pub const BLOOM_FILTER_FALSE_POSITIVE_PROBABILITY_MAXIMUM: f64 = 1.0;
+        /// Schema `enum` of `Compression` (the allowed values).
+        pub const COMPRESSION_ENUM: &'static [&'static str] = &["NONE", "SNAPPY", "ZLIB"];
+        /// Schema `minimum` of `DictionaryKeyThreshold` (inclusive).
+        pub const DICTIONARY_KEY_THRESHOLD_MINIMUM: f64 = 0.0;
+        /// Schema `maximum` of `DictionaryKeyThreshold` (inclusive).
+        pub const DICTIONARY_KEY_THRESHOLD_MAXIMUM: f64 = 1.0;
+        /// Schema `enum` of `FormatVersion` (the allowed values).
+        pub const FORMAT_VERSION_ENUM: &'static [&'static str] = &["V0_11", "V0_12"];
+        /// Schema `minimum` of `PaddingTolerance` (inclusive).
+        pub const PADDING_TOLERANCE_MINIMUM: f64 = 0.0;
+        /// Schema `maximum` of `PaddingTolerance` (inclusive).
+        pub const PADDING_TOLERANCE_MAXIMUM: f64 = 1.0;
+        /// Schema `minimum` of `RowIndexStride` (inclusive).
+        pub const ROW_INDEX_STRIDE_MINIMUM: i64 = 1000;
+        /// Schema `minimum` of `StripeSizeBytes` (inclusive).
+        pub const STRIPE_SIZE_BYTES_MINIMUM: i64 = 8388608;
         /// Sets `BlockSizeBytes`.
         pub fn block_size_bytes(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.block_size_bytes = Some(value.into());
@@ -2298,6 +2788,16 @@ pub mod delivery_stream {
     }
 
     impl ParquetSerDe {
+        /// Schema `minimum` of `BlockSizeBytes` (inclusive).
+        pub const BLOCK_SIZE_BYTES_MINIMUM: i64 = 67108864;
+        /// Schema `enum` of `Compression` (the allowed values).
+        pub const COMPRESSION_ENUM: &'static [&'static str] = &["GZIP", "SNAPPY", "UNCOMPRESSED"];
+        /// Schema `minimum` of `MaxPaddingBytes` (inclusive).
+        pub const MAX_PADDING_BYTES_MINIMUM: i64 = 0;
+        /// Schema `minimum` of `PageSizeBytes` (inclusive).
+        pub const PAGE_SIZE_BYTES_MINIMUM: i64 = 65536;
+        /// Schema `enum` of `WriterVersion` (the allowed values).
+        pub const WRITER_VERSION_ENUM: &'static [&'static str] = &["V1", "V2"];
         /// Sets `BlockSizeBytes`.
         pub fn block_size_bytes(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.block_size_bytes = Some(value.into());
@@ -2353,6 +2853,13 @@ pub mod delivery_stream {
     }
 
     impl PartitionField {
+        /// Schema `minLength` of `SourceName` (in characters).
+        pub const SOURCE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SourceName` (in characters).
+        pub const SOURCE_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `pattern` of `SourceName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SOURCE_NAME_PATTERN: &'static str = "^\\S+$";
         /// Sets `SourceName`.
         pub fn source_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.source_name = Some(value.into());
@@ -2434,6 +2941,8 @@ pub mod delivery_stream {
     }
 
     impl Processor {
+        /// Schema `enum` of `Type` (the allowed values).
+        pub const TYPE_ENUM: &'static [&'static str] = &["RecordDeAggregation", "Decompression", "CloudWatchLogProcessing", "Lambda", "MetadataExtraction", "AppendDelimiterToRecord"];
         /// Sets `Parameters`.
         pub fn parameters(mut self, value: impl Into<Expr<Vec<ProcessorParameter>>>) -> Self {
             self.parameters = Some(value.into());
@@ -2469,6 +2978,15 @@ pub mod delivery_stream {
     }
 
     impl ProcessorParameter {
+        /// Schema `enum` of `ParameterName` (the allowed values).
+        pub const PARAMETER_NAME_ENUM: &'static [&'static str] = &["BufferIntervalInSeconds", "BufferSizeInMBs", "CompressionFormat", "DataMessageExtraction", "Delimiter", "JsonParsingEngine", "LambdaArn", "MetadataExtractionQuery", "NumberOfRetries", "RoleArn", "SubRecordType"];
+        /// Schema `minLength` of `ParameterValue` (in characters).
+        pub const PARAMETER_VALUE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ParameterValue` (in characters).
+        pub const PARAMETER_VALUE_MAX_LENGTH: usize = 5120;
+        /// Schema `pattern` of `ParameterValue` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const PARAMETER_VALUE_PATTERN: &'static str = "^(?!\\s*$).+$";
         /// Sets `ParameterName`.
         pub fn parameter_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.parameter_name = Some(value.into());
@@ -2528,6 +3046,30 @@ pub mod delivery_stream {
     }
 
     impl RedshiftDestinationConfiguration {
+        /// Schema `minLength` of `ClusterJDBCURL` (in characters).
+        pub const CLUSTER_JDBCURL_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ClusterJDBCURL` (in characters).
+        pub const CLUSTER_JDBCURL_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `ClusterJDBCURL` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const CLUSTER_JDBCURL_PATTERN: &'static str = "^jdbc:(redshift|postgresql)://((?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+(redshift(-serverless)?)\\.([a-zA-Z0-9\\.\\-]+):\\d{1,5}/[a-zA-Z0-9_$-]+$";
+        /// Schema `minLength` of `Password` (in characters).
+        pub const PASSWORD_MIN_LENGTH: usize = 6;
+        /// Schema `maxLength` of `Password` (in characters).
+        pub const PASSWORD_MAX_LENGTH: usize = 512;
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `S3BackupMode` (the allowed values).
+        pub const S3_BACKUP_MODE_ENUM: &'static [&'static str] = &["Disabled", "Enabled"];
+        /// Schema `minLength` of `Username` (in characters).
+        pub const USERNAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Username` (in characters).
+        pub const USERNAME_MAX_LENGTH: usize = 512;
         /// Sets `CloudWatchLoggingOptions`.
         pub fn cloud_watch_logging_options(mut self, value: impl Into<Expr<CloudWatchLoggingOptions>>) -> Self {
             self.cloud_watch_logging_options = Some(value.into());
@@ -2617,6 +3159,10 @@ pub mod delivery_stream {
     }
 
     impl RedshiftRetryOptions {
+        /// Schema `minimum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MAXIMUM: i64 = 7200;
         /// Sets `DurationInSeconds`.
         pub fn duration_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.duration_in_seconds = Some(value.into());
@@ -2640,6 +3186,10 @@ pub mod delivery_stream {
     }
 
     impl RetryOptions {
+        /// Schema `minimum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MAXIMUM: i64 = 7200;
         /// Sets `DurationInSeconds`.
         pub fn duration_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.duration_in_seconds = Some(value.into());
@@ -2681,6 +3231,30 @@ pub mod delivery_stream {
     }
 
     impl S3DestinationConfiguration {
+        /// Schema `minLength` of `BucketARN` (in characters).
+        pub const BUCKET_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `BucketARN` (in characters).
+        pub const BUCKET_ARN_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `BucketARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const BUCKET_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `CompressionFormat` (the allowed values).
+        pub const COMPRESSION_FORMAT_ENUM: &'static [&'static str] = &["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"];
+        /// Schema `minLength` of `ErrorOutputPrefix` (in characters).
+        pub const ERROR_OUTPUT_PREFIX_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `ErrorOutputPrefix` (in characters).
+        pub const ERROR_OUTPUT_PREFIX_MAX_LENGTH: usize = 1024;
+        /// Schema `minLength` of `Prefix` (in characters).
+        pub const PREFIX_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Prefix` (in characters).
+        pub const PREFIX_MAX_LENGTH: usize = 1024;
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
         /// Sets `BucketARN`.
         pub fn bucket_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.bucket_arn = Some(value.into());
@@ -2756,6 +3330,48 @@ pub mod delivery_stream {
     }
 
     impl SchemaConfiguration {
+        /// Schema `minLength` of `CatalogId` (in characters).
+        pub const CATALOG_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `CatalogId` (in characters).
+        pub const CATALOG_ID_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of `CatalogId` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const CATALOG_ID_PATTERN: &'static str = "^\\S+$";
+        /// Schema `minLength` of `DatabaseName` (in characters).
+        pub const DATABASE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DatabaseName` (in characters).
+        pub const DATABASE_NAME_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of `DatabaseName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const DATABASE_NAME_PATTERN: &'static str = "^\\S+$";
+        /// Schema `minLength` of `Region` (in characters).
+        pub const REGION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Region` (in characters).
+        pub const REGION_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of `Region` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const REGION_PATTERN: &'static str = "^\\S+$";
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `minLength` of `TableName` (in characters).
+        pub const TABLE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `TableName` (in characters).
+        pub const TABLE_NAME_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of `TableName` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const TABLE_NAME_PATTERN: &'static str = "^\\S+$";
+        /// Schema `minLength` of `VersionId` (in characters).
+        pub const VERSION_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `VersionId` (in characters).
+        pub const VERSION_ID_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of `VersionId` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const VERSION_ID_PATTERN: &'static str = "^\\S+$";
         /// Sets `CatalogId`.
         pub fn catalog_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.catalog_id = Some(value.into());
@@ -2838,6 +3454,20 @@ pub mod delivery_stream {
     }
 
     impl SecretsManagerConfiguration {
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+";
+        /// Schema `minLength` of `SecretARN` (in characters).
+        pub const SECRET_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SecretARN` (in characters).
+        pub const SECRET_ARN_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `SecretARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const SECRET_ARN_PATTERN: &'static str = "arn:.*:secretsmanager:[a-zA-Z0-9\\-]+:\\d{12}:secret:[a-zA-Z0-9\\-/_+=.@]+";
         /// Sets `Enabled`.
         pub fn enabled(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.enabled = Some(value.into());
@@ -2906,6 +3536,14 @@ pub mod delivery_stream {
     }
 
     impl SnowflakeBufferingHints {
+        /// Schema `minimum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MAXIMUM: i64 = 900;
+        /// Schema `minimum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MAXIMUM: i64 = 128;
         /// Sets `IntervalInSeconds`.
         pub fn interval_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.interval_in_seconds = Some(value.into());
@@ -2985,6 +3623,59 @@ pub mod delivery_stream {
     }
 
     impl SnowflakeDestinationConfiguration {
+        /// Schema `minLength` of `AccountUrl` (in characters).
+        pub const ACCOUNT_URL_MIN_LENGTH: usize = 24;
+        /// Schema `maxLength` of `AccountUrl` (in characters).
+        pub const ACCOUNT_URL_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `AccountUrl` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const ACCOUNT_URL_PATTERN: &'static str = ".+?\\.snowflakecomputing\\.com";
+        /// Schema `minLength` of `ContentColumnName` (in characters).
+        pub const CONTENT_COLUMN_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ContentColumnName` (in characters).
+        pub const CONTENT_COLUMN_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `enum` of `DataLoadingOption` (the allowed values).
+        pub const DATA_LOADING_OPTION_ENUM: &'static [&'static str] = &["JSON_MAPPING", "VARIANT_CONTENT_MAPPING", "VARIANT_CONTENT_AND_METADATA_MAPPING"];
+        /// Schema `minLength` of `Database` (in characters).
+        pub const DATABASE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Database` (in characters).
+        pub const DATABASE_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `KeyPassphrase` (in characters).
+        pub const KEY_PASSPHRASE_MIN_LENGTH: usize = 7;
+        /// Schema `maxLength` of `KeyPassphrase` (in characters).
+        pub const KEY_PASSPHRASE_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `MetaDataColumnName` (in characters).
+        pub const META_DATA_COLUMN_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `MetaDataColumnName` (in characters).
+        pub const META_DATA_COLUMN_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `PrivateKey` (in characters).
+        pub const PRIVATE_KEY_MIN_LENGTH: usize = 256;
+        /// Schema `maxLength` of `PrivateKey` (in characters).
+        pub const PRIVATE_KEY_MAX_LENGTH: usize = 4096;
+        /// Schema `pattern` of `PrivateKey` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const PRIVATE_KEY_PATTERN: &'static str = "^(?:[A-Za-z0-9+\\/]{4})*(?:[A-Za-z0-9+\\/]{2}==|[A-Za-z0-9+\\/]{3}=)?$";
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `enum` of `S3BackupMode` (the allowed values).
+        pub const S3_BACKUP_MODE_ENUM: &'static [&'static str] = &["FailedDataOnly", "AllData"];
+        /// Schema `minLength` of `Schema` (in characters).
+        pub const SCHEMA_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Schema` (in characters).
+        pub const SCHEMA_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Table` (in characters).
+        pub const TABLE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Table` (in characters).
+        pub const TABLE_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `User` (in characters).
+        pub const USER_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `User` (in characters).
+        pub const USER_MAX_LENGTH: usize = 255;
         /// Sets `AccountUrl`.
         pub fn account_url(mut self, value: impl Into<Expr<String>>) -> Self {
             self.account_url = Some(value.into());
@@ -3122,6 +3813,10 @@ pub mod delivery_stream {
     }
 
     impl SnowflakeRetryOptions {
+        /// Schema `minimum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MAXIMUM: i64 = 7200;
         /// Sets `DurationInSeconds`.
         pub fn duration_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.duration_in_seconds = Some(value.into());
@@ -3147,6 +3842,10 @@ pub mod delivery_stream {
     }
 
     impl SnowflakeRoleConfiguration {
+        /// Schema `minLength` of `SnowflakeRole` (in characters).
+        pub const SNOWFLAKE_ROLE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SnowflakeRole` (in characters).
+        pub const SNOWFLAKE_ROLE_MAX_LENGTH: usize = 255;
         /// Sets `Enabled`.
         pub fn enabled(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.enabled = Some(value.into());
@@ -3178,6 +3877,13 @@ pub mod delivery_stream {
     }
 
     impl SnowflakeVpcConfiguration {
+        /// Schema `minLength` of `PrivateLinkVpceId` (in characters).
+        pub const PRIVATE_LINK_VPCE_ID_MIN_LENGTH: usize = 47;
+        /// Schema `maxLength` of `PrivateLinkVpceId` (in characters).
+        pub const PRIVATE_LINK_VPCE_ID_MAX_LENGTH: usize = 255;
+        /// Schema `pattern` of `PrivateLinkVpceId` (ECMA syntax, unanchored as in JSON Schema; check
+        /// a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const PRIVATE_LINK_VPCE_ID_PATTERN: &'static str = "([a-zA-Z0-9\\-\\_]+\\.){2,3}vpce\\.[a-zA-Z0-9\\-]*\\.vpce-svc\\-[a-zA-Z0-9\\-]{17}$";
         /// Sets `PrivateLinkVpceId`.
         pub fn private_link_vpce_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.private_link_vpce_id = Some(value.into());
@@ -3203,6 +3909,14 @@ pub mod delivery_stream {
     }
 
     impl SplunkBufferingHints {
+        /// Schema `minimum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `IntervalInSeconds` (inclusive).
+        pub const INTERVAL_IN_SECONDS_MAXIMUM: i64 = 60;
+        /// Schema `minimum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `SizeInMBs` (inclusive).
+        pub const SIZE_IN_MBS_MAXIMUM: i64 = 5;
         /// Sets `IntervalInSeconds`.
         pub fn interval_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.interval_in_seconds = Some(value.into());
@@ -3258,6 +3972,22 @@ pub mod delivery_stream {
     }
 
     impl SplunkDestinationConfiguration {
+        /// Schema `minimum` of `HECAcknowledgmentTimeoutInSeconds` (inclusive).
+        pub const HEC_ACKNOWLEDGMENT_TIMEOUT_IN_SECONDS_MINIMUM: i64 = 180;
+        /// Schema `maximum` of `HECAcknowledgmentTimeoutInSeconds` (inclusive).
+        pub const HEC_ACKNOWLEDGMENT_TIMEOUT_IN_SECONDS_MAXIMUM: i64 = 600;
+        /// Schema `minLength` of `HECEndpoint` (in characters).
+        pub const HEC_ENDPOINT_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `HECEndpoint` (in characters).
+        pub const HEC_ENDPOINT_MAX_LENGTH: usize = 2048;
+        /// Schema `enum` of `HECEndpointType` (the allowed values).
+        pub const HEC_ENDPOINT_TYPE_ENUM: &'static [&'static str] = &["Raw", "Event"];
+        /// Schema `minLength` of `HECToken` (in characters).
+        pub const HEC_TOKEN_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `HECToken` (in characters).
+        pub const HEC_TOKEN_MAX_LENGTH: usize = 2048;
+        /// Schema `enum` of `S3BackupMode` (the allowed values).
+        pub const S3_BACKUP_MODE_ENUM: &'static [&'static str] = &["AllEvents", "FailedEventsOnly"];
         /// Sets `BufferingHints`.
         pub fn buffering_hints(mut self, value: impl Into<Expr<SplunkBufferingHints>>) -> Self {
             self.buffering_hints = Some(value.into());
@@ -3341,6 +4071,10 @@ pub mod delivery_stream {
     }
 
     impl SplunkRetryOptions {
+        /// Schema `minimum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `DurationInSeconds` (inclusive).
+        pub const DURATION_IN_SECONDS_MAXIMUM: i64 = 7200;
         /// Sets `DurationInSeconds`.
         pub fn duration_in_seconds(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.duration_in_seconds = Some(value.into());
@@ -3391,6 +4125,20 @@ pub mod delivery_stream {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `pattern` of `Key` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const KEY_PATTERN: &'static str = "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$";
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `Value` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const VALUE_PATTERN: &'static str = "^[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$";
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -3430,6 +4178,35 @@ pub mod delivery_stream {
     }
 
     impl VpcConfiguration {
+        /// Schema `minLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RoleARN` (in characters).
+        pub const ROLE_ARN_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `RoleARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const ROLE_ARN_PATTERN: &'static str = "arn:.*";
+        /// Schema `minItems` of `SecurityGroupIds`.
+        pub const SECURITY_GROUP_IDS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `SecurityGroupIds`.
+        pub const SECURITY_GROUP_IDS_MAX_ITEMS: usize = 5;
+        /// Schema `minLength` of the items of `SecurityGroupIds` (in characters).
+        pub const SECURITY_GROUP_IDS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `SecurityGroupIds` (in characters).
+        pub const SECURITY_GROUP_IDS_ITEMS_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of the items of `SecurityGroupIds` (ECMA syntax, unanchored as in JSON
+        /// Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SECURITY_GROUP_IDS_ITEMS_PATTERN: &'static str = "^\\S+$";
+        /// Schema `minItems` of `SubnetIds`.
+        pub const SUBNET_IDS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `SubnetIds`.
+        pub const SUBNET_IDS_MAX_ITEMS: usize = 16;
+        /// Schema `minLength` of the items of `SubnetIds` (in characters).
+        pub const SUBNET_IDS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `SubnetIds` (in characters).
+        pub const SUBNET_IDS_ITEMS_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of the items of `SubnetIds` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SUBNET_IDS_ITEMS_PATTERN: &'static str = "^\\S+$";
         /// Sets `RoleARN`.
         pub fn role_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.role_arn = Some(value.into());

@@ -76,6 +76,10 @@ pub struct DatabaseProps {
 }
 
 impl DatabaseProps {
+    /// Schema `minLength` of `CatalogId` (in characters).
+    pub const CATALOG_ID_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `CatalogId` (in characters).
+    pub const CATALOG_ID_MAX_LENGTH: usize = 255;
     /// Sets `CatalogId`.
     pub fn catalog_id(mut self, value: impl Into<Expr<String>>) -> Self {
         self.catalog_id = Some(value.into());
@@ -170,6 +174,18 @@ pub struct TableProps {
 }
 
 impl TableProps {
+    /// Schema `minLength` of `CatalogId` (in characters).
+    pub const CATALOG_ID_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `CatalogId` (in characters).
+    pub const CATALOG_ID_MAX_LENGTH: usize = 255;
+    /// Schema `minLength` of `DatabaseName` (in characters).
+    pub const DATABASE_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `DatabaseName` (in characters).
+    pub const DATABASE_NAME_MAX_LENGTH: usize = 255;
+    /// Schema `minLength` of `Name` (in characters).
+    pub const NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `Name` (in characters).
+    pub const NAME_MAX_LENGTH: usize = 255;
     /// Sets `CatalogId`.
     pub fn catalog_id(mut self, value: impl Into<Expr<String>>) -> Self {
         self.catalog_id = Some(value.into());
@@ -222,6 +238,10 @@ pub mod database {
     }
 
     impl DataLakePrincipal {
+        /// Schema `minLength` of `DataLakePrincipalIdentifier` (in characters).
+        pub const DATA_LAKE_PRINCIPAL_IDENTIFIER_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DataLakePrincipalIdentifier` (in characters).
+        pub const DATA_LAKE_PRINCIPAL_IDENTIFIER_MAX_LENGTH: usize = 255;
         /// Sets `DataLakePrincipalIdentifier`.
         pub fn data_lake_principal_identifier(mut self, value: impl Into<Expr<String>>) -> Self {
             self.data_lake_principal_identifier = Some(value.into());
@@ -249,6 +269,18 @@ pub mod database {
     }
 
     impl DatabaseIdentifier {
+        /// Schema `minLength` of `CatalogId` (in characters).
+        pub const CATALOG_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `CatalogId` (in characters).
+        pub const CATALOG_ID_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `DatabaseName` (in characters).
+        pub const DATABASE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DatabaseName` (in characters).
+        pub const DATABASE_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Region` (in characters).
+        pub const REGION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Region` (in characters).
+        pub const REGION_MAX_LENGTH: usize = 255;
         /// Sets `CatalogId`.
         pub fn catalog_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.catalog_id = Some(value.into());
@@ -299,6 +331,18 @@ pub mod database {
     }
 
     impl DatabaseInput {
+        /// Schema `minLength` of `Description` (in characters).
+        pub const DESCRIPTION_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Description` (in characters).
+        pub const DESCRIPTION_MAX_LENGTH: usize = 2048;
+        /// Schema `minLength` of `LocationUri` (in characters).
+        pub const LOCATION_URI_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `LocationUri` (in characters).
+        pub const LOCATION_URI_MAX_LENGTH: usize = 1024;
+        /// Schema `minLength` of `Name` (in characters).
+        pub const NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Name` (in characters).
+        pub const NAME_MAX_LENGTH: usize = 255;
         /// Sets `CreateTableDefaultPermissions`.
         pub fn create_table_default_permissions(mut self, value: impl Into<Expr<Vec<PrincipalPrivileges>>>) -> Self {
             self.create_table_default_permissions = Some(value.into());
@@ -360,6 +404,14 @@ pub mod database {
     }
 
     impl FederatedDatabase {
+        /// Schema `minLength` of `ConnectionName` (in characters).
+        pub const CONNECTION_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ConnectionName` (in characters).
+        pub const CONNECTION_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Identifier` (in characters).
+        pub const IDENTIFIER_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Identifier` (in characters).
+        pub const IDENTIFIER_MAX_LENGTH: usize = 512;
         /// Sets `ConnectionName`.
         pub fn connection_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.connection_name = Some(value.into());
@@ -391,6 +443,8 @@ pub mod database {
     }
 
     impl PrincipalPrivileges {
+        /// Schema `enum` of the items of `Permissions` (the allowed values).
+        pub const PERMISSIONS_ITEMS_ENUM: &'static [&'static str] = &["ALL", "ALTER", "CREATE_DATABASE", "CREATE_TABLE", "DATA_LOCATION_ACCESS", "DELETE", "DROP", "INSERT", "SELECT"];
         /// Sets `Permissions`.
         pub fn permissions(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.permissions = Some(value.into());
@@ -433,6 +487,18 @@ pub mod table {
     }
 
     impl Column {
+        /// Schema `minLength` of `Comment` (in characters).
+        pub const COMMENT_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Comment` (in characters).
+        pub const COMMENT_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Name` (in characters).
+        pub const NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Name` (in characters).
+        pub const NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Type` (in characters).
+        pub const TYPE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Type` (in characters).
+        pub const TYPE_MAX_LENGTH: usize = 131072;
         /// Sets `Comment`.
         pub fn comment(mut self, value: impl Into<Expr<String>>) -> Self {
             self.comment = Some(value.into());
@@ -472,6 +538,12 @@ pub mod table {
     }
 
     impl IcebergInput {
+        /// Schema `enum` of `MetadataOperation` (the allowed values).
+        pub const METADATA_OPERATION_ENUM: &'static [&'static str] = &["CREATE"];
+        /// Schema `minLength` of `Version` (in characters).
+        pub const VERSION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Version` (in characters).
+        pub const VERSION_MAX_LENGTH: usize = 255;
         /// Sets `IcebergTableInput`.
         pub fn iceberg_table_input(mut self, value: impl Into<Expr<IcebergTableInput>>) -> Self {
             self.iceberg_table_input = Some(value.into());
@@ -884,6 +956,14 @@ pub mod table {
     }
 
     impl Order {
+        /// Schema `minLength` of `Column` (in characters).
+        pub const COLUMN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Column` (in characters).
+        pub const COLUMN_MAX_LENGTH: usize = 255;
+        /// Schema `minimum` of `SortOrder` (inclusive).
+        pub const SORT_ORDER_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `SortOrder` (inclusive).
+        pub const SORT_ORDER_MAXIMUM: i64 = 1;
         /// Sets `Column`.
         pub fn column(mut self, value: impl Into<Expr<String>>) -> Self {
             self.column = Some(value.into());
@@ -919,6 +999,27 @@ pub mod table {
     }
 
     impl SchemaId {
+        /// Schema `minLength` of `RegistryName` (in characters).
+        pub const REGISTRY_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RegistryName` (in characters).
+        pub const REGISTRY_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `pattern` of `RegistryName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const REGISTRY_NAME_PATTERN: &'static str = "^[a-zA-Z0-9-_$#.]+$";
+        /// Schema `minLength` of `SchemaArn` (in characters).
+        pub const SCHEMA_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SchemaArn` (in characters).
+        pub const SCHEMA_ARN_MAX_LENGTH: usize = 10240;
+        /// Schema `pattern` of `SchemaArn` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const SCHEMA_ARN_PATTERN: &'static str = "^arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:";
+        /// Schema `minLength` of `SchemaName` (in characters).
+        pub const SCHEMA_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SchemaName` (in characters).
+        pub const SCHEMA_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `pattern` of `SchemaName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SCHEMA_NAME_PATTERN: &'static str = "^[a-zA-Z0-9-_$#.]+$";
         /// Sets `RegistryName`.
         pub fn registry_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.registry_name = Some(value.into());
@@ -960,6 +1061,17 @@ pub mod table {
     }
 
     impl SchemaReference {
+        /// Schema `minLength` of `SchemaVersionId` (in characters).
+        pub const SCHEMA_VERSION_ID_MIN_LENGTH: usize = 36;
+        /// Schema `maxLength` of `SchemaVersionId` (in characters).
+        pub const SCHEMA_VERSION_ID_MAX_LENGTH: usize = 36;
+        /// Schema `pattern` of `SchemaVersionId` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SCHEMA_VERSION_ID_PATTERN: &'static str = "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$";
+        /// Schema `minimum` of `SchemaVersionNumber` (inclusive).
+        pub const SCHEMA_VERSION_NUMBER_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `SchemaVersionNumber` (inclusive).
+        pub const SCHEMA_VERSION_NUMBER_MAXIMUM: i64 = 100000;
         /// Sets `SchemaId`.
         pub fn schema_id(mut self, value: impl Into<Expr<SchemaId>>) -> Self {
             self.schema_id = Some(value.into());
@@ -1001,6 +1113,14 @@ pub mod table {
     }
 
     impl SerdeInfo {
+        /// Schema `minLength` of `Name` (in characters).
+        pub const NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Name` (in characters).
+        pub const NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `SerializationLibrary` (in characters).
+        pub const SERIALIZATION_LIBRARY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SerializationLibrary` (in characters).
+        pub const SERIALIZATION_LIBRARY_MAX_LENGTH: usize = 255;
         /// Sets `Name`.
         pub fn name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.name = Some(value.into());
@@ -1041,6 +1161,10 @@ pub mod table {
     }
 
     impl SkewedInfo {
+        /// Schema `minLength` of the items of `SkewedColumnNames` (in characters).
+        pub const SKEWED_COLUMN_NAMES_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `SkewedColumnNames` (in characters).
+        pub const SKEWED_COLUMN_NAMES_ITEMS_MAX_LENGTH: usize = 255;
         /// Sets `SkewedColumnNames`.
         pub fn skewed_column_names(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.skewed_column_names = Some(value.into());
@@ -1104,6 +1228,22 @@ pub mod table {
     }
 
     impl StorageDescriptor {
+        /// Schema `minLength` of the items of `BucketColumns` (in characters).
+        pub const BUCKET_COLUMNS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `BucketColumns` (in characters).
+        pub const BUCKET_COLUMNS_ITEMS_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `InputFormat` (in characters).
+        pub const INPUT_FORMAT_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `InputFormat` (in characters).
+        pub const INPUT_FORMAT_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Location` (in characters).
+        pub const LOCATION_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Location` (in characters).
+        pub const LOCATION_MAX_LENGTH: usize = 2056;
+        /// Schema `minLength` of `OutputFormat` (in characters).
+        pub const OUTPUT_FORMAT_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `OutputFormat` (in characters).
+        pub const OUTPUT_FORMAT_MAX_LENGTH: usize = 128;
         /// Sets `BucketColumns`.
         pub fn bucket_columns(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.bucket_columns = Some(value.into());
@@ -1205,6 +1345,22 @@ pub mod table {
     }
 
     impl TableIdentifier {
+        /// Schema `minLength` of `CatalogId` (in characters).
+        pub const CATALOG_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `CatalogId` (in characters).
+        pub const CATALOG_ID_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `DatabaseName` (in characters).
+        pub const DATABASE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DatabaseName` (in characters).
+        pub const DATABASE_NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Name` (in characters).
+        pub const NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Name` (in characters).
+        pub const NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Region` (in characters).
+        pub const REGION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Region` (in characters).
+        pub const REGION_MAX_LENGTH: usize = 255;
         /// Sets `CatalogId`.
         pub fn catalog_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.catalog_id = Some(value.into());
@@ -1273,6 +1429,34 @@ pub mod table {
     }
 
     impl TableInput {
+        /// Schema `minLength` of `Description` (in characters).
+        pub const DESCRIPTION_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Description` (in characters).
+        pub const DESCRIPTION_MAX_LENGTH: usize = 2048;
+        /// Schema `minLength` of `Name` (in characters).
+        pub const NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Name` (in characters).
+        pub const NAME_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `Owner` (in characters).
+        pub const OWNER_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Owner` (in characters).
+        pub const OWNER_MAX_LENGTH: usize = 255;
+        /// Schema `minimum` of `Retention` (inclusive).
+        pub const RETENTION_MINIMUM: i64 = 0;
+        /// Schema `minLength` of `TableType` (in characters).
+        pub const TABLE_TYPE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `TableType` (in characters).
+        pub const TABLE_TYPE_MAX_LENGTH: usize = 255;
+        /// Schema `enum` of `TableType` (the allowed values).
+        pub const TABLE_TYPE_ENUM: &'static [&'static str] = &["EXTERNAL_TABLE", "VIRTUAL_VIEW"];
+        /// Schema `minLength` of `ViewExpandedText` (in characters).
+        pub const VIEW_EXPANDED_TEXT_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `ViewExpandedText` (in characters).
+        pub const VIEW_EXPANDED_TEXT_MAX_LENGTH: usize = 409600;
+        /// Schema `minLength` of `ViewOriginalText` (in characters).
+        pub const VIEW_ORIGINAL_TEXT_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `ViewOriginalText` (in characters).
+        pub const VIEW_ORIGINAL_TEXT_MAX_LENGTH: usize = 409600;
         /// Sets `Description`.
         pub fn description(mut self, value: impl Into<Expr<String>>) -> Self {
             self.description = Some(value.into());
@@ -1368,6 +1552,22 @@ pub mod table {
     }
 
     impl ViewDefinition {
+        /// Schema `minLength` of `Definer` (in characters).
+        pub const DEFINER_MIN_LENGTH: usize = 20;
+        /// Schema `maxLength` of `Definer` (in characters).
+        pub const DEFINER_MAX_LENGTH: usize = 2048;
+        /// Schema `minItems` of `Representations`.
+        pub const REPRESENTATIONS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `Representations`.
+        pub const REPRESENTATIONS_MAX_ITEMS: usize = 10;
+        /// Schema `minItems` of `SubObjects`.
+        pub const SUB_OBJECTS_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `SubObjects`.
+        pub const SUB_OBJECTS_MAX_ITEMS: usize = 10;
+        /// Schema `minLength` of the items of `SubObjects` (in characters).
+        pub const SUB_OBJECTS_ITEMS_MIN_LENGTH: usize = 20;
+        /// Schema `maxLength` of the items of `SubObjects` (in characters).
+        pub const SUB_OBJECTS_ITEMS_MAX_LENGTH: usize = 2048;
         /// Sets `Definer`.
         pub fn definer(mut self, value: impl Into<Expr<String>>) -> Self {
             self.definer = Some(value.into());
@@ -1417,6 +1617,24 @@ pub mod table {
     }
 
     impl ViewRepresentation {
+        /// Schema `enum` of `Dialect` (the allowed values).
+        pub const DIALECT_ENUM: &'static [&'static str] = &["ATHENA", "REDSHIFT", "SPARK"];
+        /// Schema `minLength` of `DialectVersion` (in characters).
+        pub const DIALECT_VERSION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DialectVersion` (in characters).
+        pub const DIALECT_VERSION_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `ValidationConnection` (in characters).
+        pub const VALIDATION_CONNECTION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ValidationConnection` (in characters).
+        pub const VALIDATION_CONNECTION_MAX_LENGTH: usize = 255;
+        /// Schema `minLength` of `ViewExpandedText` (in characters).
+        pub const VIEW_EXPANDED_TEXT_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `ViewExpandedText` (in characters).
+        pub const VIEW_EXPANDED_TEXT_MAX_LENGTH: usize = 409600;
+        /// Schema `minLength` of `ViewOriginalText` (in characters).
+        pub const VIEW_ORIGINAL_TEXT_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `ViewOriginalText` (in characters).
+        pub const VIEW_ORIGINAL_TEXT_MAX_LENGTH: usize = 409600;
         /// Sets `Dialect`.
         pub fn dialect(mut self, value: impl Into<Expr<String>>) -> Self {
             self.dialect = Some(value.into());

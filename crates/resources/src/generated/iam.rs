@@ -94,6 +94,27 @@ pub struct InstanceProfileProps {
 }
 
 impl InstanceProfileProps {
+    /// Schema `minLength` of `InstanceProfileName` (in characters).
+    pub const INSTANCE_PROFILE_NAME_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `InstanceProfileName` (in characters).
+    pub const INSTANCE_PROFILE_NAME_MAX_LENGTH: usize = 128;
+    /// Schema `pattern` of `InstanceProfileName` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const INSTANCE_PROFILE_NAME_PATTERN: &'static str = "^([\\w+=,.@-]+)?$";
+    /// Schema `minLength` of `Path` (in characters).
+    pub const PATH_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `Path` (in characters).
+    pub const PATH_MAX_LENGTH: usize = 512;
+    /// Schema `pattern` of `Path` (ECMA syntax, unanchored as in JSON Schema; check a value with
+    /// `streamcdk_resources::validate::pattern_matches`).
+    pub const PATH_PATTERN: &'static str = "^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$";
+    /// Schema `minItems` of `Roles`.
+    pub const ROLES_MIN_ITEMS: usize = 0;
+    /// Schema `maxItems` of `Roles`.
+    pub const ROLES_MAX_ITEMS: usize = 1;
+    /// Schema `pattern` of the items of `Roles` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const ROLES_ITEMS_PATTERN: &'static str = "[a-zA-Z0-9+=,.@\\-_]+";
     /// Sets `InstanceProfileName`.
     pub fn instance_profile_name(mut self, value: impl Into<Expr<String>>) -> Self {
         self.instance_profile_name = Some(value.into());
@@ -259,6 +280,24 @@ pub struct ManagedPolicyProps {
 }
 
 impl ManagedPolicyProps {
+    /// Schema `minLength` of `Description` (in characters).
+    pub const DESCRIPTION_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `Description` (in characters).
+    pub const DESCRIPTION_MAX_LENGTH: usize = 1000;
+    /// Schema `minLength` of `Path` (in characters).
+    pub const PATH_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `Path` (in characters).
+    pub const PATH_MAX_LENGTH: usize = 512;
+    /// Schema `pattern` of `Path` (ECMA syntax, unanchored as in JSON Schema; check a value with
+    /// `streamcdk_resources::validate::pattern_matches`).
+    pub const PATH_PATTERN: &'static str = "^((/[A-Za-z0-9\\.,\\+@=_-]+)*)/$";
+    /// Schema `minLength` of `PolicyDocument` (in characters).
+    pub const POLICY_DOCUMENT_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `PolicyDocument` (in characters).
+    pub const POLICY_DOCUMENT_MAX_LENGTH: usize = 131072;
+    /// Schema `pattern` of `PolicyDocument` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const POLICY_DOCUMENT_PATTERN: &'static str = "^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$";
     /// Sets `Description`.
     pub fn description(mut self, value: impl Into<Expr<String>>) -> Self {
         self.description = Some(value.into());
@@ -400,6 +439,20 @@ pub struct PolicyProps {
 }
 
 impl PolicyProps {
+    /// Schema `minLength` of `PolicyDocument` (in characters).
+    pub const POLICY_DOCUMENT_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `PolicyDocument` (in characters).
+    pub const POLICY_DOCUMENT_MAX_LENGTH: usize = 131072;
+    /// Schema `pattern` of `PolicyDocument` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const POLICY_DOCUMENT_PATTERN: &'static str = "^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$";
+    /// Schema `minLength` of `PolicyName` (in characters).
+    pub const POLICY_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `PolicyName` (in characters).
+    pub const POLICY_NAME_MAX_LENGTH: usize = 128;
+    /// Schema `pattern` of `PolicyName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const POLICY_NAME_PATTERN: &'static str = "^[\\w+=,.@-]+$";
     /// Sets `Groups`.
     pub fn groups(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
         self.groups = Some(value.into());
@@ -557,6 +610,51 @@ pub struct RoleProps {
 }
 
 impl RoleProps {
+    /// Schema `minLength` of `AssumeRolePolicyDocument` (in characters).
+    pub const ASSUME_ROLE_POLICY_DOCUMENT_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `AssumeRolePolicyDocument` (in characters).
+    pub const ASSUME_ROLE_POLICY_DOCUMENT_MAX_LENGTH: usize = 131072;
+    /// Schema `pattern` of `AssumeRolePolicyDocument` (ECMA syntax, unanchored as in JSON Schema;
+    /// check a value with `streamcdk_resources::validate::pattern_matches`).
+    pub const ASSUME_ROLE_POLICY_DOCUMENT_PATTERN: &'static str = "^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$";
+    /// Schema `minLength` of `Description` (in characters).
+    pub const DESCRIPTION_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `Description` (in characters).
+    pub const DESCRIPTION_MAX_LENGTH: usize = 1000;
+    /// Schema `pattern` of `Description` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const DESCRIPTION_PATTERN: &'static str = "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$";
+    /// Schema `minItems` of `ManagedPolicyArns`.
+    pub const MANAGED_POLICY_ARNS_MIN_ITEMS: usize = 0;
+    /// Schema `pattern` of the items of `ManagedPolicyArns` (ECMA syntax, unanchored as in JSON
+    /// Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+    pub const MANAGED_POLICY_ARNS_ITEMS_PATTERN: &'static str = "arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+";
+    /// Schema `minimum` of `MaxSessionDuration` (inclusive).
+    pub const MAX_SESSION_DURATION_MINIMUM: i64 = 3600;
+    /// Schema `maximum` of `MaxSessionDuration` (inclusive).
+    pub const MAX_SESSION_DURATION_MAXIMUM: i64 = 43200;
+    /// Schema `minLength` of `Path` (in characters).
+    pub const PATH_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `Path` (in characters).
+    pub const PATH_MAX_LENGTH: usize = 512;
+    /// Schema `pattern` of `Path` (ECMA syntax, unanchored as in JSON Schema; check a value with
+    /// `streamcdk_resources::validate::pattern_matches`).
+    pub const PATH_PATTERN: &'static str = "^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$";
+    /// Schema `minLength` of `PermissionsBoundary` (in characters).
+    pub const PERMISSIONS_BOUNDARY_MIN_LENGTH: usize = 20;
+    /// Schema `maxLength` of `PermissionsBoundary` (in characters).
+    pub const PERMISSIONS_BOUNDARY_MAX_LENGTH: usize = 2048;
+    /// Schema `minLength` of `RoleName` (in characters).
+    pub const ROLE_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `RoleName` (in characters).
+    pub const ROLE_NAME_MAX_LENGTH: usize = 64;
+    /// Schema `pattern` of `RoleName` (ECMA syntax, unanchored as in JSON Schema; check a value with
+    /// `streamcdk_resources::validate::pattern_matches`).
+    pub const ROLE_NAME_PATTERN: &'static str = "^[\\w+=,.@-]+$";
+    /// Schema `minItems` of `Tags`.
+    pub const TAGS_MIN_ITEMS: usize = 0;
+    /// Schema `maxItems` of `Tags`.
+    pub const TAGS_MAX_ITEMS: usize = 50;
     /// Sets `AssumeRolePolicyDocument`.
     pub fn assume_role_policy_document(mut self, value: impl Into<Expr<Json>>) -> Self {
         self.assume_role_policy_document = Some(value.into());
@@ -699,6 +797,20 @@ pub mod role {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `pattern` of `Key` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const KEY_PATTERN: &'static str = "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$";
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `Value` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const VALUE_PATTERN: &'static str = "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$";
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());

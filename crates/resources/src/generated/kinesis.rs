@@ -99,6 +99,35 @@ pub struct StreamProps {
 }
 
 impl StreamProps {
+    /// Schema `maxItems` of `DesiredShardLevelMetrics`.
+    pub const DESIRED_SHARD_LEVEL_METRICS_MAX_ITEMS: usize = 7;
+    /// Schema `enum` of the items of `DesiredShardLevelMetrics` (the allowed values).
+    pub const DESIRED_SHARD_LEVEL_METRICS_ITEMS_ENUM: &'static [&'static str] = &["IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords", "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds", "ALL"];
+    /// Schema `minimum` of `MaxRecordSizeInKiB` (inclusive).
+    pub const MAX_RECORD_SIZE_IN_KIB_MINIMUM: i64 = 1024;
+    /// Schema `maximum` of `MaxRecordSizeInKiB` (inclusive).
+    pub const MAX_RECORD_SIZE_IN_KIB_MAXIMUM: i64 = 10240;
+    /// Schema `minLength` of `Name` (in characters).
+    pub const NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `Name` (in characters).
+    pub const NAME_MAX_LENGTH: usize = 128;
+    /// Schema `pattern` of `Name` (ECMA syntax, unanchored as in JSON Schema; check a value with
+    /// `streamcdk_resources::validate::pattern_matches`).
+    pub const NAME_PATTERN: &'static str = "^[a-zA-Z0-9_.-]+$";
+    /// Schema `enum` of `RecordDistributionStrategy` (the allowed values).
+    pub const RECORD_DISTRIBUTION_STRATEGY_ENUM: &'static [&'static str] = &["AUTO", "USER_PARTITION_KEY"];
+    /// Schema `minimum` of `RetentionPeriodHours` (inclusive).
+    pub const RETENTION_PERIOD_HOURS_MINIMUM: i64 = 1;
+    /// Schema `maximum` of `RetentionPeriodHours` (inclusive).
+    pub const RETENTION_PERIOD_HOURS_MAXIMUM: i64 = 8760;
+    /// Schema `minimum` of `ShardCount` (inclusive).
+    pub const SHARD_COUNT_MINIMUM: i64 = 1;
+    /// Schema `maximum` of `ShardCount` (inclusive).
+    pub const SHARD_COUNT_MAXIMUM: i64 = 100000;
+    /// Schema `maxItems` of `Tags`.
+    pub const TAGS_MAX_ITEMS: usize = 50;
+    /// Schema `minimum` of `WarmThroughputMiBps` (inclusive).
+    pub const WARM_THROUGHPUT_MIBPS_MINIMUM: i64 = 0;
     /// Sets `DesiredShardLevelMetrics`.
     pub fn desired_shard_level_metrics(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
         self.desired_shard_level_metrics = Some(value.into());
@@ -252,6 +281,22 @@ pub struct StreamConsumerProps {
 }
 
 impl StreamConsumerProps {
+    /// Schema `minLength` of `ConsumerName` (in characters).
+    pub const CONSUMER_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `ConsumerName` (in characters).
+    pub const CONSUMER_NAME_MAX_LENGTH: usize = 128;
+    /// Schema `pattern` of `ConsumerName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const CONSUMER_NAME_PATTERN: &'static str = "^[a-zA-Z0-9_.-]+$";
+    /// Schema `minLength` of `StreamARN` (in characters).
+    pub const STREAM_ARN_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `StreamARN` (in characters).
+    pub const STREAM_ARN_MAX_LENGTH: usize = 2048;
+    /// Schema `pattern` of `StreamARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const STREAM_ARN_PATTERN: &'static str = "^arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+";
+    /// Schema `maxItems` of `Tags`.
+    pub const TAGS_MAX_ITEMS: usize = 50;
     /// Sets `ConsumerName`.
     pub fn consumer_name(mut self, value: impl Into<Expr<String>>) -> Self {
         self.consumer_name = Some(value.into());
@@ -303,6 +348,12 @@ pub mod stream {
     }
 
     impl StreamEncryption {
+        /// Schema `enum` of `EncryptionType` (the allowed values).
+        pub const ENCRYPTION_TYPE_ENUM: &'static [&'static str] = &["KMS"];
+        /// Schema `minLength` of `KeyId` (in characters).
+        pub const KEY_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `KeyId` (in characters).
+        pub const KEY_ID_MAX_LENGTH: usize = 2048;
         /// Sets `EncryptionType`.
         pub fn encryption_type(mut self, value: impl Into<Expr<String>>) -> Self {
             self.encryption_type = Some(value.into());
@@ -334,6 +385,8 @@ pub mod stream {
     }
 
     impl StreamModeDetails {
+        /// Schema `enum` of `StreamMode` (the allowed values).
+        pub const STREAM_MODE_ENUM: &'static [&'static str] = &["ON_DEMAND", "PROVISIONED"];
         /// Sets `StreamMode`.
         pub fn stream_mode(mut self, value: impl Into<Expr<String>>) -> Self {
             self.stream_mode = Some(value.into());
@@ -367,6 +420,14 @@ pub mod stream {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 255;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -444,6 +505,14 @@ pub mod stream_consumer {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 255;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());

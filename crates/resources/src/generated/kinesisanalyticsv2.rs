@@ -95,6 +95,32 @@ pub struct ApplicationProps {
 }
 
 impl ApplicationProps {
+    /// Schema `minLength` of `ApplicationDescription` (in characters).
+    pub const APPLICATION_DESCRIPTION_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `ApplicationDescription` (in characters).
+    pub const APPLICATION_DESCRIPTION_MAX_LENGTH: usize = 1024;
+    /// Schema `enum` of `ApplicationMode` (the allowed values).
+    pub const APPLICATION_MODE_ENUM: &'static [&'static str] = &["INTERACTIVE", "STREAMING"];
+    /// Schema `minLength` of `ApplicationName` (in characters).
+    pub const APPLICATION_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `ApplicationName` (in characters).
+    pub const APPLICATION_NAME_MAX_LENGTH: usize = 128;
+    /// Schema `pattern` of `ApplicationName` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const APPLICATION_NAME_PATTERN: &'static str = "^[a-zA-Z0-9_.-]+$";
+    /// Schema `enum` of `RuntimeEnvironment` (the allowed values).
+    pub const RUNTIME_ENVIRONMENT_ENUM: &'static [&'static str] = &["FLINK-1_11", "FLINK-1_13", "FLINK-1_15", "FLINK-1_18", "FLINK-1_19", "FLINK-1_20", "FLINK-1_6", "FLINK-1_8", "FLINK-2_2", "FLINK-2_3", "SQL-1_0", "ZEPPELIN-FLINK-1_0", "ZEPPELIN-FLINK-2_0", "ZEPPELIN-FLINK-3_0"];
+    /// Schema `minLength` of `ServiceExecutionRole` (in characters).
+    pub const SERVICE_EXECUTION_ROLE_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `ServiceExecutionRole` (in characters).
+    pub const SERVICE_EXECUTION_ROLE_MAX_LENGTH: usize = 2048;
+    /// Schema `pattern` of `ServiceExecutionRole` (ECMA syntax, unanchored as in JSON Schema; check
+    /// a value with `streamcdk_resources::validate::pattern_matches`).
+    pub const SERVICE_EXECUTION_ROLE_PATTERN: &'static str = "^arn:.*$";
+    /// Schema `minItems` of `Tags`.
+    pub const TAGS_MIN_ITEMS: usize = 1;
+    /// Schema `maxItems` of `Tags`.
+    pub const TAGS_MAX_ITEMS: usize = 50;
     /// Sets `ApplicationConfiguration`.
     pub fn application_configuration(mut self, value: impl Into<Expr<application::ApplicationConfiguration>>) -> Self {
         self.application_configuration = Some(value.into());
@@ -263,6 +289,8 @@ pub mod application {
     }
 
     impl ApplicationCodeConfiguration {
+        /// Schema `enum` of `CodeContentType` (the allowed values).
+        pub const CODE_CONTENT_TYPE_ENUM: &'static [&'static str] = &["PLAINTEXT", "ZIPFILE"];
         /// Sets `CodeContent`.
         pub fn code_content(mut self, value: impl Into<Expr<CodeContent>>) -> Self {
             self.code_content = Some(value.into());
@@ -312,6 +340,8 @@ pub mod application {
     }
 
     impl ApplicationConfiguration {
+        /// Schema `maxItems` of `VpcConfigurations`.
+        pub const VPC_CONFIGURATIONS_MAX_ITEMS: usize = 1;
         /// Sets `ApplicationCodeConfiguration`.
         pub fn application_code_configuration(mut self, value: impl Into<Expr<ApplicationCodeConfiguration>>) -> Self {
             self.application_code_configuration = Some(value.into());
@@ -389,6 +419,15 @@ pub mod application {
     }
 
     impl ApplicationEncryptionConfiguration {
+        /// Schema `minLength` of `KeyId` (in characters).
+        pub const KEY_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `KeyId` (in characters).
+        pub const KEY_ID_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `KeyId` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const KEY_ID_PATTERN: &'static str = "^(?:arn:.*:kms:.*:.*:(?:key\\/.*|alias\\/.*)|alias\\/.*|(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$";
+        /// Schema `enum` of `KeyType` (the allowed values).
+        pub const KEY_TYPE_ENUM: &'static [&'static str] = &["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KEY"];
         /// Sets `KeyId`.
         pub fn key_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key_id = Some(value.into());
@@ -420,6 +459,9 @@ pub mod application {
     }
 
     impl ApplicationMaintenanceConfiguration {
+        /// Schema `pattern` of `ApplicationMaintenanceWindowStartTime` (ECMA syntax, unanchored as
+        /// in JSON Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const APPLICATION_MAINTENANCE_WINDOW_START_TIME_PATTERN: &'static str = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
         /// Sets `ApplicationMaintenanceWindowStartTime`.
         pub fn application_maintenance_window_start_time(mut self, value: impl Into<Expr<String>>) -> Self {
             self.application_maintenance_window_start_time = Some(value.into());
@@ -449,6 +491,15 @@ pub mod application {
     }
 
     impl ApplicationRestoreConfiguration {
+        /// Schema `enum` of `ApplicationRestoreType` (the allowed values).
+        pub const APPLICATION_RESTORE_TYPE_ENUM: &'static [&'static str] = &["SKIP_RESTORE_FROM_SNAPSHOT", "RESTORE_FROM_LATEST_SNAPSHOT", "RESTORE_FROM_CUSTOM_SNAPSHOT"];
+        /// Schema `minLength` of `SnapshotName` (in characters).
+        pub const SNAPSHOT_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SnapshotName` (in characters).
+        pub const SNAPSHOT_NAME_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `SnapshotName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SNAPSHOT_NAME_PATTERN: &'static str = "^[a-zA-Z0-9_.-]+$";
         /// Sets `ApplicationRestoreType`.
         pub fn application_restore_type(mut self, value: impl Into<Expr<String>>) -> Self {
             self.application_restore_type = Some(value.into());
@@ -574,6 +625,16 @@ pub mod application {
     }
 
     impl CheckpointConfiguration {
+        /// Schema `minimum` of `CheckpointInterval` (inclusive).
+        pub const CHECKPOINT_INTERVAL_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `CheckpointInterval` (inclusive).
+        pub const CHECKPOINT_INTERVAL_MAXIMUM: i64 = 9223372036854775807;
+        /// Schema `enum` of `ConfigurationType` (the allowed values).
+        pub const CONFIGURATION_TYPE_ENUM: &'static [&'static str] = &["DEFAULT", "CUSTOM"];
+        /// Schema `minimum` of `MinPauseBetweenCheckpoints` (inclusive).
+        pub const MIN_PAUSE_BETWEEN_CHECKPOINTS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `MinPauseBetweenCheckpoints` (inclusive).
+        pub const MIN_PAUSE_BETWEEN_CHECKPOINTS_MAXIMUM: i64 = 9223372036854775807;
         /// Sets `CheckpointInterval`.
         pub fn checkpoint_interval(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.checkpoint_interval = Some(value.into());
@@ -620,6 +681,10 @@ pub mod application {
     }
 
     impl CodeContent {
+        /// Schema `minLength` of `TextContent` (in characters).
+        pub const TEXT_CONTENT_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `TextContent` (in characters).
+        pub const TEXT_CONTENT_MAX_LENGTH: usize = 102400;
         /// Sets `S3ContentLocation`.
         pub fn s3_content_location(mut self, value: impl Into<Expr<S3ContentLocation>>) -> Self {
             self.s3_content_location = Some(value.into());
@@ -665,6 +730,14 @@ pub mod application {
     }
 
     impl CsvMappingParameters {
+        /// Schema `minLength` of `RecordColumnDelimiter` (in characters).
+        pub const RECORD_COLUMN_DELIMITER_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RecordColumnDelimiter` (in characters).
+        pub const RECORD_COLUMN_DELIMITER_MAX_LENGTH: usize = 1024;
+        /// Schema `minLength` of `RecordRowDelimiter` (in characters).
+        pub const RECORD_ROW_DELIMITER_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RecordRowDelimiter` (in characters).
+        pub const RECORD_ROW_DELIMITER_MAX_LENGTH: usize = 1024;
         /// Sets `RecordColumnDelimiter`.
         pub fn record_column_delimiter(mut self, value: impl Into<Expr<String>>) -> Self {
             self.record_column_delimiter = Some(value.into());
@@ -702,6 +775,8 @@ pub mod application {
     }
 
     impl CustomArtifactConfiguration {
+        /// Schema `enum` of `ArtifactType` (the allowed values).
+        pub const ARTIFACT_TYPE_ENUM: &'static [&'static str] = &["DEPENDENCY_JAR", "UDF"];
         /// Sets `ArtifactType`.
         pub fn artifact_type(mut self, value: impl Into<Expr<String>>) -> Self {
             self.artifact_type = Some(value.into());
@@ -766,6 +841,10 @@ pub mod application {
     }
 
     impl EnvironmentProperties {
+        /// Schema `minItems` of `PropertyGroups`.
+        pub const PROPERTY_GROUPS_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `PropertyGroups`.
+        pub const PROPERTY_GROUPS_MAX_ITEMS: usize = 50;
         /// Sets `PropertyGroups`.
         pub fn property_groups(mut self, value: impl Into<Expr<Vec<PropertyGroup>>>) -> Self {
             self.property_groups = Some(value.into());
@@ -858,6 +937,13 @@ pub mod application {
     }
 
     impl GlueDataCatalogConfiguration {
+        /// Schema `minLength` of `DatabaseARN` (in characters).
+        pub const DATABASE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DatabaseARN` (in characters).
+        pub const DATABASE_ARN_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `DatabaseARN` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const DATABASE_ARN_PATTERN: &'static str = "^arn:.*$";
         /// Sets `DatabaseARN`.
         pub fn database_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.database_arn = Some(value.into());
@@ -905,6 +991,13 @@ pub mod application {
     }
 
     impl Input {
+        /// Schema `minLength` of `NamePrefix` (in characters).
+        pub const NAME_PREFIX_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `NamePrefix` (in characters).
+        pub const NAME_PREFIX_MAX_LENGTH: usize = 32;
+        /// Schema `pattern` of `NamePrefix` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const NAME_PREFIX_PATTERN: &'static str = "^[^-\\s<>&]*$";
         /// Sets `InputParallelism`.
         pub fn input_parallelism(mut self, value: impl Into<Expr<InputParallelism>>) -> Self {
             self.input_parallelism = Some(value.into());
@@ -961,6 +1054,13 @@ pub mod application {
     }
 
     impl InputLambdaProcessor {
+        /// Schema `minLength` of `ResourceARN` (in characters).
+        pub const RESOURCE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ResourceARN` (in characters).
+        pub const RESOURCE_ARN_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `ResourceARN` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const RESOURCE_ARN_PATTERN: &'static str = "^arn:.*$";
         /// Sets `ResourceARN`.
         pub fn resource_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.resource_arn = Some(value.into());
@@ -985,6 +1085,10 @@ pub mod application {
     }
 
     impl InputParallelism {
+        /// Schema `minimum` of `Count` (inclusive).
+        pub const COUNT_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `Count` (inclusive).
+        pub const COUNT_MAXIMUM: i64 = 64;
         /// Sets `Count`.
         pub fn count(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.count = Some(value.into());
@@ -1044,6 +1148,16 @@ pub mod application {
     }
 
     impl InputSchema {
+        /// Schema `minItems` of `RecordColumns`.
+        pub const RECORD_COLUMNS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `RecordColumns`.
+        pub const RECORD_COLUMNS_MAX_ITEMS: usize = 1000;
+        /// Schema `minLength` of `RecordEncoding` (in characters).
+        pub const RECORD_ENCODING_MIN_LENGTH: usize = 5;
+        /// Schema `maxLength` of `RecordEncoding` (in characters).
+        pub const RECORD_ENCODING_MAX_LENGTH: usize = 5;
+        /// Schema `enum` of `RecordEncoding` (the allowed values).
+        pub const RECORD_ENCODING_ENUM: &'static [&'static str] = &["UTF-8"];
         /// Sets `RecordColumns`.
         pub fn record_columns(mut self, value: impl Into<Expr<Vec<RecordColumn>>>) -> Self {
             self.record_columns = Some(value.into());
@@ -1082,6 +1196,13 @@ pub mod application {
     }
 
     impl JsonMappingParameters {
+        /// Schema `minLength` of `RecordRowPath` (in characters).
+        pub const RECORD_ROW_PATH_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `RecordRowPath` (in characters).
+        pub const RECORD_ROW_PATH_MAX_LENGTH: usize = 65535;
+        /// Schema `pattern` of `RecordRowPath` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const RECORD_ROW_PATH_PATTERN: &'static str = "^(?=^\\$)(?=^\\S+$).*$";
         /// Sets `RecordRowPath`.
         pub fn record_row_path(mut self, value: impl Into<Expr<String>>) -> Self {
             self.record_row_path = Some(value.into());
@@ -1109,6 +1230,13 @@ pub mod application {
     }
 
     impl KinesisFirehoseInput {
+        /// Schema `minLength` of `ResourceARN` (in characters).
+        pub const RESOURCE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ResourceARN` (in characters).
+        pub const RESOURCE_ARN_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `ResourceARN` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const RESOURCE_ARN_PATTERN: &'static str = "^arn:.*$";
         /// Sets `ResourceARN`.
         pub fn resource_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.resource_arn = Some(value.into());
@@ -1135,6 +1263,13 @@ pub mod application {
     }
 
     impl KinesisStreamsInput {
+        /// Schema `minLength` of `ResourceARN` (in characters).
+        pub const RESOURCE_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ResourceARN` (in characters).
+        pub const RESOURCE_ARN_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `ResourceARN` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const RESOURCE_ARN_PATTERN: &'static str = "^arn:.*$";
         /// Sets `ResourceARN`.
         pub fn resource_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.resource_arn = Some(value.into());
@@ -1205,6 +1340,27 @@ pub mod application {
     }
 
     impl MavenReference {
+        /// Schema `minLength` of `ArtifactId` (in characters).
+        pub const ARTIFACT_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ArtifactId` (in characters).
+        pub const ARTIFACT_ID_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `ArtifactId` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const ARTIFACT_ID_PATTERN: &'static str = "^[a-zA-Z0-9_.-]+$";
+        /// Schema `minLength` of `GroupId` (in characters).
+        pub const GROUP_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `GroupId` (in characters).
+        pub const GROUP_ID_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `GroupId` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const GROUP_ID_PATTERN: &'static str = "^[a-zA-Z0-9_.-]+$";
+        /// Schema `minLength` of `Version` (in characters).
+        pub const VERSION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Version` (in characters).
+        pub const VERSION_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `Version` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const VERSION_PATTERN: &'static str = "^[a-zA-Z0-9_.-]+$";
         /// Sets `ArtifactId`.
         pub fn artifact_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.artifact_id = Some(value.into());
@@ -1251,6 +1407,12 @@ pub mod application {
     }
 
     impl MonitoringConfiguration {
+        /// Schema `enum` of `ConfigurationType` (the allowed values).
+        pub const CONFIGURATION_TYPE_ENUM: &'static [&'static str] = &["DEFAULT", "CUSTOM"];
+        /// Schema `enum` of `LogLevel` (the allowed values).
+        pub const LOG_LEVEL_ENUM: &'static [&'static str] = &["DEBUG", "INFO", "WARN", "ERROR"];
+        /// Schema `enum` of `MetricsLevel` (the allowed values).
+        pub const METRICS_LEVEL_ENUM: &'static [&'static str] = &["APPLICATION", "OPERATOR", "PARALLELISM", "TASK"];
         /// Sets `ConfigurationType`.
         pub fn configuration_type(mut self, value: impl Into<Expr<String>>) -> Self {
             self.configuration_type = Some(value.into());
@@ -1304,6 +1466,12 @@ pub mod application {
     }
 
     impl ParallelismConfiguration {
+        /// Schema `enum` of `ConfigurationType` (the allowed values).
+        pub const CONFIGURATION_TYPE_ENUM: &'static [&'static str] = &["CUSTOM", "DEFAULT"];
+        /// Schema `minimum` of `Parallelism` (inclusive).
+        pub const PARALLELISM_MINIMUM: i64 = 1;
+        /// Schema `minimum` of `ParallelismPerKPU` (inclusive).
+        pub const PARALLELISM_PER_KPU_MINIMUM: i64 = 1;
         /// Sets `AutoScalingEnabled`.
         pub fn auto_scaling_enabled(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.auto_scaling_enabled = Some(value.into());
@@ -1347,6 +1515,13 @@ pub mod application {
     }
 
     impl PropertyGroup {
+        /// Schema `minLength` of `PropertyGroupId` (in characters).
+        pub const PROPERTY_GROUP_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `PropertyGroupId` (in characters).
+        pub const PROPERTY_GROUP_ID_MAX_LENGTH: usize = 50;
+        /// Schema `pattern` of `PropertyGroupId` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const PROPERTY_GROUP_ID_PATTERN: &'static str = "^[a-zA-Z0-9_.-]+$";
         /// Sets `PropertyGroupId`.
         pub fn property_group_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.property_group_id = Some(value.into());
@@ -1387,6 +1562,21 @@ pub mod application {
     }
 
     impl RecordColumn {
+        /// Schema `minLength` of `Mapping` (in characters).
+        pub const MAPPING_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Mapping` (in characters).
+        pub const MAPPING_MAX_LENGTH: usize = 65535;
+        /// Schema `minLength` of `Name` (in characters).
+        pub const NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Name` (in characters).
+        pub const NAME_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `Name` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const NAME_PATTERN: &'static str = "^[^-\\s<>&]*$";
+        /// Schema `minLength` of `SqlType` (in characters).
+        pub const SQL_TYPE_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SqlType` (in characters).
+        pub const SQL_TYPE_MAX_LENGTH: usize = 100;
         /// Sets `Mapping`.
         pub fn mapping(mut self, value: impl Into<Expr<String>>) -> Self {
             self.mapping = Some(value.into());
@@ -1429,6 +1619,8 @@ pub mod application {
     }
 
     impl RecordFormat {
+        /// Schema `enum` of `RecordFormatType` (the allowed values).
+        pub const RECORD_FORMAT_TYPE_ENUM: &'static [&'static str] = &["CSV", "JSON"];
         /// Sets `MappingParameters`.
         pub fn mapping_parameters(mut self, value: impl Into<Expr<MappingParameters>>) -> Self {
             self.mapping_parameters = Some(value.into());
@@ -1495,6 +1687,20 @@ pub mod application {
     }
 
     impl S3ContentBaseLocation {
+        /// Schema `minLength` of `BasePath` (in characters).
+        pub const BASE_PATH_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `BasePath` (in characters).
+        pub const BASE_PATH_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of `BasePath` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const BASE_PATH_PATTERN: &'static str = "^[a-zA-Z0-9/!-_.*'()]+$";
+        /// Schema `minLength` of `BucketARN` (in characters).
+        pub const BUCKET_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `BucketARN` (in characters).
+        pub const BUCKET_ARN_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `BucketARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const BUCKET_ARN_PATTERN: &'static str = "^arn:.*$";
         /// Sets `BasePath`.
         pub fn base_path(mut self, value: impl Into<Expr<String>>) -> Self {
             self.base_path = Some(value.into());
@@ -1532,6 +1738,21 @@ pub mod application {
     }
 
     impl S3ContentLocation {
+        /// Schema `minLength` of `BucketARN` (in characters).
+        pub const BUCKET_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `BucketARN` (in characters).
+        pub const BUCKET_ARN_MAX_LENGTH: usize = 2048;
+        /// Schema `pattern` of `BucketARN` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const BUCKET_ARN_PATTERN: &'static str = "^arn:.*$";
+        /// Schema `minLength` of `FileKey` (in characters).
+        pub const FILE_KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `FileKey` (in characters).
+        pub const FILE_KEY_MAX_LENGTH: usize = 1024;
+        /// Schema `minLength` of `ObjectVersion` (in characters).
+        pub const OBJECT_VERSION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ObjectVersion` (in characters).
+        pub const OBJECT_VERSION_MAX_LENGTH: usize = 1024;
         /// Sets `BucketARN`.
         pub fn bucket_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.bucket_arn = Some(value.into());
@@ -1568,6 +1789,8 @@ pub mod application {
     }
 
     impl SqlApplicationConfiguration {
+        /// Schema `maxItems` of `Inputs`.
+        pub const INPUTS_MAX_ITEMS: usize = 1;
         /// Sets `Inputs`.
         pub fn inputs(mut self, value: impl Into<Expr<Vec<Input>>>) -> Self {
             self.inputs = Some(value.into());
@@ -1599,6 +1822,14 @@ pub mod application {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -1634,6 +1865,14 @@ pub mod application {
     }
 
     impl VpcConfiguration {
+        /// Schema `minItems` of `SecurityGroupIds`.
+        pub const SECURITY_GROUP_IDS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `SecurityGroupIds`.
+        pub const SECURITY_GROUP_IDS_MAX_ITEMS: usize = 5;
+        /// Schema `minItems` of `SubnetIds`.
+        pub const SUBNET_IDS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `SubnetIds`.
+        pub const SUBNET_IDS_MAX_ITEMS: usize = 16;
         /// Sets `SecurityGroupIds`.
         pub fn security_group_ids(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.security_group_ids = Some(value.into());
@@ -1671,6 +1910,10 @@ pub mod application {
     }
 
     impl ZeppelinApplicationConfiguration {
+        /// Schema `minItems` of `CustomArtifactsConfiguration`.
+        pub const CUSTOM_ARTIFACTS_CONFIGURATION_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `CustomArtifactsConfiguration`.
+        pub const CUSTOM_ARTIFACTS_CONFIGURATION_MAX_ITEMS: usize = 50;
         /// Sets `CatalogConfiguration`.
         pub fn catalog_configuration(mut self, value: impl Into<Expr<CatalogConfiguration>>) -> Self {
             self.catalog_configuration = Some(value.into());
@@ -1714,6 +1957,8 @@ pub mod application {
     }
 
     impl ZeppelinMonitoringConfiguration {
+        /// Schema `enum` of `LogLevel` (the allowed values).
+        pub const LOG_LEVEL_ENUM: &'static [&'static str] = &["DEBUG", "INFO", "WARN", "ERROR"];
         /// Sets `LogLevel`.
         pub fn log_level(mut self, value: impl Into<Expr<String>>) -> Self {
             self.log_level = Some(value.into());

@@ -83,6 +83,17 @@ pub struct AliasProps {
 }
 
 impl AliasProps {
+    /// Schema `minLength` of `AliasName` (in characters).
+    pub const ALIAS_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `AliasName` (in characters).
+    pub const ALIAS_NAME_MAX_LENGTH: usize = 256;
+    /// Schema `pattern` of `AliasName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const ALIAS_NAME_PATTERN: &'static str = "^(alias/)[a-zA-Z0-9:/_-]+$";
+    /// Schema `minLength` of `TargetKeyId` (in characters).
+    pub const TARGET_KEY_ID_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `TargetKeyId` (in characters).
+    pub const TARGET_KEY_ID_MAX_LENGTH: usize = 256;
     /// Sets `AliasName`.
     pub fn alias_name(mut self, value: impl Into<Expr<String>>) -> Self {
         self.alias_name = Some(value.into());
@@ -238,6 +249,24 @@ pub struct KeyProps {
 }
 
 impl KeyProps {
+    /// Schema `minLength` of `Description` (in characters).
+    pub const DESCRIPTION_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `Description` (in characters).
+    pub const DESCRIPTION_MAX_LENGTH: usize = 8192;
+    /// Schema `enum` of `KeySpec` (the allowed values).
+    pub const KEY_SPEC_ENUM: &'static [&'static str] = &["SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519"];
+    /// Schema `enum` of `KeyUsage` (the allowed values).
+    pub const KEY_USAGE_ENUM: &'static [&'static str] = &["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"];
+    /// Schema `enum` of `Origin` (the allowed values).
+    pub const ORIGIN_ENUM: &'static [&'static str] = &["AWS_KMS", "EXTERNAL"];
+    /// Schema `minimum` of `PendingWindowInDays` (inclusive).
+    pub const PENDING_WINDOW_IN_DAYS_MINIMUM: i64 = 7;
+    /// Schema `maximum` of `PendingWindowInDays` (inclusive).
+    pub const PENDING_WINDOW_IN_DAYS_MAXIMUM: i64 = 30;
+    /// Schema `minimum` of `RotationPeriodInDays` (inclusive).
+    pub const ROTATION_PERIOD_IN_DAYS_MINIMUM: i64 = 90;
+    /// Schema `maximum` of `RotationPeriodInDays` (inclusive).
+    pub const ROTATION_PERIOD_IN_DAYS_MAXIMUM: i64 = 2560;
     /// Sets `BypassPolicyLockoutSafetyCheck`.
     pub fn bypass_policy_lockout_safety_check(mut self, value: impl Into<Expr<bool>>) -> Self {
         self.bypass_policy_lockout_safety_check = Some(value.into());
@@ -354,6 +383,14 @@ pub mod key {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());

@@ -199,6 +199,94 @@ pub struct EventSourceMappingProps {
 }
 
 impl EventSourceMappingProps {
+    /// Schema `minimum` of `BatchSize` (inclusive).
+    pub const BATCH_SIZE_MINIMUM: i64 = 1;
+    /// Schema `maximum` of `BatchSize` (inclusive).
+    pub const BATCH_SIZE_MAXIMUM: i64 = 10000;
+    /// Schema `minLength` of `EventSourceArn` (in characters).
+    pub const EVENT_SOURCE_ARN_MIN_LENGTH: usize = 12;
+    /// Schema `maxLength` of `EventSourceArn` (in characters).
+    pub const EVENT_SOURCE_ARN_MAX_LENGTH: usize = 1024;
+    /// Schema `pattern` of `EventSourceArn` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const EVENT_SOURCE_ARN_PATTERN: &'static str = "arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)";
+    /// Schema `minLength` of `FunctionName` (in characters).
+    pub const FUNCTION_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `FunctionName` (in characters).
+    pub const FUNCTION_NAME_MAX_LENGTH: usize = 140;
+    /// Schema `pattern` of `FunctionName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const FUNCTION_NAME_PATTERN: &'static str = "(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?";
+    /// Schema `minLength` of `FunctionResponseTypes` (in characters).
+    pub const FUNCTION_RESPONSE_TYPES_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `FunctionResponseTypes` (in characters).
+    pub const FUNCTION_RESPONSE_TYPES_MAX_LENGTH: usize = 1;
+    /// Schema `minItems` of `FunctionResponseTypes`.
+    pub const FUNCTION_RESPONSE_TYPES_MIN_ITEMS: usize = 0;
+    /// Schema `maxItems` of `FunctionResponseTypes`.
+    pub const FUNCTION_RESPONSE_TYPES_MAX_ITEMS: usize = 1;
+    /// Schema `enum` of the items of `FunctionResponseTypes` (the allowed values).
+    pub const FUNCTION_RESPONSE_TYPES_ITEMS_ENUM: &'static [&'static str] = &["ReportBatchItemFailures"];
+    /// Schema `minLength` of `KmsKeyArn` (in characters).
+    pub const KMS_KEY_ARN_MIN_LENGTH: usize = 12;
+    /// Schema `maxLength` of `KmsKeyArn` (in characters).
+    pub const KMS_KEY_ARN_MAX_LENGTH: usize = 2048;
+    /// Schema `pattern` of `KmsKeyArn` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const KMS_KEY_ARN_PATTERN: &'static str = "(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()";
+    /// Schema `minimum` of `MaximumBatchingWindowInSeconds` (inclusive).
+    pub const MAXIMUM_BATCHING_WINDOW_IN_SECONDS_MINIMUM: i64 = 0;
+    /// Schema `maximum` of `MaximumBatchingWindowInSeconds` (inclusive).
+    pub const MAXIMUM_BATCHING_WINDOW_IN_SECONDS_MAXIMUM: i64 = 300;
+    /// Schema `minimum` of `MaximumRecordAgeInSeconds` (inclusive).
+    pub const MAXIMUM_RECORD_AGE_IN_SECONDS_MINIMUM: i64 = -1;
+    /// Schema `maximum` of `MaximumRecordAgeInSeconds` (inclusive).
+    pub const MAXIMUM_RECORD_AGE_IN_SECONDS_MAXIMUM: i64 = 604800;
+    /// Schema `minimum` of `MaximumRetryAttempts` (inclusive).
+    pub const MAXIMUM_RETRY_ATTEMPTS_MINIMUM: i64 = -1;
+    /// Schema `maximum` of `MaximumRetryAttempts` (inclusive).
+    pub const MAXIMUM_RETRY_ATTEMPTS_MAXIMUM: i64 = 10000;
+    /// Schema `minimum` of `ParallelizationFactor` (inclusive).
+    pub const PARALLELIZATION_FACTOR_MINIMUM: i64 = 1;
+    /// Schema `maximum` of `ParallelizationFactor` (inclusive).
+    pub const PARALLELIZATION_FACTOR_MAXIMUM: i64 = 10;
+    /// Schema `minItems` of `Queues`.
+    pub const QUEUES_MIN_ITEMS: usize = 1;
+    /// Schema `maxItems` of `Queues`.
+    pub const QUEUES_MAX_ITEMS: usize = 1;
+    /// Schema `minLength` of the items of `Queues` (in characters).
+    pub const QUEUES_ITEMS_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of the items of `Queues` (in characters).
+    pub const QUEUES_ITEMS_MAX_LENGTH: usize = 1000;
+    /// Schema `pattern` of the items of `Queues` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const QUEUES_ITEMS_PATTERN: &'static str = "[\\s\\S]*";
+    /// Schema `minItems` of `SourceAccessConfigurations`.
+    pub const SOURCE_ACCESS_CONFIGURATIONS_MIN_ITEMS: usize = 1;
+    /// Schema `maxItems` of `SourceAccessConfigurations`.
+    pub const SOURCE_ACCESS_CONFIGURATIONS_MAX_ITEMS: usize = 29;
+    /// Schema `minLength` of `StartingPosition` (in characters).
+    pub const STARTING_POSITION_MIN_LENGTH: usize = 6;
+    /// Schema `maxLength` of `StartingPosition` (in characters).
+    pub const STARTING_POSITION_MAX_LENGTH: usize = 12;
+    /// Schema `pattern` of `StartingPosition` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const STARTING_POSITION_PATTERN: &'static str = "(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+";
+    /// Schema `minItems` of `Topics`.
+    pub const TOPICS_MIN_ITEMS: usize = 1;
+    /// Schema `maxItems` of `Topics`.
+    pub const TOPICS_MAX_ITEMS: usize = 1;
+    /// Schema `minLength` of the items of `Topics` (in characters).
+    pub const TOPICS_ITEMS_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of the items of `Topics` (in characters).
+    pub const TOPICS_ITEMS_MAX_LENGTH: usize = 249;
+    /// Schema `pattern` of the items of `Topics` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const TOPICS_ITEMS_PATTERN: &'static str = "^[^.]([a-zA-Z0-9\\-_.]+)";
+    /// Schema `minimum` of `TumblingWindowInSeconds` (inclusive).
+    pub const TUMBLING_WINDOW_IN_SECONDS_MINIMUM: i64 = 0;
+    /// Schema `maximum` of `TumblingWindowInSeconds` (inclusive).
+    pub const TUMBLING_WINDOW_IN_SECONDS_MAXIMUM: i64 = 900;
     /// Sets `AmazonManagedKafkaEventSourceConfig`.
     pub fn amazon_managed_kafka_event_source_config(mut self, value: impl Into<Expr<event_source_mapping::AmazonManagedKafkaEventSourceConfig>>) -> Self {
         self.amazon_managed_kafka_event_source_config = Some(value.into());
@@ -592,6 +680,76 @@ pub struct FunctionProps {
 }
 
 impl FunctionProps {
+    /// Schema `minItems` of `Architectures`.
+    pub const ARCHITECTURES_MIN_ITEMS: usize = 1;
+    /// Schema `maxItems` of `Architectures`.
+    pub const ARCHITECTURES_MAX_ITEMS: usize = 1;
+    /// Schema `enum` of the items of `Architectures` (the allowed values).
+    pub const ARCHITECTURES_ITEMS_ENUM: &'static [&'static str] = &["x86_64", "arm64"];
+    /// Schema `minLength` of `CodeSigningConfigArn` (in characters).
+    pub const CODE_SIGNING_CONFIG_ARN_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `CodeSigningConfigArn` (in characters).
+    pub const CODE_SIGNING_CONFIG_ARN_MAX_LENGTH: usize = 200;
+    /// Schema `pattern` of `CodeSigningConfigArn` (ECMA syntax, unanchored as in JSON Schema; check
+    /// a value with `streamcdk_resources::validate::pattern_matches`).
+    pub const CODE_SIGNING_CONFIG_ARN_PATTERN: &'static str = "arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}";
+    /// Schema `minLength` of `Description` (in characters).
+    pub const DESCRIPTION_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `Description` (in characters).
+    pub const DESCRIPTION_MAX_LENGTH: usize = 256;
+    /// Schema `minItems` of `FileSystemConfigs`.
+    pub const FILE_SYSTEM_CONFIGS_MIN_ITEMS: usize = 0;
+    /// Schema `maxItems` of `FileSystemConfigs`.
+    pub const FILE_SYSTEM_CONFIGS_MAX_ITEMS: usize = 1;
+    /// Schema `minLength` of `FunctionName` (in characters).
+    pub const FUNCTION_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `pattern` of `FunctionName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const FUNCTION_NAME_PATTERN: &'static str = "^([a-zA-Z0-9_-]{1,64}|arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:function:[a-zA-Z0-9_-]{1,64})$";
+    /// Schema `minLength` of `Handler` (in characters).
+    pub const HANDLER_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `Handler` (in characters).
+    pub const HANDLER_MAX_LENGTH: usize = 128;
+    /// Schema `pattern` of `Handler` (ECMA syntax, unanchored as in JSON Schema; check a value with
+    /// `streamcdk_resources::validate::pattern_matches`).
+    pub const HANDLER_PATTERN: &'static str = "^[^\\s]+$";
+    /// Schema `minLength` of `KmsKeyArn` (in characters).
+    pub const KMS_KEY_ARN_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `KmsKeyArn` (in characters).
+    pub const KMS_KEY_ARN_MAX_LENGTH: usize = 10000;
+    /// Schema `pattern` of `KmsKeyArn` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const KMS_KEY_ARN_PATTERN: &'static str = "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$";
+    /// Schema `maxItems` of `Layers`.
+    pub const LAYERS_MAX_ITEMS: usize = 5;
+    /// Schema `minLength` of the items of `Layers` (in characters).
+    pub const LAYERS_ITEMS_MIN_LENGTH: usize = 1;
+    /// Schema `pattern` of the items of `Layers` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const LAYERS_ITEMS_PATTERN: &'static str = "^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$";
+    /// Schema `minimum` of `MemorySize` (inclusive).
+    pub const MEMORY_SIZE_MINIMUM: i64 = 128;
+    /// Schema `maximum` of `MemorySize` (inclusive).
+    pub const MEMORY_SIZE_MAXIMUM: i64 = 32768;
+    /// Schema `enum` of `PackageType` (the allowed values).
+    pub const PACKAGE_TYPE_ENUM: &'static [&'static str] = &["Image", "Zip"];
+    /// Schema `enum` of `RecursiveLoop` (the allowed values).
+    pub const RECURSIVE_LOOP_ENUM: &'static [&'static str] = &["Allow", "Terminate"];
+    /// Schema `minimum` of `ReservedConcurrentExecutions` (inclusive).
+    pub const RESERVED_CONCURRENT_EXECUTIONS_MINIMUM: i64 = 0;
+    /// Schema `minLength` of `Role` (in characters).
+    pub const ROLE_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `Role` (in characters).
+    pub const ROLE_MAX_LENGTH: usize = 10000;
+    /// Schema `pattern` of `Role` (ECMA syntax, unanchored as in JSON Schema; check a value with
+    /// `streamcdk_resources::validate::pattern_matches`).
+    pub const ROLE_PATTERN: &'static str = "^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$";
+    /// Schema `enum` of `Runtime` (the allowed values).
+    pub const RUNTIME_ENUM: &'static [&'static str] = &["dotnet10", "dotnet6", "dotnet8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "go1.x", "java11", "java11.al2023", "java17", "java17.al2023", "java21", "java25", "java8", "java8.al2", "java8.al2023", "nodejs", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "nodejs26.x", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "provided", "provided.al2", "provided.al2023", "python2.7", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14", "python3.15", "python3.6", "python3.7", "python3.8", "python3.9", "ruby2.5", "ruby2.7", "ruby3.2", "ruby3.3", "ruby3.4", "ruby4.0"];
+    /// Schema `minimum` of `Timeout` (inclusive).
+    pub const TIMEOUT_MINIMUM: i64 = 1;
+    /// Schema `maximum` of `Timeout` (inclusive).
+    pub const TIMEOUT_MAXIMUM: i64 = 5400;
     /// Sets `Architectures`.
     pub fn architectures(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
         self.architectures = Some(value.into());
@@ -897,6 +1055,57 @@ pub struct PermissionProps {
 }
 
 impl PermissionProps {
+    /// Schema `minLength` of `Action` (in characters).
+    pub const ACTION_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `Action` (in characters).
+    pub const ACTION_MAX_LENGTH: usize = 256;
+    /// Schema `pattern` of `Action` (ECMA syntax, unanchored as in JSON Schema; check a value with
+    /// `streamcdk_resources::validate::pattern_matches`).
+    pub const ACTION_PATTERN: &'static str = "^(lambda:[*]|lambda:[a-zA-Z]+|[*])$";
+    /// Schema `minLength` of `EventSourceToken` (in characters).
+    pub const EVENT_SOURCE_TOKEN_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `EventSourceToken` (in characters).
+    pub const EVENT_SOURCE_TOKEN_MAX_LENGTH: usize = 256;
+    /// Schema `pattern` of `EventSourceToken` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const EVENT_SOURCE_TOKEN_PATTERN: &'static str = "^[a-zA-Z0-9._\\-]+$";
+    /// Schema `minLength` of `FunctionName` (in characters).
+    pub const FUNCTION_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `FunctionName` (in characters).
+    pub const FUNCTION_NAME_MAX_LENGTH: usize = 140;
+    /// Schema `pattern` of `FunctionName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const FUNCTION_NAME_PATTERN: &'static str = "^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$";
+    /// Schema `enum` of `FunctionUrlAuthType` (the allowed values).
+    pub const FUNCTION_URL_AUTH_TYPE_ENUM: &'static [&'static str] = &["AWS_IAM", "NONE"];
+    /// Schema `minLength` of `Principal` (in characters).
+    pub const PRINCIPAL_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `Principal` (in characters).
+    pub const PRINCIPAL_MAX_LENGTH: usize = 256;
+    /// Schema `pattern` of `Principal` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const PRINCIPAL_PATTERN: &'static str = "^.*$";
+    /// Schema `minLength` of `PrincipalOrgID` (in characters).
+    pub const PRINCIPAL_ORG_ID_MIN_LENGTH: usize = 12;
+    /// Schema `maxLength` of `PrincipalOrgID` (in characters).
+    pub const PRINCIPAL_ORG_ID_MAX_LENGTH: usize = 34;
+    /// Schema `pattern` of `PrincipalOrgID` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const PRINCIPAL_ORG_ID_PATTERN: &'static str = "^o-[a-z0-9]{10,32}$";
+    /// Schema `minLength` of `SourceAccount` (in characters).
+    pub const SOURCE_ACCOUNT_MIN_LENGTH: usize = 12;
+    /// Schema `maxLength` of `SourceAccount` (in characters).
+    pub const SOURCE_ACCOUNT_MAX_LENGTH: usize = 12;
+    /// Schema `pattern` of `SourceAccount` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const SOURCE_ACCOUNT_PATTERN: &'static str = "^\\d{12}$";
+    /// Schema `minLength` of `SourceArn` (in characters).
+    pub const SOURCE_ARN_MIN_LENGTH: usize = 12;
+    /// Schema `maxLength` of `SourceArn` (in characters).
+    pub const SOURCE_ARN_MAX_LENGTH: usize = 1024;
+    /// Schema `pattern` of `SourceArn` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const SOURCE_ARN_PATTERN: &'static str = "^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)$";
     /// Sets `Action`.
     pub fn action(mut self, value: impl Into<Expr<String>>) -> Self {
         self.action = Some(value.into());
@@ -1042,6 +1251,20 @@ pub struct UrlProps {
 }
 
 impl UrlProps {
+    /// Schema `enum` of `AuthType` (the allowed values).
+    pub const AUTH_TYPE_ENUM: &'static [&'static str] = &["AWS_IAM", "NONE"];
+    /// Schema `enum` of `InvokeMode` (the allowed values).
+    pub const INVOKE_MODE_ENUM: &'static [&'static str] = &["BUFFERED", "RESPONSE_STREAM"];
+    /// Schema `minLength` of `Qualifier` (in characters).
+    pub const QUALIFIER_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `Qualifier` (in characters).
+    pub const QUALIFIER_MAX_LENGTH: usize = 128;
+    /// Schema `pattern` of `Qualifier` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const QUALIFIER_PATTERN: &'static str = "((?!^[0-9]+$)([a-zA-Z0-9-_]+))";
+    /// Schema `pattern` of `TargetFunctionArn` (ECMA syntax, unanchored as in JSON Schema; check a
+    /// value with `streamcdk_resources::validate::pattern_matches`).
+    pub const TARGET_FUNCTION_ARN_PATTERN: &'static str = "^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:((?!\\d+)[0-9a-zA-Z-_]+))?$";
     /// Sets `AuthType`.
     pub fn auth_type(mut self, value: impl Into<Expr<String>>) -> Self {
         self.auth_type = Some(value.into());
@@ -1101,6 +1324,13 @@ pub mod event_source_mapping {
     }
 
     impl AmazonManagedKafkaEventSourceConfig {
+        /// Schema `minLength` of `ConsumerGroupId` (in characters).
+        pub const CONSUMER_GROUP_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ConsumerGroupId` (in characters).
+        pub const CONSUMER_GROUP_ID_MAX_LENGTH: usize = 200;
+        /// Schema `pattern` of `ConsumerGroupId` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const CONSUMER_GROUP_ID_PATTERN: &'static str = "[a-zA-Z0-9-\\/*:_+=.@-]*";
         /// Sets `ConsumerGroupId`.
         pub fn consumer_group_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.consumer_group_id = Some(value.into());
@@ -1163,6 +1393,22 @@ pub mod event_source_mapping {
     }
 
     impl DocumentDbEventSourceConfig {
+        /// Schema `minLength` of `CollectionName` (in characters).
+        pub const COLLECTION_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `CollectionName` (in characters).
+        pub const COLLECTION_NAME_MAX_LENGTH: usize = 57;
+        /// Schema `pattern` of `CollectionName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const COLLECTION_NAME_PATTERN: &'static str = "^(^(?!(system\\x2e)))(^[_a-zA-Z0-9])([^$]*)$";
+        /// Schema `minLength` of `DatabaseName` (in characters).
+        pub const DATABASE_NAME_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `DatabaseName` (in characters).
+        pub const DATABASE_NAME_MAX_LENGTH: usize = 63;
+        /// Schema `pattern` of `DatabaseName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const DATABASE_NAME_PATTERN: &'static str = "^[^ /\\.$\\x22]*$";
+        /// Schema `enum` of `FullDocument` (the allowed values).
+        pub const FULL_DOCUMENT_ENUM: &'static [&'static str] = &["UpdateLookup", "Default"];
         /// Sets `CollectionName`.
         pub fn collection_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.collection_name = Some(value.into());
@@ -1200,6 +1446,17 @@ pub mod event_source_mapping {
     }
 
     impl Endpoints {
+        /// Schema `minItems` of `KafkaBootstrapServers`.
+        pub const KAFKA_BOOTSTRAP_SERVERS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `KafkaBootstrapServers`.
+        pub const KAFKA_BOOTSTRAP_SERVERS_MAX_ITEMS: usize = 10;
+        /// Schema `minLength` of the items of `KafkaBootstrapServers` (in characters).
+        pub const KAFKA_BOOTSTRAP_SERVERS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `KafkaBootstrapServers` (in characters).
+        pub const KAFKA_BOOTSTRAP_SERVERS_ITEMS_MAX_LENGTH: usize = 300;
+        /// Schema `pattern` of the items of `KafkaBootstrapServers` (ECMA syntax, unanchored as in
+        /// JSON Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const KAFKA_BOOTSTRAP_SERVERS_ITEMS_PATTERN: &'static str = "^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}";
         /// Sets `KafkaBootstrapServers`.
         pub fn kafka_bootstrap_servers(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.kafka_bootstrap_servers = Some(value.into());
@@ -1225,6 +1482,13 @@ pub mod event_source_mapping {
     }
 
     impl Filter {
+        /// Schema `minLength` of `Pattern` (in characters).
+        pub const PATTERN_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Pattern` (in characters).
+        pub const PATTERN_MAX_LENGTH: usize = 4096;
+        /// Schema `pattern` of `Pattern` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const PATTERN_PATTERN: &'static str = ".*";
         /// Sets `Pattern`.
         pub fn pattern(mut self, value: impl Into<Expr<String>>) -> Self {
             self.pattern = Some(value.into());
@@ -1248,6 +1512,10 @@ pub mod event_source_mapping {
     }
 
     impl FilterCriteria {
+        /// Schema `minItems` of `Filters`.
+        pub const FILTERS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `Filters`.
+        pub const FILTERS_MAX_ITEMS: usize = 20;
         /// Sets `Filters`.
         pub fn filters(mut self, value: impl Into<Expr<Vec<Filter>>>) -> Self {
             self.filters = Some(value.into());
@@ -1273,6 +1541,8 @@ pub mod event_source_mapping {
     }
 
     impl LoggingConfig {
+        /// Schema `enum` of `SystemLogLevel` (the allowed values).
+        pub const SYSTEM_LOG_LEVEL_ENUM: &'static [&'static str] = &["DEBUG", "INFO", "WARN"];
         /// Sets `SystemLogLevel`.
         pub fn system_log_level(mut self, value: impl Into<Expr<String>>) -> Self {
             self.system_log_level = Some(value.into());
@@ -1302,6 +1572,12 @@ pub mod event_source_mapping {
     }
 
     impl MetricsConfig {
+        /// Schema `minItems` of `Metrics`.
+        pub const METRICS_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `Metrics`.
+        pub const METRICS_MAX_ITEMS: usize = 3;
+        /// Schema `enum` of the items of `Metrics` (the allowed values).
+        pub const METRICS_ITEMS_ENUM: &'static [&'static str] = &["EventCount", "ErrorCount", "KafkaMetrics"];
         /// Sets `Metrics`.
         pub fn metrics(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.metrics = Some(value.into());
@@ -1331,6 +1607,13 @@ pub mod event_source_mapping {
     }
 
     impl OnFailure {
+        /// Schema `minLength` of `Destination` (in characters).
+        pub const DESTINATION_MIN_LENGTH: usize = 12;
+        /// Schema `maxLength` of `Destination` (in characters).
+        pub const DESTINATION_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of `Destination` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const DESTINATION_PATTERN: &'static str = "^$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)";
         /// Sets `Destination`.
         pub fn destination(mut self, value: impl Into<Expr<String>>) -> Self {
             self.destination = Some(value.into());
@@ -1370,6 +1653,21 @@ pub mod event_source_mapping {
     }
 
     impl ProvisionedPollerConfig {
+        /// Schema `minimum` of `MaximumPollers` (inclusive).
+        pub const MAXIMUM_POLLERS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `MaximumPollers` (inclusive).
+        pub const MAXIMUM_POLLERS_MAXIMUM: i64 = 10000;
+        /// Schema `minimum` of `MinimumPollers` (inclusive).
+        pub const MINIMUM_POLLERS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `MinimumPollers` (inclusive).
+        pub const MINIMUM_POLLERS_MAXIMUM: i64 = 200;
+        /// Schema `minLength` of `PollerGroupName` (in characters).
+        pub const POLLER_GROUP_NAME_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `PollerGroupName` (in characters).
+        pub const POLLER_GROUP_NAME_MAX_LENGTH: usize = 128;
+        /// Schema `pattern` of `PollerGroupName` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const POLLER_GROUP_NAME_PATTERN: &'static str = "^[a-zA-Z0-9-_]*$";
         /// Sets `MaximumPollers`.
         pub fn maximum_pollers(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.maximum_pollers = Some(value.into());
@@ -1406,6 +1704,10 @@ pub mod event_source_mapping {
     }
 
     impl ScalingConfig {
+        /// Schema `minimum` of `MaximumConcurrency` (inclusive).
+        pub const MAXIMUM_CONCURRENCY_MINIMUM: i64 = 2;
+        /// Schema `maximum` of `MaximumConcurrency` (inclusive).
+        pub const MAXIMUM_CONCURRENCY_MAXIMUM: i64 = 1000;
         /// Sets `MaximumConcurrency`.
         pub fn maximum_concurrency(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.maximum_concurrency = Some(value.into());
@@ -1436,6 +1738,15 @@ pub mod event_source_mapping {
     }
 
     impl SchemaRegistryAccessConfig {
+        /// Schema `enum` of `Type` (the allowed values).
+        pub const TYPE_ENUM: &'static [&'static str] = &["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE", "OAUTHBEARER_AUTH"];
+        /// Schema `minLength` of `URI` (in characters).
+        pub const URI_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `URI` (in characters).
+        pub const URI_MAX_LENGTH: usize = 10000;
+        /// Schema `pattern` of `URI` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const URI_PATTERN: &'static str = "arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)";
         /// Sets `Type`.
         pub fn type_(mut self, value: impl Into<Expr<String>>) -> Self {
             self.type_ = Some(value.into());
@@ -1479,6 +1790,21 @@ pub mod event_source_mapping {
     }
 
     impl SchemaRegistryConfig {
+        /// Schema `maxItems` of `AccessConfigs`.
+        pub const ACCESS_CONFIGS_MAX_ITEMS: usize = 2;
+        /// Schema `enum` of `EventRecordFormat` (the allowed values).
+        pub const EVENT_RECORD_FORMAT_ENUM: &'static [&'static str] = &["JSON", "SOURCE"];
+        /// Schema `minLength` of `SchemaRegistryURI` (in characters).
+        pub const SCHEMA_REGISTRY_URI_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `SchemaRegistryURI` (in characters).
+        pub const SCHEMA_REGISTRY_URI_MAX_LENGTH: usize = 10000;
+        /// Schema `pattern` of `SchemaRegistryURI` (ECMA syntax, unanchored as in JSON Schema; check
+        /// a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SCHEMA_REGISTRY_URI_PATTERN: &'static str = "[a-zA-Z0-9-/*:_+=.@-]*";
+        /// Schema `minItems` of `SchemaValidationConfigs`.
+        pub const SCHEMA_VALIDATION_CONFIGS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `SchemaValidationConfigs`.
+        pub const SCHEMA_VALIDATION_CONFIGS_MAX_ITEMS: usize = 2;
         /// Sets `AccessConfigs`.
         pub fn access_configs(mut self, value: impl Into<Expr<Vec<SchemaRegistryAccessConfig>>>) -> Self {
             self.access_configs = Some(value.into());
@@ -1523,6 +1849,8 @@ pub mod event_source_mapping {
     }
 
     impl SchemaValidationConfig {
+        /// Schema `enum` of `Attribute` (the allowed values).
+        pub const ATTRIBUTE_ENUM: &'static [&'static str] = &["KEY", "VALUE"];
         /// Sets `Attribute`.
         pub fn attribute(mut self, value: impl Into<Expr<String>>) -> Self {
             self.attribute = Some(value.into());
@@ -1578,6 +1906,15 @@ pub mod event_source_mapping {
     }
 
     impl SelfManagedKafkaEventSourceConfig {
+        /// Schema `minLength` of `ConsumerGroupId` (in characters).
+        pub const CONSUMER_GROUP_ID_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `ConsumerGroupId` (in characters).
+        pub const CONSUMER_GROUP_ID_MAX_LENGTH: usize = 200;
+        /// Schema `pattern` of `ConsumerGroupId` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const CONSUMER_GROUP_ID_PATTERN: &'static str = "[a-zA-Z0-9-\\/*:_+=.@-]*";
+        /// Schema `enum` of `ConsumptionMode` (the allowed values).
+        pub const CONSUMPTION_MODE_ENUM: &'static [&'static str] = &["Stream", "Queue"];
         /// Sets `ConsumerGroupId`.
         pub fn consumer_group_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.consumer_group_id = Some(value.into());
@@ -1621,6 +1958,15 @@ pub mod event_source_mapping {
     }
 
     impl SourceAccessConfiguration {
+        /// Schema `enum` of `Type` (the allowed values).
+        pub const TYPE_ENUM: &'static [&'static str] = &["BASIC_AUTH", "VPC_SUBNET", "VPC_SECURITY_GROUP", "SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "VIRTUAL_HOST", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE", "OAUTHBEARER_AUTH", "OAUTHBEARER_SCOPE", "OAUTHBEARER_AUDIENCE", "OAUTHBEARER_LOGICAL_CLUSTER", "OAUTHBEARER_IDENTITY_POOL", "IAM_AUTH", "IAM_OAUTHBEARER_AUTH"];
+        /// Schema `minLength` of `URI` (in characters).
+        pub const URI_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `URI` (in characters).
+        pub const URI_MAX_LENGTH: usize = 200;
+        /// Schema `pattern` of `URI` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const URI_PATTERN: &'static str = "[a-zA-Z0-9-\\/*:_+=.@-]*";
         /// Sets `Type`.
         pub fn type_(mut self, value: impl Into<Expr<String>>) -> Self {
             self.type_ = Some(value.into());
@@ -1655,6 +2001,14 @@ pub mod event_source_mapping {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -1746,6 +2100,30 @@ pub mod function {
     }
 
     impl Code {
+        /// Schema `minLength` of `S3Bucket` (in characters).
+        pub const S3_BUCKET_MIN_LENGTH: usize = 3;
+        /// Schema `maxLength` of `S3Bucket` (in characters).
+        pub const S3_BUCKET_MAX_LENGTH: usize = 63;
+        /// Schema `pattern` of `S3Bucket` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const S3_BUCKET_PATTERN: &'static str = "^[0-9A-Za-z\\.\\-_]*(?<!\\.)$";
+        /// Schema `minLength` of `S3Key` (in characters).
+        pub const S3_KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `S3Key` (in characters).
+        pub const S3_KEY_MAX_LENGTH: usize = 1024;
+        /// Schema `enum` of `S3ObjectStorageMode` (the allowed values).
+        pub const S3_OBJECT_STORAGE_MODE_ENUM: &'static [&'static str] = &["COPY", "REFERENCE"];
+        /// Schema `minLength` of `S3ObjectVersion` (in characters).
+        pub const S3_OBJECT_VERSION_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `S3ObjectVersion` (in characters).
+        pub const S3_OBJECT_VERSION_MAX_LENGTH: usize = 1024;
+        /// Schema `minLength` of `SourceKMSKeyArn` (in characters).
+        pub const SOURCE_KMS_KEY_ARN_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `SourceKMSKeyArn` (in characters).
+        pub const SOURCE_KMS_KEY_ARN_MAX_LENGTH: usize = 10000;
+        /// Schema `pattern` of `SourceKMSKeyArn` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SOURCE_KMS_KEY_ARN_PATTERN: &'static str = "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$";
         /// Sets `ImageUri`.
         pub fn image_uri(mut self, value: impl Into<Expr<String>>) -> Self {
             self.image_uri = Some(value.into());
@@ -1807,6 +2185,13 @@ pub mod function {
     }
 
     impl DeadLetterConfig {
+        /// Schema `minLength` of `TargetArn` (in characters).
+        pub const TARGET_ARN_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `TargetArn` (in characters).
+        pub const TARGET_ARN_MAX_LENGTH: usize = 10000;
+        /// Schema `pattern` of `TargetArn` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const TARGET_ARN_PATTERN: &'static str = "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$";
         /// Sets `TargetArn`.
         pub fn target_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.target_arn = Some(value.into());
@@ -1844,6 +2229,21 @@ pub mod function {
     }
 
     impl DurableConfig {
+        /// Schema `minimum` of `ExecutionTimeout` (inclusive).
+        pub const EXECUTION_TIMEOUT_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `ExecutionTimeout` (inclusive).
+        pub const EXECUTION_TIMEOUT_MAXIMUM: i64 = 31622400;
+        /// Schema `minLength` of `KMSKeyArn` (in characters).
+        pub const KMS_KEY_ARN_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `KMSKeyArn` (in characters).
+        pub const KMS_KEY_ARN_MAX_LENGTH: usize = 10000;
+        /// Schema `pattern` of `KMSKeyArn` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const KMS_KEY_ARN_PATTERN: &'static str = "^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$";
+        /// Schema `minimum` of `RetentionPeriodInDays` (inclusive).
+        pub const RETENTION_PERIOD_IN_DAYS_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `RetentionPeriodInDays` (inclusive).
+        pub const RETENTION_PERIOD_IN_DAYS_MAXIMUM: i64 = 90;
         /// Sets `ExecutionTimeout`.
         pub fn execution_timeout(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.execution_timeout = Some(value.into());
@@ -1910,6 +2310,10 @@ pub mod function {
     }
 
     impl EphemeralStorage {
+        /// Schema `minimum` of `Size` (inclusive).
+        pub const SIZE_MINIMUM: i64 = 512;
+        /// Schema `maximum` of `Size` (inclusive).
+        pub const SIZE_MAXIMUM: i64 = 32768;
         /// Sets `Size`.
         pub fn size(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.size = Some(value.into());
@@ -1948,6 +2352,18 @@ pub mod function {
     }
 
     impl FileSystemConfig {
+        /// Schema `maxLength` of `Arn` (in characters).
+        pub const ARN_MAX_LENGTH: usize = 200;
+        /// Schema `pattern` of `Arn` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const ARN_PATTERN: &'static str = "^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$";
+        /// Schema `minLength` of `LocalMountPath` (in characters).
+        pub const LOCAL_MOUNT_PATH_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `LocalMountPath` (in characters).
+        pub const LOCAL_MOUNT_PATH_MAX_LENGTH: usize = 160;
+        /// Schema `pattern` of `LocalMountPath` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const LOCAL_MOUNT_PATH_PATTERN: &'static str = "^/mnt/[a-zA-Z0-9-_.]+$";
         /// Sets `Arn`.
         pub fn arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.arn = Some(value.into());
@@ -1986,6 +2402,14 @@ pub mod function {
     }
 
     impl FunctionScalingConfig {
+        /// Schema `minimum` of `MaxExecutionEnvironments` (inclusive).
+        pub const MAX_EXECUTION_ENVIRONMENTS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `MaxExecutionEnvironments` (inclusive).
+        pub const MAX_EXECUTION_ENVIRONMENTS_MAXIMUM: i64 = 15000;
+        /// Schema `minimum` of `MinExecutionEnvironments` (inclusive).
+        pub const MIN_EXECUTION_ENVIRONMENTS_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `MinExecutionEnvironments` (inclusive).
+        pub const MIN_EXECUTION_ENVIRONMENTS_MAXIMUM: i64 = 15000;
         /// Sets `MaxExecutionEnvironments`.
         pub fn max_execution_environments(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.max_execution_environments = Some(value.into());
@@ -2024,6 +2448,18 @@ pub mod function {
     }
 
     impl ImageConfig {
+        /// Schema `minItems` of `Command`.
+        pub const COMMAND_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `Command`.
+        pub const COMMAND_MAX_ITEMS: usize = 1500;
+        /// Schema `minItems` of `EntryPoint`.
+        pub const ENTRY_POINT_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `EntryPoint`.
+        pub const ENTRY_POINT_MAX_ITEMS: usize = 1500;
+        /// Schema `minLength` of `WorkingDirectory` (in characters).
+        pub const WORKING_DIRECTORY_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `WorkingDirectory` (in characters).
+        pub const WORKING_DIRECTORY_MAX_LENGTH: usize = 1000;
         /// Sets `Command`.
         pub fn command(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.command = Some(value.into());
@@ -2065,6 +2501,21 @@ pub mod function {
     }
 
     impl LambdaManagedInstancesCapacityProviderConfig {
+        /// Schema `minLength` of `CapacityProviderArn` (in characters).
+        pub const CAPACITY_PROVIDER_ARN_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `CapacityProviderArn` (in characters).
+        pub const CAPACITY_PROVIDER_ARN_MAX_LENGTH: usize = 140;
+        /// Schema `pattern` of `CapacityProviderArn` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const CAPACITY_PROVIDER_ARN_PATTERN: &'static str = "^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+$";
+        /// Schema `minimum` of `ExecutionEnvironmentMemoryGiBPerVCpu` (inclusive).
+        pub const EXECUTION_ENVIRONMENT_MEMORY_GIB_PER_V_CPU_MINIMUM: f64 = 2.0;
+        /// Schema `maximum` of `ExecutionEnvironmentMemoryGiBPerVCpu` (inclusive).
+        pub const EXECUTION_ENVIRONMENT_MEMORY_GIB_PER_V_CPU_MAXIMUM: f64 = 8.0;
+        /// Schema `minimum` of `PerExecutionEnvironmentMaxConcurrency` (inclusive).
+        pub const PER_EXECUTION_ENVIRONMENT_MAX_CONCURRENCY_MINIMUM: i64 = 1;
+        /// Schema `maximum` of `PerExecutionEnvironmentMaxConcurrency` (inclusive).
+        pub const PER_EXECUTION_ENVIRONMENT_MAX_CONCURRENCY_MAXIMUM: i64 = 1600;
         /// Sets `CapacityProviderArn`.
         pub fn capacity_provider_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.capacity_provider_arn = Some(value.into());
@@ -2113,6 +2564,19 @@ pub mod function {
     }
 
     impl LoggingConfig {
+        /// Schema `enum` of `ApplicationLogLevel` (the allowed values).
+        pub const APPLICATION_LOG_LEVEL_ENUM: &'static [&'static str] = &["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+        /// Schema `enum` of `LogFormat` (the allowed values).
+        pub const LOG_FORMAT_ENUM: &'static [&'static str] = &["Text", "JSON"];
+        /// Schema `minLength` of `LogGroup` (in characters).
+        pub const LOG_GROUP_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `LogGroup` (in characters).
+        pub const LOG_GROUP_MAX_LENGTH: usize = 512;
+        /// Schema `pattern` of `LogGroup` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const LOG_GROUP_PATTERN: &'static str = "[\\.\\-_/#A-Za-z0-9]+";
+        /// Schema `enum` of `SystemLogLevel` (the allowed values).
+        pub const SYSTEM_LOG_LEVEL_ENUM: &'static [&'static str] = &["DEBUG", "INFO", "WARN"];
         /// Sets `ApplicationLogLevel`.
         pub fn application_log_level(mut self, value: impl Into<Expr<String>>) -> Self {
             self.application_log_level = Some(value.into());
@@ -2164,6 +2628,8 @@ pub mod function {
     }
 
     impl RuntimeManagementConfig {
+        /// Schema `enum` of `UpdateRuntimeOn` (the allowed values).
+        pub const UPDATE_RUNTIME_ON_ENUM: &'static [&'static str] = &["Auto", "FunctionUpdate", "Manual"];
         /// Sets `RuntimeVersionArn`.
         pub fn runtime_version_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.runtime_version_arn = Some(value.into());
@@ -2197,6 +2663,8 @@ pub mod function {
     }
 
     impl S3FilesConfig {
+        /// Schema `enum` of `DirectS3Read` (the allowed values).
+        pub const DIRECT_S3_READ_ENUM: &'static [&'static str] = &["ENABLED", "DISABLED", "AUTO"];
         /// Sets `DirectS3Read`.
         pub fn direct_s3_read(mut self, value: impl Into<Expr<String>>) -> Self {
             self.direct_s3_read = Some(value.into());
@@ -2224,6 +2692,8 @@ pub mod function {
     }
 
     impl SnapStart {
+        /// Schema `enum` of `ApplyOn` (the allowed values).
+        pub const APPLY_ON_ENUM: &'static [&'static str] = &["PublishedVersions", "None"];
         /// Sets `ApplyOn`.
         pub fn apply_on(mut self, value: impl Into<Expr<String>>) -> Self {
             self.apply_on = Some(value.into());
@@ -2254,6 +2724,10 @@ pub mod function {
     }
 
     impl SnapStartResponse {
+        /// Schema `enum` of `ApplyOn` (the allowed values).
+        pub const APPLY_ON_ENUM: &'static [&'static str] = &["PublishedVersions", "None"];
+        /// Schema `enum` of `OptimizationStatus` (the allowed values).
+        pub const OPTIMIZATION_STATUS_ENUM: &'static [&'static str] = &["On", "Off"];
         /// Sets `ApplyOn`.
         pub fn apply_on(mut self, value: impl Into<Expr<String>>) -> Self {
             self.apply_on = Some(value.into());
@@ -2287,6 +2761,14 @@ pub mod function {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -2321,6 +2803,8 @@ pub mod function {
     }
 
     impl TenancyConfig {
+        /// Schema `enum` of `TenantIsolationMode` (the allowed values).
+        pub const TENANT_ISOLATION_MODE_ENUM: &'static [&'static str] = &["PER_TENANT"];
         /// Sets `TenantIsolationMode`.
         pub fn tenant_isolation_mode(mut self, value: impl Into<Expr<String>>) -> Self {
             self.tenant_isolation_mode = Some(value.into());
@@ -2345,6 +2829,8 @@ pub mod function {
     }
 
     impl TracingConfig {
+        /// Schema `enum` of `Mode` (the allowed values).
+        pub const MODE_ENUM: &'static [&'static str] = &["Active", "PassThrough"];
         /// Sets `Mode`.
         pub fn mode(mut self, value: impl Into<Expr<String>>) -> Self {
             self.mode = Some(value.into());
@@ -2375,6 +2861,28 @@ pub mod function {
     }
 
     impl VpcConfig {
+        /// Schema `minItems` of `SecurityGroupIds`.
+        pub const SECURITY_GROUP_IDS_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `SecurityGroupIds`.
+        pub const SECURITY_GROUP_IDS_MAX_ITEMS: usize = 5;
+        /// Schema `minLength` of the items of `SecurityGroupIds` (in characters).
+        pub const SECURITY_GROUP_IDS_ITEMS_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of the items of `SecurityGroupIds` (in characters).
+        pub const SECURITY_GROUP_IDS_ITEMS_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of the items of `SecurityGroupIds` (ECMA syntax, unanchored as in JSON
+        /// Schema; check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SECURITY_GROUP_IDS_ITEMS_PATTERN: &'static str = "^sg-[0-9a-zA-Z]*$";
+        /// Schema `minItems` of `SubnetIds`.
+        pub const SUBNET_IDS_MIN_ITEMS: usize = 0;
+        /// Schema `maxItems` of `SubnetIds`.
+        pub const SUBNET_IDS_MAX_ITEMS: usize = 16;
+        /// Schema `minLength` of the items of `SubnetIds` (in characters).
+        pub const SUBNET_IDS_ITEMS_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of the items of `SubnetIds` (in characters).
+        pub const SUBNET_IDS_ITEMS_MAX_LENGTH: usize = 1024;
+        /// Schema `pattern` of the items of `SubnetIds` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const SUBNET_IDS_ITEMS_PATTERN: &'static str = "^subnet-[0-9a-z]*$";
         /// Sets `Ipv6AllowedForDualStack`.
         pub fn ipv6_allowed_for_dual_stack(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.ipv6_allowed_for_dual_stack = Some(value.into());
@@ -2431,6 +2939,44 @@ pub mod url {
     }
 
     impl Cors {
+        /// Schema `minItems` of `AllowHeaders`.
+        pub const ALLOW_HEADERS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `AllowHeaders`.
+        pub const ALLOW_HEADERS_MAX_ITEMS: usize = 100;
+        /// Schema `minLength` of the items of `AllowHeaders` (in characters).
+        pub const ALLOW_HEADERS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `AllowHeaders` (in characters).
+        pub const ALLOW_HEADERS_ITEMS_MAX_LENGTH: usize = 1024;
+        /// Schema `minItems` of `AllowMethods`.
+        pub const ALLOW_METHODS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `AllowMethods`.
+        pub const ALLOW_METHODS_MAX_ITEMS: usize = 6;
+        /// Schema `minLength` of the items of `AllowMethods` (in characters).
+        pub const ALLOW_METHODS_ITEMS_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of the items of `AllowMethods` (in characters).
+        pub const ALLOW_METHODS_ITEMS_MAX_LENGTH: usize = 6;
+        /// Schema `enum` of the items of `AllowMethods` (the allowed values).
+        pub const ALLOW_METHODS_ITEMS_ENUM: &'static [&'static str] = &["GET", "PUT", "HEAD", "POST", "PATCH", "DELETE", "*"];
+        /// Schema `minItems` of `AllowOrigins`.
+        pub const ALLOW_ORIGINS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `AllowOrigins`.
+        pub const ALLOW_ORIGINS_MAX_ITEMS: usize = 100;
+        /// Schema `minLength` of the items of `AllowOrigins` (in characters).
+        pub const ALLOW_ORIGINS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `AllowOrigins` (in characters).
+        pub const ALLOW_ORIGINS_ITEMS_MAX_LENGTH: usize = 253;
+        /// Schema `minItems` of `ExposeHeaders`.
+        pub const EXPOSE_HEADERS_MIN_ITEMS: usize = 1;
+        /// Schema `maxItems` of `ExposeHeaders`.
+        pub const EXPOSE_HEADERS_MAX_ITEMS: usize = 100;
+        /// Schema `minLength` of the items of `ExposeHeaders` (in characters).
+        pub const EXPOSE_HEADERS_ITEMS_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of the items of `ExposeHeaders` (in characters).
+        pub const EXPOSE_HEADERS_ITEMS_MAX_LENGTH: usize = 1024;
+        /// Schema `minimum` of `MaxAge` (inclusive).
+        pub const MAX_AGE_MINIMUM: i64 = 0;
+        /// Schema `maximum` of `MaxAge` (inclusive).
+        pub const MAX_AGE_MAXIMUM: i64 = 86400;
         /// Sets `AllowCredentials`.
         pub fn allow_credentials(mut self, value: impl Into<Expr<bool>>) -> Self {
             self.allow_credentials = Some(value.into());

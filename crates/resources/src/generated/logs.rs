@@ -115,6 +115,24 @@ pub struct LogGroupProps {
 }
 
 impl LogGroupProps {
+    /// Schema `minLength` of `KmsKeyId` (in characters).
+    pub const KMS_KEY_ID_MIN_LENGTH: usize = 0;
+    /// Schema `maxLength` of `KmsKeyId` (in characters).
+    pub const KMS_KEY_ID_MAX_LENGTH: usize = 256;
+    /// Schema `pattern` of `KmsKeyId` (ECMA syntax, unanchored as in JSON Schema; check a value with
+    /// `streamcdk_resources::validate::pattern_matches`).
+    pub const KMS_KEY_ID_PATTERN: &'static str = "^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+\\Z";
+    /// Schema `enum` of `LogGroupClass` (the allowed values).
+    pub const LOG_GROUP_CLASS_ENUM: &'static [&'static str] = &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
+    /// Schema `minLength` of `LogGroupName` (in characters).
+    pub const LOG_GROUP_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `LogGroupName` (in characters).
+    pub const LOG_GROUP_NAME_MAX_LENGTH: usize = 512;
+    /// Schema `pattern` of `LogGroupName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const LOG_GROUP_NAME_PATTERN: &'static str = "^[.\\-_/#A-Za-z0-9]{1,512}\\Z";
+    /// Schema `enum` of `RetentionInDays` (the allowed values).
+    pub const RETENTION_IN_DAYS_ENUM: &'static [i64] = &[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
     /// Sets `BearerTokenAuthenticationEnabled`.
     pub fn bearer_token_authentication_enabled(mut self, value: impl Into<Expr<bool>>) -> Self {
         self.bearer_token_authentication_enabled = Some(value.into());
@@ -242,6 +260,20 @@ pub struct LogStreamProps {
 }
 
 impl LogStreamProps {
+    /// Schema `minLength` of `LogGroupName` (in characters).
+    pub const LOG_GROUP_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `LogGroupName` (in characters).
+    pub const LOG_GROUP_NAME_MAX_LENGTH: usize = 512;
+    /// Schema `pattern` of `LogGroupName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const LOG_GROUP_NAME_PATTERN: &'static str = "^[\\.\\-_/#A-Za-z0-9]+$";
+    /// Schema `minLength` of `LogStreamName` (in characters).
+    pub const LOG_STREAM_NAME_MIN_LENGTH: usize = 1;
+    /// Schema `maxLength` of `LogStreamName` (in characters).
+    pub const LOG_STREAM_NAME_MAX_LENGTH: usize = 512;
+    /// Schema `pattern` of `LogStreamName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const LOG_STREAM_NAME_PATTERN: &'static str = "^[^:*]*$";
     /// Sets `LogGroupName`.
     pub fn log_group_name(mut self, value: impl Into<Expr<String>>) -> Self {
         self.log_group_name = Some(value.into());
@@ -282,6 +314,14 @@ pub mod log_group {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());

@@ -250,6 +250,17 @@ pub struct BucketProps {
 }
 
 impl BucketProps {
+    /// Schema `enum` of `AbacStatus` (the allowed values).
+    pub const ABAC_STATUS_ENUM: &'static [&'static str] = &["Enabled", "Disabled"];
+    /// Schema `enum` of `AccessControl` (the allowed values).
+    pub const ACCESS_CONTROL_ENUM: &'static [&'static str] = &["AuthenticatedRead", "AwsExecRead", "BucketOwnerFullControl", "BucketOwnerRead", "LogDeliveryWrite", "Private", "PublicRead", "PublicReadWrite"];
+    /// Schema `maxLength` of `BucketName` (in characters).
+    pub const BUCKET_NAME_MAX_LENGTH: usize = 63;
+    /// Schema `pattern` of `BucketName` (ECMA syntax, unanchored as in JSON Schema; check a value
+    /// with `streamcdk_resources::validate::pattern_matches`).
+    pub const BUCKET_NAME_PATTERN: &'static str = "^([a-z0-9][a-z0-9.-]*[a-z0-9])?$";
+    /// Schema `enum` of `BucketNamespace` (the allowed values).
+    pub const BUCKET_NAMESPACE_ENUM: &'static [&'static str] = &["global", "account-regional"];
     /// Sets `AbacStatus`.
     pub fn abac_status(mut self, value: impl Into<Expr<String>>) -> Self {
         self.abac_status = Some(value.into());
@@ -514,6 +525,8 @@ pub mod bucket {
     }
 
     impl AbortIncompleteMultipartUpload {
+        /// Schema `minimum` of `DaysAfterInitiation` (inclusive).
+        pub const DAYS_AFTER_INITIATION_MINIMUM: i64 = 0;
         /// Sets `DaysAfterInitiation`.
         pub fn days_after_initiation(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.days_after_initiation = Some(value.into());
@@ -542,6 +555,8 @@ pub mod bucket {
     }
 
     impl AccelerateConfiguration {
+        /// Schema `enum` of `AccelerationStatus` (the allowed values).
+        pub const ACCELERATION_STATUS_ENUM: &'static [&'static str] = &["Enabled", "Suspended"];
         /// Sets `AccelerationStatus`.
         pub fn acceleration_status(mut self, value: impl Into<Expr<String>>) -> Self {
             self.acceleration_status = Some(value.into());
@@ -572,6 +587,10 @@ pub mod bucket {
     }
 
     impl AccessControlTranslation {
+        /// Schema `enum` of `Owner` (the allowed values).
+        pub const OWNER_ENUM: &'static [&'static str] = &["Destination"];
+        /// Schema `const` of `Owner` (the only allowed value).
+        pub const OWNER_CONST: &'static str = "Destination";
         /// Sets `Owner`.
         pub fn owner(mut self, value: impl Into<Expr<String>>) -> Self {
             self.owner = Some(value.into());
@@ -668,6 +687,8 @@ pub mod bucket {
     }
 
     impl AnnotationTableConfiguration {
+        /// Schema `enum` of `ConfigurationState` (the allowed values).
+        pub const CONFIGURATION_STATE_ENUM: &'static [&'static str] = &["ENABLED", "DISABLED"];
         /// Sets `ConfigurationState`.
         pub fn configuration_state(mut self, value: impl Into<Expr<String>>) -> Self {
             self.configuration_state = Some(value.into());
@@ -722,6 +743,8 @@ pub mod bucket {
     }
 
     impl BlockedEncryptionTypes {
+        /// Schema `enum` of the items of `EncryptionType` (the allowed values).
+        pub const ENCRYPTION_TYPE_ITEMS_ENUM: &'static [&'static str] = &["NONE", "SSE-C"];
         /// Sets `EncryptionType`.
         pub fn encryption_type(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.encryption_type = Some(value.into());
@@ -822,6 +845,12 @@ pub mod bucket {
     }
 
     impl CorsRule {
+        /// Schema `enum` of the items of `AllowedMethods` (the allowed values).
+        pub const ALLOWED_METHODS_ITEMS_ENUM: &'static [&'static str] = &["GET", "PUT", "HEAD", "POST", "DELETE"];
+        /// Schema `maxLength` of `Id` (in characters).
+        pub const ID_MAX_LENGTH: usize = 255;
+        /// Schema `minimum` of `MaxAge` (inclusive).
+        pub const MAX_AGE_MINIMUM: i64 = 0;
         /// Sets `AllowedHeaders`.
         pub fn allowed_headers(mut self, value: impl Into<Expr<Vec<String>>>) -> Self {
             self.allowed_headers = Some(value.into());
@@ -882,6 +911,8 @@ pub mod bucket {
     }
 
     impl DataExport {
+        /// Schema `const` of `OutputSchemaVersion` (the only allowed value).
+        pub const OUTPUT_SCHEMA_VERSION_CONST: &'static str = "V_1";
         /// Sets `Destination`.
         pub fn destination(mut self, value: impl Into<Expr<Destination>>) -> Self {
             self.destination = Some(value.into());
@@ -970,6 +1001,8 @@ pub mod bucket {
     }
 
     impl DefaultRetention {
+        /// Schema `enum` of `Mode` (the allowed values).
+        pub const MODE_ENUM: &'static [&'static str] = &["COMPLIANCE", "GOVERNANCE"];
         /// Sets `Days`.
         pub fn days(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.days = Some(value.into());
@@ -1015,6 +1048,8 @@ pub mod bucket {
     }
 
     impl DeleteMarkerReplication {
+        /// Schema `enum` of `Status` (the allowed values).
+        pub const STATUS_ENUM: &'static [&'static str] = &["Disabled", "Enabled"];
         /// Sets `Status`.
         pub fn status(mut self, value: impl Into<Expr<String>>) -> Self {
             self.status = Some(value.into());
@@ -1053,6 +1088,8 @@ pub mod bucket {
     }
 
     impl Destination {
+        /// Schema `enum` of `Format` (the allowed values).
+        pub const FORMAT_ENUM: &'static [&'static str] = &["CSV", "ORC", "Parquet"];
         /// Sets `BucketAccountId`.
         pub fn bucket_account_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.bucket_account_id = Some(value.into());
@@ -1172,6 +1209,8 @@ pub mod bucket {
     }
 
     impl FilterRule {
+        /// Schema `maxLength` of `Name` (in characters).
+        pub const NAME_MAX_LENGTH: usize = 1024;
         /// Sets `Name`.
         pub fn name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.name = Some(value.into());
@@ -1223,6 +1262,8 @@ pub mod bucket {
     }
 
     impl IntelligentTieringConfiguration {
+        /// Schema `enum` of `Status` (the allowed values).
+        pub const STATUS_ENUM: &'static [&'static str] = &["Disabled", "Enabled"];
         /// Sets `Id`.
         pub fn id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.id = Some(value.into());
@@ -1299,6 +1340,12 @@ pub mod bucket {
     }
 
     impl InventoryConfiguration {
+        /// Schema `enum` of `IncludedObjectVersions` (the allowed values).
+        pub const INCLUDED_OBJECT_VERSIONS_ENUM: &'static [&'static str] = &["All", "Current"];
+        /// Schema `enum` of the items of `OptionalFields` (the allowed values).
+        pub const OPTIONAL_FIELDS_ITEMS_ENUM: &'static [&'static str] = &["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded", "ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate", "ObjectLockMode", "ObjectLockLegalHoldStatus", "ObjectLockEventHoldStatus", "ObjectLockEventHoldDuration", "IntelligentTieringAccessTier", "BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner", "LifecycleExpirationDate", "IntelligentTieringReferenceDate"];
+        /// Schema `enum` of `ScheduleFrequency` (the allowed values).
+        pub const SCHEDULE_FREQUENCY_ENUM: &'static [&'static str] = &["Daily", "Weekly"];
         /// Sets `Destination`.
         pub fn destination(mut self, value: impl Into<Expr<Destination>>) -> Self {
             self.destination = Some(value.into());
@@ -1371,6 +1418,8 @@ pub mod bucket {
     }
 
     impl InventoryTableConfiguration {
+        /// Schema `enum` of `ConfigurationState` (the allowed values).
+        pub const CONFIGURATION_STATE_ENUM: &'static [&'static str] = &["ENABLED", "DISABLED"];
         /// Sets `ConfigurationState`.
         pub fn configuration_state(mut self, value: impl Into<Expr<String>>) -> Self {
             self.configuration_state = Some(value.into());
@@ -1525,6 +1574,8 @@ pub mod bucket {
     }
 
     impl LifecycleConfiguration {
+        /// Schema `enum` of `TransitionDefaultMinimumObjectSize` (the allowed values).
+        pub const TRANSITION_DEFAULT_MINIMUM_OBJECT_SIZE_ENUM: &'static [&'static str] = &["varies_by_storage_class", "all_storage_classes_128K"];
         /// Sets `Rules`.
         pub fn rules(mut self, value: impl Into<Expr<Vec<Rule>>>) -> Self {
             self.rules = Some(value.into());
@@ -1665,6 +1716,8 @@ pub mod bucket {
     }
 
     impl MetadataDestination {
+        /// Schema `enum` of `TableBucketType` (the allowed values).
+        pub const TABLE_BUCKET_TYPE_ENUM: &'static [&'static str] = &["aws", "customer"];
         /// Sets `TableBucketArn`.
         pub fn table_bucket_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.table_bucket_arn = Some(value.into());
@@ -1741,6 +1794,8 @@ pub mod bucket {
     }
 
     impl MetadataTableEncryptionConfiguration {
+        /// Schema `enum` of `SseAlgorithm` (the allowed values).
+        pub const SSE_ALGORITHM_ENUM: &'static [&'static str] = &["aws:kms", "AES256"];
         /// Sets `KmsKeyArn`.
         pub fn kms_key_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.kms_key_arn = Some(value.into());
@@ -1776,6 +1831,8 @@ pub mod bucket {
     }
 
     impl Metrics {
+        /// Schema `enum` of `Status` (the allowed values).
+        pub const STATUS_ENUM: &'static [&'static str] = &["Disabled", "Enabled"];
         /// Sets `EventThreshold`.
         pub fn event_threshold(mut self, value: impl Into<Expr<ReplicationTimeValue>>) -> Self {
             self.event_threshold = Some(value.into());
@@ -1926,6 +1983,8 @@ pub mod bucket {
     }
 
     impl NoncurrentVersionTransition {
+        /// Schema `enum` of `StorageClass` (the allowed values).
+        pub const STORAGE_CLASS_ENUM: &'static [&'static str] = &["DEEP_ARCHIVE", "GLACIER", "Glacier", "GLACIER_IR", "INTELLIGENT_TIERING", "ONEZONE_IA", "STANDARD_IA"];
         /// Sets `NewerNoncurrentVersions`.
         pub fn newer_noncurrent_versions(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.newer_noncurrent_versions = Some(value.into());
@@ -2052,6 +2111,10 @@ pub mod bucket {
     }
 
     impl ObjectLockConfiguration {
+        /// Schema `enum` of `ObjectLockEnabled` (the allowed values).
+        pub const OBJECT_LOCK_ENABLED_ENUM: &'static [&'static str] = &["Enabled"];
+        /// Schema `const` of `ObjectLockEnabled` (the only allowed value).
+        pub const OBJECT_LOCK_ENABLED_CONST: &'static str = "Enabled";
         /// Sets `ObjectLockEnabled`.
         pub fn object_lock_enabled(mut self, value: impl Into<Expr<String>>) -> Self {
             self.object_lock_enabled = Some(value.into());
@@ -2140,6 +2203,8 @@ pub mod bucket {
     }
 
     impl OwnershipControlsRule {
+        /// Schema `enum` of `ObjectOwnership` (the allowed values).
+        pub const OBJECT_OWNERSHIP_ENUM: &'static [&'static str] = &["ObjectWriter", "BucketOwnerPreferred", "BucketOwnerEnforced"];
         /// Sets `ObjectOwnership`.
         pub fn object_ownership(mut self, value: impl Into<Expr<String>>) -> Self {
             self.object_ownership = Some(value.into());
@@ -2170,6 +2235,8 @@ pub mod bucket {
     }
 
     impl PartitionedPrefix {
+        /// Schema `enum` of `PartitionDateSource` (the allowed values).
+        pub const PARTITION_DATE_SOURCE_ENUM: &'static [&'static str] = &["EventTime", "DeliveryTime"];
         /// Sets `PartitionDateSource`.
         pub fn partition_date_source(mut self, value: impl Into<Expr<String>>) -> Self {
             self.partition_date_source = Some(value.into());
@@ -2319,6 +2386,8 @@ pub mod bucket {
     }
 
     impl RecordExpiration {
+        /// Schema `enum` of `Expiration` (the allowed values).
+        pub const EXPIRATION_ENUM: &'static [&'static str] = &["ENABLED", "DISABLED"];
         /// Sets `Days`.
         pub fn days(mut self, value: impl Into<Expr<i64>>) -> Self {
             self.days = Some(value.into());
@@ -2353,6 +2422,8 @@ pub mod bucket {
     }
 
     impl RedirectAllRequestsTo {
+        /// Schema `enum` of `Protocol` (the allowed values).
+        pub const PROTOCOL_ENUM: &'static [&'static str] = &["http", "https"];
         /// Sets `HostName`.
         pub fn host_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.host_name = Some(value.into());
@@ -2401,6 +2472,8 @@ pub mod bucket {
     }
 
     impl RedirectRule {
+        /// Schema `enum` of `Protocol` (the allowed values).
+        pub const PROTOCOL_ENUM: &'static [&'static str] = &["http", "https"];
         /// Sets `HostName`.
         pub fn host_name(mut self, value: impl Into<Expr<String>>) -> Self {
             self.host_name = Some(value.into());
@@ -2451,6 +2524,8 @@ pub mod bucket {
     }
 
     impl ReplicaModifications {
+        /// Schema `enum` of `Status` (the allowed values).
+        pub const STATUS_ENUM: &'static [&'static str] = &["Enabled", "Disabled"];
         /// Sets `Status`.
         pub fn status(mut self, value: impl Into<Expr<String>>) -> Self {
             self.status = Some(value.into());
@@ -2549,6 +2624,8 @@ pub mod bucket {
     }
 
     impl ReplicationDestination {
+        /// Schema `enum` of `StorageClass` (the allowed values).
+        pub const STORAGE_CLASS_ENUM: &'static [&'static str] = &["DEEP_ARCHIVE", "GLACIER", "GLACIER_IR", "INTELLIGENT_TIERING", "ONEZONE_IA", "REDUCED_REDUNDANCY", "STANDARD", "STANDARD_IA"];
         /// Sets `AccessControlTranslation`.
         pub fn access_control_translation(mut self, value: impl Into<Expr<AccessControlTranslation>>) -> Self {
             self.access_control_translation = Some(value.into());
@@ -2646,6 +2723,12 @@ pub mod bucket {
     }
 
     impl ReplicationRule {
+        /// Schema `maxLength` of `Id` (in characters).
+        pub const ID_MAX_LENGTH: usize = 255;
+        /// Schema `maxLength` of `Prefix` (in characters).
+        pub const PREFIX_MAX_LENGTH: usize = 1024;
+        /// Schema `enum` of `Status` (the allowed values).
+        pub const STATUS_ENUM: &'static [&'static str] = &["Disabled", "Enabled"];
         /// Sets `DeleteMarkerReplication`.
         pub fn delete_marker_replication(mut self, value: impl Into<Expr<DeleteMarkerReplication>>) -> Self {
             self.delete_marker_replication = Some(value.into());
@@ -2806,6 +2889,8 @@ pub mod bucket {
     }
 
     impl ReplicationTime {
+        /// Schema `enum` of `Status` (the allowed values).
+        pub const STATUS_ENUM: &'static [&'static str] = &["Disabled", "Enabled"];
         /// Sets `Status`.
         pub fn status(mut self, value: impl Into<Expr<String>>) -> Self {
             self.status = Some(value.into());
@@ -3025,6 +3110,23 @@ pub mod bucket {
     }
 
     impl Rule {
+        /// Schema `pattern` of `ExpirationDate` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const EXPIRATION_DATE_PATTERN: &'static str = "^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$";
+        /// Schema `maxLength` of `Id` (in characters).
+        pub const ID_MAX_LENGTH: usize = 255;
+        /// Schema `maxLength` of `ObjectSizeGreaterThan` (in characters).
+        pub const OBJECT_SIZE_GREATER_THAN_MAX_LENGTH: usize = 20;
+        /// Schema `pattern` of `ObjectSizeGreaterThan` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const OBJECT_SIZE_GREATER_THAN_PATTERN: &'static str = "[0-9]+";
+        /// Schema `maxLength` of `ObjectSizeLessThan` (in characters).
+        pub const OBJECT_SIZE_LESS_THAN_MAX_LENGTH: usize = 20;
+        /// Schema `pattern` of `ObjectSizeLessThan` (ECMA syntax, unanchored as in JSON Schema;
+        /// check a value with `streamcdk_resources::validate::pattern_matches`).
+        pub const OBJECT_SIZE_LESS_THAN_PATTERN: &'static str = "[0-9]+";
+        /// Schema `enum` of `Status` (the allowed values).
+        pub const STATUS_ENUM: &'static [&'static str] = &["Enabled", "Disabled"];
         /// Sets `AbortIncompleteMultipartUpload`.
         pub fn abort_incomplete_multipart_upload(mut self, value: impl Into<Expr<AbortIncompleteMultipartUpload>>) -> Self {
             self.abort_incomplete_multipart_upload = Some(value.into());
@@ -3244,6 +3346,8 @@ pub mod bucket {
     }
 
     impl ServerSideEncryptionByDefault {
+        /// Schema `enum` of `SSEAlgorithm` (the allowed values).
+        pub const SSE_ALGORITHM_ENUM: &'static [&'static str] = &["aws:kms", "AES256", "aws:kms:dsse"];
         /// Sets `KMSMasterKeyID`.
         pub fn kms_master_key_id(mut self, value: impl Into<Expr<String>>) -> Self {
             self.kms_master_key_id = Some(value.into());
@@ -3362,6 +3466,8 @@ pub mod bucket {
     }
 
     impl SseKmsEncryptedObjects {
+        /// Schema `enum` of `Status` (the allowed values).
+        pub const STATUS_ENUM: &'static [&'static str] = &["Disabled", "Enabled"];
         /// Sets `Status`.
         pub fn status(mut self, value: impl Into<Expr<String>>) -> Self {
             self.status = Some(value.into());
@@ -3416,6 +3522,12 @@ pub mod bucket {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
@@ -3497,6 +3609,8 @@ pub mod bucket {
     }
 
     impl Tiering {
+        /// Schema `enum` of `AccessTier` (the allowed values).
+        pub const ACCESS_TIER_ENUM: &'static [&'static str] = &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"];
         /// Sets `AccessTier`.
         pub fn access_tier(mut self, value: impl Into<Expr<String>>) -> Self {
             self.access_tier = Some(value.into());
@@ -3590,6 +3704,11 @@ pub mod bucket {
     }
 
     impl Transition {
+        /// Schema `enum` of `StorageClass` (the allowed values).
+        pub const STORAGE_CLASS_ENUM: &'static [&'static str] = &["DEEP_ARCHIVE", "GLACIER", "Glacier", "GLACIER_IR", "INTELLIGENT_TIERING", "ONEZONE_IA", "STANDARD_IA"];
+        /// Schema `pattern` of `TransitionDate` (ECMA syntax, unanchored as in JSON Schema; check a
+        /// value with `streamcdk_resources::validate::pattern_matches`).
+        pub const TRANSITION_DATE_PATTERN: &'static str = "^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$";
         /// Sets `StorageClass`.
         pub fn storage_class(mut self, value: impl Into<Expr<String>>) -> Self {
             self.storage_class = Some(value.into());
@@ -3632,6 +3751,8 @@ pub mod bucket {
     }
 
     impl VersioningConfiguration {
+        /// Schema `enum` of `Status` (the allowed values).
+        pub const STATUS_ENUM: &'static [&'static str] = &["Enabled", "Suspended"];
         /// Sets `Status`.
         pub fn status(mut self, value: impl Into<Expr<String>>) -> Self {
             self.status = Some(value.into());

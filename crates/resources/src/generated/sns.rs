@@ -298,6 +298,12 @@ pub struct TopicProps {
 }
 
 impl TopicProps {
+    /// Schema `minimum` of `MaximumMessageSize` (inclusive).
+    pub const MAXIMUM_MESSAGE_SIZE_MINIMUM: i64 = 1024;
+    /// Schema `maximum` of `MaximumMessageSize` (inclusive).
+    pub const MAXIMUM_MESSAGE_SIZE_MAXIMUM: i64 = 1048576;
+    /// Schema `maxLength` of `TopicName` (in characters).
+    pub const TOPIC_NAME_MAX_LENGTH: usize = 256;
     /// Sets `ArchivePolicy`.
     pub fn archive_policy(mut self, value: impl Into<Expr<Json>>) -> Self {
         self.archive_policy = Some(value.into());
@@ -509,6 +515,8 @@ pub mod topic {
     }
 
     impl LoggingConfig {
+        /// Schema `enum` of `Protocol` (the allowed values).
+        pub const PROTOCOL_ENUM: &'static [&'static str] = &["http/s", "sqs", "lambda", "firehose", "application"];
         /// Sets `FailureFeedbackRoleArn`.
         pub fn failure_feedback_role_arn(mut self, value: impl Into<Expr<String>>) -> Self {
             self.failure_feedback_role_arn = Some(value.into());
@@ -599,6 +607,14 @@ pub mod topic {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());

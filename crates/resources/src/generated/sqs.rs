@@ -170,6 +170,30 @@ pub struct QueueProps {
 }
 
 impl QueueProps {
+    /// Schema `minimum` of `DelaySeconds` (inclusive).
+    pub const DELAY_SECONDS_MINIMUM: i64 = 0;
+    /// Schema `maximum` of `DelaySeconds` (inclusive).
+    pub const DELAY_SECONDS_MAXIMUM: i64 = 900;
+    /// Schema `minimum` of `KmsDataKeyReusePeriodSeconds` (inclusive).
+    pub const KMS_DATA_KEY_REUSE_PERIOD_SECONDS_MINIMUM: i64 = 60;
+    /// Schema `maximum` of `KmsDataKeyReusePeriodSeconds` (inclusive).
+    pub const KMS_DATA_KEY_REUSE_PERIOD_SECONDS_MAXIMUM: i64 = 86400;
+    /// Schema `minimum` of `MaximumMessageSize` (inclusive).
+    pub const MAXIMUM_MESSAGE_SIZE_MINIMUM: i64 = 1024;
+    /// Schema `maximum` of `MaximumMessageSize` (inclusive).
+    pub const MAXIMUM_MESSAGE_SIZE_MAXIMUM: i64 = 1048576;
+    /// Schema `minimum` of `MessageRetentionPeriod` (inclusive).
+    pub const MESSAGE_RETENTION_PERIOD_MINIMUM: i64 = 60;
+    /// Schema `maximum` of `MessageRetentionPeriod` (inclusive).
+    pub const MESSAGE_RETENTION_PERIOD_MAXIMUM: i64 = 1209600;
+    /// Schema `minimum` of `ReceiveMessageWaitTimeSeconds` (inclusive).
+    pub const RECEIVE_MESSAGE_WAIT_TIME_SECONDS_MINIMUM: i64 = 0;
+    /// Schema `maximum` of `ReceiveMessageWaitTimeSeconds` (inclusive).
+    pub const RECEIVE_MESSAGE_WAIT_TIME_SECONDS_MAXIMUM: i64 = 20;
+    /// Schema `minimum` of `VisibilityTimeout` (inclusive).
+    pub const VISIBILITY_TIMEOUT_MINIMUM: i64 = 0;
+    /// Schema `maximum` of `VisibilityTimeout` (inclusive).
+    pub const VISIBILITY_TIMEOUT_MAXIMUM: i64 = 43200;
     /// Sets `ContentBasedDeduplication`.
     pub fn content_based_deduplication(mut self, value: impl Into<Expr<bool>>) -> Self {
         self.content_based_deduplication = Some(value.into());
@@ -385,6 +409,20 @@ pub mod queue {
     }
 
     impl Tag {
+        /// Schema `minLength` of `Key` (in characters).
+        pub const KEY_MIN_LENGTH: usize = 1;
+        /// Schema `maxLength` of `Key` (in characters).
+        pub const KEY_MAX_LENGTH: usize = 128;
+        /// Schema `pattern` of `Key` (ECMA syntax, unanchored as in JSON Schema; check a value with
+        /// `streamcdk_resources::validate::pattern_matches`).
+        pub const KEY_PATTERN: &'static str = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$";
+        /// Schema `minLength` of `Value` (in characters).
+        pub const VALUE_MIN_LENGTH: usize = 0;
+        /// Schema `maxLength` of `Value` (in characters).
+        pub const VALUE_MAX_LENGTH: usize = 256;
+        /// Schema `pattern` of `Value` (ECMA syntax, unanchored as in JSON Schema; check a value
+        /// with `streamcdk_resources::validate::pattern_matches`).
+        pub const VALUE_PATTERN: &'static str = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$";
         /// Sets `Key`.
         pub fn key(mut self, value: impl Into<Expr<String>>) -> Self {
             self.key = Some(value.into());
