@@ -36,8 +36,6 @@
 
 mod array;
 mod combinators;
-#[cfg(feature = "jsonschema-spike")]
-pub mod jsonschema_spike;
 mod object;
 mod path;
 mod patterns;
@@ -83,10 +81,6 @@ impl TemplateCheck for SchemaCheck {
             let Some(schema) = schema_of(type_name) else {
                 continue;
             };
-            #[cfg(feature = "jsonschema-spike")]
-            let findings = jsonschema_spike::validate_properties(type_name, body.get("Properties"))
-                .unwrap_or_else(|| validate_properties(schema, body.get("Properties")));
-            #[cfg(not(feature = "jsonschema-spike"))]
             let findings = validate_properties(schema, body.get("Properties"));
             if findings.is_empty() {
                 continue;

@@ -115,7 +115,7 @@ pub fn unsupported_patterns() -> Vec<(&'static str, String)> {
     out
 }
 
-pub(super) fn collect_patterns(schema: &Value, out: &mut Vec<String>) {
+fn collect_patterns(schema: &Value, out: &mut Vec<String>) {
     match schema {
         Value::Object(m) => {
             for (k, v) in m {
