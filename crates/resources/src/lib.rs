@@ -12,7 +12,14 @@
 //!   (`kinesis::stream::StreamEncryption`), convertible into an `Expr`;
 //! - the resource (`kinesis::Stream`) with `new`, `resource()` (the core
 //!   handle), `ref_()`, one accessor per read-only attribute, and the
-//!   constants `TYPE_NAME`, `CREATE_ONLY_PROPERTIES`, `TAGGABLE` and `TAG_FORMAT`.
+//!   constants `TYPE_NAME`, `CREATE_ONLY_PROPERTIES`, `TAGGABLE` and `TAG_FORMAT`;
+//! - the schema's facts about each property as associated constants of the
+//!   struct that has it, named `<FIELD>_<KEYWORD>`:
+//!   `kinesis::StreamProps::SHARD_COUNT_MAXIMUM` (`i64`), `NAME_MAX_LENGTH`
+//!   (`usize`), `NAME_PATTERN` (check a value with
+//!   [`validate::pattern_matches`]),
+//!   `firehose::delivery_stream::ExtendedS3DestinationConfiguration::COMPRESSION_FORMAT_ENUM`
+//!   (`&[&str]`), and `<FIELD>_ITEMS_<KEYWORD>` for an array's items.
 //!
 //! Creating a generated resource turns on [`SchemaCheck`] for its stack:
 //! at synth every resource whose type has a schema here, generated or raw,
@@ -44,86 +51,18 @@ pub mod validate;
 pub use runtime::{enable_schema_checks, list, TypeInfo};
 pub use validate::SchemaCheck;
 
-// The generated modules are not run through rustfmt: the generator's layout is
-// checked byte for byte by the freshness test instead.
-#[cfg(feature = "apigateway")]
+// The generated service modules live in `generated/` (written by
+// streamcdk-codegen, never edited by hand); their public paths are the crate
+// root's: `streamcdk_resources::kinesis::Stream`. rustfmt leaves them alone,
+// as the freshness test pins their bytes.
 #[rustfmt::skip]
-pub mod apigateway;
-#[cfg(feature = "cloudwatch")]
-#[rustfmt::skip]
-pub mod cloudwatch;
-#[cfg(feature = "ec2")]
-#[rustfmt::skip]
-pub mod ec2;
-#[cfg(feature = "firehose")]
-#[rustfmt::skip]
-pub mod firehose;
-#[cfg(feature = "glue")]
-#[rustfmt::skip]
-pub mod glue;
-#[cfg(feature = "iam")]
-#[rustfmt::skip]
-pub mod iam;
-#[cfg(feature = "kinesis")]
-#[rustfmt::skip]
-pub mod kinesis;
-#[cfg(feature = "kinesisanalyticsv2")]
-#[rustfmt::skip]
-pub mod kinesisanalyticsv2;
-#[cfg(feature = "kms")]
-#[rustfmt::skip]
-pub mod kms;
-#[cfg(feature = "lambda")]
-#[rustfmt::skip]
-pub mod lambda;
-#[cfg(feature = "logs")]
-#[rustfmt::skip]
-pub mod logs;
-#[cfg(feature = "s3")]
-#[rustfmt::skip]
-pub mod s3;
-#[cfg(feature = "sns")]
-#[rustfmt::skip]
-pub mod sns;
-#[cfg(feature = "sqs")]
-#[rustfmt::skip]
-pub mod sqs;
-
-/// The type tables of the services compiled in.
-const SERVICES: &[&[TypeInfo]] = &[
-    #[cfg(feature = "apigateway")]
-    apigateway::TYPES,
-    #[cfg(feature = "cloudwatch")]
-    cloudwatch::TYPES,
-    #[cfg(feature = "ec2")]
-    ec2::TYPES,
-    #[cfg(feature = "firehose")]
-    firehose::TYPES,
-    #[cfg(feature = "glue")]
-    glue::TYPES,
-    #[cfg(feature = "iam")]
-    iam::TYPES,
-    #[cfg(feature = "kinesis")]
-    kinesis::TYPES,
-    #[cfg(feature = "kinesisanalyticsv2")]
-    kinesisanalyticsv2::TYPES,
-    #[cfg(feature = "kms")]
-    kms::TYPES,
-    #[cfg(feature = "lambda")]
-    lambda::TYPES,
-    #[cfg(feature = "logs")]
-    logs::TYPES,
-    #[cfg(feature = "s3")]
-    s3::TYPES,
-    #[cfg(feature = "sns")]
-    sns::TYPES,
-    #[cfg(feature = "sqs")]
-    sqs::TYPES,
-];
+mod generated;
+#[allow(unused_imports)] // nothing to re-export when no service feature is on
+pub use generated::*;
 
 /// Every resource type compiled in (those of the enabled service features).
 pub fn all_types() -> impl Iterator<Item = &'static TypeInfo> {
-    SERVICES.iter().flat_map(|s| s.iter())
+    generated::SERVICES.iter().flat_map(|s| s.iter())
 }
 
 /// The registry entry of `type_name` (create-only properties, tag format,

@@ -101,3 +101,57 @@ fn synthesized_properties_and_scope_tags() {
     assert!(tags.contains(&json!({"Key": "team", "Value": "data"})));
     assert!(tags.contains(&json!({"Key": "project", "Value": "demo"})));
 }
+
+/// Schema facts are associated constants of the struct that has the
+/// property, named `<FIELD>_<KEYWORD>` (and `<FIELD>_ITEMS_<KEYWORD>` for an
+/// array's items), with the schema's values.
+#[test]
+fn schema_facts_are_constants() {
+    use streamcdk_resources::firehose::{delivery_stream, DeliveryStreamProps};
+    use streamcdk_resources::kinesis::StreamProps;
+    use streamcdk_resources::logs::LogGroupProps;
+    use streamcdk_resources::validate::pattern_matches;
+
+    assert_eq!(StreamProps::SHARD_COUNT_MINIMUM, 1);
+    assert_eq!(StreamProps::SHARD_COUNT_MAXIMUM, 100_000);
+    assert_eq!(
+        (
+            StreamProps::RETENTION_PERIOD_HOURS_MINIMUM,
+            StreamProps::RETENTION_PERIOD_HOURS_MAXIMUM
+        ),
+        (1, 8760)
+    );
+    assert_eq!(
+        (StreamProps::NAME_MIN_LENGTH, StreamProps::NAME_MAX_LENGTH),
+        (1, 128)
+    );
+    assert_eq!(
+        pattern_matches(StreamProps::NAME_PATTERN, "my.stream-1"),
+        Some(true)
+    );
+    assert_eq!(
+        pattern_matches(StreamProps::NAME_PATTERN, "my stream"),
+        Some(false)
+    );
+    assert!(StreamProps::DESIRED_SHARD_LEVEL_METRICS_ITEMS_ENUM.contains(&"IncomingBytes"));
+    assert_eq!(
+        delivery_stream::ExtendedS3DestinationConfiguration::COMPRESSION_FORMAT_ENUM,
+        &["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"]
+    );
+    assert_eq!(delivery_stream::BufferingHints::SIZE_IN_MBS_MAXIMUM, 128);
+    assert_eq!(
+        delivery_stream::BufferingHints::INTERVAL_IN_SECONDS_MAXIMUM,
+        900
+    );
+    assert_eq!(DeliveryStreamProps::DELIVERY_STREAM_NAME_MAX_LENGTH, 64);
+    assert!(LogGroupProps::RETENTION_IN_DAYS_ENUM.contains(&365));
+    // A pattern with Python's `\Z` goes through the same translation as the checks.
+    assert_eq!(
+        pattern_matches(LogGroupProps::LOG_GROUP_NAME_PATTERN, "/aws/x"),
+        Some(true)
+    );
+    assert_eq!(
+        pattern_matches(LogGroupProps::LOG_GROUP_NAME_PATTERN, "a b"),
+        Some(false)
+    );
+}

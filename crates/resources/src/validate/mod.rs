@@ -1,0 +1,158 @@
+//! Synth-time checks of literal property values against the resource schemas.
+//!
+//! [`SchemaCheck`] walks the finished template. For every resource whose type
+//! has an embedded schema it checks the `Properties` against that schema:
+//! `type`, `enum`, `const`, `minimum`/`maximum` (and the exclusive forms),
+//! `minLength`/`maxLength`, `pattern`, `required`, `additionalProperties`,
+//! `patternProperties`, `minItems`/`maxItems`/`uniqueItems`,
+//! `minProperties`/`maxProperties`, `oneOf`/`anyOf`/`allOf`/`not`,
+//! `dependencies`/`dependentRequired`, `$ref` into `definitions`, and the
+//! extensions cfn-lint adds to its copies of the schemas: `dependentExcluded`,
+//! `requiredXor`, `requiredOr` and `maxUniqueItems`. A
+//! top-level read-only property (an attribute such as `Arn`) set in a
+//! template is an error too.
+//!
+//! Only literals are checked. A JSON object with the single key `Ref` or
+//! `Condition`, or a single key starting with `Fn::`, is an intrinsic function
+//! and is skipped, except that both branches of `Fn::If` are checked, and a
+//! property whose value is `{"Ref": "AWS::NoValue"}` counts as absent.
+//!
+//! Numbers and booleans are accepted as strings where CloudFormation converts
+//! them (`"5"` for an integer, `"true"` for a boolean), and numbers where a
+//! string is expected. `format` is not checked (the registry's formats are
+//! names such as `AWS::EC2::VPC.Id`, not value syntax).
+//!
+//! Patterns are matched with `fancy-regex`, which supports the look-around
+//! some schemas use, after two rewrites: `\uXXXX` becomes `\x{XXXX}` and
+//! Python's end-of-text `\Z` becomes `$`. A pattern that still does not
+//! compile is not checked ([`unsupported_patterns`] lists them; the test
+//! `every_schema_pattern_compiles` keeps that list empty).
+//!
+//! The walker is split by concept: `values` (how CloudFormation reads a
+//! value: intrinsics, conversions, rendering for messages), `path` (the
+//! property path of a finding), `walker` (the descent, `$ref`, `type`, `enum`,
+//! `const` and the number and string keywords), `object`, `array` and
+//! `combinators` (the keywords of their kind), `patterns` (the regex dialect).
+
+mod array;
+mod combinators;
+mod object;
+mod path;
+mod patterns;
+mod values;
+mod walker;
+
+pub use patterns::{pattern_matches, unsupported_patterns};
+
+use path::PropPath;
+use values::is_no_value;
+use walker::Validator;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use streamcdk_core::checks::{CheckContext, TemplateCheck};
+use streamcdk_core::Diagnostics;
+
+use crate::TypeInfo;
+
+/// The template check that validates resources against their schemas. Add
+/// it to a stack with [`enable_schema_checks`](crate::enable_schema_checks).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SchemaCheck;
+
+/// The name the check is registered under (a stack runs it once).
+pub const CHECK_NAME: &str = "streamcdk-resources/schema";
+
+impl TemplateCheck for SchemaCheck {
+    fn name(&self) -> &str {
+        CHECK_NAME
+    }
+
+    fn check(&self, context: &CheckContext<'_>, diags: &mut Diagnostics) {
+        let Some(resources) = context.template.get("Resources").and_then(Value::as_object) else {
+            return;
+        };
+        for (logical_id, body) in resources {
+            let Some(type_name) = body.get("Type").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(schema) = schema_of(type_name) else {
+                continue;
+            };
+            let findings = validate_properties(schema, body.get("Properties"));
+            if findings.is_empty() {
+                continue;
+            }
+            let path = context.resource_path(logical_id);
+            for f in findings {
+                diags.error(f.code, &path, format!("{}: {}", f.path, f.message));
+            }
+        }
+    }
+}
+
+/// One violation: a stable code, the property path (`Properties/A/B`) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// `schema/<kind>`, e.g. `schema/enum`.
+    pub code: &'static str,
+    /// The property path, starting with `Properties`.
+    pub path: String,
+    /// The constraint and the value that breaks it.
+    pub message: String,
+}
+
+/// The parsed schema of `type_name`, if this build embeds it. Each schema is
+/// parsed once, on first use.
+pub fn schema_of(type_name: &str) -> Option<&'static Value> {
+    type Table = HashMap<&'static str, (&'static TypeInfo, OnceLock<Option<Value>>)>;
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        crate::all_types()
+            .map(|info| (info.type_name, (info, OnceLock::new())))
+            .collect()
+    });
+    let (info, cell) = table.get(type_name)?;
+    cell.get_or_init(|| serde_json::from_str(info.schema).ok())
+        .as_ref()
+}
+
+/// Checks a resource's `Properties` value (absent means none) against its schema.
+pub fn validate_properties(schema: &Value, properties: Option<&Value>) -> Vec<Finding> {
+    let empty = Value::Object(serde_json::Map::new());
+    let properties = properties.unwrap_or(&empty);
+    let mut v = Validator {
+        root: schema,
+        out: Vec::new(),
+    };
+    if let (Some(obj), Some(read_only)) = (
+        properties.as_object(),
+        schema.get("readOnlyProperties").and_then(Value::as_array),
+    ) {
+        for name in read_only.iter().filter_map(Value::as_str) {
+            if obj.get(name).is_some_and(|v| !is_no_value(v)) {
+                v.push(
+                    "schema/read-only",
+                    &PropPath::root("Properties").key(name),
+                    "is a read-only attribute of the resource (read it with Fn::GetAtt); a template cannot set it".into(),
+                );
+            }
+        }
+    }
+    v.validate(properties, schema, &PropPath::root("Properties"));
+    v.out
+}
+
+/// The schema a local `$ref` (`#/definitions/X`, or any `#/...` JSON pointer)
+/// of `root` points at. The common form is looked up without the allocations
+/// of a general JSON pointer: this runs for every reference at every synth.
+pub(crate) fn resolve_reference<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    if let Some(name) = reference.strip_prefix("#/definitions/") {
+        if !name.contains(['/', '~']) {
+            return root.get("definitions")?.get(name);
+        }
+    }
+    root.pointer(reference.strip_prefix('#')?)
+}

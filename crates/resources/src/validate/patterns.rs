@@ -1,0 +1,153 @@
+//! The regex dialect of the schemas' `pattern` and `patternProperties`, and
+//! its translation for `fancy-regex`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_json::Value;
+
+use super::schema_of;
+
+/// Rewrites a schema pattern (ECMA/Python syntax) for `fancy-regex`: `\\uXXXX`
+/// becomes `\\x{XXXX}`, Python's end-of-text `\\Z` becomes `$`, and inside a
+/// character class a bare `[` (a literal there, a nested class in Rust) and
+/// `&` and `~` (set operators in Rust when doubled) are escaped.
+fn translate(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len());
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && i + 1 < chars.len() {
+            let next = chars[i + 1];
+            let hex: String = chars.iter().skip(i + 2).take(4).collect();
+            if next == 'u' && hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()) {
+                out.push_str(&format!("\\x{{{hex}}}"));
+                i += 6;
+                continue;
+            }
+            if next == 'Z' && !in_class {
+                out.push('$');
+            } else {
+                out.push(c);
+                out.push(next);
+            }
+            i += 2;
+            continue;
+        }
+        if in_class {
+            match c {
+                ']' => {
+                    // A `]` right after `[` or `[^` is a literal.
+                    let prev_open = out.ends_with('[') && !out.ends_with("\\[");
+                    let after_caret = out.ends_with("[^") && !out.ends_with("\\[^");
+                    if prev_open || after_caret {
+                        out.push_str("\\]");
+                    } else {
+                        out.push(']');
+                        in_class = false;
+                    }
+                }
+                '[' | '&' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+        } else {
+            if c == '[' {
+                in_class = true;
+            }
+            out.push(c);
+        }
+        i += 1;
+    }
+    out
+}
+
+type Compiled = Option<Arc<fancy_regex::Regex>>;
+
+fn compiled(pattern: &str) -> Compiled {
+    static CACHE: OnceLock<Mutex<HashMap<String, Compiled>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(c) = map.get(pattern) {
+        return c.clone();
+    }
+    let c = fancy_regex::Regex::new(&translate(pattern))
+        .ok()
+        .map(Arc::new);
+    map.insert(pattern.to_owned(), c.clone());
+    c
+}
+
+/// Whether `text` matches `pattern` (unanchored, as in JSON Schema); `None`
+/// when the pattern cannot be checked.
+pub(super) fn matches(pattern: &str, text: &str) -> Option<bool> {
+    compiled(pattern)?.is_match(text).ok()
+}
+
+/// Whether `text` matches a schema `pattern` (such as the `*_PATTERN`
+/// constants of the generated modules), with the same dialect translation
+/// and engine as the schema checks: unanchored, as in JSON Schema, so the
+/// pattern's own `^` and `$` decide. `None` when the pattern cannot be
+/// compiled (see [`unsupported_patterns`]).
+pub fn pattern_matches(pattern: &str, text: &str) -> Option<bool> {
+    matches(pattern, text)
+}
+
+/// The patterns of the embedded schemas that cannot be compiled, and so are not checked.
+pub fn unsupported_patterns() -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for info in crate::all_types() {
+        let Some(schema) = schema_of(info.type_name) else {
+            continue;
+        };
+        let mut patterns = Vec::new();
+        collect_patterns(schema, &mut patterns);
+        for p in patterns {
+            if compiled(&p).is_none() {
+                out.push((info.type_name, p));
+            }
+        }
+    }
+    out
+}
+
+fn collect_patterns(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("pattern", Value::String(p)) => out.push(p.clone()),
+                    ("patternProperties", Value::Object(pp)) => {
+                        out.extend(pp.keys().cloned());
+                        pp.values().for_each(|s| collect_patterns(s, out));
+                    }
+                    _ => collect_patterns(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_patterns(v, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_are_translated() {
+        assert_eq!(translate(r"^[\u0020-\u007E]*\Z"), r"^[\x{0020}-\x{007E}]*$");
+        assert_eq!(translate(r"a\\u"), r"a\\u");
+        assert_eq!(translate(r"^[a@[\]+&]$"), r"^[a@\[\]+\&]$");
+        assert_eq!(translate(r"[]a]"), r"[\]a]");
+    }
+
+    #[test]
+    fn every_schema_pattern_compiles() {
+        assert_eq!(unsupported_patterns(), Vec::new());
+    }
+}
