@@ -36,11 +36,9 @@ use crate::iam::{self, Grant, GrantIntent, Grantable, PolicyStatement, ResourceG
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
 
-/// The values CloudWatch Logs accepts for `RetentionInDays`.
-pub const RETENTION_DAYS: &[i64] = &[
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-];
+/// The values CloudWatch Logs accepts for `RetentionInDays` (the registry
+/// schema's enum, emitted by the generator).
+pub const RETENTION_DAYS: &[i64] = streamcdk_resources::logs::LogGroupProps::RETENTION_IN_DAYS_ENUM;
 
 /// The actions of [`LogGroup::grant_write`].
 pub const WRITE_ACTIONS: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];

@@ -130,7 +130,7 @@ fn check_imported_name(check: &mut PropsCheck, field: &str, name: &str) {
         "sns/topic-name",
         field,
         name,
-        256,
+        l1::TopicProps::TOPIC_NAME_MAX_LENGTH,
         |c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.',
         "letters, digits, - and _ (and a final .fifo)",
     );
@@ -192,7 +192,7 @@ impl Topic {
                 "sns/topic-name",
                 "topic_name",
                 n,
-                256,
+                l1::TopicProps::TOPIC_NAME_MAX_LENGTH,
                 |c| c.is_ascii_alphanumeric() || c == '-' || c == '_',
                 "letters, digits, - and _",
             );

@@ -345,7 +345,7 @@ impl DeliveryStream {
                 "firehose/name",
                 "delivery stream name",
                 name,
-                64,
+                L1Props::DELIVERY_STREAM_NAME_MAX_LENGTH,
                 valid_name_char,
                 NAME_CHARS,
             );
@@ -455,7 +455,7 @@ fn check_props(scope: &Scope, id: &str, props: &DeliveryStreamProps) -> Result<(
             "firehose/name",
             "delivery_stream_name",
             n,
-            64,
+            L1Props::DELIVERY_STREAM_NAME_MAX_LENGTH,
             valid_name_char,
             NAME_CHARS,
         );

@@ -205,14 +205,14 @@ impl Buffering {
             "buffering_size_mib",
             &self.size_mib,
             self.min_size_mib,
-            128,
+            ds::BufferingHints::SIZE_IN_MBS_MAXIMUM,
         );
         check.int_range(
             "firehose/buffering-interval",
             "buffering_interval_seconds",
             &self.interval_seconds,
             self.min_interval_seconds,
-            900,
+            ds::BufferingHints::INTERVAL_IN_SECONDS_MAXIMUM,
         );
     }
 }
@@ -318,4 +318,21 @@ pub(super) fn destination(
         s3 = s3.error_output_prefix(p.clone());
     }
     s3
+}
+
+#[cfg(test)]
+mod schema_facts {
+    use super::*;
+
+    /// `Compression::ALL` is sorted for parameter AllowedValues; it must hold
+    /// exactly the registry schema's enum (the generated constant).
+    #[test]
+    fn compression_values_are_the_schemas() {
+        let mut ours: Vec<&str> = Compression::ALL.to_vec();
+        let mut schema: Vec<&str> =
+            ds::ExtendedS3DestinationConfiguration::COMPRESSION_FORMAT_ENUM.to_vec();
+        ours.sort_unstable();
+        schema.sort_unstable();
+        assert_eq!(ours, schema);
+    }
 }

@@ -150,7 +150,7 @@ impl Role {
                 "iam/role-name",
                 "role_name",
                 name,
-                64,
+                l1::RoleProps::ROLE_NAME_MAX_LENGTH,
                 |c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c),
                 "letters, digits and +=,.@_-",
             );
@@ -247,7 +247,7 @@ impl Role {
                 "iam/role-name",
                 "role name",
                 literal,
-                64,
+                l1::RoleProps::ROLE_NAME_MAX_LENGTH,
                 valid_role_name_char,
                 ROLE_NAME_CHARS,
             );

@@ -70,7 +70,7 @@ pub const MAX_RETENTION_HOURS: i64 = 8760;
 /// quota is lower by default (20,000 in us-east-1, us-west-2 and eu-west-1;
 /// 1,000 or 6,000 elsewhere) but can be raised through Service Quotas, so it
 /// is not checked here.
-pub const MAX_SHARD_COUNT: i64 = 100_000;
+pub const MAX_SHARD_COUNT: i64 = streamcdk_resources::kinesis::StreamProps::SHARD_COUNT_MAXIMUM;
 
 /// Smallest `MaxRecordSizeInKiB` (1 MiB, the size every stream accepts by
 /// default), from the `AWS::Kinesis::Stream` schema.
@@ -146,7 +146,14 @@ fn check_region_account(check: &mut PropsCheck, code: &'static str, arn: &str) {
 /// Checks a stream name when it is a literal (1–128 of `[a-zA-Z0-9_.-]`).
 fn check_name(check: &mut PropsCheck, code: &'static str, field: &str, name: &Expr<String>) {
     if let Some(n) = name.node().as_str() {
-        check.name(code, field, n, 128, valid_name_char, NAME_CHARS);
+        check.name(
+            code,
+            field,
+            n,
+            streamcdk_resources::kinesis::StreamProps::NAME_MAX_LENGTH,
+            valid_name_char,
+            NAME_CHARS,
+        );
     }
 }
 

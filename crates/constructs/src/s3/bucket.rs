@@ -17,8 +17,11 @@ pub struct Bucket {
 
 fn check_bucket_name(check: &mut PropsCheck, name: &str) {
     let len = name.chars().count();
-    check.ensure((3..=63).contains(&len), "s3/bucket-name", || {
-        format!("bucket name '{name}' has {len} characters; it must have 3 to 63")
+    // 63 is the schema's maxLength; 3 is S3's minimum, which the schema
+    // does not carry (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+    let max = l1::BucketProps::BUCKET_NAME_MAX_LENGTH;
+    check.ensure((3..=max).contains(&len), "s3/bucket-name", || {
+        format!("bucket name '{name}' has {len} characters; it must have 3 to {max}")
     });
     let chars_ok = name
         .chars()
