@@ -234,32 +234,51 @@ impl LogGroup {
         })
     }
 
-    /// Imports an existing log group by name. Grants and metrics are the same;
+    /// Imports an existing log group by name: a literal (checked here), a
+    /// parameter or an `Fn::ImportValue`. Grants and metrics are the same;
     /// streams added to it are created in this stack.
+    ///
+    /// # Errors
+    /// `logs/log-group-name` for a literal name that breaks the naming rules.
     pub fn from_name(
         scope: &Scope,
         id: &str,
-        name: impl Into<String>,
+        name: impl Into<Expr<String>>,
     ) -> Result<Self, Diagnostics> {
         let name = name.into();
         let mut check = PropsCheck::new(scope, id);
-        check_group_name(&mut check, "log group name", &name);
+        if let Some(n) = name.node().as_str() {
+            check_group_name(&mut check, "log group name", n);
+        }
         check.result()?;
-        Ok(Self {
-            scope: scope.child(id),
-            arn: log_group_arn(name.as_str()),
-            name: name.into(),
-            resource: None,
-            removal_policy: RemovalPolicy::Retain,
-        })
+        Ok(Self::imported(scope, id, log_group_arn(name.clone()), name))
     }
 
-    /// Imports an existing log group by its literal ARN
+    /// Imports an existing log group by its ARN
     /// (`arn:<partition>:logs:<region>:<account>:log-group:<name>`, with or
-    /// without the final `:*`). Grants use the ARN's partition, region and
-    /// account; metrics and streams are the same as for a created group
-    /// (streams added to it are created in this stack, so in its region).
-    pub fn from_arn(scope: &Scope, id: &str, arn: &str) -> Result<Self, Diagnostics> {
+    /// without the final `:*`): a literal (parsed and checked here), a
+    /// parameter or an `Fn::ImportValue` (which must then be the ARN without
+    /// the final `:*`; the name is read at deploy time,
+    /// `Fn::Select [6, Fn::Split [":", arn]]`). Grants use the ARN's
+    /// partition, region and account; metrics and streams are the same as
+    /// for a created group (streams added to it are created in this stack,
+    /// so in its region).
+    ///
+    /// # Errors
+    /// `logs/arn` for a literal that is not a log-group ARN with a region and
+    /// an account; `logs/log-group-name` for a name that breaks the rules.
+    pub fn from_arn(
+        scope: &Scope,
+        id: &str,
+        arn: impl Into<Expr<String>>,
+    ) -> Result<Self, Diagnostics> {
+        let arn = arn.into();
+        let Some(literal) = arn.node().as_str().map(str::to_owned) else {
+            let name = Expr::select(6, Expr::split(":", arn.clone()));
+            let streams = Expr::sub_with("${Arn}:*", [("Arn", arn)]);
+            return Ok(Self::imported(scope, id, streams, name));
+        };
+        let arn = literal.as_str();
         let mut check = PropsCheck::new(scope, id);
         let name = check
             .arn_name("logs/arn", arn, "logs", "log-group:")
@@ -275,13 +294,17 @@ impl LogGroup {
         // Empty only when an error was reported, so never used then.
         let name = name.unwrap_or_default();
         let base = arn.strip_suffix(":*").unwrap_or(arn);
-        check.finish(|| Self {
+        check.finish(|| Self::imported(scope, id, format!("{base}:*").into(), name.into()))
+    }
+
+    fn imported(scope: &Scope, id: &str, arn: Expr<String>, name: Expr<String>) -> Self {
+        Self {
             scope: scope.child(id),
-            name: name.into(),
-            arn: format!("{base}:*").into(),
+            name,
+            arn,
             resource: None,
             removal_policy: RemovalPolicy::Retain,
-        })
+        }
     }
 
     /// The log group's name.

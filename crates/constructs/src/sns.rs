@@ -292,17 +292,28 @@ impl Topic {
         Ok(this)
     }
 
-    /// Imports an existing topic by its literal ARN
-    /// (`arn:<partition>:sns:<region>:<account>:<name>`). Grants and metrics
-    /// are the same as for a created topic; `key` is its customer key, if it
-    /// has one, so that grants include the KMS permissions.
+    /// Imports an existing topic by its ARN
+    /// (`arn:<partition>:sns:<region>:<account>:<name>`): a literal (parsed
+    /// and checked here), a parameter or an `Fn::ImportValue` (the name is
+    /// then read at deploy time, `Fn::Select [5, Fn::Split [":", arn]]`).
+    /// Grants and metrics are the same as for a created topic; add its
+    /// customer key with [`Topic::with_encryption_key`] so that grants
+    /// include the KMS permissions.
+    ///
+    /// # Errors
+    /// `sns/arn` for a literal that is not a topic ARN with a region and an
+    /// account; `sns/topic-name` for a name that breaks the naming rules.
     pub fn from_arn(
         scope: &Scope,
         id: &str,
-        arn: impl Into<String>,
-        key: Option<kms::Key>,
+        arn: impl Into<Expr<String>>,
     ) -> Result<Self, Diagnostics> {
         let arn = arn.into();
+        let Some(literal) = arn.node().as_str().map(str::to_owned) else {
+            let name = Expr::select(5, Expr::split(":", arn.clone()));
+            return Ok(Self::imported(scope, id, arn, name));
+        };
+        let arn = literal;
         let mut check = PropsCheck::new(scope, id);
         let name = check.arn_name("sns/arn", &arn, "sns", "");
         if let Some(n) = name {
@@ -315,37 +326,55 @@ impl Topic {
         }
         // Empty only when an error was reported, so never used then.
         let name = name.unwrap_or_default();
-        check.finish(|| Self {
-            scope: scope.child(id),
-            name: name.into(),
-            arn: arn.as_str().into(),
-            resource: None,
-            key,
-            policy: ResourcePolicy::imported(),
-        })
+        check.finish(|| Self::imported(scope, id, arn.as_str().into(), name.into()))
     }
 
-    /// Imports an existing topic of this account and region by name (1–256
-    /// letters, digits, `-` and `_`, and a final `.fifo`); its ARN is built
+    /// Imports an existing topic of this account and region by name: a
+    /// literal (1–256 letters, digits, `-` and `_`, and a final `.fifo`,
+    /// checked here), a parameter or an `Fn::ImportValue`; its ARN is built
     /// with `Fn::Sub`. Grants and metrics are the same as for a created
-    /// topic; `key` is its customer key, if it has one.
+    /// topic; add its customer key with [`Topic::with_encryption_key`].
+    ///
+    /// # Errors
+    /// `sns/topic-name` for a literal name that breaks the naming rules.
     pub fn from_name(
         scope: &Scope,
         id: &str,
-        name: impl Into<String>,
-        key: Option<kms::Key>,
+        name: impl Into<Expr<String>>,
     ) -> Result<Self, Diagnostics> {
         let name = name.into();
         let mut check = PropsCheck::new(scope, id);
-        check_imported_name(&mut check, "topic name", &name);
-        check.finish(|| Self {
-            scope: scope.child(id),
-            arn: Arn::new("sns", "").name(name.as_str()).to_expr(),
-            name: name.into(),
-            resource: None,
-            key,
-            policy: ResourcePolicy::imported(),
+        if let Some(n) = name.node().as_str() {
+            check_imported_name(&mut check, "topic name", n);
+        }
+        check.finish(|| {
+            Self::imported(
+                scope,
+                id,
+                Arn::new("sns", "").name(name.clone()).to_expr(),
+                name.clone(),
+            )
         })
+    }
+
+    fn imported(scope: &Scope, id: &str, arn: Expr<String>, name: Expr<String>) -> Self {
+        Self {
+            scope: scope.child(id),
+            arn,
+            name,
+            resource: None,
+            key: None,
+            policy: ResourcePolicy::imported(),
+        }
+    }
+
+    /// Records that an imported topic's messages are encrypted with this
+    /// customer key, so that grants include the KMS permissions, as for a
+    /// created topic.
+    #[must_use]
+    pub fn with_encryption_key(mut self, key: kms::Key) -> Self {
+        self.key = Some(key);
+        self
     }
 
     /// The topic's ARN.
@@ -547,7 +576,6 @@ mod tests {
             &stack.root(),
             "Ext",
             "arn:aws:sns:us-east-1:123456789012:ops",
-            None,
         )
         .unwrap();
         topic
@@ -566,7 +594,7 @@ mod tests {
             json!({"PolicyDocument": {"Statement": [{"Action": "sns:Publish",
                 "Resource": "arn:aws:sns:us-east-1:123456789012:ops"}]}}),
         );
-        assert!(Topic::from_arn(&stack.root(), "X", "ops", None)
+        assert!(Topic::from_arn(&stack.root(), "X", "ops")
             .unwrap_err()
             .has_code("sns/arn"));
     }
@@ -608,7 +636,9 @@ mod tests {
             "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         )
         .unwrap();
-        let topic = Topic::from_name(&stack.root(), "Ext", "ops-alarms", Some(key)).unwrap();
+        let topic = Topic::from_name(&stack.root(), "Ext", "ops-alarms")
+            .map(|x| x.with_encryption_key(key))
+            .unwrap();
         assert!(topic.resource().is_none());
         assert_eq!(topic.name().node().as_str(), Some("ops-alarms"));
         assert_eq!(
@@ -636,7 +666,7 @@ mod tests {
         let stack = Stack::new("t");
         let has =
             |err: &Diagnostics, path: &str, code: &str, text: &str| err.has_error(code, path, text);
-        let err = Topic::from_name(&stack.root(), "Empty", "", None).unwrap_err();
+        let err = Topic::from_name(&stack.root(), "Empty", "").unwrap_err();
         assert!(
             has(
                 &err,
@@ -646,12 +676,12 @@ mod tests {
             ),
             "{err}"
         );
-        let err = Topic::from_name(&stack.root(), "Chars", "ops/alarms", None).unwrap_err();
+        let err = Topic::from_name(&stack.root(), "Chars", "ops/alarms").unwrap_err();
         assert!(
             has(&err, "t/Chars", "sns/topic-name", "contains '/'"),
             "{err}"
         );
-        let err = Topic::from_name(&stack.root(), "Dot", "ops.alarms", None).unwrap_err();
+        let err = Topic::from_name(&stack.root(), "Dot", "ops.alarms").unwrap_err();
         assert!(
             has(
                 &err,
@@ -665,7 +695,6 @@ mod tests {
             &stack.root(),
             "Form",
             "arn:aws:sqs:us-east-1:123456789012:ops",
-            None,
         )
         .unwrap_err();
         assert!(
@@ -677,8 +706,8 @@ mod tests {
             ),
             "{err}"
         );
-        let err = Topic::from_arn(&stack.root(), "Account", "arn:aws:sns:us-east-1::ops", None)
-            .unwrap_err();
+        let err =
+            Topic::from_arn(&stack.root(), "Account", "arn:aws:sns:us-east-1::ops").unwrap_err();
         assert!(
             has(
                 &err,

@@ -12,7 +12,7 @@
 //! let stack = Stack::new("demo");
 //! let dlq = Queue::new(&stack.root(), "Failures", QueueProps { retention_period_seconds: Some(1_209_600), ..QueueProps::default() }).unwrap();
 //! let work = Queue::new(&stack.root(), "Work", QueueProps { dead_letter_queue: Some((&dlq, 5)), ..QueueProps::default() }).unwrap();
-//! dlq.alarm_oldest_message_age(&stack.root(), "FailuresAge", 3600).unwrap();
+//! dlq.add_oldest_message_age_alarm(&stack.root(), "FailuresAge", 3600).unwrap();
 //! assert_eq!(work.metric_approximate_age_of_oldest_message().name, "ApproximateAgeOfOldestMessage");
 //! stack.synth().unwrap();
 //! ```
@@ -320,18 +320,39 @@ impl Queue {
         })
     }
 
-    /// Imports an existing queue by its literal ARN
-    /// (`arn:<partition>:sqs:<region>:<account>:<name>`); the name, region and
-    /// account are parsed from it. Grants and metrics are the same as for a
-    /// created queue; `key` is its customer key, if it has one, so that
-    /// grants include the KMS permissions.
+    /// Imports an existing queue by its ARN
+    /// (`arn:<partition>:sqs:<region>:<account>:<name>`): a literal (its name,
+    /// region and account parsed and checked here), a parameter or an
+    /// `Fn::ImportValue` (name, region and account then read at deploy time
+    /// with `Fn::Select`/`Fn::Split`; such a queue counts as standard, not
+    /// FIFO). Grants and metrics are the same as for a created queue; add its
+    /// customer key with [`Queue::with_encryption_key`] so that grants include
+    /// the KMS permissions.
+    ///
+    /// # Errors
+    /// `sqs/arn` for a literal that is not a queue ARN with a region and an
+    /// account; `sqs/queue-name` for a name that breaks the naming rules.
     pub fn from_arn(
         scope: &Scope,
         id: &str,
-        arn: impl Into<String>,
-        key: Option<kms::Key>,
+        arn: impl Into<Expr<String>>,
     ) -> Result<Self, Diagnostics> {
         let arn = arn.into();
+        let Some(literal) = arn.node().as_str().map(str::to_owned) else {
+            let part = |i: i64| Expr::select(i, Expr::split(":", arn.clone()));
+            return Ok(Self::imported(
+                scope,
+                id,
+                arn.clone(),
+                part(5),
+                Expr::sub_with(
+                    "https://sqs.${Region}.${AWS::URLSuffix}/${Account}/${Name}",
+                    [("Region", part(3)), ("Account", part(4)), ("Name", part(5))],
+                ),
+                false,
+            ));
+        };
+        let arn = literal;
         let mut check = PropsCheck::new(scope, id);
         let name = check.arn_name("sqs/arn", &arn, "sqs", "");
         let (region, account) = parse_arn(&arn).map_or(("", ""), |p| (p.region, p.account));
@@ -343,51 +364,87 @@ impl Queue {
         }
         // Empty only when an error was reported, so never used then.
         let name = name.unwrap_or_default();
-        check.finish(|| Self {
-            scope: scope.child(id),
-            arn: arn.as_str().into(),
-            name: name.into(),
-            url: Expr::sub_with(
-                "https://sqs.${Region}.${AWS::URLSuffix}/${Account}/${Name}",
-                [
-                    ("Region", Expr::from(region)),
-                    ("Account", Expr::from(account)),
-                    ("Name", Expr::from(name)),
-                ],
-            ),
-            fifo: name.ends_with(".fifo"),
-            resource: None,
-            key,
-            policy: ResourcePolicy::imported(),
+        check.finish(|| {
+            Self::imported(
+                scope,
+                id,
+                arn.as_str().into(),
+                name.into(),
+                Expr::sub_with(
+                    "https://sqs.${Region}.${AWS::URLSuffix}/${Account}/${Name}",
+                    [
+                        ("Region", Expr::from(region)),
+                        ("Account", Expr::from(account)),
+                        ("Name", Expr::from(name)),
+                    ],
+                ),
+                name.ends_with(".fifo"),
+            )
         })
     }
 
-    /// Imports an existing queue of this account and region by name (1–80
-    /// letters, digits, `-` and `_`, FIFO queues ending in `.fifo`); its ARN
-    /// and URL are built with `Fn::Sub`. Grants and metrics are the same as
-    /// for a created queue; `key` is its customer key, if it has one.
+    /// Imports an existing queue of this account and region by name: a
+    /// literal (1–80 letters, digits, `-` and `_`, FIFO queues ending in
+    /// `.fifo`, checked here), a parameter or an `Fn::ImportValue` (then
+    /// counted as a standard queue); its ARN and URL are built with
+    /// `Fn::Sub`. Grants and metrics are the same as for a created queue;
+    /// add its customer key with [`Queue::with_encryption_key`].
+    ///
+    /// # Errors
+    /// `sqs/queue-name` for a literal name that breaks the naming rules.
     pub fn from_name(
         scope: &Scope,
         id: &str,
-        name: impl Into<String>,
-        key: Option<kms::Key>,
+        name: impl Into<Expr<String>>,
     ) -> Result<Self, Diagnostics> {
         let name = name.into();
         let mut check = PropsCheck::new(scope, id);
-        check_queue_name(&mut check, "queue name", &name, None);
-        check.finish(|| Self {
-            scope: scope.child(id),
-            arn: queue_arn(name.as_str()),
-            url: Expr::sub_with(
-                "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/${Name}",
-                [("Name", Expr::from(name.as_str()))],
-            ),
-            fifo: name.ends_with(".fifo"),
-            name: name.into(),
-            resource: None,
-            key,
-            policy: ResourcePolicy::imported(),
+        let literal = name.node().as_str().map(str::to_owned);
+        if let Some(n) = &literal {
+            check_queue_name(&mut check, "queue name", n, None);
+        }
+        check.finish(|| {
+            Self::imported(
+                scope,
+                id,
+                queue_arn(name.clone()),
+                name.clone(),
+                Expr::sub_with(
+                    "https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/${Name}",
+                    [("Name", name.clone())],
+                ),
+                literal.is_some_and(|n| n.ends_with(".fifo")),
+            )
         })
+    }
+
+    fn imported(
+        scope: &Scope,
+        id: &str,
+        arn: Expr<String>,
+        name: Expr<String>,
+        url: Expr<String>,
+        fifo: bool,
+    ) -> Self {
+        Self {
+            scope: scope.child(id),
+            arn,
+            name,
+            url,
+            fifo,
+            resource: None,
+            key: None,
+            policy: ResourcePolicy::imported(),
+        }
+    }
+
+    /// Records that an imported queue's messages are encrypted with this
+    /// customer key, so that grants include the KMS permissions, as for a
+    /// created queue.
+    #[must_use]
+    pub fn with_encryption_key(mut self, key: kms::Key) -> Self {
+        self.key = Some(key);
+        self
     }
 
     /// The queue's ARN.
@@ -513,7 +570,7 @@ impl Queue {
     /// An alarm when the oldest message is at least `threshold_seconds` old
     /// (≥ 1), for failure and dead-letter queues where any message that stays
     /// means a failure nobody handled. Missing data (an idle queue) is not a breach.
-    pub fn alarm_oldest_message_age(
+    pub fn add_oldest_message_age_alarm(
         &self,
         scope: &Scope,
         id: &str,
@@ -596,7 +653,7 @@ mod tests {
         role.resource().unwrap().set_context_why("test role");
         work.grant_consume_messages(&role).unwrap();
         dlq.grant_send_messages(&role).unwrap();
-        dlq.alarm_oldest_message_age(&stack.root(), "FailuresAge", 3600)
+        dlq.add_oldest_message_age_alarm(&stack.root(), "FailuresAge", 3600)
             .unwrap();
         let s = stack.synth().unwrap();
         write_for_validation("constructs-sqs-queue", &s).unwrap();
@@ -665,7 +722,7 @@ mod tests {
         assert!(has("sqs/dead-letter-queue", "must be FIFO"), "{err}");
         assert!(has("sqs/queue-name", "fifo is false"), "{err}");
         let err = fifo_dlq
-            .alarm_oldest_message_age(&stack.root(), "Age", 0)
+            .add_oldest_message_age_alarm(&stack.root(), "Age", 0)
             .unwrap_err();
         assert!(err.has_code("sqs/alarm-threshold"));
     }
@@ -677,7 +734,6 @@ mod tests {
             &stack.root(),
             "Ext",
             "arn:aws:sqs:eu-west-1:123456789012:orders",
-            None,
         )
         .unwrap();
         assert_eq!(q.name().node().as_str(), Some("orders"));
@@ -696,7 +752,7 @@ mod tests {
             json!({"PolicyDocument": {"Statement": [{"Action": SEND_ACTIONS,
                 "Resource": "arn:aws:sqs:eu-west-1:123456789012:orders"}]}}),
         );
-        assert!(Queue::from_arn(&stack.root(), "X", "orders", None)
+        assert!(Queue::from_arn(&stack.root(), "X", "orders")
             .unwrap_err()
             .has_code("sqs/arn"));
     }
@@ -710,7 +766,9 @@ mod tests {
             "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         )
         .unwrap();
-        let q = Queue::from_name(&stack.root(), "Ext", "jobs.fifo", Some(key)).unwrap();
+        let q = Queue::from_name(&stack.root(), "Ext", "jobs.fifo")
+            .map(|x| x.with_encryption_key(key))
+            .unwrap();
         assert!(q.is_fifo() && q.resource().is_none());
         assert_eq!(
             q.arn(),
@@ -733,7 +791,7 @@ mod tests {
                 .as_str(),
             Some("jobs.fifo")
         );
-        q.alarm_oldest_message_age(&stack.root(), "Age", 600)
+        q.add_oldest_message_age_alarm(&stack.root(), "Age", 600)
             .unwrap();
         let r = Role::from_name(&stack.root(), "R", "ops").unwrap();
         q.grant_consume_messages(&r).unwrap();
@@ -753,7 +811,7 @@ mod tests {
         let stack = Stack::new("t");
         let has =
             |err: &Diagnostics, path: &str, code: &str, text: &str| err.has_error(code, path, text);
-        let err = Queue::from_name(&stack.root(), "Empty", "", None).unwrap_err();
+        let err = Queue::from_name(&stack.root(), "Empty", "").unwrap_err();
         assert!(
             has(
                 &err,
@@ -763,7 +821,7 @@ mod tests {
             ),
             "{err}"
         );
-        let err = Queue::from_name(&stack.root(), "Chars", "jobs queue", None).unwrap_err();
+        let err = Queue::from_name(&stack.root(), "Chars", "jobs queue").unwrap_err();
         assert!(
             has(
                 &err,
@@ -773,7 +831,7 @@ mod tests {
             ),
             "{err}"
         );
-        let err = Queue::from_name(&stack.root(), "Dot", "jobs.v2", None).unwrap_err();
+        let err = Queue::from_name(&stack.root(), "Dot", "jobs.v2").unwrap_err();
         assert!(
             has(
                 &err,
@@ -787,7 +845,6 @@ mod tests {
             &stack.root(),
             "Form",
             "arn:aws:sns:us-east-1:123456789012:jobs",
-            None,
         )
         .unwrap_err();
         assert!(
@@ -799,13 +856,8 @@ mod tests {
             ),
             "{err}"
         );
-        let err = Queue::from_arn(
-            &stack.root(),
-            "Region",
-            "arn:aws:sqs::123456789012:jobs",
-            None,
-        )
-        .unwrap_err();
+        let err =
+            Queue::from_arn(&stack.root(), "Region", "arn:aws:sqs::123456789012:jobs").unwrap_err();
         assert!(
             has(
                 &err,
@@ -819,7 +871,6 @@ mod tests {
             &stack.root(),
             "Name",
             "arn:aws:sqs:us-east-1:123456789012:jobs:extra",
-            None,
         )
         .unwrap_err();
         assert!(

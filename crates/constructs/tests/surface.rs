@@ -216,3 +216,70 @@ fn props_have_chainable_setters() {
     );
     t.assert_has_resource_properties("AWS::SNS::Topic", json!({"DisplayName": "Ops"}));
 }
+
+#[test]
+fn queues_topics_and_log_groups_import_from_expressions() {
+    use streamcdk_constructs::logs::LogGroup;
+    use streamcdk_constructs::sqs::Queue;
+    let stack = Stack::new("t");
+    let role = reader(&stack);
+    let queue_arn = Expr::import_value("producer-FailureQueueArn");
+    let queue = Queue::from_arn(&stack.root(), "Failures", queue_arn.clone()).unwrap();
+    assert_eq!(queue.name(), Expr::select(5, Expr::split(":", queue_arn)));
+    assert!(!queue.is_fifo());
+    queue.grant_send_messages(&role).unwrap();
+    let topic_name = stack.string_parameter("AlarmTopicName");
+    let topic = Topic::from_name(&stack.root(), "Alarms", &topic_name).unwrap();
+    topic.grant_publish(&role).unwrap();
+    let group = LogGroup::from_arn(
+        &stack.root(),
+        "Logs",
+        Expr::import_value("producer-LogGroupArn"),
+    )
+    .unwrap();
+    group.grant_write(&role).unwrap();
+    let s = stack.synth().unwrap();
+    let t = TemplateAssertions::from_synthesized(&s);
+    let statements =
+        &t.resource("ReaderDefaultPolicy").unwrap()["Properties"]["PolicyDocument"]["Statement"];
+    assert_eq!(
+        statements[0]["Resource"],
+        json!({"Fn::ImportValue": "producer-FailureQueueArn"})
+    );
+    assert_eq!(
+        statements[2]["Resource"],
+        json!({"Fn::Sub": ["${Arn}:*", {"Arn": {"Fn::ImportValue": "producer-LogGroupArn"}}]})
+    );
+    // Literals are still checked, with the same codes.
+    assert_eq!(
+        Queue::from_name(&stack.root(), "Bad", "no spaces")
+            .unwrap_err()
+            .errors()
+            .next()
+            .unwrap()
+            .code,
+        "sqs/queue-name"
+    );
+    assert_eq!(
+        Topic::from_arn(
+            &stack.root(),
+            "BadTopic",
+            "arn:aws:sqs:us-east-1:123456789012:q"
+        )
+        .unwrap_err()
+        .errors()
+        .next()
+        .unwrap()
+        .code,
+        "sns/arn"
+    );
+    assert_eq!(
+        LogGroup::from_name(&stack.root(), "BadGroup", "")
+            .unwrap_err()
+            .errors()
+            .next()
+            .unwrap()
+            .code,
+        "logs/log-group-name"
+    );
+}
