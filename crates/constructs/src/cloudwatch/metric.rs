@@ -241,12 +241,15 @@ pub trait MetricSource {
     const NAMESPACE: &'static str;
     /// The service's metrics with their recommended statistics.
     const METRICS: &'static [MetricSpec];
+    /// The period of its metrics, in seconds: 10, 30 or a multiple of 60.
+    /// Default: 60.
+    const PERIOD_SECONDS: u32 = 60;
     /// The dimensions that select this resource's metrics.
     fn metric_dimensions(&self) -> Vec<(&'static str, Expr<String>)>;
 }
 
 /// The metric `name` of `source`: its namespace and dimensions, the
-/// statistic from its table (Average when absent) and a 60-second period.
+/// statistic from its table (Average when absent) and its period.
 pub fn metric_of<S: MetricSource + ?Sized>(source: &S, name: &str) -> Metric {
     let statistic = S::METRICS
         .iter()
@@ -259,4 +262,5 @@ pub fn metric_of<S: MetricSource + ?Sized>(source: &S, name: &str) -> Metric {
             m.dimension(k, v)
         })
         .statistic(statistic)
+        .period(S::PERIOD_SECONDS)
 }

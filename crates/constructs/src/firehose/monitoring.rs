@@ -7,8 +7,8 @@ use streamcdk_core::{Diagnostics, Expr, Scope};
 
 use super::DeliveryStream;
 use crate::cloudwatch::{
-    Alarm, AlarmProps, ComparisonOperator, Dashboard, MathExpression, Metric, MetricSet, Statistic,
-    TreatMissingData, Widget,
+    metric_of, Alarm, AlarmProps, ComparisonOperator, Dashboard, MathExpression, Metric, MetricSet,
+    MetricSource, MetricSpec, Statistic, TreatMissingData, Widget,
 };
 
 /// The CloudWatch namespace of Firehose metrics.
@@ -95,13 +95,22 @@ impl DataFreshnessAlarmSettings {
     }
 }
 
+impl MetricSource for DeliveryStream {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const METRICS: &'static [MetricSpec] = METRICS;
+    const PERIOD_SECONDS: u32 = METRIC_PERIOD_SECONDS;
+
+    fn metric_dimensions(&self) -> Vec<(&'static str, Expr<String>)> {
+        vec![("DeliveryStreamName", self.name())]
+    }
+}
+
 impl DeliveryStream {
     /// Any `AWS/Firehose` metric of this delivery stream (dimension
-    /// `DeliveryStreamName`), with a 5-minute period and the Average statistic.
+    /// `DeliveryStreamName`), with a 5-minute period and the statistic of
+    /// its helper (Average for others).
     pub fn metric(&self, metric_name: &str) -> Metric {
-        Metric::new(NAMESPACE, metric_name)
-            .dimension("DeliveryStreamName", self.name())
-            .period(METRIC_PERIOD_SECONDS)
+        metric_of(self, metric_name)
     }
 
     /// Every metric of the helpers, with its statistic, keyed by metric name.

@@ -6,13 +6,22 @@
 use streamcdk_core::Expr;
 
 use super::{Stream, StreamConsumer, NAMESPACE};
-use crate::cloudwatch::{Metric, MetricSet, Statistic};
+use crate::cloudwatch::{metric_of, Metric, MetricSet, MetricSource, MetricSpec, Statistic};
+
+impl MetricSource for Stream {
+    const NAMESPACE: &'static str = NAMESPACE;
+    const METRICS: &'static [MetricSpec] = STREAM_METRICS;
+
+    fn metric_dimensions(&self) -> Vec<(&'static str, Expr<String>)> {
+        vec![("StreamName", self.name())]
+    }
+}
 
 impl Stream {
     /// Any `AWS/Kinesis` metric of this stream (dimension `StreamName`), with
-    /// the Average statistic and a 60-second period.
+    /// the statistic of its helper (Average for others) and a 60-second period.
     pub fn metric(&self, metric_name: &str) -> Metric {
-        Metric::new(NAMESPACE, metric_name).dimension("StreamName", self.name())
+        metric_of(self, metric_name)
     }
 
     /// Every stream-level metric with its helper's statistic, keyed by metric
