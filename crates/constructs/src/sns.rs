@@ -397,6 +397,12 @@ impl Topic {
         self.key.as_ref()
     }
 
+    /// The topic policy resource (`<id>/Policy`: the TLS-only statement and
+    /// every statement added since), if the topic was created here.
+    pub fn policy_resource(&self) -> Option<Resource> {
+        self.policy.resource()
+    }
+
     /// Subscribes the e-mail address `email` (a literal is checked; a
     /// parameter is not) with construct id `<topic>/<id>`, and returns the
     /// `AWS::SNS::Subscription` (to make it conditional, for instance).

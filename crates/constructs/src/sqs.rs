@@ -477,6 +477,12 @@ impl Queue {
         self.key.as_ref()
     }
 
+    /// The queue policy resource (`<id>/Policy`: the TLS-only statement and
+    /// every statement added since), if the queue was created here.
+    pub fn policy_resource(&self) -> Option<Resource> {
+        self.policy.resource()
+    }
+
     /// Adds a statement to the queue policy (e.g. to let a service send);
     /// `Ok(false)` for an imported queue, whose policy is managed elsewhere.
     pub fn add_to_resource_policy(&self, statement: PolicyStatement) -> Result<bool, Diagnostics> {

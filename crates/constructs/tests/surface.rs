@@ -283,3 +283,31 @@ fn queues_topics_and_log_groups_import_from_expressions() {
         "logs/log-group-name"
     );
 }
+
+#[test]
+fn children_are_reachable() {
+    use streamcdk_constructs::sqs::{Queue, QueueProps};
+    let stack = Stack::new("t");
+    let queue = Queue::new(&stack.root(), "Jobs", QueueProps::default()).unwrap();
+    let topic = Topic::new(&stack.root(), "Alarms", TopicProps::default()).unwrap();
+    let bucket = Bucket::new(
+        &stack.root(),
+        "Data",
+        BucketProps::default().server_access_logs(ServerAccessLogs::NewBucket),
+    )
+    .unwrap();
+    assert_eq!(
+        queue.policy_resource().unwrap().type_name(),
+        "AWS::SQS::QueuePolicy"
+    );
+    assert_eq!(
+        topic.policy_resource().unwrap().type_name(),
+        "AWS::SNS::TopicPolicy"
+    );
+    assert_eq!(
+        bucket.policy_resource().unwrap().type_name(),
+        "AWS::S3::BucketPolicy"
+    );
+    assert!(bucket.access_logs_target().is_some());
+    assert!(topic.encryption_key().unwrap().resource().is_some());
+}
