@@ -240,11 +240,21 @@ impl Alarm {
                 "description has more than 1024 characters".into()
             });
         }
-        check.ensure(
-            props.alarm_actions.len() <= 5 && props.ok_actions.len() <= 5,
-            "cloudwatch/actions",
-            || "an alarm has at most 5 actions per state".into(),
-        );
+        for (field, actions) in [
+            ("alarm_actions", &props.alarm_actions),
+            ("ok_actions", &props.ok_actions),
+            (
+                "insufficient_data_actions",
+                &props.insufficient_data_actions,
+            ),
+        ] {
+            check.ensure(actions.len() <= MAX_ALARM_ACTIONS, "cloudwatch/actions", || {
+                format!(
+                    "{field} has {} actions; an alarm has at most {MAX_ALARM_ACTIONS} actions per state (PutMetricAlarm)",
+                    actions.len()
+                )
+            });
+        }
         check.result()?;
         scope
             .stack()
@@ -329,6 +339,9 @@ impl Alarm {
         }
         if !props.ok_actions.is_empty() {
             p = p.ok_actions(Expr::list(props.ok_actions.clone()));
+        }
+        if !props.insufficient_data_actions.is_empty() {
+            p = p.insufficient_data_actions(Expr::list(props.insufficient_data_actions.clone()));
         }
         let alarm = l1::Alarm::new(scope, id, p);
         let watched = match &props.metric {
