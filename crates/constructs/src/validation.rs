@@ -98,6 +98,21 @@ impl PropsCheck {
 
 pub use streamcdk_core::arn::{parse_arn, ArnParts};
 
+/// True if `region` has the shape of an AWS Region code: two lowercase
+/// letters, an optional partition word (`gov`, `iso`, `isob` ...), a
+/// direction word and a number (`us-east-1`, `us-gov-west-1`,
+/// `ap-southeast-2`). It does not know which Regions exist.
+pub fn is_region(region: &str) -> bool {
+    let parts: Vec<&str> = region.split('-').collect();
+    let lower = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase());
+    (3..=4).contains(&parts.len())
+        && parts[0].len() == 2
+        && lower(parts[0])
+        && parts[1..parts.len() - 1].iter().all(|p| lower(p))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
 impl PropsCheck {
     /// Checks that `arn` is an ARN of `service` whose resource part starts with
     /// `resource_prefix` (e.g. `stream/`), and returns the name after the

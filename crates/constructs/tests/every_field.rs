@@ -38,11 +38,14 @@ fn template(build: impl FnOnce(&Stack)) -> String {
     }
 }
 
+/// One case: the field's name and the props with that field changed.
+type Case<'a, P> = (&'a str, Box<dyn Fn(&Stack) -> P>);
+
 /// Asserts that every case's template differs from the default's.
 fn assert_each_changes<P>(
     base: impl Fn(&Stack, P),
     default: impl Fn(&Stack) -> P,
-    cases: Vec<(&str, Box<dyn Fn(&Stack) -> P>)>,
+    cases: Vec<Case<'_, P>>,
 ) {
     let reference = template(|s| base(s, default(s)));
     for (field, case) in cases {

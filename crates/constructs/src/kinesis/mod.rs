@@ -125,7 +125,7 @@ fn valid_name_char(c: char) -> bool {
 const NAME_CHARS: &str = "letters, digits, _ . and - (^[a-zA-Z0-9_.-]+$)";
 
 /// Reports `code` unless the (already well-formed) `arn` names a region and a
-/// 12-digit account.
+/// 12-digit account, and a region that has the shape of a Region code.
 fn check_region_account(check: &mut PropsCheck, code: &'static str, arn: &str) {
     if let Some(p) = parse_arn(arn) {
         check.ensure(
@@ -137,6 +137,16 @@ fn check_region_account(check: &mut PropsCheck, code: &'static str, arn: &str) {
                 format!(
                     "'{arn}' has region '{}' and account '{}'; a Kinesis ARN names a region and a 12-digit account",
                     p.region, p.account
+                )
+            },
+        );
+        check.ensure(
+            p.region.is_empty() || crate::validation::is_region(p.region),
+            code,
+            || {
+                format!(
+                    "'{arn}' has region '{}', which is not a Region code such as us-east-1",
+                    p.region
                 )
             },
         );

@@ -133,3 +133,35 @@ fn kinesis_imports_take_a_parameter_or_an_imported_value() {
         )
     );
 }
+
+#[test]
+fn kinesis_import_with_a_malformed_region_says_so() {
+    let stack = stack();
+    let err = Stream::from_arn(
+        &stack.root(),
+        "Mars",
+        "arn:aws:kinesis:mars:123456789012:stream/x",
+    )
+    .unwrap_err();
+    assert!(
+        err.has_error(
+            "kinesis/stream-arn",
+            "t/Mars",
+            "has region 'mars', which is not a Region code such as us-east-1"
+        ),
+        "{err}"
+    );
+    for region in [
+        "us-east-1",
+        "us-gov-west-1",
+        "ap-southeast-2",
+        "cn-north-1",
+        "us-isob-east-1",
+    ] {
+        let arn = format!("arn:aws:kinesis:{region}:123456789012:stream/x");
+        assert!(
+            Stream::from_arn(&stack.root(), "Ok", arn.as_str()).is_ok(),
+            "{region}"
+        );
+    }
+}
