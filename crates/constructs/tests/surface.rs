@@ -311,3 +311,27 @@ fn children_are_reachable() {
     assert!(bucket.access_logs_target().is_some());
     assert!(topic.encryption_key().unwrap().resource().is_some());
 }
+
+#[test]
+fn the_tls_floor_reaches_a_new_access_log_bucket() {
+    let stack = Stack::new("t");
+    Bucket::new(
+        &stack.root(),
+        "Data",
+        BucketProps::default()
+            .server_access_logs(ServerAccessLogs::NewBucket)
+            .minimum_tls_version(TlsVersion::Tls1_2),
+    )
+    .unwrap();
+    let t = TemplateAssertions::from_stack(&stack).unwrap();
+    for policy in ["DataPolicy", "DataAccessLogsPolicy"] {
+        let statements = t.resource(policy).unwrap()["Properties"]["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert!(
+            statements.iter().any(|s| s["Sid"] == "DenyOutdatedTls"),
+            "{policy}: {statements:?}"
+        );
+    }
+}

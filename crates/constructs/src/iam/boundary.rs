@@ -7,7 +7,9 @@ use streamcdk_core::{Aspect, Expr, Resource, Scope};
 /// Sets a permissions boundary on every IAM role below a scope, including
 /// roles created later (aws-cdk's `PermissionsBoundary.of(scope).apply(..)`).
 /// A role that sets its own ([`RoleProps::permissions_boundary`](super::RoleProps::permissions_boundary))
-/// keeps it, as does a role below a deeper scope's boundary applied earlier.
+/// keeps it. Aspects run in the order they were applied, so when two
+/// boundaries cover one role (the same scope twice, or a scope and a scope
+/// within it), the one applied first wins.
 /// Organisations that delegate role creation to application teams often
 /// require every role to carry one.
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>

@@ -297,9 +297,11 @@ impl Stream {
     /// (its form, region, account and name are checked, and the name is
     /// parsed from it), a parameter or an `Fn::ImportValue` (the name is then
     /// `Fn::Select [1, Fn::Split ["/", arn]]` and grants use the ARN as it
-    /// is). Grants and metrics work as for a created stream; if the stream
+    /// is). Grants and metrics work as for a created stream. If the stream
     /// uses a customer key, add it with [`Stream::with_encryption_key`] or use
-    /// [`Stream::from_attributes`].
+    /// [`Stream::from_attributes`]: without it, `grant_read` has no
+    /// `kms:Decrypt` and the grantee cannot read the records (the producer
+    /// stack should export the key's ARN beside the stream's).
     ///
     /// While a stack imports another stack's export (`Fn::ImportValue`), the
     /// exporting stack cannot change or remove that export: update or delete

@@ -91,7 +91,12 @@ impl Bucket {
         let access_logs = match &props.server_access_logs {
             ServerAccessLogs::Off => None,
             ServerAccessLogs::NewBucket => {
-                Some(Self::access_logs_bucket(&scope.child(id), "AccessLogs")?)
+                let logs = Self::access_logs_bucket(&scope.child(id), "AccessLogs")?;
+                // The bucket's own TLS floor holds for its logs too.
+                if let Some(version) = props.minimum_tls_version {
+                    logs.deny_tls_older_than(version)?;
+                }
+                Some(logs)
             }
             ServerAccessLogs::Into(target) => Some(target.clone()),
         };
@@ -160,14 +165,7 @@ impl Bucket {
             access_logs,
         );
         if let Some(version) = props.minimum_tls_version {
-            this.add_to_resource_policy(
-                PolicyStatement::deny()
-                    .sid("DenyOutdatedTls")
-                    .principal(Principal::Any)
-                    .actions(["s3:*"])
-                    .resources([this.arn(), this.objects_arn()])
-                    .condition("NumericLessThan", "s3:TlsVersion", version.as_str()),
-            )?;
+            this.deny_tls_older_than(version)?;
         }
         if let Some(target) = &this.access_logs {
             let prefix = props.server_access_logs_prefix.clone().unwrap_or_default();
@@ -286,6 +284,22 @@ impl Bucket {
             );
         }
         Ok(bucket)
+    }
+
+    /// Adds to the bucket policy a statement that denies every request over a
+    /// TLS version older than `version` (`NumericLessThan` on
+    /// `s3:TlsVersion`), as [`BucketProps::minimum_tls_version`] does;
+    /// `Ok(false)` for an imported bucket, whose policy is managed elsewhere.
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#example-object-tls-version>
+    pub fn deny_tls_older_than(&self, version: TlsVersion) -> Result<bool, Diagnostics> {
+        self.add_to_resource_policy(
+            PolicyStatement::deny()
+                .sid("DenyOutdatedTls")
+                .principal(Principal::Any)
+                .actions(["s3:*"])
+                .resources([self.arn(), self.objects_arn()])
+                .condition("NumericLessThan", "s3:TlsVersion", version.as_str()),
+        )
     }
 
     /// Imports an existing bucket by name: a literal (checked against the S3

@@ -47,8 +47,9 @@ pub struct BucketProps {
     pub removal_policy: RemovalPolicy,
     /// The oldest TLS version the bucket policy admits: requests over an older
     /// one are denied (`NumericLessThan` on `s3:TlsVersion`), on top of the
-    /// TLS-only statement every bucket has. Default: none (any TLS version
-    /// S3 accepts).
+    /// TLS-only statement every bucket has; an access-log bucket made with
+    /// [`ServerAccessLogs::NewBucket`] gets the same floor. Default: none
+    /// (any TLS version S3 accepts).
     /// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#example-object-tls-version>
     pub minimum_tls_version: Option<TlsVersion>,
 }
