@@ -94,6 +94,7 @@ impl TemplateAssertions {
     /// pattern that accepts `"*"`, so a test pins the resource it means).
     /// `Deny` statements, `NotAction`, `NotResource` and conditions are not
     /// evaluated: this checks what a grant wrote, not IAM's final decision.
+    #[track_caller]
     pub fn assert_role_allows(&self, role_logical_id: &str, action: &str, resource: Value) {
         assert!(
             self.resource(role_logical_id).is_some(),

@@ -100,6 +100,7 @@ impl TemplateAssertions {
     }
 
     /// Panics unless there are exactly `count` resources of `type_name`.
+    #[track_caller]
     pub fn assert_resource_count(&self, type_name: &str, count: usize) {
         let found = self.resource_count(type_name);
         assert_eq!(
@@ -109,6 +110,7 @@ impl TemplateAssertions {
     }
 
     /// Panics unless some resource of `type_name` has properties matching `properties`.
+    #[track_caller]
     pub fn assert_has_resource_properties(&self, type_name: &str, properties: Value) {
         if self
             .find_resources(type_name, properties.clone())
@@ -140,6 +142,7 @@ impl TemplateAssertions {
 
     /// Panics unless some resource of `type_name` matches `resource` as a
     /// whole definition (Type, Properties, DependsOn, DeletionPolicy, ...).
+    #[track_caller]
     pub fn assert_has_resource(&self, type_name: &str, resource: Value) {
         let candidates: Vec<_> = self
             .section("Resources")
@@ -161,6 +164,7 @@ impl TemplateAssertions {
 
     /// Panics unless the whole template matches `expected` (partially, as
     /// everywhere; wrap it in [`Match::exact`] for an exact comparison).
+    #[track_caller]
     pub fn assert_template_matches(&self, expected: Value) {
         if let Some(m) = find_mismatch(&expected, &self.value) {
             panic!("the template does not match: {m}");
@@ -184,6 +188,7 @@ impl TemplateAssertions {
 
     /// Panics unless the resource `logical_id` exists and its `DependsOn`
     /// names `other`.
+    #[track_caller]
     pub fn assert_depends_on(&self, logical_id: &str, other: &str) {
         assert!(
             self.resource(logical_id).is_some(),
@@ -222,6 +227,7 @@ impl TemplateAssertions {
     }
 
     /// Panics unless the output `name` exists and matches `expected`.
+    #[track_caller]
     pub fn assert_output(&self, name: &str, expected: Value) {
         let actual = self
             .output(name)
@@ -232,6 +238,7 @@ impl TemplateAssertions {
     }
 
     /// Panics unless the parameter `name` exists and matches `expected`.
+    #[track_caller]
     pub fn assert_parameter(&self, name: &str, expected: Value) {
         let actual = self
             .parameter(name)
@@ -254,6 +261,7 @@ pub fn synth_errors(stack: &Stack) -> Diagnostics {
 /// Panics unless `diags` has an error with `code` at a construct path ending
 /// in `path_end` whose message contains `message_part`; the message lists
 /// every finding. For an exact path, `assert!(diags.has_error(..))`.
+#[track_caller]
 pub fn assert_has_error(diags: &Diagnostics, code: &str, path_end: &str, message_part: &str) {
     let found = diags
         .errors()
