@@ -583,6 +583,7 @@ impl Table {
             .name(self.database_name())
             .to_expr();
         ResourceGrant::new(GrantIntent::Read, self.path.clone())
+            .of_resource(self.resource())
             .statement(
                 PolicyStatement::allow()
                     .actions(READ_SCHEMA_ACTIONS.iter().copied())

@@ -365,6 +365,7 @@ impl Key {
         actions: &[&str],
     ) -> Result<Grant, Diagnostics> {
         ResourceGrant::new(intent, self.scope.path())
+            .of_resource(self.resource())
             .allow(actions.iter().copied(), self.arn())
             .apply(grantee)
     }

@@ -357,6 +357,7 @@ impl LogGroup {
     /// Grants writing events: logs:CreateLogStream and logs:PutLogEvents on this group's streams.
     pub fn grant_write(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
         ResourceGrant::new(GrantIntent::Write, self.scope.path())
+            .of_resource(self.resource())
             .allow(WRITE_ACTIONS.iter().copied(), self.arn())
             .apply(grantee)
     }

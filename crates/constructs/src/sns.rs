@@ -450,6 +450,7 @@ impl Topic {
     /// and kms:Decrypt on its customer key).
     pub fn grant_publish(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
         ResourceGrant::new(GrantIntent::Publish, self.scope.path())
+            .of_resource(self.resource())
             .allow(["sns:Publish"], self.arn())
             .key(
                 self.key

@@ -509,6 +509,7 @@ impl Queue {
         key_actions: &[&str],
     ) -> Result<Grant, Diagnostics> {
         ResourceGrant::new(intent, self.scope.path())
+            .of_resource(self.resource())
             .allow(actions.iter().copied(), self.arn())
             .key(self.key.as_ref().map(|k| k.key_grant(key_actions)))
             .apply(grantee)

@@ -9,6 +9,10 @@ pub(super) enum JsonPart {
     Expr(Expr<String>),
     Obj(Vec<(String, JsonPart)>),
     Arr(Vec<JsonPart>),
+    /// Present only when the condition holds (`Fn::If [c, part, ""]`); in
+    /// an array it carries its own separating comma, so the JSON stays valid
+    /// either way.
+    Cond(Condition, Box<JsonPart>),
 }
 
 impl JsonPart {
@@ -44,14 +48,38 @@ impl JsonPart {
             JsonPart::Arr(items) => {
                 buf.push('[');
                 for (i, v) in items.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(',');
+                    match v {
+                        JsonPart::Cond(condition, inner) if i > 0 => {
+                            Self::render_if(condition, inner, ",", out, buf);
+                        }
+                        _ => {
+                            if i > 0 {
+                                buf.push(',');
+                            }
+                            v.render(out, buf);
+                        }
                     }
-                    v.render(out, buf);
                 }
                 buf.push(']');
             }
+            JsonPart::Cond(condition, inner) => Self::render_if(condition, inner, "", out, buf),
         }
+    }
+
+    /// `Fn::If [condition, prefix + inner, ""]` as one piece of the output.
+    fn render_if(
+        condition: &Condition,
+        inner: &JsonPart,
+        prefix: &str,
+        out: &mut Vec<Expr<String>>,
+        buf: &mut String,
+    ) {
+        let mut inner_out = Vec::new();
+        let mut inner_buf = String::from(prefix);
+        inner.render(&mut inner_out, &mut inner_buf);
+        inner_out.push(Expr::from(inner_buf));
+        out.push(Expr::from(std::mem::take(buf)));
+        out.push(Expr::if_(condition, Expr::concat(inner_out), ""));
     }
 
     pub(super) fn to_expr(&self) -> Expr<String> {
@@ -67,6 +95,9 @@ impl JsonPart {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
     kind: WidgetKind,
+    /// Shown only when this template condition holds (an empty string in
+    /// the dashboard body otherwise). Default: always.
+    pub when: Option<Condition>,
     /// Width in grid units, 1–24.
     pub width: u32,
     /// Height in grid units, 1–1000.
@@ -103,9 +134,19 @@ enum WidgetKind {
 }
 
 impl Widget {
+    /// Shows the widget only when `condition` holds ([`Widget::when`]): a
+    /// widget about a conditional resource. The first widget of a dashboard
+    /// cannot be conditional (its comma would dangle); start with a header.
+    #[must_use]
+    pub fn when(mut self, condition: &Condition) -> Self {
+        self.when = Some(condition.clone());
+        self
+    }
+
     /// A Markdown text widget, 24×1 (a section header).
     pub fn text(markdown: impl Into<String>) -> Self {
         Self {
+            when: None,
             kind: WidgetKind::Text(markdown.into()),
             width: 24,
             height: 1,
@@ -115,6 +156,7 @@ impl Widget {
     /// A time-series graph, 6×6.
     pub fn graph(title: impl Into<String>, metrics: Vec<Metric>) -> Self {
         Self {
+            when: None,
             kind: WidgetKind::Graph {
                 title: title.into(),
                 left: metrics,
@@ -134,6 +176,7 @@ impl Widget {
         axis_range: Option<(f64, f64)>,
     ) -> Self {
         Self {
+            when: None,
             kind: WidgetKind::MathGraph {
                 title: title.into(),
                 expression,
@@ -153,6 +196,7 @@ impl Widget {
             .clone()
             .unwrap_or_else(|| "Alarm".into());
         Self {
+            when: None,
             kind: WidgetKind::Alarm {
                 title,
                 alarm_arn: alarm.arn(),
@@ -165,6 +209,7 @@ impl Widget {
     /// The latest value of each metric, 6×3.
     pub fn single_value(title: impl Into<String>, metrics: Vec<Metric>) -> Self {
         Self {
+            when: None,
             kind: WidgetKind::SingleValue {
                 title: title.into(),
                 metrics,
@@ -181,6 +226,7 @@ impl Widget {
         query: impl Into<String>,
     ) -> Self {
         Self {
+            when: None,
             kind: WidgetKind::LogQuery {
                 title: title.into(),
                 log_groups,
@@ -377,14 +423,18 @@ impl Widget {
                 )
             }
         };
-        JsonPart::Obj(vec![
+        let part = JsonPart::Obj(vec![
             ("type".to_owned(), JsonPart::str(kind)),
             ("x".to_owned(), JsonPart::Lit(x.into())),
             ("y".to_owned(), JsonPart::Lit(y.into())),
             ("width".to_owned(), JsonPart::Lit(self.width.into())),
             ("height".to_owned(), JsonPart::Lit(self.height.into())),
             ("properties".to_owned(), JsonPart::Obj(properties)),
-        ])
+        ]);
+        match &self.when {
+            Some(condition) => JsonPart::Cond(condition.clone(), Box::new(part)),
+            None => part,
+        }
     }
 }
 
@@ -509,8 +559,13 @@ impl Dashboard {
     pub fn add_row(&self, widgets: Vec<Widget>) -> Result<(), Diagnostics> {
         let mut check = PropsCheck::new(&self.path, "Body");
         widgets.iter().for_each(|w| w.validate(&mut check));
-        check.result()?;
         let mut layout = self.layout.lock().unwrap_or_else(|e| e.into_inner());
+        check.ensure(
+            !(layout.placed.is_empty() && widgets.first().is_some_and(|w| w.when.is_some())),
+            "cloudwatch/conditional-first-widget",
+            || "the first widget of a dashboard cannot be conditional (Widget::when): when its condition is false the body would start with a dangling comma; start the dashboard with an unconditional widget, such as a section header".into(),
+        );
+        check.result()?;
         let (mut x, mut y, mut row_height) = (0, layout.next_y, 0);
         for w in widgets {
             if x + w.width > DASHBOARD_WIDTH {

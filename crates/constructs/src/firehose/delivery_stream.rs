@@ -395,6 +395,13 @@ impl DeliveryStream {
         self.arn.clone()
     }
 
+    /// The condition the delivery stream exists under
+    /// ([`DeliveryStreamProps::condition`]); its alarms, dashboard widgets and
+    /// grants inherit it.
+    pub fn condition(&self) -> Option<Condition> {
+        self.resource().and_then(Resource::condition)
+    }
+
     /// The `AWS::KinesisFirehose::DeliveryStream` resource, if created here.
     pub fn resource(&self) -> Option<&Resource> {
         self.resource.as_ref()
@@ -428,11 +435,10 @@ impl DeliveryStream {
 
     /// Lets `grantee` put records (direct put): [`PUT_RECORDS_ACTIONS`].
     pub fn grant_put_records(&self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
-        grantee.grant(
-            PolicyStatement::allow()
-                .actions(PUT_RECORDS_ACTIONS.iter().copied())
-                .resource(self.arn()),
-        )
+        crate::iam::ResourceGrant::new(crate::iam::GrantIntent::Write, self.path.clone())
+            .of_resource(self.resource())
+            .allow(PUT_RECORDS_ACTIONS.iter().copied(), self.arn())
+            .apply(grantee)
     }
 }
 

@@ -146,7 +146,12 @@ impl DeliveryStream {
         .description("Data freshness (Seconds)");
         props.alarm_actions = settings.alarm_actions.clone();
         props.ok_actions = settings.ok_actions.clone();
-        Alarm::new(scope, id, props)
+        let alarm = Alarm::new(scope, id, props)?;
+        // An alarm on a conditional delivery stream exists under its condition.
+        if let Some(c) = self.condition() {
+            alarm.resource().set_condition(&c);
+        }
+        Ok(alarm)
     }
 
     /// The original's Firehose dashboard section: a header, the source
@@ -211,6 +216,17 @@ impl DeliveryStream {
                 vec![self.metric_delivery_to_s3_bytes()],
             ),
         ]);
-        dashboard.add_row(widgets)
+        // The header stays; the widgets of a conditional delivery stream
+        // show only when it exists.
+        let condition = self.condition();
+        dashboard.add_row(
+            widgets
+                .into_iter()
+                .map(|w| match &condition {
+                    Some(c) => w.when(c),
+                    None => w,
+                })
+                .collect(),
+        )
     }
 }

@@ -10,7 +10,7 @@
 //! and that records what it means ([`GrantRecord`]: grantee, resource,
 //! intent), so that the data flow of a stack can be read back from it.
 
-use streamcdk_core::{Diagnostics, Expr, Resource, Stack};
+use streamcdk_core::{Condition, Diagnostics, Expr, Resource, Stack};
 
 use super::{PolicyStatement, Role};
 
@@ -213,6 +213,7 @@ pub struct ResourceGrant {
     resource_path: String,
     statements: Vec<PolicyStatement>,
     key: Option<KeyGrant>,
+    when: Option<Condition>,
 }
 
 impl ResourceGrant {
@@ -223,7 +224,29 @@ impl ResourceGrant {
             resource_path: resource_path.into(),
             statements: Vec::new(),
             key: None,
+            when: None,
         }
+    }
+
+    /// The grant of a resource created only under a template condition: its
+    /// statements are written inside `Fn::If [condition, statement,
+    /// AWS::NoValue]` ([`PolicyStatement::when`]), so that an unconditional
+    /// role's policy never names the resource when it does not exist.
+    /// Constructs pass their resource's own condition
+    /// ([`Resource::condition`]), so a grant on a conditional construct
+    /// inherits it.
+    #[must_use]
+    pub fn when(mut self, condition: Option<Condition>) -> Self {
+        self.when = condition;
+        self
+    }
+
+    /// [`ResourceGrant::when`] with the condition of `resource` (none for an
+    /// imported construct).
+    #[must_use]
+    pub fn of_resource(self, resource: Option<&Resource>) -> Self {
+        let condition = resource.and_then(Resource::condition);
+        self.when(condition)
     }
 
     /// Adds an Allow statement of `actions` on `resource_arn`.
@@ -262,9 +285,13 @@ impl ResourceGrant {
     pub fn apply(self, grantee: &dyn Grantable) -> Result<Grant, Diagnostics> {
         let mut actions = Vec::new();
         let mut grant = Grant::none();
-        for statement in self.statements {
+        let guard = |statement: PolicyStatement| match &self.when {
+            Some(c) => statement.when(c),
+            None => statement,
+        };
+        for statement in self.statements.clone() {
             actions.extend(statement.actions.iter().cloned());
-            grant = grant.and(grantee.grant(statement)?);
+            grant = grant.and(grantee.grant(guard(statement))?);
         }
         if let Some(key) = self.key {
             actions.extend(key.actions.iter().cloned());
@@ -274,7 +301,7 @@ impl ResourceGrant {
             if let Some(service) = key.via_service {
                 statement = statement.condition("StringEquals", "kms:ViaService", service);
             }
-            grant = grant.and(grantee.grant(statement)?);
+            grant = grant.and(grantee.grant(guard(statement))?);
         }
         let record = GrantRecord {
             grantee: grantee.grantee_path(),

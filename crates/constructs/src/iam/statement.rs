@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use streamcdk_core::arn::Arn;
-use streamcdk_core::{Expr, Json, Node};
+use streamcdk_core::{Condition, Expr, Json, Node};
 
 use super::needs_wildcard_resource;
 use crate::validation::PropsCheck;
@@ -72,6 +72,12 @@ pub struct PolicyStatement {
     pub principal: Option<Principal>,
     /// Conditions: operator → key → values. Default: none.
     pub conditions: BTreeMap<String, BTreeMap<String, Vec<Expr<String>>>>,
+    /// A template condition the statement exists under: it is written as
+    /// `Fn::If [condition, statement, AWS::NoValue]`, so a statement on a
+    /// resource created only when the condition holds never names a resource
+    /// that does not exist. Set by grants on conditional resources.
+    /// Default: none (always).
+    pub when: Option<Condition>,
 }
 
 impl PolicyStatement {
@@ -84,6 +90,7 @@ impl PolicyStatement {
             resources: Vec::new(),
             principal: None,
             conditions: BTreeMap::new(),
+            when: None,
         }
     }
 
@@ -126,6 +133,13 @@ impl PolicyStatement {
     /// Sets `Resource: "*"` (accepted only for actions without resource-level permissions).
     pub fn any_resource(self) -> Self {
         self.resource("*")
+    }
+
+    /// Writes the statement only when `condition` holds ([`PolicyStatement::when`]).
+    #[must_use]
+    pub fn when(mut self, condition: &Condition) -> Self {
+        self.when = Some(condition.clone());
+        self
     }
 
     /// Sets the principal.
@@ -228,8 +242,20 @@ impl PolicyStatement {
         }
     }
 
-    /// The statement as a template value.
+    /// The statement as a template value (inside `Fn::If` when it has a
+    /// [`PolicyStatement::when`] condition).
     pub fn to_node(&self) -> Node {
+        let node = self.render();
+        match &self.when {
+            Some(c) => {
+                Expr::<Json>::if_(c, Expr::from_node(node), streamcdk_core::Pseudo::no_value())
+                    .into_node()
+            }
+            None => node,
+        }
+    }
+
+    fn render(&self) -> Node {
         let mut m = BTreeMap::new();
         if let Some(sid) = &self.sid {
             m.insert("Sid".to_owned(), Node::Str(sid.clone()));

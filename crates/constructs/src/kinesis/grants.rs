@@ -42,6 +42,7 @@ impl Stream {
                     .via_service(Expr::sub("kinesis.${AWS::Region}.amazonaws.com"))
             });
         ResourceGrant::new(intent, self.path())
+            .of_resource(self.resource())
             .allow(actions.iter().copied(), self.arn())
             .key(key)
             .apply(grantee)

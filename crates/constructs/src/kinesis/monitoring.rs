@@ -2,7 +2,7 @@
 //! solution ([`Stream::add_recommended_alarms`]) and its dashboard section
 //! ([`Stream::add_dashboard_section`]).
 
-use streamcdk_core::{Diagnostics, Expr, Scope};
+use streamcdk_core::{Diagnostics, Expr, Resource, Scope};
 
 use super::Stream;
 use crate::cloudwatch::{
@@ -63,7 +63,12 @@ impl Stream {
                 .description(title);
             props.alarm_actions = s.alarm_actions.clone();
             props.ok_actions = s.ok_actions.clone();
-            Alarm::new(&at, id, props)
+            let alarm = Alarm::new(&at, id, props)?;
+            // Alarms on a conditional stream exist under its condition.
+            if let Some(c) = self.resource().and_then(Resource::condition) {
+                alarm.resource().set_condition(&c);
+            }
+            Ok(alarm)
         };
         use ComparisonOperator::{
             GreaterThanOrEqualToThreshold as Ge, LessThanOrEqualToThreshold as Le,
@@ -153,7 +158,17 @@ impl Stream {
         alarms: &RecommendedAlarms,
     ) -> Result<(), Diagnostics> {
         dashboard.add_row(vec![Widget::text(format!("# {DASHBOARD_HEADER}"))])?;
-        dashboard.add_row(alarms.all().into_iter().map(Widget::alarm).collect())
+        let condition = self.resource().and_then(Resource::condition);
+        dashboard.add_row(
+            alarms
+                .all()
+                .into_iter()
+                .map(|a| match &condition {
+                    Some(c) => Widget::alarm(a).when(c),
+                    None => Widget::alarm(a),
+                })
+                .collect(),
+        )
     }
 }
 /// The header of the dashboard section.

@@ -464,6 +464,7 @@ impl Bucket {
         key_actions: &[&str],
     ) -> Result<Grant, Diagnostics> {
         ResourceGrant::new(intent, self.scope.path())
+            .of_resource(self.resource())
             .allow(object_actions.iter().copied(), self.objects_arn())
             .allow(bucket_actions.iter().copied(), self.arn())
             .key(self.key.as_ref().map(|k| k.key_grant(key_actions)))
@@ -553,6 +554,7 @@ impl Bucket {
             [("Arn", self.arn()), ("Pattern", Expr::from(key_pattern))],
         );
         ResourceGrant::new(intent, self.scope.path())
+            .of_resource(self.resource())
             .allow(object_actions.iter().copied(), objects)
             .allow(bucket_actions.iter().copied(), self.arn())
             .key(self.key.as_ref().map(|k| k.key_grant(key_actions)))

@@ -27,6 +27,12 @@ impl std::fmt::Debug for Condition {
     }
 }
 
+impl PartialEq for Condition {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
 impl Condition {
     /// The handle's key.
     pub fn key(&self) -> ItemKey {

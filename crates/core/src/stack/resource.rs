@@ -210,6 +210,16 @@ impl Resource {
         })
     }
 
+    /// The condition the resource is created under, if any (constructs made
+    /// from it inherit it).
+    pub fn condition(&self) -> Option<Condition> {
+        let key = self.stack.data().resources[self.index].condition?;
+        (key.stack == self.stack.id).then(|| Condition {
+            stack: self.stack.clone(),
+            index: key.index,
+        })
+    }
+
     /// Creates the resource only when `condition` holds. Default: always.
     pub fn set_condition(&self, condition: &Condition) -> &Self {
         let key = condition.key();
