@@ -107,7 +107,7 @@ fn grants_can_be_limited_to_a_key_prefix() {
 #[test]
 fn buckets_import_from_parameters_and_exports() {
     let stack = Stack::new("t");
-    let name = stack.string_parameter("DataBucketName");
+    let name = stack.string_parameter("DataBucketName").length(3, 63);
     let by_name = Bucket::from_name(&stack.root(), "ByName", &name).unwrap();
     let by_arn = Bucket::from_arn(
         &stack.root(),

@@ -26,6 +26,7 @@
 
 mod boundary;
 mod grant;
+mod quotas;
 mod resource_policy;
 mod role;
 mod statement;
@@ -34,6 +35,11 @@ mod trust;
 pub use boundary::PermissionsBoundary;
 pub use grant::{
     grant_records, Grant, GrantIntent, GrantRecord, Grantable, KeyGrant, ResourceGrant,
+};
+pub use quotas::{
+    IamQuotas, DEFAULT_MANAGED_POLICIES_PER_ROLE, DEFAULT_TRUST_POLICY_CHARS,
+    MAX_INLINE_POLICY_CHARS, MAX_MANAGED_POLICIES_PER_ROLE, MAX_MANAGED_POLICY_CHARS,
+    MAX_TRUST_POLICY_CHARS, REFERENCE_MAXIMA,
 };
 pub use resource_policy::ResourcePolicy;
 pub use role::{Role, RoleProps};

@@ -209,6 +209,9 @@ impl Role {
             l1_props = l1_props.permissions_boundary(boundary.clone());
         }
         let role = l1::Role::new(scope, id, l1_props);
+        scope
+            .stack()
+            .add_check(std::sync::Arc::new(super::IamQuotas));
         let assumed_by = match &props.assumed_by {
             Principal::Service(s) => s.node().as_str().unwrap_or("an AWS service").to_owned(),
             Principal::Aws(_) => "an AWS principal".to_owned(),

@@ -88,7 +88,8 @@ fn kinesis_imports_take_a_parameter_or_an_imported_value() {
     let imported = Expr::import_value("producer-StreamArn");
     let stream = Stream::from_arn(&stack.root(), "Shared", imported.clone()).unwrap();
     assert_eq!(stream.arn(), imported);
-    let arn_param = stack.string_parameter("StreamArn");
+    // ARN parameters with a MaxLength: IAM counts a policy at its longest.
+    let arn_param = stack.string_parameter("StreamArn").length(1, 2048);
     let by_param = Stream::from_attributes(
         &stack.root(),
         "ByParam",
@@ -96,7 +97,7 @@ fn kinesis_imports_take_a_parameter_or_an_imported_value() {
             .encryption_key(key(&stack)),
     )
     .unwrap();
-    let consumer_arn = stack.string_parameter("ConsumerArn");
+    let consumer_arn = stack.string_parameter("ConsumerArn").length(1, 2048);
     let consumer =
         StreamConsumer::from_arn(&stack.root(), "Consumer", &consumer_arn, &by_param).unwrap();
     let reader = role(&stack, "Reader");
