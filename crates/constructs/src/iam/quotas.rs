@@ -301,6 +301,9 @@ impl TemplateCheck for IamQuotas {
         };
         // Inline policy characters per role, with what contributes.
         let mut inline: BTreeMap<String, usize> = BTreeMap::new();
+        // Managed policies attached per role: its ManagedPolicyArns plus every
+        // AWS::IAM::ManagedPolicy whose Roles name it.
+        let mut managed: BTreeMap<String, usize> = BTreeMap::new();
         for (id, r) in resources {
             match r["Type"].as_str() {
                 Some("AWS::IAM::Role") => {
@@ -316,12 +319,8 @@ impl TemplateCheck for IamQuotas {
                     } else if trust > DEFAULT_TRUST_POLICY_CHARS {
                         diags.warning("iam/trust-policy-size", context.resource_path(id), format!("the trust policy can take up to {trust} characters; the default quota is {DEFAULT_TRUST_POLICY_CHARS} (raisable to {MAX_TRUST_POLICY_CHARS} through Service Quotas)"));
                     }
-                    let managed = props["ManagedPolicyArns"].as_array().map_or(0, Vec::len);
-                    if managed > MAX_MANAGED_POLICIES_PER_ROLE {
-                        diags.error("iam/managed-policy-count", context.resource_path(id), format!("{managed} managed policies are attached; a role takes at most {MAX_MANAGED_POLICIES_PER_ROLE}"));
-                    } else if managed > DEFAULT_MANAGED_POLICIES_PER_ROLE {
-                        diags.warning("iam/managed-policy-count", context.resource_path(id), format!("{managed} managed policies are attached; the default quota is {DEFAULT_MANAGED_POLICIES_PER_ROLE} per role (raisable to {MAX_MANAGED_POLICIES_PER_ROLE} through Service Quotas)"));
-                    }
+                    *managed.entry(id.clone()).or_default() +=
+                        props["ManagedPolicyArns"].as_array().map_or(0, Vec::len);
                 }
                 Some("AWS::IAM::Policy") | Some("AWS::IAM::RolePolicy") => {
                     let size = bounds.json(&r["Properties"]["PolicyDocument"]);
@@ -334,12 +333,25 @@ impl TemplateCheck for IamQuotas {
                     }
                 }
                 Some("AWS::IAM::ManagedPolicy") => {
+                    for role in roles_of(r) {
+                        *managed.entry(role).or_default() += 1;
+                    }
                     let size = bounds.json(&r["Properties"]["PolicyDocument"]);
                     if size > MAX_MANAGED_POLICY_CHARS {
                         diags.error("iam/managed-policy-size", context.resource_path(id), format!("the managed policy can take up to {size} characters; IAM accepts at most {MAX_MANAGED_POLICY_CHARS}: split its statements over more managed policies"));
                     }
                 }
                 _ => {}
+            }
+        }
+        for (role, count) in managed {
+            if !resources.contains_key(&role) {
+                continue;
+            }
+            if count > MAX_MANAGED_POLICIES_PER_ROLE {
+                diags.error("iam/managed-policy-count", context.resource_path(&role), format!("{count} managed policies are attached (its ManagedPolicyArns and the managed policies that name it, overflow policies included); a role takes at most {MAX_MANAGED_POLICIES_PER_ROLE}: narrow its grants or split the work over more roles"));
+            } else if count > DEFAULT_MANAGED_POLICIES_PER_ROLE {
+                diags.warning("iam/managed-policy-count", context.resource_path(&role), format!("{count} managed policies are attached; the default quota is {DEFAULT_MANAGED_POLICIES_PER_ROLE} per role (raisable to {MAX_MANAGED_POLICIES_PER_ROLE} through Service Quotas)"));
             }
         }
         for (role, size) in inline {
@@ -351,5 +363,85 @@ impl TemplateCheck for IamQuotas {
                 );
             }
         }
+    }
+}
+
+/// The longest compact JSON text `node` can render to, for a policy
+/// built in this stack (references bounded as in the synth check; a
+/// parameter, whose constraints the construct layer cannot see, at the
+/// longest ARN IAM accepts). Used by [`super::Role`] to decide when its
+/// default policy must overflow into managed policies; the synth check is
+/// the one that refuses.
+pub(crate) fn node_json_len(node: &streamcdk_core::Node, stack: &streamcdk_core::Stack) -> usize {
+    use streamcdk_core::{Node, Target};
+    let resource_type = |index: usize| stack.resources().get(index).map(|r| r.type_name());
+    let maxima = |ty: Option<String>| {
+        ty.and_then(|t| {
+            REFERENCE_MAXIMA
+                .iter()
+                .find(|(x, _, _)| *x == t)
+                .map(|(_, r, n)| (*r, *n))
+        })
+    };
+    match node {
+        Node::Null => 4,
+        Node::Bool(b) => b.to_string().len(),
+        Node::Int(i) => i.to_string().len(),
+        Node::Float(f) => f.to_string().len(),
+        Node::Str(s) => escaped_len(s) + 2,
+        Node::Json(v) => serde_json::to_string(v).map_or(UNKNOWN_VALUE_CHARS, |t| t.len()),
+        Node::List(items) => {
+            2 + items.iter().map(|i| node_json_len(i, stack)).sum::<usize>()
+                + items.len().saturating_sub(1)
+        }
+        Node::Map(m) => {
+            2 + m
+                .iter()
+                .map(|(k, v)| escaped_len(k) + 3 + node_json_len(v, stack))
+                .sum::<usize>()
+                + m.len().saturating_sub(1)
+        }
+        Node::Ref(Target::Resource(k)) => {
+            2 + maxima(resource_type(k.index)).map_or(UNKNOWN_VALUE_CHARS, |(r, _)| r)
+        }
+        Node::Ref(Target::Pseudo(p)) => {
+            2 + match p.name() {
+                "AWS::NoValue" => 0,
+                "AWS::AccountId" => 12,
+                "AWS::Partition" => 12,
+                "AWS::Region" | "AWS::URLSuffix" => 16,
+                "AWS::StackName" => 128,
+                _ => ARN_OVERHEAD_CHARS + 165,
+            }
+        }
+        Node::Ref(_) => 2 + UNKNOWN_VALUE_CHARS,
+        Node::GetAtt(k, attribute) => {
+            2 + match maxima(resource_type(k.index)) {
+                Some((_, name)) if attribute.ends_with("Arn") => ARN_OVERHEAD_CHARS + name,
+                Some((r, _)) if attribute.ends_with("Name") => r,
+                _ => UNKNOWN_VALUE_CHARS,
+            }
+        }
+        Node::Sub(template, vars) => {
+            // Literal text plus each variable at its longest (a variable not
+            // in the map is a pseudo parameter or a logical ID: 2,048).
+            let mut total = 0;
+            let mut rest = template.as_str();
+            while let Some(start) = rest.find("${") {
+                total += start;
+                let after = &rest[start + 2..];
+                let Some(end) = after.find('}') else { break };
+                let name = &after[..end];
+                total += match vars.get(name) {
+                    Some(v) => node_json_len(v, stack).saturating_sub(2),
+                    None if name.starts_with("AWS::") => 16,
+                    None => UNKNOWN_VALUE_CHARS,
+                };
+                rest = &after[end + 1..];
+            }
+            2 + total + rest.len()
+        }
+        Node::If(_, a, b) => node_json_len(a, stack).max(node_json_len(b, stack)),
+        _ => 2 + UNKNOWN_VALUE_CHARS,
     }
 }

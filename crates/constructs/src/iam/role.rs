@@ -122,6 +122,9 @@ impl RoleProps {
 struct DefaultPolicy {
     resource: Resource,
     document: PolicyDocument,
+    /// Managed policies holding what no longer fits the inline quota, each
+    /// with its document.
+    overflow: Vec<(Resource, PolicyDocument)>,
 }
 
 /// An IAM role, created in this stack or imported.
@@ -132,6 +135,9 @@ pub struct Role {
     name: Expr<String>,
     resource: Option<Resource>,
     default_policy: Arc<Mutex<Option<DefaultPolicy>>>,
+    /// The longest size of the inline policies given in its props, which
+    /// share the role's 10,240-character inline quota with the default policy.
+    inline_chars: usize,
 }
 
 impl Role {
@@ -227,6 +233,11 @@ impl Role {
             name: role.ref_(),
             resource: Some(role.resource().clone()),
             default_policy: Arc::new(Mutex::new(None)),
+            inline_chars: props
+                .inline_policies
+                .values()
+                .map(|d| super::quotas::node_json_len(d.to_expr().node(), scope.stack()))
+                .sum(),
         })
     }
 
@@ -303,6 +314,7 @@ impl Role {
             name,
             resource: None,
             default_policy: Arc::new(Mutex::new(None)),
+            inline_chars: 0,
         }
     }
 
@@ -363,13 +375,56 @@ impl Role {
             DefaultPolicy {
                 resource,
                 document: PolicyDocument::default(),
+                overflow: Vec::new(),
             }
         });
-        policy.document.add(statement);
-        policy
-            .resource
-            .set_property("PolicyDocument", policy.document.to_expr());
-        Ok(Grant::in_policy(policy.resource.clone()))
+        let stack = self.scope.stack();
+        let size = |d: &PolicyDocument| super::quotas::node_json_len(d.to_expr().node(), stack);
+        // The inline quota counts every inline policy of the role; leave room
+        // for the ones given in its props.
+        let budget = super::MAX_INLINE_POLICY_CHARS.saturating_sub(self.inline_chars);
+        let mut candidate = policy.document.clone();
+        candidate.add(statement.clone());
+        if size(&candidate) > budget {
+            // First merge statements that differ only in their actions,
+            // which keeps their meaning (aws-cdk's policy minimization).
+            candidate.merge_actions();
+        }
+        if size(&candidate) <= budget {
+            policy.document = candidate;
+            policy
+                .resource
+                .set_property("PolicyDocument", policy.document.to_expr());
+            return Ok(Grant::in_policy(policy.resource.clone()));
+        }
+        // What still does not fit goes into managed policies attached to the
+        // role (`<role>/OverflowPolicy<n>`), as aws-cdk does; the synth check
+        // refuses whatever even that cannot hold.
+        let fits = policy.overflow.last().is_some_and(|(_, d)| {
+            let mut d = d.clone();
+            d.add(statement.clone());
+            size(&d) <= super::MAX_MANAGED_POLICY_CHARS
+        });
+        if !fits {
+            let id = format!("OverflowPolicy{}", policy.overflow.len() + 1);
+            let resource = l1::ManagedPolicy::new(
+                &self.scope,
+                &id,
+                l1::ManagedPolicyProps::default()
+                    .description("Statements of the role's default policy beyond the 10,240-character inline quota")
+                    .roles(Expr::list([self.name.clone()]))
+                    .policy_document(PolicyDocument::default().to_expr()),
+            )
+            .resource()
+            .clone();
+            policy.overflow.push((resource, PolicyDocument::default()));
+        }
+        let Some((resource, document)) = policy.overflow.last_mut() else {
+            return Ok(Grant::in_policy(policy.resource.clone()));
+        };
+        document.add(statement);
+        resource.set_property("PolicyDocument", document.to_expr());
+        Ok(Grant::in_policy(resource.clone()))
     }
 }
 

@@ -338,6 +338,37 @@ impl PolicyDocument {
         }
     }
 
+    /// Merges statements that differ only in their actions into the first
+    /// of them (same effect, resources, principal, conditions and template
+    /// condition, no Sid), which keeps the document's meaning: an Allow of
+    /// A on R and an Allow of B on R allow exactly what an Allow of A and B
+    /// on R allows.
+    pub fn merge_actions(&mut self) {
+        let mut merged: Vec<PolicyStatement> = Vec::new();
+        for statement in self.statements.drain(..) {
+            let same = |s: &PolicyStatement| {
+                s.sid.is_none()
+                    && statement.sid.is_none()
+                    && s.effect == statement.effect
+                    && s.resources == statement.resources
+                    && s.principal == statement.principal
+                    && s.conditions == statement.conditions
+                    && s.when == statement.when
+            };
+            match merged.iter_mut().find(|s| same(s)) {
+                Some(target) => {
+                    for action in statement.actions {
+                        if !target.actions.contains(&action) {
+                            target.actions.push(action);
+                        }
+                    }
+                }
+                None => merged.push(statement),
+            }
+        }
+        self.statements = merged;
+    }
+
     /// The document as a JSON expression.
     pub fn to_expr(&self) -> Expr<Json> {
         Expr::from_node(map([
