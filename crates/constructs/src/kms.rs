@@ -210,6 +210,9 @@ impl Key {
             p = p.pending_window_in_days(days);
         }
         let key = l1::Key::new(scope, id, p);
+        scope
+            .stack()
+            .add_check(std::sync::Arc::new(KeyPolicyLockout));
         key.resource()
             .apply_removal_policy(props.removal_policy)
             .set_context_why(
@@ -570,6 +573,86 @@ mod tests {
                     .any(|d| d.code == "kms/arn" && d.path == "t/Bad" && d.message.contains(text)),
                 "{bad}: {err}"
             );
+        }
+    }
+}
+
+/// The synth-time check `kms/key-policy-lockout`: a key policy that no
+/// principal of the account may administer. KMS refuses to create such a
+/// key (its policy lockout safety check) unless
+/// `BypassPolicyLockoutSafetyCheck` is set, and with it set the account
+/// could never change the policy again. The policy must allow the account
+/// (its root principal, which enables IAM policies to grant access) `kms:*`
+/// or at least `kms:PutKeyPolicy` on `*`.
+/// <https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam>
+///
+/// It reads the finished template, so it covers keys made by [`Key::new`]
+/// and L1 or raw keys alike; a policy that is not a literal list of
+/// statements is not judged.
+#[derive(Debug)]
+pub struct KeyPolicyLockout;
+
+/// True if `principal` names this account: its root ARN (literal or through
+/// `AWS::AccountId`), or the bare account id.
+fn names_the_account(principal: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let one = |p: &Value| match p {
+        Value::String(s) => {
+            (s.starts_with("arn:") && s.ends_with(":root"))
+                || (s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()))
+        }
+        Value::Object(m) => {
+            m.get("Ref").is_some_and(|r| r == "AWS::AccountId")
+                || m.get("Fn::Sub")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.contains("${AWS::AccountId}:root"))
+        }
+        _ => false,
+    };
+    match &principal["AWS"] {
+        Value::Array(ps) => ps.iter().any(one),
+        other => one(other),
+    }
+}
+
+impl streamcdk_core::checks::TemplateCheck for KeyPolicyLockout {
+    fn name(&self) -> &str {
+        "kms/key-policy-lockout"
+    }
+
+    fn check(&self, context: &streamcdk_core::checks::CheckContext<'_>, diags: &mut Diagnostics) {
+        use serde_json::Value;
+        let Some(resources) = context.template["Resources"].as_object() else {
+            return;
+        };
+        for (id, key) in resources {
+            if key["Type"] != "AWS::KMS::Key"
+                || key["Properties"]["BypassPolicyLockoutSafetyCheck"] == true
+            {
+                continue;
+            }
+            let Some(statements) = key["Properties"]["KeyPolicy"]["Statement"].as_array() else {
+                continue;
+            };
+            let administered = statements.iter().any(|s| {
+                let actions: Vec<&str> = match &s["Action"] {
+                    Value::String(a) => vec![a.as_str()],
+                    Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                s["Effect"] == "Allow"
+                    && names_the_account(&s["Principal"])
+                    && actions
+                        .iter()
+                        .any(|a| matches!(*a, "kms:*" | "*" | "kms:PutKeyPolicy" | "kms:Put*"))
+            });
+            if !administered {
+                diags.error(
+                    "kms/key-policy-lockout",
+                    context.resource_path(id),
+                    "the key policy lets no principal of the account administer the key: KMS refuses it (policy lockout safety check), or with the check bypassed nobody could change it again; allow the account root principal kms:* (or at least kms:PutKeyPolicy) on \"*\", as kms::Key's default policy does",
+                );
+            }
         }
     }
 }

@@ -258,7 +258,8 @@ impl Alarm {
         check.result()?;
         scope
             .stack()
-            .add_check(std::sync::Arc::new(AlarmsWithoutActions));
+            .add_check(std::sync::Arc::new(AlarmsWithoutActions))
+            .add_check(std::sync::Arc::new(super::UndeliverableAlarmActions));
 
         let mut p = l1::AlarmProps::default()
             .comparison_operator(props.comparison.as_str())

@@ -31,6 +31,7 @@ use crate::validation::PropsCheck;
 
 mod alarm;
 mod dashboard;
+mod deliverable;
 mod metric;
 
 pub use alarm::{
@@ -38,6 +39,7 @@ pub use alarm::{
     TreatMissingData, MAX_ALARM_ACTIONS,
 };
 pub use dashboard::{Dashboard, DashboardProps, PeriodOverride, Widget, DASHBOARD_WIDTH};
+pub use deliverable::UndeliverableAlarmActions;
 pub use metric::{
     metric_of, AlarmMetric, MathExpression, Metric, MetricSet, MetricSource, MetricSpec, Statistic,
 };
