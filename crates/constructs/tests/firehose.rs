@@ -285,6 +285,12 @@ fn dynamic_partitioning_requirements() {
         "firehose/buffering-interval",
         "buffering_interval_seconds is 30; it must be within 60..=900",
     );
+    // The error gives the reason for the raised minimum (issue 8, kind 4).
+    expect(
+        &err,
+        "firehose/buffering-size",
+        "dynamic partitioning is why: it needs a buffer of at least 64 MiB",
+    );
     expect(
         &err,
         "firehose/partition-keys",

@@ -335,3 +335,40 @@ fn the_tls_floor_reaches_a_new_access_log_bucket() {
         );
     }
 }
+
+#[test]
+fn bucket_names_follow_every_s3_naming_rule() {
+    let stack = Stack::new("t");
+    for (name, text) in [
+        ("192.168.1.1", "formatted as an IP address"),
+        ("my..bucket", "two adjacent periods"),
+        ("xn--data", "a prefix S3 reserves"),
+        ("sthree-data", "a prefix S3 reserves"),
+        ("amzn-s3-demo-data", "a prefix S3 reserves"),
+        ("data-s3alias", "a suffix S3 reserves"),
+        ("data--ol-s3", "a suffix S3 reserves"),
+        ("data.mrap", "a suffix S3 reserves"),
+        ("data--x-s3", "a suffix S3 reserves"),
+        ("data--table-s3", "a suffix S3 reserves"),
+    ] {
+        let err =
+            Bucket::new(&stack.root(), "B", BucketProps::default().bucket_name(name)).unwrap_err();
+        assert!(
+            err.has_error("s3/bucket-name", "t/B", text),
+            "{name}: {err}"
+        );
+        let err = Bucket::from_name(&stack.root(), "I", name).unwrap_err();
+        assert!(
+            err.has_error("s3/bucket-name", "t/I", text),
+            "{name}: {err}"
+        );
+    }
+    for ok in [
+        "192.168.1.data",
+        "my.bucket.1",
+        "data-xn--1",
+        "s3alias-data",
+    ] {
+        Bucket::from_name(&stack.root(), "Ok", ok).unwrap();
+    }
+}

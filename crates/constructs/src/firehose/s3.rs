@@ -178,6 +178,8 @@ pub(super) struct Buffering {
     pub(super) interval_seconds: Expr<i64>,
     min_size_mib: i64,
     min_interval_seconds: i64,
+    /// Why the minimum is above the service's general one, if it is.
+    reason: Option<&'static str>,
 }
 
 impl Buffering {
@@ -196,24 +198,44 @@ impl Buffering {
                 .unwrap_or_else(|| 300.into()),
             min_size_mib,
             min_interval_seconds: if partitioning { 60 } else { 0 },
+            reason: if partitioning {
+                Some("dynamic partitioning is why: it needs a buffer of at least 64 MiB and 60 seconds")
+            } else if strict {
+                Some("record-format conversion is why: it needs a buffer of at least 64 MiB")
+            } else {
+                None
+            },
         }
     }
 
     fn check(&self, check: &mut PropsCheck) {
-        check.int_range(
-            "firehose/buffering-size",
-            "buffering_size_mib",
-            &self.size_mib,
-            self.min_size_mib,
-            ds::BufferingHints::SIZE_IN_MBS_MAXIMUM,
-        );
-        check.int_range(
-            "firehose/buffering-interval",
-            "buffering_interval_seconds",
-            &self.interval_seconds,
-            self.min_interval_seconds,
-            ds::BufferingHints::INTERVAL_IN_SECONDS_MAXIMUM,
-        );
+        for (code, field, value, min, max) in [
+            (
+                "firehose/buffering-size",
+                "buffering_size_mib",
+                &self.size_mib,
+                self.min_size_mib,
+                ds::BufferingHints::SIZE_IN_MBS_MAXIMUM,
+            ),
+            (
+                "firehose/buffering-interval",
+                "buffering_interval_seconds",
+                &self.interval_seconds,
+                self.min_interval_seconds,
+                ds::BufferingHints::INTERVAL_IN_SECONDS_MAXIMUM,
+            ),
+        ] {
+            if let Some(v) = value.node().as_int() {
+                check.ensure((min..=max).contains(&v), code, || {
+                    // Below a raised minimum, say what raised it.
+                    let why = match self.reason {
+                        Some(reason) if v < min => format!(" ({reason}; <https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html>)"),
+                        _ => String::new(),
+                    };
+                    format!("{field} is {v}; it must be within {min}..={max}{why}")
+                });
+            }
+        }
     }
 }
 

@@ -15,6 +15,16 @@ pub struct Bucket {
     access_logs: Option<Box<Bucket>>,
 }
 
+/// Prefixes S3 reserves for bucket names (general purpose buckets).
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>
+pub const RESERVED_BUCKET_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
+
+/// Suffixes S3 reserves for bucket names: access point aliases, Object
+/// Lambda access points, Multi-Region Access Points, directory buckets and
+/// table buckets.
+pub const RESERVED_BUCKET_SUFFIXES: &[&str] =
+    &["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
 fn check_bucket_name(check: &mut PropsCheck, name: &str) {
     let len = name.chars().count();
     // 63 is the schema's maxLength; 3 is S3's minimum, which the schema
@@ -31,9 +41,31 @@ fn check_bucket_name(check: &mut PropsCheck, name: &str) {
         .next()
         .zip(name.chars().last())
         .is_some_and(|(a, z)| a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric());
-    check.ensure(chars_ok && ends_ok && !name.contains(".."), "s3/bucket-name", || {
+    check.ensure(chars_ok && ends_ok, "s3/bucket-name", || {
         format!("bucket name '{name}' must hold only lowercase letters, digits, '.' and '-', and start and end with a letter or digit")
     });
+    // The rules the schema does not carry, each with its own message
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+    check.ensure(!name.contains(".."), "s3/bucket-name", || {
+        format!("bucket name '{name}' contains two adjacent periods, which S3 does not allow")
+    });
+    let ip_like = name.split('.').count() == 4
+        && name
+            .split('.')
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()));
+    check.ensure(!ip_like, "s3/bucket-name", || {
+        format!("bucket name '{name}' is formatted as an IP address, which S3 does not allow")
+    });
+    for prefix in RESERVED_BUCKET_PREFIXES {
+        check.ensure(!name.starts_with(prefix), "s3/bucket-name", || {
+            format!("bucket name '{name}' starts with '{prefix}', a prefix S3 reserves")
+        });
+    }
+    for suffix in RESERVED_BUCKET_SUFFIXES {
+        check.ensure(!name.ends_with(suffix), "s3/bucket-name", || {
+            format!("bucket name '{name}' ends with '{suffix}', a suffix S3 reserves")
+        });
+    }
 }
 
 fn objects_arn(bucket_arn: &Expr<String>) -> Expr<String> {
