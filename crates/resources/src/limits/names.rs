@@ -353,8 +353,25 @@ const RULES: &[NameRule] = &[
     },
 ];
 
-/// Calls `f` with every value at `path` below `value` and its rendered path.
-fn each_at(value: &Value, path: &[&str], shown: &mut String, f: &mut dyn FnMut(&Value, &str)) {
+/// Calls `f` with every value at `path` below `value` and its rendered path,
+/// through both branches of an `Fn::If` on the way.
+pub(super) fn each_at(
+    value: &Value,
+    path: &[&str],
+    shown: &mut String,
+    f: &mut dyn FnMut(&Value, &str),
+) {
+    if !path.is_empty() {
+        if let Some(Value::Array(parts)) = value
+            .get("Fn::If")
+            .filter(|_| value.as_object().is_some_and(|m| m.len() == 1))
+        {
+            for branch in parts.iter().skip(1) {
+                each_at(branch, path, shown, f);
+            }
+            return;
+        }
+    }
     let Some((first, rest)) = path.split_first() else {
         f(value, shown);
         return;
