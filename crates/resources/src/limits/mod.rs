@@ -336,6 +336,11 @@ impl NumberDomain {
     }
 }
 
+/// The text of a scalar for messages and comparisons (strings unquoted).
+fn scalar_text(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
+
 fn number_of(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
@@ -502,18 +507,19 @@ impl Checker<'_, '_> {
             }
         }
         if let Some(allowed_enum) = node.get("enum").and_then(Value::as_array) {
-            let allowed: Vec<&str> = allowed_enum.iter().filter_map(Value::as_str).collect();
-            let values: Option<Vec<String>> =
-                p.get("AllowedValues").and_then(Value::as_array).map(|a| {
-                    a.iter()
-                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                        .collect()
-                });
-            let outside: Vec<String> = match &values {
-                Some(v) => v
+            // Enum values are strings or numbers (an integer enum such as
+            // RetentionInDays); a parameter's AllowedValues are strings or
+            // numbers too: compare them as CloudFormation does, by text or value.
+            let allowed: Vec<String> = allowed_enum.iter().map(scalar_text).collect();
+            let same = |v: &Value, a: &Value| {
+                scalar_text(v) == scalar_text(a)
+                    || matches!((number_of(v), number_of(a)), (Some(x), Some(y)) if x == y)
+            };
+            let outside: Vec<String> = match p.get("AllowedValues").and_then(Value::as_array) {
+                Some(values) => values
                     .iter()
-                    .filter(|x| !allowed.contains(&x.as_str()))
-                    .cloned()
+                    .filter(|v| !allowed_enum.iter().any(|a| same(v, a)))
+                    .map(scalar_text)
                     .collect(),
                 None => vec!["any value (no AllowedValues)".into()],
             };
