@@ -15,6 +15,12 @@
 //! `AllowedValues` inside the enum. The original solution shipped exactly this
 //! defect: a parameter allowing up to 10000 fed `ParallelizationFactor`,
 //! which Lambda caps at 10.
+//!
+//! Beyond numeric limits, rules across properties by service (`streams`,
+//! `cloudwatch`, `firehose`), naming rules (`names`) and policy documents
+//! ([`policy`]) run here too, so they hold for the L1 types, the L2
+//! constructs and raw resources alike. The README of this crate lists every
+//! code with its source.
 
 use std::sync::{Arc, OnceLock};
 
