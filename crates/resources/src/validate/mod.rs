@@ -22,6 +22,10 @@
 //! string is expected. `format` is not checked (the registry's formats are
 //! names such as `AWS::EC2::VPC.Id`, not value syntax).
 //!
+//! A string holding a dynamic reference (`{{resolve:ssm:/name}}`) is resolved
+//! at deploy: it is not checked against `type`, `enum`, `pattern` or the
+//! lengths, and its own syntax is checked instead (`schema/dynamic-reference`).
+//!
 //! Patterns are matched with `fancy-regex`, which supports the look-around
 //! some schemas use, after two rewrites: `\uXXXX` becomes `\x{XXXX}` and
 //! Python's end-of-text `\Z` becomes `$`. A pattern that still does not
@@ -36,12 +40,14 @@
 
 mod array;
 mod combinators;
+mod dynamic;
 mod object;
 mod path;
 mod patterns;
 mod values;
 mod walker;
 
+pub use dynamic::{dynamic_reference_problems, is_dynamic_reference, DYNAMIC_REFERENCE_START};
 pub use patterns::{pattern_matches, unsupported_patterns};
 
 use path::PropPath;

@@ -52,6 +52,14 @@ impl<'s> Validator<'s> {
             }
             return;
         }
+        if let Value::String(s) = value {
+            if super::is_dynamic_reference(s) {
+                for problem in super::dynamic_reference_problems(s) {
+                    self.push("schema/dynamic-reference", path, problem);
+                }
+                return;
+            }
+        }
         let Some(schema) = schema.as_object() else {
             return;
         };

@@ -15,6 +15,12 @@
 //! `AllowedValues` inside the enum. The original solution shipped exactly this
 //! defect: a parameter allowing up to 10000 fed `ParallelizationFactor`,
 //! which Lambda caps at 10.
+//!
+//! Beyond numeric limits, rules across properties by service (`streams`,
+//! `cloudwatch`, `firehose`), naming rules (`names`) and policy documents
+//! ([`policy`]) run here too, so they hold for the L1 types, the L2
+//! constructs and raw resources alike. The README of this crate lists every
+//! code with its source.
 
 use std::sync::{Arc, OnceLock};
 
@@ -22,7 +28,16 @@ use serde_json::Value;
 use streamcdk_core::checks::{CheckContext, TemplateCheck};
 use streamcdk_core::{Diagnostics, Stack};
 
-use crate::validate::{resolve_reference, schema_of};
+use crate::validate::{is_dynamic_reference, resolve_reference, schema_of};
+
+mod cloudwatch;
+mod firehose;
+mod names;
+pub mod policy;
+mod streams;
+
+pub use cloudwatch::MAX_ALARM_METRICS;
+pub use firehose::{DYNAMIC_PARTITIONING_BUFFER_REASON, MAX_EVALUATED_PREFIX, S3_PREFIXES_SOURCE};
 
 /// One numeric service limit on a property.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +50,8 @@ pub struct Limit {
     pub rule: LimitRule,
     /// The AWS documentation page that states the limit.
     pub source: &'static str,
+    /// Why the limit is what it is, when that is not obvious (added to the message).
+    pub reason: Option<&'static str>,
 }
 
 /// What a limited property accepts.
@@ -56,7 +73,9 @@ pub enum LimitRule {
         /// Largest accepted value of the range.
         max: f64,
     },
-    /// A CloudWatch alarm period: 10, 30, or a positive multiple of 60.
+    /// A CloudWatch alarm period: 10, 20, 30, or a positive multiple of 60
+    /// (`Period` in
+    /// <https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>).
     AlarmPeriod,
 }
 
@@ -66,7 +85,9 @@ impl LimitRule {
         match self {
             LimitRule::Range { min, max } => (min..=max).contains(&x),
             LimitRule::ValueOrRange { value, min, max } => x == value || (min..=max).contains(&x),
-            LimitRule::AlarmPeriod => x == 10.0 || x == 30.0 || (x >= 60.0 && x % 60.0 == 0.0),
+            LimitRule::AlarmPeriod => {
+                x == 10.0 || x == 20.0 || x == 30.0 || (x >= 60.0 && x % 60.0 == 0.0)
+            }
         }
     }
 
@@ -75,7 +96,7 @@ impl LimitRule {
         match self {
             LimitRule::Range { min, max } => format!("{min}..={max}"),
             LimitRule::ValueOrRange { value, min, max } => format!("{value} or {min}..={max}"),
-            LimitRule::AlarmPeriod => "10, 30 or a multiple of 60".into(),
+            LimitRule::AlarmPeriod => "10, 20, 30 or a multiple of 60".into(),
         }
     }
 
@@ -96,40 +117,66 @@ pub const LIMITS: &[Limit] = &[
     Limit {
         type_name: "AWS::Kinesis::Stream",
         path: &["RetentionPeriodHours"],
-        rule: LimitRule::Range { min: 24.0, max: 8760.0 },
+        rule: LimitRule::Range {
+            min: 24.0,
+            max: 8760.0,
+        },
         source: "https://docs.aws.amazon.com/streams/latest/dev/kinesis-extended-retention.html",
+        reason: None,
     },
     Limit {
         type_name: "AWS::Lambda::EventSourceMapping",
         path: &["MaximumRecordAgeInSeconds"],
-        rule: LimitRule::ValueOrRange { value: -1.0, min: 60.0, max: 604_800.0 },
+        rule: LimitRule::ValueOrRange {
+            value: -1.0,
+            min: 60.0,
+            max: 604_800.0,
+        },
         source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
+        reason: None,
     },
     Limit {
         type_name: "AWS::Lambda::EventSourceMapping",
         path: &["ParallelizationFactor"],
-        rule: LimitRule::Range { min: 1.0, max: 10.0 },
+        rule: LimitRule::Range {
+            min: 1.0,
+            max: 10.0,
+        },
         source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
+        reason: None,
     },
     Limit {
         type_name: "AWS::Lambda::Function",
         path: &["MemorySize"],
-        rule: LimitRule::Range { min: 128.0, max: 10240.0 },
+        rule: LimitRule::Range {
+            min: 128.0,
+            max: 10240.0,
+        },
         source: "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+        reason: None,
     },
     Limit {
         type_name: "AWS::Lambda::Function",
         path: &["Timeout"],
-        rule: LimitRule::Range { min: 1.0, max: 900.0 },
+        rule: LimitRule::Range {
+            min: 1.0,
+            max: 900.0,
+        },
         source: "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+        reason: None,
     },
     Limit {
         type_name: "AWS::CloudWatch::Alarm",
         path: &["Period"],
         rule: LimitRule::AlarmPeriod,
-        source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+        source: ALARM_SOURCE,
+        reason: None,
     },
 ];
+
+/// Source of the CloudWatch alarm rules (period, metric math).
+pub const ALARM_SOURCE: &str =
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
 
 /// Source of the Firehose dynamic-partitioning requirements.
 pub const DYNAMIC_PARTITIONING_SOURCE: &str =
@@ -183,9 +230,18 @@ impl TemplateCheck for LimitsCheck {
                     });
                 }
             }
-            if type_name == "AWS::KinesisFirehose::DeliveryStream" {
-                checker.dynamic_partitioning(properties);
+            match type_name {
+                "AWS::KinesisFirehose::DeliveryStream" => {
+                    checker.dynamic_partitioning(properties);
+                    checker.firehose_prefixes(properties);
+                }
+                "AWS::Kinesis::Stream" => checker.kinesis_stream(properties),
+                "AWS::Lambda::EventSourceMapping" => checker.event_source_mapping(properties),
+                "AWS::CloudWatch::Alarm" => checker.alarm(properties),
+                _ => {}
             }
+            names::check(&mut checker, type_name, properties);
+            policy::check(&mut checker, type_name, properties);
             // Walking the schema costs time: only resources fed by a parameter need it.
             if refers_to_parameter(properties, parameters) {
                 if let Some(schema) = schema_of(type_name) {
@@ -212,6 +268,30 @@ fn refers_to_parameter(value: &Value, parameters: &serde_json::Map<String, Value
 
 fn lookup<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(value, |v, key| v.get(*key))
+}
+
+/// The literal string values a property may take (through `Fn::If`),
+/// dynamic references left out.
+pub(super) fn literal_strings(value: &Value) -> Vec<&str> {
+    let mut found = Vec::new();
+    sources(value, &mut found);
+    found
+        .into_iter()
+        .filter_map(|s| match s {
+            Source::Literal(Value::String(text)) if !is_dynamic_reference(text) => {
+                Some(text.as_str())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// True if the property is set to something other than `AWS::NoValue` or "".
+pub(super) fn is_set(value: Option<&Value>) -> bool {
+    value.is_some_and(|v| {
+        v != ""
+            && !matches!(v.as_object().and_then(|m| m.get("Ref")), Some(r) if r == "AWS::NoValue")
+    })
 }
 
 /// The values a value may take: literals, or parameters, through `Fn::If`.
@@ -262,6 +342,11 @@ impl NumberDomain {
     }
 }
 
+/// The text of a scalar for messages and comparisons (strings unquoted).
+fn scalar_text(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
+
 fn number_of(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
@@ -281,6 +366,12 @@ impl Checker<'_, '_> {
     /// The construct path of the resource, built only for a finding.
     fn at(&self) -> String {
         self.context.resource_path(self.logical_id)
+    }
+
+    /// An error at the resource.
+    fn error(&mut self, code: &'static str, message: String) {
+        let at = self.at();
+        self.diags.error(code, at, message);
     }
 
     fn domain(&self, parameter: &str) -> Option<NumberDomain> {
@@ -308,9 +399,10 @@ impl Checker<'_, '_> {
                                 "limit/out-of-range",
                                 self.at(),
                                 format!(
-                                    "{} is {x}; the service accepts {} ({})",
+                                    "{} is {x}; the service accepts {}{} ({})",
                                     property(),
                                     limit.rule.describe(),
+                                    limit.reason.map_or(String::new(), |r| format!(": {r}")),
                                     limit.source
                                 ),
                             );
@@ -333,10 +425,11 @@ impl Checker<'_, '_> {
                             "parameter/range-mismatch",
                             self.at(),
                             format!(
-                                "parameter {name} allows {} but {} accepts only {} ({}); narrow the parameter's range",
+                                "parameter {name} allows {} but {} accepts only {}{} ({}); narrow the parameter's range",
                                 domain.describe(),
                                 property(),
                                 limit.rule.describe(),
+                                limit.reason.map_or(String::new(), |r| format!(": {r}")),
                                 limit.source
                             ),
                         );
@@ -420,18 +513,19 @@ impl Checker<'_, '_> {
             }
         }
         if let Some(allowed_enum) = node.get("enum").and_then(Value::as_array) {
-            let allowed: Vec<&str> = allowed_enum.iter().filter_map(Value::as_str).collect();
-            let values: Option<Vec<String>> =
-                p.get("AllowedValues").and_then(Value::as_array).map(|a| {
-                    a.iter()
-                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                        .collect()
-                });
-            let outside: Vec<String> = match &values {
-                Some(v) => v
+            // Enum values are strings or numbers (an integer enum such as
+            // RetentionInDays); a parameter's AllowedValues are strings or
+            // numbers too: compare them as CloudFormation does, by text or value.
+            let allowed: Vec<String> = allowed_enum.iter().map(scalar_text).collect();
+            let same = |v: &Value, a: &Value| {
+                scalar_text(v) == scalar_text(a)
+                    || matches!((number_of(v), number_of(a)), (Some(x), Some(y)) if x == y)
+            };
+            let outside: Vec<String> = match p.get("AllowedValues").and_then(Value::as_array) {
+                Some(values) => values
                     .iter()
-                    .filter(|x| !allowed.contains(&x.as_str()))
-                    .cloned()
+                    .filter(|v| !allowed_enum.iter().any(|a| same(v, a)))
+                    .map(scalar_text)
                     .collect(),
                 None => vec!["any value (no AllowedValues)".into()],
             };
@@ -446,65 +540,6 @@ impl Checker<'_, '_> {
                     ),
                 );
             }
-        }
-    }
-
-    /// Firehose dynamic partitioning: a buffer of at least 64 MB and 60 s, an
-    /// error-output prefix, and a `partitionKeyFrom...` expression in the prefix.
-    fn dynamic_partitioning(&mut self, properties: &Value) {
-        let Some(s3) = properties.get("ExtendedS3DestinationConfiguration") else {
-            return;
-        };
-        let enabled = s3
-            .pointer("/DynamicPartitioningConfiguration/Enabled")
-            .is_some_and(|v| v == &Value::Bool(true) || v == "true");
-        if !enabled {
-            return;
-        }
-        let base = "Properties/ExtendedS3DestinationConfiguration";
-        let size = Limit {
-            type_name: "AWS::KinesisFirehose::DeliveryStream",
-            path: &[],
-            rule: LimitRule::Range {
-                min: 64.0,
-                max: 128.0,
-            },
-            source: DYNAMIC_PARTITIONING_SOURCE,
-        };
-        match s3.pointer("/BufferingHints/SizeInMBs") {
-            Some(v) => self.limit(v, &size, &|| format!("{base}/BufferingHints/SizeInMBs (with dynamic partitioning)")),
-            None => self.diags.error(
-                "limit/dynamic-partitioning",
-                self.at(),
-                format!("{base}/BufferingHints/SizeInMBs must be set to at least 64 with dynamic partitioning (the default is 5) ({DYNAMIC_PARTITIONING_SOURCE})"),
-            ),
-        }
-        let interval = Limit {
-            rule: LimitRule::Range {
-                min: 60.0,
-                max: 900.0,
-            },
-            ..size
-        };
-        if let Some(v) = s3.pointer("/BufferingHints/IntervalInSeconds") {
-            self.limit(v, &interval, &|| {
-                format!("{base}/BufferingHints/IntervalInSeconds (with dynamic partitioning)")
-            });
-        }
-        if s3.get("ErrorOutputPrefix").is_none_or(|v| v == "") {
-            self.diags.error(
-                "limit/dynamic-partitioning",
-                self.at(),
-                format!("{base}/ErrorOutputPrefix is required with dynamic partitioning ({DYNAMIC_PARTITIONING_SOURCE})"),
-            );
-        }
-        let prefix = s3.get("Prefix").and_then(Value::as_str).unwrap_or_default();
-        if !prefix.contains("!{partitionKeyFrom") {
-            self.diags.error(
-                "limit/dynamic-partitioning",
-                self.at(),
-                format!("{base}/Prefix '{prefix}' has no !{{partitionKeyFromQuery:...}} or !{{partitionKeyFromLambda:...}} expression, which dynamic partitioning requires ({DYNAMIC_PARTITIONING_SOURCE})"),
-            );
         }
     }
 }
@@ -531,10 +566,10 @@ mod tests {
     #[test]
     fn alarm_period_rule() {
         let r = LimitRule::AlarmPeriod;
-        for ok in [10.0, 30.0, 60.0, 300.0, 86400.0] {
+        for ok in [10.0, 20.0, 30.0, 60.0, 300.0, 86400.0] {
             assert!(r.accepts(ok), "{ok}");
         }
-        for bad in [0.0, 20.0, 45.0, 90.0, -60.0] {
+        for bad in [0.0, 5.0, 15.0, 40.0, 45.0, 90.0, -60.0] {
             assert!(!r.accepts(bad), "{bad}");
         }
     }
