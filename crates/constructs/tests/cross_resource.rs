@@ -115,7 +115,9 @@ fn a_key_policy_that_locks_the_account_out_is_refused() {
     bypassed
         .set_property::<Json>(
             "KeyPolicy",
-            Expr::json(json!({"Version": "2012-10-17", "Statement": []})),
+            Expr::json(json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": "kms:Decrypt", "Resource": "*"}]})),
         )
         .set_property::<bool>("BypassPolicyLockoutSafetyCheck", true);
     let err = stack.synth().unwrap_err();

@@ -33,9 +33,11 @@ impl Statistic {
     }
 }
 
-/// Checks that a period is 10, 30 or a positive multiple of 60 seconds.
+/// Checks that a period is 10, 20, 30 or a positive multiple of 60 seconds
+/// (high-resolution periods; PutMetricAlarm, `Period`:
+/// <https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>).
 pub(super) fn valid_period(seconds: u32) -> bool {
-    seconds == 10 || seconds == 30 || (seconds >= 60 && seconds % 60 == 0)
+    matches!(seconds, 10 | 20 | 30) || (seconds >= 60 && seconds % 60 == 0)
 }
 
 /// A CloudWatch metric.
@@ -49,7 +51,7 @@ pub struct Metric {
     pub dimensions: Vec<(String, Expr<String>)>,
     /// Statistic. Default: `Average`.
     pub statistic: Statistic,
-    /// Period in seconds: 10, 30 or a multiple of 60. Default: 60.
+    /// Period in seconds: 10, 20, 30 or a multiple of 60. Default: 60.
     pub period_seconds: u32,
     /// Label shown on graphs. Default: none (CloudWatch shows the metric name).
     pub label: Option<String>,
@@ -119,7 +121,7 @@ impl Metric {
             "cloudwatch/period",
             || {
                 format!(
-                    "period is {} seconds; it must be 10, 30 or a multiple of 60",
+                    "period is {} seconds; it must be 10, 20, 30 or a multiple of 60",
                     self.period_seconds
                 )
             },
@@ -241,7 +243,7 @@ pub trait MetricSource {
     const NAMESPACE: &'static str;
     /// The service's metrics with their recommended statistics.
     const METRICS: &'static [MetricSpec];
-    /// The period of its metrics, in seconds: 10, 30 or a multiple of 60.
+    /// The period of its metrics, in seconds: 10, 20, 30 or a multiple of 60.
     /// Default: 60.
     const PERIOD_SECONDS: u32 = 60;
     /// The dimensions that select this resource's metrics.

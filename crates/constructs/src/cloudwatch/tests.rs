@@ -56,7 +56,47 @@ fn invalid_alarm_props_are_all_reported() {
             "{code}: {err}"
         );
     }
-    assert!(err.to_string().contains("10, 30 or a multiple of 60"));
+    // The rule was wrong: CloudWatch accepts 20 seconds too (issue 8, kind 4).
+    assert!(err.to_string().contains("10, 20, 30 or a multiple of 60"));
+}
+
+#[test]
+fn high_resolution_periods_of_10_20_and_30_seconds_are_accepted() {
+    let stack = Stack::new("t");
+    for (i, period) in [10u32, 20, 30, 60, 300].into_iter().enumerate() {
+        Alarm::new(
+            &stack.root(),
+            &format!("P{i}"),
+            AlarmProps::new(
+                metric().period(period),
+                1.0,
+                ComparisonOperator::GreaterThanThreshold,
+            )
+            .alarm_actions(["arn:aws:sns:us-east-1:123456789012:ops".into()]),
+        )
+        .unwrap();
+    }
+    stack.synth().unwrap();
+    for period in [15u32, 40, 90] {
+        let err = Alarm::new(
+            &stack.root(),
+            "Bad",
+            AlarmProps::new(
+                metric().period(period),
+                1.0,
+                ComparisonOperator::GreaterThanThreshold,
+            ),
+        )
+        .unwrap_err();
+        assert!(
+            err.has_error(
+                "cloudwatch/period",
+                "t/Bad",
+                "10, 20, 30 or a multiple of 60"
+            ),
+            "{period}: {err}"
+        );
+    }
 }
 
 #[test]
