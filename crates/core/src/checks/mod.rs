@@ -12,7 +12,13 @@ use serde_json::Value;
 use crate::diagnostics::Diagnostics;
 use crate::expr::Pseudo;
 use crate::output::Template;
-use crate::stack::{ParameterType, StackData, AWS_SPECIFIC_PARAMETER_TYPES};
+use crate::stack::StackData;
+
+mod graph;
+mod parameters;
+
+use graph::find_cycles;
+use parameters::check_parameter;
 
 /// Maximum resources in a template.
 pub const MAX_RESOURCES: usize = 500;
@@ -484,172 +490,6 @@ pub(crate) fn check_template(
     }
 }
 
-/// Checks one parameter's definition and default.
-fn check_parameter(p: &crate::stack::ParameterDef, diags: &mut Diagnostics) {
-    let at = &p.path;
-    if let ParameterType::AwsSpecific(t) = &p.kind {
-        let inner = t
-            .strip_prefix("List<")
-            .and_then(|s| s.strip_suffix('>'))
-            .unwrap_or(t);
-        if !AWS_SPECIFIC_PARAMETER_TYPES.contains(&inner) {
-            diags.error(
-                "parameter/type",
-                at,
-                format!(
-                    "'{t}' is not an AWS-specific parameter type; known types: {}",
-                    AWS_SPECIFIC_PARAMETER_TYPES.join(", ")
-                ),
-            );
-        }
-    }
-    if let Some(d) = &p.description {
-        if d.chars().count() > MAX_PARAMETER_DESCRIPTION {
-            diags.error(
-                "parameter/description-too-long",
-                at,
-                format!(
-                    "the description is {} characters; the maximum is {MAX_PARAMETER_DESCRIPTION}",
-                    d.chars().count()
-                ),
-            );
-        }
-    }
-    if let (Some(min), Some(max)) = (p.min_value, p.max_value) {
-        if min > max {
-            diags.error(
-                "parameter/empty-range",
-                at,
-                format!("MinValue {min} is greater than MaxValue {max}"),
-            );
-        }
-    }
-    if let (Some(min), Some(max)) = (p.min_length, p.max_length) {
-        if min > max {
-            diags.error(
-                "parameter/empty-range",
-                at,
-                format!("MinLength {min} is greater than MaxLength {max}"),
-            );
-        }
-    }
-    if p.allowed_values.as_ref().is_some_and(Vec::is_empty) {
-        diags.error(
-            "parameter/empty-range",
-            at,
-            "AllowedValues is empty, so no value is accepted",
-        );
-    }
-    let Some(default) = &p.default else { return };
-    let mut problems = Vec::new();
-    if let Some(allowed) = &p.allowed_values {
-        if !allowed.contains(default) {
-            problems.push(format!(
-                "it is not one of the allowed values {}",
-                Value::Array(allowed.clone())
-            ));
-        }
-    }
-    match (p.kind.clone(), default) {
-        (ParameterType::Number, Value::Number(n)) => {
-            let n = n.as_f64().unwrap_or(f64::NAN);
-            if p.min_value.is_some_and(|m| n < m) || p.max_value.is_some_and(|m| n > m) {
-                problems.push(format!(
-                    "it is outside the range {}..={}",
-                    p.min_value.map_or("-inf".into(), |v| v.to_string()),
-                    p.max_value.map_or("inf".into(), |v| v.to_string())
-                ));
-            }
-        }
-        (_, Value::String(s)) => {
-            let len = s.chars().count() as u64;
-            if p.min_length.is_some_and(|m| len < m) || p.max_length.is_some_and(|m| len > m) {
-                problems.push(format!("its length {len} is outside MinLength/MaxLength"));
-            }
-        }
-        _ => {}
-    }
-    for problem in problems {
-        diags.error(
-            "parameter/default-invalid",
-            at,
-            format!("the default {default} is invalid: {problem}"),
-        );
-    }
-}
-
-/// Finds the cycles of a directed graph (strongly connected components with
-/// more than one node, or a node with an edge to itself), each as a path that
-/// returns to its start.
-fn find_cycles<'a>(graph: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<Vec<&'a str>> {
-    // Tarjan's algorithm, iterative to keep deep graphs off the call stack.
-    let nodes: Vec<&str> = graph.keys().copied().collect();
-    let index_of: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let n = nodes.len();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut next = 0;
-    let mut components = Vec::new();
-    let edges: Vec<Vec<usize>> = nodes
-        .iter()
-        .map(|v| {
-            graph[v]
-                .iter()
-                .filter_map(|w| index_of.get(w).copied())
-                .collect()
-        })
-        .collect();
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work = vec![(root, 0usize)];
-        while let Some(&mut (v, ref mut child)) = work.last_mut() {
-            if *child == 0 {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if *child < edges[v].len() {
-                let w = edges[v][*child];
-                *child += 1;
-                if index[w] == usize::MAX {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                let mut component = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                let self_loop = component.len() == 1 && edges[v].contains(&v);
-                if component.len() > 1 || self_loop {
-                    component.sort_unstable();
-                    let mut cycle: Vec<&str> = component.iter().map(|i| nodes[*i]).collect();
-                    cycle.push(cycle[0]);
-                    components.push(cycle);
-                }
-            }
-        }
-    }
-    components
-}
-
 /// Checks the serialized size.
 pub(crate) fn check_size(template: &Template, stack_path: &str, diags: &mut Diagnostics) {
     // The pretty JSON (written once and kept for to_json) is the compact JSON
@@ -709,26 +549,5 @@ mod tests {
                 Reference::Mapping("M".into()),
             ]
         );
-    }
-
-    #[test]
-    fn cycles_are_found_and_reported_once() {
-        let mut g: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        g.insert("A", ["B"].into());
-        g.insert("B", ["C"].into());
-        g.insert("C", ["A"].into());
-        g.insert("D", ["D"].into());
-        g.insert("E", ["A"].into());
-        let cycles = find_cycles(&g);
-        assert_eq!(cycles, vec![vec!["A", "B", "C", "A"], vec!["D", "D"]]);
-    }
-
-    #[test]
-    fn acyclic_graph_has_no_cycles() {
-        let mut g: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        g.insert("A", ["B", "C"].into());
-        g.insert("B", ["C"].into());
-        g.insert("C", BTreeSet::new());
-        assert!(find_cycles(&g).is_empty());
     }
 }
