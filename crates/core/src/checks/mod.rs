@@ -14,6 +14,7 @@ use crate::expr::Pseudo;
 use crate::output::Template;
 use crate::stack::StackData;
 
+mod conditional;
 mod graph;
 mod parameters;
 
@@ -449,6 +450,15 @@ pub(crate) fn check_template(
             }
         }
     }
+
+    conditional::check_conditional_references(
+        resources,
+        conditions,
+        outputs,
+        stack_path,
+        &|id| resource_path(id).into_owned(),
+        diags,
+    );
 
     // Unused items: warnings, as cfn-lint reports them (W2001, W8001, W7001).
     for name in parameters.keys() {
