@@ -49,4 +49,4 @@ pub use stack::{
     Aspect, Condition, Mapping, Mutability, Output, Parameter, ParameterType, RemovalPolicy,
     Resource, Rule, Scope, Stack, TagFormat, CONDITIONAL_DEPENDS_ON_KEY,
 };
-pub use synth::Synthesized;
+pub use synth::{synth_all, Synthesized};

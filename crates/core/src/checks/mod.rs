@@ -15,6 +15,7 @@ use crate::output::Template;
 use crate::stack::StackData;
 
 mod conditional;
+mod exports;
 mod graph;
 mod parameters;
 
@@ -36,6 +37,9 @@ pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 pub const MAX_DESCRIPTION_BYTES: usize = 1024;
 /// Maximum size of a parameter description, in characters.
 pub const MAX_PARAMETER_DESCRIPTION: usize = 4000;
+
+pub(crate) use exports::resolved_export_name;
+pub use exports::{is_export_name_char, MAX_EXPORT_NAME};
 
 /// A check over a finished template, added to a stack with
 /// [`Stack::add_check`](crate::Stack::add_check). Layers above the core use
@@ -451,6 +455,7 @@ pub(crate) fn check_template(
         }
     }
 
+    exports::check_export_names(outputs, resources, stack_path, diags);
     conditional::check_conditional_references(
         resources,
         conditions,
