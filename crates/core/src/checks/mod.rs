@@ -18,6 +18,7 @@ mod conditional;
 mod exports;
 mod graph;
 mod parameters;
+mod policies;
 
 use graph::find_cycles;
 use parameters::check_parameter;
@@ -40,6 +41,7 @@ pub const MAX_PARAMETER_DESCRIPTION: usize = 4000;
 
 pub(crate) use exports::resolved_export_name;
 pub use exports::{is_export_name_char, MAX_EXPORT_NAME};
+pub use policies::{DELETION_POLICIES, SNAPSHOT_TYPES, UPDATE_REPLACE_POLICIES};
 
 /// A check over a finished template, added to a stack with
 /// [`Stack::add_check`](crate::Stack::add_check). Layers above the core use
@@ -455,6 +457,7 @@ pub(crate) fn check_template(
         }
     }
 
+    policies::check_policies(resources, &|id| resource_path(id).into_owned(), diags);
     exports::check_export_names(outputs, resources, stack_path, diags);
     conditional::check_conditional_references(
         resources,

@@ -19,8 +19,11 @@ pub enum RemovalPolicy {
     /// `Retain`: the resource is kept, outside the stack.
     Retain,
     /// `RetainExceptOnCreate`: kept, unless the stack's creation failed.
+    /// A `DeletionPolicy` only: [`Resource::apply_removal_policy`] writes
+    /// `Retain` as the `UpdateReplacePolicy`.
     RetainExceptOnCreate,
-    /// `Snapshot`: a final snapshot is taken (databases and volumes only).
+    /// `Snapshot`: a final snapshot is taken (databases and volumes only:
+    /// [`SNAPSHOT_TYPES`](crate::checks::SNAPSHOT_TYPES)).
     Snapshot,
 }
 
@@ -250,20 +253,37 @@ impl Resource {
     }
 
     /// `DeletionPolicy`. Default: CloudFormation's (`Delete` for most types).
+    /// Checked at synth (`resource/deletion-policy`: `Snapshot` only on
+    /// [`SNAPSHOT_TYPES`](crate::checks::SNAPSHOT_TYPES)).
     pub fn set_deletion_policy(&self, policy: RemovalPolicy) -> &Self {
         self.edit(|r| r.deletion_policy = Some(policy))
     }
 
     /// `UpdateReplacePolicy`. Default: CloudFormation's (`Delete`).
+    /// Checked at synth (`resource/update-replace-policy`): never
+    /// `RetainExceptOnCreate`, which only `DeletionPolicy` takes, and
+    /// `Snapshot` only on [`SNAPSHOT_TYPES`](crate::checks::SNAPSHOT_TYPES).
     pub fn set_update_replace_policy(&self, policy: RemovalPolicy) -> &Self {
         self.edit(|r| r.update_replace_policy = Some(policy))
     }
 
-    /// Sets both `DeletionPolicy` and `UpdateReplacePolicy`, as the CDK's `applyRemovalPolicy` does.
+    /// Sets both `DeletionPolicy` and `UpdateReplacePolicy`, as aws-cdk's
+    /// `applyRemovalPolicy` does: the same value for both, except
+    /// `RetainExceptOnCreate`, which only `DeletionPolicy` accepts, so
+    /// `UpdateReplacePolicy` gets `Retain`
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html>).
+    ///
+    /// # Errors (at synth)
+    /// `resource/deletion-policy` and `resource/update-replace-policy` for
+    /// `Snapshot` on a type that has no snapshots
+    /// ([`SNAPSHOT_TYPES`](crate::checks::SNAPSHOT_TYPES)).
     pub fn apply_removal_policy(&self, policy: RemovalPolicy) -> &Self {
         self.edit(|r| {
             r.deletion_policy = Some(policy);
-            r.update_replace_policy = Some(policy);
+            r.update_replace_policy = Some(match policy {
+                RemovalPolicy::RetainExceptOnCreate => RemovalPolicy::Retain,
+                other => other,
+            });
         })
     }
 
