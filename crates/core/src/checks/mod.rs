@@ -19,6 +19,8 @@ mod exports;
 mod graph;
 mod parameters;
 mod policies;
+mod suggest;
+mod unchecked;
 
 use graph::find_cycles;
 use parameters::check_parameter;
@@ -42,6 +44,9 @@ pub const MAX_PARAMETER_DESCRIPTION: usize = 4000;
 pub(crate) use exports::resolved_export_name;
 pub use exports::{is_export_name_char, MAX_EXPORT_NAME};
 pub use policies::{DELETION_POLICIES, SNAPSHOT_TYPES, UPDATE_REPLACE_POLICIES};
+pub use suggest::{closest, did_you_mean};
+pub(crate) use unchecked::check_unchecked_types;
+pub use unchecked::is_custom_resource_type;
 
 /// A check over a finished template, added to a stack with
 /// [`Stack::add_check`](crate::Stack::add_check). Layers above the core use
@@ -51,6 +56,21 @@ pub trait TemplateCheck: Send + Sync {
     fn name(&self) -> &str;
     /// Reports findings about `context.template` into `diags`.
     fn check(&self, context: &CheckContext<'_>, diags: &mut Diagnostics);
+
+    /// For a check that validates resources against per-type schemas (the
+    /// generated layer's): `Some(true)` when it knows `type_name`,
+    /// `Some(false)` when it does not. A resource whose type no registered
+    /// schema check knows gets the warning `resource/unchecked-type`.
+    /// Default: `None`, this is not a schema check.
+    fn covers_type(&self, _type_name: &str) -> Option<bool> {
+        None
+    }
+
+    /// The resource types a schema check knows, read only to suggest a close
+    /// name in the `resource/unchecked-type` warning. Default: none.
+    fn known_types(&self) -> Vec<&str> {
+        Vec::new()
+    }
 }
 
 /// What a [`TemplateCheck`] sees.
@@ -285,6 +305,35 @@ pub(crate) fn check_template(
         check_parameter(p, diags);
     }
 
+    // "Did you mean", for a dangling Ref or GetAtt: the path-derived ID of a
+    // resource whose logical ID was overridden, or the closest name.
+    // Computed only when a reference dangles.
+    let suggest_resource = |name: &str, with_parameters: bool| -> String {
+        for (id, path) in resource_paths {
+            let components: Vec<&str> = path.split('/').skip(1).collect();
+            if let Ok(derived) = crate::logical_id::logical_id_from_path(&components) {
+                if derived == name && derived != *id {
+                    return format!(
+                        " Did you mean '{id}'? (the logical ID of {path} is overridden)"
+                    );
+                }
+            }
+        }
+        let parameter_names = parameters
+            .keys()
+            .map(String::as_str)
+            .filter(|_| with_parameters);
+        let pseudo = Pseudo::NAMES.iter().copied().filter(|_| with_parameters);
+        did_you_mean(
+            name,
+            resources
+                .keys()
+                .map(String::as_str)
+                .chain(parameter_names)
+                .chain(pseudo),
+        )
+    };
+
     // References by section, and what they use.
     let mut used: HashSet<Reference> = HashSet::new();
     let mut check_refs = |refs: &[Reference],
@@ -316,10 +365,10 @@ pub(crate) fn check_template(
                         format!("'{name}' is a resource; conditions and rules may refer to parameters only"),
                     )
                 }
-                Reference::Ref(_) => ("ref/dangling", format!("Ref to '{name}', which is not a parameter, resource or pseudo parameter of this stack")),
-                Reference::GetAtt(_) => ("ref/dangling", format!("Fn::GetAtt of '{name}', which is not a resource of this stack")),
-                Reference::Condition(_) => ("ref/dangling-condition", format!("condition '{name}' is not defined in this stack")),
-                Reference::Mapping(_) => ("ref/dangling-mapping", format!("mapping '{name}' is not defined in this stack")),
+                Reference::Ref(_) => ("ref/dangling", format!("Ref to '{name}', which is not a parameter, resource or pseudo parameter of this stack.{}", suggest_resource(name, true))),
+                Reference::GetAtt(_) => ("ref/dangling", format!("Fn::GetAtt of '{name}', which is not a resource of this stack.{}", suggest_resource(name, false))),
+                Reference::Condition(_) => ("ref/dangling-condition", format!("condition '{name}' is not defined in this stack.{}", did_you_mean(name, conditions.keys().map(String::as_str)))),
+                Reference::Mapping(_) => ("ref/dangling-mapping", format!("mapping '{name}' is not defined in this stack.{}", did_you_mean(name, mappings.keys().map(String::as_str)))),
             };
             diags.error(code, at, message);
         }

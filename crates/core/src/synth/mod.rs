@@ -181,6 +181,15 @@ impl Stack {
         for check in &data.checks {
             check.check(&context, &mut diags);
         }
+        crate::checks::check_unchecked_types(
+            template
+                .get("Resources")
+                .and_then(Value::as_object)
+                .unwrap_or(&Map::new()),
+            &data.checks,
+            &|id| context.resource_path(id),
+            &mut diags,
+        );
         let template = Template::new(template);
         crate::checks::check_size(&template, &stack_path, &mut diags);
 
