@@ -141,6 +141,18 @@ impl<'a> Guards<'a> {
     }
 }
 
+/// True if conditions `a` and `b` can never hold together (one implies the
+/// other is false): resources under them never exist at the same time.
+pub(super) fn exclusive(conditions: &Map<String, Value>, a: &str, b: &str) -> bool {
+    let guards = Guards::new(conditions);
+    let mut facts = Vec::new();
+    guards.assume(a, true, &mut facts, 0);
+    guards.proves(b, false, &facts, 0)
+        || facts
+            .iter()
+            .any(|(name, holds)| facts.contains(&(name, !holds)))
+}
+
 fn single_entry(v: &Value) -> Option<(&str, &Value)> {
     let map = v.as_object()?;
     if map.len() != 1 {

@@ -18,6 +18,7 @@ mod conditional;
 mod exports;
 mod graph;
 mod parameters;
+mod physical_names;
 mod policies;
 mod suggest;
 mod unchecked;
@@ -43,6 +44,7 @@ pub const MAX_PARAMETER_DESCRIPTION: usize = 4000;
 
 pub(crate) use exports::resolved_export_name;
 pub use exports::{is_export_name_char, MAX_EXPORT_NAME};
+pub use physical_names::{NamedKind, NAMED_KINDS};
 pub use policies::{DELETION_POLICIES, SNAPSHOT_TYPES, UPDATE_REPLACE_POLICIES};
 pub use suggest::{closest, did_you_mean};
 pub(crate) use unchecked::check_unchecked_types;
@@ -506,6 +508,12 @@ pub(crate) fn check_template(
         }
     }
 
+    physical_names::check_physical_names(
+        resources,
+        conditions,
+        &|id| resource_path(id).into_owned(),
+        diags,
+    );
     policies::check_policies(resources, &|id| resource_path(id).into_owned(), diags);
     exports::check_export_names(outputs, resources, stack_path, diags);
     conditional::check_conditional_references(
