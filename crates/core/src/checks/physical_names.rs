@@ -14,7 +14,6 @@
 //! <https://docs.aws.amazon.com/glue/latest/dg/add-table.html>).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
@@ -28,15 +27,19 @@ pub struct NamedKind {
     pub what: &'static str,
     /// The resource types sharing the namespace.
     pub types: &'static [&'static str],
-    /// JSON pointer of the name in `Properties`.
-    pub name: &'static str,
-    /// JSON pointer of the parent the name is unique within, if any.
-    pub within: Option<&'static str>,
+    /// Path of the name in `Properties` (`["TableInput", "Name"]`).
+    pub name: &'static [&'static str],
+    /// Path of the parent the name is unique within, if any.
+    pub within: Option<&'static [&'static str]>,
     /// Names compared without ASCII case.
     pub case_insensitive: bool,
 }
 
-const fn kind(what: &'static str, types: &'static [&'static str], name: &'static str) -> NamedKind {
+const fn kind(
+    what: &'static str,
+    types: &'static [&'static str],
+    name: &'static [&'static str],
+) -> NamedKind {
     NamedKind {
         what,
         types,
@@ -51,67 +54,67 @@ const fn kind(what: &'static str, types: &'static [&'static str], name: &'static
 /// per account and Region unless `within` says otherwise (S3 bucket names
 /// are global, which only makes a collision surer).
 pub const NAMED_KINDS: &[NamedKind] = &[
-    kind("Kinesis streams", &["AWS::Kinesis::Stream"], "/Name"),
+    kind("Kinesis streams", &["AWS::Kinesis::Stream"], &["Name"]),
     NamedKind {
-        within: Some("/StreamARN"),
+        within: Some(&["StreamARN"]),
         ..kind(
             "consumers of a stream",
             &["AWS::Kinesis::StreamConsumer"],
-            "/ConsumerName",
+            &["ConsumerName"],
         )
     },
     kind(
         "Firehose delivery streams",
         &["AWS::KinesisFirehose::DeliveryStream"],
-        "/DeliveryStreamName",
+        &["DeliveryStreamName"],
     ),
     kind(
         "Lambda functions",
         &["AWS::Lambda::Function"],
-        "/FunctionName",
+        &["FunctionName"],
     ),
     NamedKind {
-        within: Some("/RestApiId"),
-        ..kind("models of an API", &["AWS::ApiGateway::Model"], "/Name")
+        within: Some(&["RestApiId"]),
+        ..kind("models of an API", &["AWS::ApiGateway::Model"], &["Name"])
     },
     NamedKind {
-        within: Some("/RestApiId"),
+        within: Some(&["RestApiId"]),
         ..kind(
             "stages of an API",
             &["AWS::ApiGateway::Stage"],
-            "/StageName",
+            &["StageName"],
         )
     },
     kind(
         "Managed Service for Apache Flink applications",
         &["AWS::KinesisAnalyticsV2::Application"],
-        "/ApplicationName",
+        &["ApplicationName"],
     ),
-    kind("SQS queues", &["AWS::SQS::Queue"], "/QueueName"),
-    kind("S3 buckets", &["AWS::S3::Bucket"], "/BucketName"),
+    kind("SQS queues", &["AWS::SQS::Queue"], &["QueueName"]),
+    kind("S3 buckets", &["AWS::S3::Bucket"], &["BucketName"]),
     NamedKind {
-        within: Some("/VpcId"),
+        within: Some(&["VpcId"]),
         ..kind(
             "security groups of a VPC",
             &["AWS::EC2::SecurityGroup"],
-            "/GroupName",
+            &["GroupName"],
         )
     },
     kind(
         "launch templates",
         &["AWS::EC2::LaunchTemplate"],
-        "/LaunchTemplateName",
+        &["LaunchTemplateName"],
     ),
     NamedKind {
         case_insensitive: true,
-        ..kind("IAM roles", &["AWS::IAM::Role"], "/RoleName")
+        ..kind("IAM roles", &["AWS::IAM::Role"], &["RoleName"])
     },
     NamedKind {
         case_insensitive: true,
         ..kind(
             "IAM managed policies",
             &["AWS::IAM::ManagedPolicy"],
-            "/ManagedPolicyName",
+            &["ManagedPolicyName"],
         )
     },
     NamedKind {
@@ -119,62 +122,63 @@ pub const NAMED_KINDS: &[NamedKind] = &[
         ..kind(
             "IAM instance profiles",
             &["AWS::IAM::InstanceProfile"],
-            "/InstanceProfileName",
+            &["InstanceProfileName"],
         )
     },
     // Metric and composite alarms share one namespace of names.
     kind(
         "CloudWatch alarms",
         &["AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"],
-        "/AlarmName",
+        &["AlarmName"],
     ),
     kind(
         "CloudWatch dashboards",
         &["AWS::CloudWatch::Dashboard"],
-        "/DashboardName",
+        &["DashboardName"],
     ),
-    kind("log groups", &["AWS::Logs::LogGroup"], "/LogGroupName"),
+    kind("log groups", &["AWS::Logs::LogGroup"], &["LogGroupName"]),
     NamedKind {
-        within: Some("/LogGroupName"),
+        within: Some(&["LogGroupName"]),
         ..kind(
             "log streams of a log group",
             &["AWS::Logs::LogStream"],
-            "/LogStreamName",
+            &["LogStreamName"],
         )
     },
-    kind("SNS topics", &["AWS::SNS::Topic"], "/TopicName"),
-    kind("KMS aliases", &["AWS::KMS::Alias"], "/AliasName"),
+    kind("SNS topics", &["AWS::SNS::Topic"], &["TopicName"]),
+    kind("KMS aliases", &["AWS::KMS::Alias"], &["AliasName"]),
     NamedKind {
-        within: Some("/CatalogId"),
+        within: Some(&["CatalogId"]),
         case_insensitive: true,
         ..kind(
             "Glue databases",
             &["AWS::Glue::Database"],
-            "/DatabaseInput/Name",
+            &["DatabaseInput", "Name"],
         )
     },
     NamedKind {
-        within: Some("/DatabaseName"),
+        within: Some(&["DatabaseName"]),
         case_insensitive: true,
         ..kind(
             "Glue tables of a database",
             &["AWS::Glue::Table"],
-            "/TableInput/Name",
+            &["TableInput", "Name"],
         )
     },
-    kind("DynamoDB tables", &["AWS::DynamoDB::Table"], "/TableName"),
+    kind("DynamoDB tables", &["AWS::DynamoDB::Table"], &["TableName"]),
 ];
 
 fn kind_of(type_name: &str) -> Option<(usize, &'static NamedKind)> {
-    static TABLE: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        NAMED_KINDS
-            .iter()
-            .enumerate()
-            .flat_map(|(i, k)| k.types.iter().map(move |t| (*t, i)))
-            .collect()
-    });
-    table.get(type_name).map(|i| (*i, &NAMED_KINDS[*i]))
+    // Every named type starts with "AWS::"; most resources are skipped by
+    // the first comparison of the kinds' types.
+    NAMED_KINDS
+        .iter()
+        .enumerate()
+        .find(|(_, k)| k.types.contains(&type_name))
+}
+
+fn at_path<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |v, key| v.get(*key))
 }
 
 fn key_text(v: &Value, case_insensitive: bool) -> Option<String> {
@@ -209,7 +213,7 @@ pub(super) fn check_physical_names(
         let Some(properties) = body.get("Properties") else {
             continue;
         };
-        let Some(name_value) = properties.pointer(kind.name) else {
+        let Some(name_value) = at_path(properties, kind.name) else {
             continue;
         };
         let Some(name) = key_text(name_value, kind.case_insensitive) else {
@@ -217,7 +221,7 @@ pub(super) fn check_physical_names(
         };
         let parent = kind
             .within
-            .and_then(|p| properties.pointer(p))
+            .and_then(|p| at_path(properties, p))
             .map(Value::to_string)
             .unwrap_or_default();
         let condition = body.get("Condition").and_then(Value::as_str);
@@ -227,7 +231,7 @@ pub(super) fn check_physical_names(
             _ => true,
         });
         if let Some((first, _)) = clash {
-            let property = kind.name.rsplit('/').next().unwrap_or_default();
+            let property = kind.name.last().copied().unwrap_or_default();
             diags.error(
                 "resource/name-collision",
                 resource_path(id),

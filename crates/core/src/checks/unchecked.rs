@@ -11,7 +11,6 @@
 //! alone, which chose raw resources knowingly), nothing is said: a warning
 //! on every resource of every core-only stack would only be noise.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -37,7 +36,8 @@ pub(crate) fn check_unchecked_types(
         return;
     }
     // Per type: None when no check is a schema check, else covered or not.
-    let mut verdicts: HashMap<&str, Option<bool>> = HashMap::new();
+    // A few distinct types per stack: a list beats hashing every resource's type.
+    let mut verdicts: Vec<(&str, Option<bool>)> = Vec::new();
     let mut unchecked: Vec<(&str, &str, usize)> = Vec::new();
     for (id, body) in resources {
         let Some(type_name) = body.get("Type").and_then(Value::as_str) else {
@@ -46,12 +46,17 @@ pub(crate) fn check_unchecked_types(
         if is_custom_resource_type(type_name) {
             continue;
         }
-        let verdict = *verdicts.entry(type_name).or_insert_with(|| {
-            checks
-                .iter()
-                .filter_map(|c| c.covers_type(type_name))
-                .reduce(|a, b| a || b)
-        });
+        let verdict = match verdicts.iter().find(|(t, _)| *t == type_name) {
+            Some((_, v)) => *v,
+            None => {
+                let v = checks
+                    .iter()
+                    .filter_map(|c| c.covers_type(type_name))
+                    .reduce(|a, b| a || b);
+                verdicts.push((type_name, v));
+                v
+            }
+        };
         if verdict == Some(false) {
             match unchecked.iter_mut().find(|(t, _, _)| *t == type_name) {
                 Some(entry) => entry.2 += 1,
