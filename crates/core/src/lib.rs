@@ -47,6 +47,6 @@ pub use json::{IntoJson, JsonArray, JsonObject};
 pub use output::Template;
 pub use stack::{
     Aspect, Condition, Mapping, Mutability, Output, Parameter, ParameterType, RemovalPolicy,
-    Resource, Rule, Scope, Stack, TagFormat,
+    Resource, Rule, Scope, Stack, TagFormat, CONDITIONAL_DEPENDS_ON_KEY,
 };
-pub use synth::Synthesized;
+pub use synth::{synth_all, Synthesized};

@@ -67,6 +67,39 @@ fn synth_one(entry: &CatalogEntry, args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// `--all`: builds every stack, then synthesizes them together with
+/// [`streamcdk_core::synth_all`], so that export names are checked across
+/// stacks too, and writes each.
+fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path) -> Result<(), String> {
+    let mut stacks = Vec::new();
+    let mut short_names = Vec::new();
+    let mut errors = Vec::new();
+    for e in entries {
+        match (e.build)() {
+            Ok(s) => {
+                stacks.push(s);
+                short_names.push(e.short_name);
+            }
+            Err(d) => errors.push(format!("{}: {d}", e.short_name)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    let refs: Vec<&streamcdk_core::Stack> = stacks.iter().collect();
+    let all = streamcdk_core::synth_all(&refs).map_err(|d| d.to_string())?;
+    for (short, synthesized) in short_names.iter().zip(&all) {
+        for w in &synthesized.warnings {
+            eprintln!("{short}: {w}");
+        }
+        let path = synthesized
+            .write_to(dir)
+            .map_err(|e| format!("cannot write to {}: {e}", dir.display()))?;
+        eprintln!("{short}: wrote {}", path.display());
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -85,11 +118,18 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let entries: Vec<&CatalogEntry> = if args.all {
-        if args.out.is_none() {
+        let Some(dir) = &args.out else {
             eprintln!("--all needs --out DIR");
             return ExitCode::from(2);
-        }
-        catalog().iter().collect()
+        };
+        let all: Vec<&CatalogEntry> = catalog().iter().collect();
+        return match synth_every(&all, dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(m) => {
+                eprintln!("{m}");
+                ExitCode::FAILURE
+            }
+        };
     } else {
         let mut v = Vec::new();
         for n in &args.names {

@@ -19,8 +19,11 @@ pub enum RemovalPolicy {
     /// `Retain`: the resource is kept, outside the stack.
     Retain,
     /// `RetainExceptOnCreate`: kept, unless the stack's creation failed.
+    /// A `DeletionPolicy` only: [`Resource::apply_removal_policy`] writes
+    /// `Retain` as the `UpdateReplacePolicy`.
     RetainExceptOnCreate,
-    /// `Snapshot`: a final snapshot is taken (databases and volumes only).
+    /// `Snapshot`: a final snapshot is taken (databases and volumes only:
+    /// [`SNAPSHOT_TYPES`](crate::checks::SNAPSHOT_TYPES)).
     Snapshot,
 }
 
@@ -63,6 +66,10 @@ pub(crate) enum LogicalIdSource {
 /// safety (the "Metadata Context" schema bundled with cfn-lint 1.58).
 pub const CONTEXT_METADATA_KEY: &str = "com.aws.cloudformation.Context";
 
+/// Key of the resource `Metadata` entry that holds the guarded references of
+/// [`Resource::add_conditional_dependency`].
+pub const CONDITIONAL_DEPENDS_ON_KEY: &str = "streamcdk:conditional-depends-on";
+
 /// How safe it is to change a property, as recorded in the context block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mutability {
@@ -95,6 +102,8 @@ pub(crate) struct ResourceDef {
     pub type_name: String,
     pub properties: BTreeMap<String, Node>,
     pub depends_on: Vec<ItemKey>,
+    /// Resources waited on only when a condition holds: (resource, condition).
+    pub conditional_depends_on: Vec<(ItemKey, ItemKey)>,
     pub condition: Option<ItemKey>,
     pub deletion_policy: Option<RemovalPolicy>,
     pub update_replace_policy: Option<RemovalPolicy>,
@@ -201,6 +210,12 @@ impl Resource {
     /// Makes this resource wait for `other` (`DependsOn`). Do not use it where
     /// a property already refers to `other`: that dependency exists already,
     /// and synth reports the duplicate (`depends-on/redundant`).
+    ///
+    /// # Errors (at synth)
+    /// `depends-on/conditional-resource` when `other` has a `Condition` this
+    /// resource does not carry (or imply): CloudFormation rejects a
+    /// `DependsOn` naming a resource that is not created, and `DependsOn`
+    /// takes no `Fn::If`. Use [`Resource::add_conditional_dependency`] there.
     pub fn add_dependency(&self, other: &Resource) -> &Self {
         let key = other.key();
         self.edit(|r| {
@@ -220,6 +235,27 @@ impl Resource {
         })
     }
 
+    /// Makes this resource wait for `other` only when `condition` holds: the
+    /// way for a resource that exists whatever `condition` is to wait on one
+    /// created only when it holds. `DependsOn` takes no intrinsic function,
+    /// so the wait is a guarded reference in this resource's `Metadata`
+    /// (`"streamcdk:conditional-depends-on": {"<Other>": {"Fn::If":
+    /// ["<condition>", {"Ref": "<Other>"}, {"Ref": "AWS::NoValue"}]}}`):
+    /// CloudFormation orders resources by every `Ref` in them, metadata
+    /// included, and the reference exists only when the condition holds.
+    ///
+    /// # Errors (at synth)
+    /// `ref/conditional-resource` when `other`'s own condition is not implied
+    /// by `condition`; `ref/cross-stack` for a handle of another stack.
+    pub fn add_conditional_dependency(&self, other: &Resource, condition: &Condition) -> &Self {
+        let pair = (other.key(), condition.key());
+        self.edit(|r| {
+            if !r.conditional_depends_on.contains(&pair) {
+                r.conditional_depends_on.push(pair);
+            }
+        })
+    }
+
     /// Creates the resource only when `condition` holds. Default: always.
     pub fn set_condition(&self, condition: &Condition) -> &Self {
         let key = condition.key();
@@ -227,20 +263,37 @@ impl Resource {
     }
 
     /// `DeletionPolicy`. Default: CloudFormation's (`Delete` for most types).
+    /// Checked at synth (`resource/deletion-policy`: `Snapshot` only on
+    /// [`SNAPSHOT_TYPES`](crate::checks::SNAPSHOT_TYPES)).
     pub fn set_deletion_policy(&self, policy: RemovalPolicy) -> &Self {
         self.edit(|r| r.deletion_policy = Some(policy))
     }
 
     /// `UpdateReplacePolicy`. Default: CloudFormation's (`Delete`).
+    /// Checked at synth (`resource/update-replace-policy`): never
+    /// `RetainExceptOnCreate`, which only `DeletionPolicy` takes, and
+    /// `Snapshot` only on [`SNAPSHOT_TYPES`](crate::checks::SNAPSHOT_TYPES).
     pub fn set_update_replace_policy(&self, policy: RemovalPolicy) -> &Self {
         self.edit(|r| r.update_replace_policy = Some(policy))
     }
 
-    /// Sets both `DeletionPolicy` and `UpdateReplacePolicy`, as the CDK's `applyRemovalPolicy` does.
+    /// Sets both `DeletionPolicy` and `UpdateReplacePolicy`, as aws-cdk's
+    /// `applyRemovalPolicy` does: the same value for both, except
+    /// `RetainExceptOnCreate`, which only `DeletionPolicy` accepts, so
+    /// `UpdateReplacePolicy` gets `Retain`
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html>).
+    ///
+    /// # Errors (at synth)
+    /// `resource/deletion-policy` and `resource/update-replace-policy` for
+    /// `Snapshot` on a type that has no snapshots
+    /// ([`SNAPSHOT_TYPES`](crate::checks::SNAPSHOT_TYPES)).
     pub fn apply_removal_policy(&self, policy: RemovalPolicy) -> &Self {
         self.edit(|r| {
             r.deletion_policy = Some(policy);
-            r.update_replace_policy = Some(policy);
+            r.update_replace_policy = Some(match policy {
+                RemovalPolicy::RetainExceptOnCreate => RemovalPolicy::Retain,
+                other => other,
+            });
         })
     }
 

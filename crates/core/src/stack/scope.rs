@@ -73,6 +73,7 @@ impl Scope {
             type_name: type_name.into(),
             properties,
             depends_on: Vec::new(),
+            conditional_depends_on: Vec::new(),
             condition: None,
             deletion_policy: None,
             update_replace_policy: None,

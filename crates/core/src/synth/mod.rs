@@ -63,6 +63,77 @@ impl Synthesized {
     }
 }
 
+/// Synthesizes stacks that are deployed together (one account and Region),
+/// each with every check of [`Stack::synth`], then checks what they share:
+///
+/// - `output/duplicate-export-across-stacks`: two stacks exporting one name
+///   (export names are unique per account and Region:
+///   <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html>).
+///   A name is compared when synth can know it: a literal, or an `Fn::Sub`
+///   of literal text and pseudo parameters, `${AWS::StackName}` being the
+///   stack's name;
+/// - `stack/duplicate-name`: two stacks with one name (stack names are unique
+///   per account and Region too).
+///
+/// # Errors
+/// Every error of every stack, and the cross-stack errors, with the warnings
+/// found alongside.
+pub fn synth_all(stacks: &[&Stack]) -> Result<Vec<Synthesized>, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut done = Vec::with_capacity(stacks.len());
+    for stack in stacks {
+        match stack.synth() {
+            Ok(s) => done.push(s),
+            Err(d) => diags.extend(d),
+        }
+    }
+    let mut names: HashMap<&str, ()> = HashMap::new();
+    let mut exports: HashMap<String, String> = HashMap::new();
+    for s in &done {
+        if names.insert(s.name.as_str(), ()).is_some() {
+            diags.error(
+                "stack/duplicate-name",
+                &s.name,
+                format!(
+                    "two stacks are named '{}'; stack names are unique per account and Region",
+                    s.name
+                ),
+            );
+            continue;
+        }
+        let Some(outputs) = s.template.value().get("Outputs").and_then(Value::as_object) else {
+            continue;
+        };
+        for (output, body) in outputs {
+            let Some(name) = body.get("Export").and_then(|e| e.get("Name")) else {
+                continue;
+            };
+            let Some(resolved) = crate::checks::resolved_export_name(name, &s.name) else {
+                continue;
+            };
+            let at = format!("{}/Outputs/{output}", s.name);
+            if let Some(first) = exports.get(&resolved) {
+                diags.error(
+                    "output/duplicate-export-across-stacks",
+                    &at,
+                    format!("export name '{resolved}' is already exported by {first}; export names are unique per account and Region"),
+                );
+            } else {
+                exports.insert(resolved, at);
+            }
+        }
+    }
+    if diags.has_errors() {
+        for s in &done {
+            for w in &s.warnings {
+                diags.push(w.clone());
+            }
+        }
+        return Err(diags);
+    }
+    Ok(done)
+}
+
 impl Stack {
     /// Synthesizes the template. Returns every error found (with the warnings
     /// found alongside), or the template with its warnings.
@@ -110,6 +181,15 @@ impl Stack {
         for check in &data.checks {
             check.check(&context, &mut diags);
         }
+        crate::checks::check_unchecked_types(
+            template
+                .get("Resources")
+                .and_then(Value::as_object)
+                .unwrap_or(&Map::new()),
+            &data.checks,
+            &|id| context.resource_path(id),
+            &mut diags,
+        );
         let template = Template::new(template);
         crate::checks::check_size(&template, &stack_path, &mut diags);
 

@@ -3,7 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::expr::{Node, Pseudo, Target};
-use crate::stack::StackData;
+use crate::stack::{StackData, CONDITIONAL_DEPENDS_ON_KEY};
 
 use super::resolve::{Resolver, Section};
 use super::tags::merged_tags;
@@ -177,12 +177,41 @@ pub(super) fn resources(
         if let Some(p) = &r.creation_policy {
             body.insert("CreationPolicy".into(), p.clone());
         }
-        if !r.metadata.is_empty() {
-            body.insert("Metadata".into(), json!(r.metadata));
+        let waits = conditional_waits(resolver, r, at);
+        if !r.metadata.is_empty() || !waits.is_empty() {
+            let mut metadata = match json!(r.metadata) {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            };
+            if !waits.is_empty() {
+                metadata.insert(CONDITIONAL_DEPENDS_ON_KEY.into(), Value::Object(waits));
+            }
+            body.insert("Metadata".into(), Value::Object(metadata));
         }
         resources.insert(resolver.resource_ids[i].clone(), Value::Object(body));
     }
     template.insert("Resources".into(), Value::Object(resources));
+}
+
+/// `{"<Other>": {"Fn::If": [cond, {"Ref": "<Other>"}, {"Ref": "AWS::NoValue"}]}}`
+/// for each conditional wait of `r`.
+fn conditional_waits(
+    resolver: &mut Resolver<'_>,
+    r: &crate::stack::ResourceDef,
+    at: &str,
+) -> Map<String, Value> {
+    let mut waits = Map::new();
+    for (other, condition) in &r.conditional_depends_on {
+        let (Some(id), Some(c)) = (
+            resolver.resource_name(*other, at),
+            resolver.condition_name(*condition, at),
+        ) else {
+            continue;
+        };
+        let guarded = json!({"Fn::If": [c, {"Ref": id}, {"Ref": "AWS::NoValue"}]});
+        waits.insert(id, guarded);
+    }
+    waits
 }
 
 /// `Outputs`, with their exports and conditions.

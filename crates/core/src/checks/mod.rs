@@ -12,7 +12,19 @@ use serde_json::Value;
 use crate::diagnostics::Diagnostics;
 use crate::expr::Pseudo;
 use crate::output::Template;
-use crate::stack::{ParameterType, StackData, AWS_SPECIFIC_PARAMETER_TYPES};
+use crate::stack::StackData;
+
+mod conditional;
+mod exports;
+mod graph;
+mod parameters;
+mod physical_names;
+mod policies;
+mod suggest;
+mod unchecked;
+
+use graph::find_cycles;
+use parameters::check_parameter;
 
 /// Maximum resources in a template.
 pub const MAX_RESOURCES: usize = 500;
@@ -30,6 +42,14 @@ pub const MAX_DESCRIPTION_BYTES: usize = 1024;
 /// Maximum size of a parameter description, in characters.
 pub const MAX_PARAMETER_DESCRIPTION: usize = 4000;
 
+pub(crate) use exports::resolved_export_name;
+pub use exports::{is_export_name_char, MAX_EXPORT_NAME};
+pub use physical_names::{NamedKind, NAMED_KINDS};
+pub use policies::{DELETION_POLICIES, SNAPSHOT_TYPES, UPDATE_REPLACE_POLICIES};
+pub use suggest::{closest, did_you_mean};
+pub(crate) use unchecked::check_unchecked_types;
+pub use unchecked::is_custom_resource_type;
+
 /// A check over a finished template, added to a stack with
 /// [`Stack::add_check`](crate::Stack::add_check). Layers above the core use
 /// it for what the core cannot know, such as each resource type's schema.
@@ -38,6 +58,21 @@ pub trait TemplateCheck: Send + Sync {
     fn name(&self) -> &str;
     /// Reports findings about `context.template` into `diags`.
     fn check(&self, context: &CheckContext<'_>, diags: &mut Diagnostics);
+
+    /// For a check that validates resources against per-type schemas (the
+    /// generated layer's): `Some(true)` when it knows `type_name`,
+    /// `Some(false)` when it does not. A resource whose type no registered
+    /// schema check knows gets the warning `resource/unchecked-type`.
+    /// Default: `None`, this is not a schema check.
+    fn covers_type(&self, _type_name: &str) -> Option<bool> {
+        None
+    }
+
+    /// The resource types a schema check knows, read only to suggest a close
+    /// name in the `resource/unchecked-type` warning. Default: none.
+    fn known_types(&self) -> Vec<&str> {
+        Vec::new()
+    }
 }
 
 /// What a [`TemplateCheck`] sees.
@@ -272,6 +307,35 @@ pub(crate) fn check_template(
         check_parameter(p, diags);
     }
 
+    // "Did you mean", for a dangling Ref or GetAtt: the path-derived ID of a
+    // resource whose logical ID was overridden, or the closest name.
+    // Computed only when a reference dangles.
+    let suggest_resource = |name: &str, with_parameters: bool| -> String {
+        for (id, path) in resource_paths {
+            let components: Vec<&str> = path.split('/').skip(1).collect();
+            if let Ok(derived) = crate::logical_id::logical_id_from_path(&components) {
+                if derived == name && derived != *id {
+                    return format!(
+                        " Did you mean '{id}'? (the logical ID of {path} is overridden)"
+                    );
+                }
+            }
+        }
+        let parameter_names = parameters
+            .keys()
+            .map(String::as_str)
+            .filter(|_| with_parameters);
+        let pseudo = Pseudo::NAMES.iter().copied().filter(|_| with_parameters);
+        did_you_mean(
+            name,
+            resources
+                .keys()
+                .map(String::as_str)
+                .chain(parameter_names)
+                .chain(pseudo),
+        )
+    };
+
     // References by section, and what they use.
     let mut used: HashSet<Reference> = HashSet::new();
     let mut check_refs = |refs: &[Reference],
@@ -303,10 +367,10 @@ pub(crate) fn check_template(
                         format!("'{name}' is a resource; conditions and rules may refer to parameters only"),
                     )
                 }
-                Reference::Ref(_) => ("ref/dangling", format!("Ref to '{name}', which is not a parameter, resource or pseudo parameter of this stack")),
-                Reference::GetAtt(_) => ("ref/dangling", format!("Fn::GetAtt of '{name}', which is not a resource of this stack")),
-                Reference::Condition(_) => ("ref/dangling-condition", format!("condition '{name}' is not defined in this stack")),
-                Reference::Mapping(_) => ("ref/dangling-mapping", format!("mapping '{name}' is not defined in this stack")),
+                Reference::Ref(_) => ("ref/dangling", format!("Ref to '{name}', which is not a parameter, resource or pseudo parameter of this stack.{}", suggest_resource(name, true))),
+                Reference::GetAtt(_) => ("ref/dangling", format!("Fn::GetAtt of '{name}', which is not a resource of this stack.{}", suggest_resource(name, false))),
+                Reference::Condition(_) => ("ref/dangling-condition", format!("condition '{name}' is not defined in this stack.{}", did_you_mean(name, conditions.keys().map(String::as_str)))),
+                Reference::Mapping(_) => ("ref/dangling-mapping", format!("mapping '{name}' is not defined in this stack.{}", did_you_mean(name, mappings.keys().map(String::as_str)))),
             };
             diags.error(code, at, message);
         }
@@ -444,6 +508,23 @@ pub(crate) fn check_template(
         }
     }
 
+    physical_names::check_physical_names(
+        resources,
+        conditions,
+        &|id| resource_path(id).into_owned(),
+        diags,
+    );
+    policies::check_policies(resources, &|id| resource_path(id).into_owned(), diags);
+    exports::check_export_names(outputs, resources, stack_path, diags);
+    conditional::check_conditional_references(
+        resources,
+        conditions,
+        outputs,
+        stack_path,
+        &|id| resource_path(id).into_owned(),
+        diags,
+    );
+
     // Unused items: warnings, as cfn-lint reports them (W2001, W8001, W7001).
     for name in parameters.keys() {
         let is_used = used.contains(&Reference::Ref(name.clone()));
@@ -482,172 +563,6 @@ pub(crate) fn check_template(
             );
         }
     }
-}
-
-/// Checks one parameter's definition and default.
-fn check_parameter(p: &crate::stack::ParameterDef, diags: &mut Diagnostics) {
-    let at = &p.path;
-    if let ParameterType::AwsSpecific(t) = &p.kind {
-        let inner = t
-            .strip_prefix("List<")
-            .and_then(|s| s.strip_suffix('>'))
-            .unwrap_or(t);
-        if !AWS_SPECIFIC_PARAMETER_TYPES.contains(&inner) {
-            diags.error(
-                "parameter/type",
-                at,
-                format!(
-                    "'{t}' is not an AWS-specific parameter type; known types: {}",
-                    AWS_SPECIFIC_PARAMETER_TYPES.join(", ")
-                ),
-            );
-        }
-    }
-    if let Some(d) = &p.description {
-        if d.chars().count() > MAX_PARAMETER_DESCRIPTION {
-            diags.error(
-                "parameter/description-too-long",
-                at,
-                format!(
-                    "the description is {} characters; the maximum is {MAX_PARAMETER_DESCRIPTION}",
-                    d.chars().count()
-                ),
-            );
-        }
-    }
-    if let (Some(min), Some(max)) = (p.min_value, p.max_value) {
-        if min > max {
-            diags.error(
-                "parameter/empty-range",
-                at,
-                format!("MinValue {min} is greater than MaxValue {max}"),
-            );
-        }
-    }
-    if let (Some(min), Some(max)) = (p.min_length, p.max_length) {
-        if min > max {
-            diags.error(
-                "parameter/empty-range",
-                at,
-                format!("MinLength {min} is greater than MaxLength {max}"),
-            );
-        }
-    }
-    if p.allowed_values.as_ref().is_some_and(Vec::is_empty) {
-        diags.error(
-            "parameter/empty-range",
-            at,
-            "AllowedValues is empty, so no value is accepted",
-        );
-    }
-    let Some(default) = &p.default else { return };
-    let mut problems = Vec::new();
-    if let Some(allowed) = &p.allowed_values {
-        if !allowed.contains(default) {
-            problems.push(format!(
-                "it is not one of the allowed values {}",
-                Value::Array(allowed.clone())
-            ));
-        }
-    }
-    match (p.kind.clone(), default) {
-        (ParameterType::Number, Value::Number(n)) => {
-            let n = n.as_f64().unwrap_or(f64::NAN);
-            if p.min_value.is_some_and(|m| n < m) || p.max_value.is_some_and(|m| n > m) {
-                problems.push(format!(
-                    "it is outside the range {}..={}",
-                    p.min_value.map_or("-inf".into(), |v| v.to_string()),
-                    p.max_value.map_or("inf".into(), |v| v.to_string())
-                ));
-            }
-        }
-        (_, Value::String(s)) => {
-            let len = s.chars().count() as u64;
-            if p.min_length.is_some_and(|m| len < m) || p.max_length.is_some_and(|m| len > m) {
-                problems.push(format!("its length {len} is outside MinLength/MaxLength"));
-            }
-        }
-        _ => {}
-    }
-    for problem in problems {
-        diags.error(
-            "parameter/default-invalid",
-            at,
-            format!("the default {default} is invalid: {problem}"),
-        );
-    }
-}
-
-/// Finds the cycles of a directed graph (strongly connected components with
-/// more than one node, or a node with an edge to itself), each as a path that
-/// returns to its start.
-fn find_cycles<'a>(graph: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<Vec<&'a str>> {
-    // Tarjan's algorithm, iterative to keep deep graphs off the call stack.
-    let nodes: Vec<&str> = graph.keys().copied().collect();
-    let index_of: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let n = nodes.len();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut next = 0;
-    let mut components = Vec::new();
-    let edges: Vec<Vec<usize>> = nodes
-        .iter()
-        .map(|v| {
-            graph[v]
-                .iter()
-                .filter_map(|w| index_of.get(w).copied())
-                .collect()
-        })
-        .collect();
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work = vec![(root, 0usize)];
-        while let Some(&mut (v, ref mut child)) = work.last_mut() {
-            if *child == 0 {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if *child < edges[v].len() {
-                let w = edges[v][*child];
-                *child += 1;
-                if index[w] == usize::MAX {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                let mut component = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                let self_loop = component.len() == 1 && edges[v].contains(&v);
-                if component.len() > 1 || self_loop {
-                    component.sort_unstable();
-                    let mut cycle: Vec<&str> = component.iter().map(|i| nodes[*i]).collect();
-                    cycle.push(cycle[0]);
-                    components.push(cycle);
-                }
-            }
-        }
-    }
-    components
 }
 
 /// Checks the serialized size.
@@ -709,26 +624,5 @@ mod tests {
                 Reference::Mapping("M".into()),
             ]
         );
-    }
-
-    #[test]
-    fn cycles_are_found_and_reported_once() {
-        let mut g: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        g.insert("A", ["B"].into());
-        g.insert("B", ["C"].into());
-        g.insert("C", ["A"].into());
-        g.insert("D", ["D"].into());
-        g.insert("E", ["A"].into());
-        let cycles = find_cycles(&g);
-        assert_eq!(cycles, vec![vec!["A", "B", "C", "A"], vec!["D", "D"]]);
-    }
-
-    #[test]
-    fn acyclic_graph_has_no_cycles() {
-        let mut g: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        g.insert("A", ["B", "C"].into());
-        g.insert("B", ["C"].into());
-        g.insert("C", BTreeSet::new());
-        assert!(find_cycles(&g).is_empty());
     }
 }
