@@ -131,3 +131,35 @@ fn dangling_references_suggest_close_names_and_overridden_ids() {
         "Did you mean 'AWS::Region'?",
     );
 }
+
+/// The real schema check of the resources layer answers the same hook: a
+/// raw resource of a type it has no schema for is a warning naming the type,
+/// with the closest known type when the name looks misspelled.
+#[test]
+fn the_resources_layer_reports_raw_types_it_cannot_check() {
+    let stack = Stack::new("t");
+    streamcdk::resources::enable_schema_checks(&stack);
+    stack.root().add_resource("Known", "AWS::SQS::Queue");
+    stack.root().add_resource("Typo", "AWS::Kinesis::Streem");
+    stack.root().add_resource("Other", "AWS::DynamoDB::Table");
+    stack.root().add_resource("Custom", "Custom::Thing");
+    let s = stack.synth().unwrap();
+    let unchecked: Vec<_> = s
+        .warnings
+        .iter()
+        .filter(|w| w.code == "resource/unchecked-type")
+        .collect();
+    assert_eq!(unchecked.len(), 2, "{unchecked:?}");
+    assert!(
+        unchecked
+            .iter()
+            .any(|w| w.path == "t/Typo" && w.message.contains("AWS::Kinesis::Stream")),
+        "{unchecked:?}"
+    );
+    assert!(
+        unchecked
+            .iter()
+            .any(|w| w.path == "t/Other" && w.message.contains("codegen/types.txt")),
+        "{unchecked:?}"
+    );
+}

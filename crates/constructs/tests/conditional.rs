@@ -65,6 +65,25 @@ fn pattern3_shape() -> Stack {
             .unwrap();
         delivery.add_dashboard_section(&dashboard, &alarm).unwrap();
         delivery.grant_put_records(&producer).unwrap();
+        if partitioned {
+            // An unconditional resource that must wait for a permission of
+            // the conditional delivery stream's role: it waits only when the
+            // condition holds (a guarded Ref in its Metadata).
+            let queue_props = || {
+                streamcdk_constructs::sqs::QueueProps::default()
+                    .retention_period_seconds(345_600)
+                    .removal_policy(streamcdk_core::RemovalPolicy::Retain)
+            };
+            let queue =
+                streamcdk_constructs::sqs::Queue::new(&stack.root(), "Spill", queue_props())
+                    .unwrap();
+            let grant = queue.grant_send_messages(&delivery).unwrap();
+            let waiting =
+                streamcdk_constructs::sqs::Queue::new(&stack.root(), "Waiting", queue_props())
+                    .unwrap();
+            let waiting = waiting.resource().unwrap().clone();
+            grant.apply_before(&waiting);
+        }
         stack
             .output(format!("{id}DeliveryStreamName"), delivery.name())
             .condition(condition);
@@ -107,6 +126,15 @@ fn derived_constructs_inherit_the_condition() {
     .unwrap();
     assert!(body.contains("\"Fn::If\":[\"PartitioningOn\""), "{body}");
     assert!(body.contains("\"Fn::If\":[\"PartitioningOff\""), "{body}");
+    // The ordering: no DependsOn on the conditional policy, a guarded Ref
+    // in the waiting resource's Metadata instead.
+    let waiting = t.resource("Waiting").unwrap();
+    assert!(waiting.get("DependsOn").is_none(), "{waiting}");
+    let guard = serde_json::to_string(&waiting["Metadata"]).unwrap();
+    assert!(
+        guard.contains("\"Fn::If\":[\"PartitioningOn\",{\"Ref\":\"PartitionedRoleDefaultPolicy\"}"),
+        "{guard}"
+    );
     write_for_validation("constructs-conditional-delivery", &s).unwrap();
 }
 

@@ -149,10 +149,21 @@ impl Grant {
         &self.records
     }
 
-    /// Makes `dependent` wait until the granted permission exists.
+    /// Makes `dependent` wait until the granted permission exists. When the
+    /// policy exists only under a condition the dependent does not share
+    /// (the role of a conditional delivery stream, say), `DependsOn` cannot
+    /// name it, so the wait holds only when the condition does
+    /// ([`Resource::add_conditional_dependency`]).
     pub fn apply_before(&self, dependent: &Resource) {
         if let Some(policy) = &self.policy {
-            dependent.add_dependency(policy);
+            match policy.condition() {
+                Some(c) if dependent.condition().as_ref() != Some(&c) => {
+                    dependent.add_conditional_dependency(policy, &c);
+                }
+                _ => {
+                    dependent.add_dependency(policy);
+                }
+            }
         }
     }
 

@@ -76,6 +76,16 @@ impl TemplateCheck for SchemaCheck {
         CHECK_NAME
     }
 
+    /// Whether this layer has a registry schema for `type_name` (with its
+    /// service's feature on), for the core's `resource/unchecked-type` warning.
+    fn covers_type(&self, type_name: &str) -> Option<bool> {
+        Some(crate::all_types().any(|t| t.type_name == type_name))
+    }
+
+    fn known_types(&self) -> Vec<&str> {
+        crate::all_types().map(|t| t.type_name).collect()
+    }
+
     fn check(&self, context: &CheckContext<'_>, diags: &mut Diagnostics) {
         let Some(resources) = context.template.get("Resources").and_then(Value::as_object) else {
             return;
