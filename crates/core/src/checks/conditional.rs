@@ -271,7 +271,7 @@ pub(super) fn check_conditional_references(
     let conditional: HashMap<&str, &str> = resources
         .iter()
         .filter_map(|(id, body)| {
-            let c = body.get("Condition")?.as_str()?;
+            let c = super::field(body, "Condition")?.as_str()?;
             conditions.contains_key(c).then_some((id.as_str(), c))
         })
         .collect();
@@ -305,7 +305,7 @@ pub(super) fn check_conditional_references(
     };
 
     for (id, body) in resources {
-        let own = body.get("Condition").and_then(Value::as_str);
+        let own = super::field(body, "Condition").and_then(Value::as_str);
         facts.clear();
         if let Some(c) = own {
             guards.assume(c, true, &mut facts, 0);
@@ -322,7 +322,7 @@ pub(super) fn check_conditional_references(
                 }
             }
         }
-        let depends_on: Vec<&str> = match body.get("DependsOn") {
+        let depends_on: Vec<&str> = match super::field(body, "DependsOn") {
             Some(Value::String(s)) => vec![s.as_str()],
             Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
@@ -352,7 +352,7 @@ pub(super) fn check_conditional_references(
     }
 
     for (name, body) in outputs {
-        let own = body.get("Condition").and_then(Value::as_str);
+        let own = super::field(body, "Condition").and_then(Value::as_str);
         facts.clear();
         if let Some(c) = own {
             guards.assume(c, true, &mut facts, 0);
@@ -363,7 +363,7 @@ pub(super) fn check_conditional_references(
             found: Vec::new(),
         };
         for key in ["Value", "Export"] {
-            if let Some(v) = body.get(key) {
+            if let Some(v) = super::field(body, key) {
                 walk.value(v, &mut facts);
             }
         }

@@ -380,12 +380,12 @@ pub(super) fn each_at(
     if *first == "*" {
         if let Value::Array(items) = value {
             for (i, item) in items.iter().enumerate() {
-                shown.push_str(&format!("/{i}"));
+                let _ = std::fmt::Write::write_fmt(shown, format_args!("/{i}"));
                 each_at(item, rest, shown, f);
                 shown.truncate(len);
             }
         }
-    } else if let Some(child) = value.get(*first) {
+    } else if let Some(child) = field(value, first) {
         shown.push('/');
         shown.push_str(first);
         each_at(child, rest, shown, f);
@@ -448,4 +448,13 @@ mod tests {
             assert!(iam_path(bad, &none).is_some(), "{bad}");
         }
     }
+}
+
+/// `value[key]` of a JSON object by a linear scan: cheaper than SipHash for
+/// the few keys of a properties object.
+pub(super) fn field<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    value
+        .as_object()?
+        .iter()
+        .find_map(|(k, v)| (k.as_str() == key).then_some(v))
 }

@@ -140,7 +140,7 @@ pub fn check_policy_document(document: &Value, kind: PolicyKind, path: &str) -> 
         kind,
         out: &mut out,
     }
-    .document(document, path);
+    .document(document, &At::Root(path));
     out
 }
 
@@ -232,21 +232,40 @@ fn is_action_name(action: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?')
 }
 
+/// Where a finding is, built without allocating: rendered only when a
+/// finding is reported (most documents have none).
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root(&'a str),
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Root(p) => f.write_str(p),
+            At::Key(parent, key) => write!(f, "{parent}/{key}"),
+            At::Index(parent, i) => write!(f, "{parent}/{i}"),
+        }
+    }
+}
+
 struct Walker<'o> {
     kind: PolicyKind,
     out: &'o mut Vec<PolicyFinding>,
 }
 
 impl Walker<'_> {
-    fn push(&mut self, code: &'static str, path: &str, message: String) {
+    fn push(&mut self, code: &'static str, path: &At<'_>, message: String) {
         self.out.push(PolicyFinding {
             code,
-            path: path.to_owned(),
+            path: path.to_string(),
             message: format!("{message} ({POLICY_GRAMMAR_SOURCE})"),
         });
     }
 
-    fn document(&mut self, value: &Value, path: &str) {
+    fn document(&mut self, value: &Value, path: &At<'_>) {
         for doc in alternatives(value) {
             match doc {
                 Value::String(text) if is_dynamic_reference(text) => {}
@@ -260,46 +279,48 @@ impl Walker<'_> {
         }
     }
 
-    fn object(&mut self, doc: &Value, path: &str) {
+    fn object(&mut self, doc: &Value, path: &At<'_>) {
         let Some(map) = doc.as_object() else { return };
         for key in map.keys() {
             if !["Version", "Id", "Statement"].contains(&key.as_str()) {
-                self.push("policy/unknown-key", &format!("{path}/{key}"), "is not an element of a policy document; the elements are Version, Id and Statement".to_string());
+                self.push("policy/unknown-key", &At::Key(path, key), "is not an element of a policy document; the elements are Version, Id and Statement".to_string());
             }
         }
-        if let Some(version) = map.get("Version") {
+        if let Some(version) = super::names::field(doc, "Version") {
             for v in alternatives(version) {
                 if !(v == "2012-10-17" || v == "2008-10-17") {
                     self.push(
                         "policy/version",
-                        &format!("{path}/Version"),
+                        &At::Key(path, "Version"),
                         format!("is {}; the versions are 2012-10-17 and 2008-10-17", show(v)),
                     );
                 }
             }
         }
-        let Some(statement) = map.get("Statement").filter(|s| !is_no_value(s)) else {
+        let Some(statement) = super::names::field(doc, "Statement").filter(|s| !is_no_value(s))
+        else {
             if map.is_empty() {
                 self.push("policy/statement", path, "is {}, an empty document; a policy document needs a Statement (a statement object or a list of them)".into());
             } else {
-                self.push("policy/statement", &format!("{path}/Statement"), "is missing; a policy document needs a Statement (a statement object or a list of them)".into());
+                self.push("policy/statement", &At::Key(path, "Statement"), "is missing; a policy document needs a Statement (a statement object or a list of them)".into());
             }
             return;
         };
         let mut sids: Vec<String> = Vec::new();
         for list in alternatives(statement) {
             match list {
-                Value::Object(_) => self.statement(list, &format!("{path}/Statement"), &mut sids),
+                Value::Object(_) => self.statement(list, &At::Key(path, "Statement"), &mut sids),
                 Value::Array(items) if items.is_empty() => {
                     self.push(
                         "policy/statement",
-                        &format!("{path}/Statement"),
+                        &At::Key(path, "Statement"),
                         "is an empty list; a policy needs at least one statement".into(),
                     );
                 }
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        let at = format!("{path}/Statement/{i}");
+                        let statements = At::Key(path, "Statement");
+                        let at = At::Index(&statements, i);
                         for s in alternatives(item) {
                             if s.is_object() {
                                 self.statement(s, &at, &mut sids);
@@ -315,7 +336,7 @@ impl Walker<'_> {
                 }
                 other => self.push(
                     "policy/statement",
-                    &format!("{path}/Statement"),
+                    &At::Key(path, "Statement"),
                     format!(
                         "is {}; Statement is a statement object or a list of them",
                         show(other)
@@ -325,7 +346,7 @@ impl Walker<'_> {
         }
     }
 
-    fn statement(&mut self, statement: &Value, path: &str, sids: &mut Vec<String>) {
+    fn statement(&mut self, statement: &Value, path: &At<'_>, sids: &mut Vec<String>) {
         let Some(map) = statement.as_object() else {
             return;
         };
@@ -340,23 +361,32 @@ impl Walker<'_> {
             "NotResource",
             "Condition",
         ];
-        for key in map.keys() {
-            if !ELEMENTS.contains(&key.as_str()) {
-                self.push(
+        // One pass over the statement (no hashing per element looked up).
+        let mut elements: [Option<&Value>; 9] = [None; 9];
+        for (key, value) in map {
+            match ELEMENTS.iter().position(|e| *e == key.as_str()) {
+                Some(i) => elements[i] = Some(value),
+                None => self.push(
                     "policy/unknown-key",
-                    &format!("{path}/{key}"),
+                    &At::Key(path, key),
                     format!(
                         "is not a statement element; the elements are {}",
                         ELEMENTS.join(", ")
                     ),
-                );
+                ),
             }
         }
-        let has = |k: &str| map.get(k).is_some_and(|v| !is_no_value(v));
-        match map.get("Effect").filter(|v| !is_no_value(v)) {
+        let get = |k: &str| {
+            ELEMENTS
+                .iter()
+                .position(|e| *e == k)
+                .and_then(|i| elements[i])
+        };
+        let has = |k: &str| get(k).is_some_and(|v| !is_no_value(v));
+        match get("Effect").filter(|v| !is_no_value(v)) {
             None => self.push(
                 "policy/effect",
-                &format!("{path}/Effect"),
+                &At::Key(path, "Effect"),
                 "is missing; every statement needs Effect Allow or Deny".into(),
             ),
             Some(effect) => {
@@ -364,7 +394,7 @@ impl Walker<'_> {
                     if !(e == "Allow" || e == "Deny") {
                         self.push(
                             "policy/effect",
-                            &format!("{path}/Effect"),
+                            &At::Key(path, "Effect"),
                             format!("is {}; Effect is Allow or Deny", show(e)),
                         );
                     }
@@ -385,8 +415,8 @@ impl Walker<'_> {
             _ => {}
         }
         for key in ["Action", "NotAction"] {
-            if let Some(v) = map.get(key) {
-                self.actions(v, &format!("{path}/{key}"));
+            if let Some(v) = get(key) {
+                self.actions(v, &At::Key(path, key));
             }
         }
         let (resource, principal) = (
@@ -434,19 +464,19 @@ impl Walker<'_> {
             }
         }
         for key in ["Principal", "NotPrincipal"] {
-            if let Some(v) = map.get(key) {
-                self.principal(v, &format!("{path}/{key}"));
+            if let Some(v) = get(key) {
+                self.principal(v, &At::Key(path, key));
             }
         }
-        if let Some(condition) = map.get("Condition") {
-            self.condition(condition, &format!("{path}/Condition"));
+        if let Some(condition) = get("Condition") {
+            self.condition(condition, &At::Key(path, "Condition"));
         }
-        if let Some(sid) = map.get("Sid") {
+        if let Some(sid) = get("Sid") {
             for s in alternatives(sid) {
                 let Some(text) = s.as_str() else {
                     self.push(
                         "policy/sid",
-                        &format!("{path}/Sid"),
+                        &At::Key(path, "Sid"),
                         format!("is {}; Sid is a string", show(s)),
                     );
                     continue;
@@ -454,11 +484,11 @@ impl Walker<'_> {
                 if self.kind == PolicyKind::Identity
                     && !text.bytes().all(|b| b.is_ascii_alphanumeric())
                 {
-                    self.push("policy/sid", &format!("{path}/Sid"), format!("is '{text}'; the Sid of an identity policy has only ASCII letters and digits"));
+                    self.push("policy/sid", &At::Key(path, "Sid"), format!("is '{text}'; the Sid of an identity policy has only ASCII letters and digits"));
                 }
                 if self.kind != PolicyKind::Resource && !text.is_empty() {
                     if sids.iter().any(|x| x == text) {
-                        self.push("policy/sid", &format!("{path}/Sid"), format!("is '{text}', the Sid of another statement; Sids are unique within a policy"));
+                        self.push("policy/sid", &At::Key(path, "Sid"), format!("is '{text}', the Sid of another statement; Sids are unique within a policy"));
                     } else {
                         sids.push(text.to_owned());
                     }
@@ -467,7 +497,7 @@ impl Walker<'_> {
         }
     }
 
-    fn actions(&mut self, value: &Value, path: &str) {
+    fn actions(&mut self, value: &Value, path: &At<'_>) {
         for v in alternatives(value) {
             match v {
                 Value::String(a) => self.action(a, path),
@@ -482,10 +512,10 @@ impl Walker<'_> {
                     for (i, item) in items.iter().enumerate() {
                         for a in alternatives(item) {
                             match a {
-                                Value::String(text) => self.action(text, &format!("{path}/{i}")),
+                                Value::String(text) => self.action(text, &At::Index(path, i)),
                                 other => self.push(
                                     "policy/action-format",
-                                    &format!("{path}/{i}"),
+                                    &At::Index(path, i),
                                     format!("is {}; an action is a string", show(other)),
                                 ),
                             }
@@ -504,20 +534,20 @@ impl Walker<'_> {
         }
     }
 
-    fn action(&mut self, action: &str, path: &str) {
+    fn action(&mut self, action: &str, path: &At<'_>) {
         if !is_dynamic_reference(action) && !is_action_name(action) {
             self.push("policy/action-format", path, format!("is '{action}'; an action is * or service:Action (letters and digits, with * and ? wildcards), e.g. s3:GetObject"));
         }
     }
 
-    fn principal(&mut self, value: &Value, path: &str) {
+    fn principal(&mut self, value: &Value, path: &At<'_>) {
         for p in alternatives(value) {
             match p {
                 Value::String(s) if s == "*" => {}
                 Value::Object(map) => {
                     for key in map.keys() {
                         if !["AWS", "Service", "Federated", "CanonicalUser"].contains(&key.as_str()) {
-                            self.push("policy/principal", &format!("{path}/{key}"), "is not a principal type; the types are AWS, Service, Federated and CanonicalUser".to_string());
+                            self.push("policy/principal", &At::Key(path, key), "is not a principal type; the types are AWS, Service, Federated and CanonicalUser".to_string());
                         }
                     }
                 }
@@ -526,7 +556,7 @@ impl Walker<'_> {
         }
     }
 
-    fn condition(&mut self, value: &Value, path: &str) {
+    fn condition(&mut self, value: &Value, path: &At<'_>) {
         for c in alternatives(value) {
             let Some(map) = c.as_object() else {
                 self.push(
@@ -537,7 +567,7 @@ impl Walker<'_> {
                 continue;
             };
             for (operator, keys) in map {
-                let at = format!("{path}/{operator}");
+                let at = At::Key(path, operator);
                 if !is_condition_operator(operator) {
                     self.push("policy/condition", &at, "is not a condition operator; e.g. StringEquals, StringLike, ArnLike, Bool, NumericLessThan, IpAddress, Null, with ForAllValues:/ForAnyValue: and IfExists".to_string());
                 }
