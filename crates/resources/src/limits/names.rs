@@ -411,6 +411,15 @@ pub(super) fn check(checker: &mut Checker<'_, '_>, type_name: &str, properties: 
     }
 }
 
+/// `value[key]` of a JSON object by a linear scan: cheaper than SipHash for
+/// the few keys of a properties object.
+pub(super) fn field<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    value
+        .as_object()?
+        .iter()
+        .find_map(|(k, v)| (k.as_str() == key).then_some(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,13 +457,4 @@ mod tests {
             assert!(iam_path(bad, &none).is_some(), "{bad}");
         }
     }
-}
-
-/// `value[key]` of a JSON object by a linear scan: cheaper than SipHash for
-/// the few keys of a properties object.
-pub(super) fn field<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
-    value
-        .as_object()?
-        .iter()
-        .find_map(|(k, v)| (k.as_str() == key).then_some(v))
 }
