@@ -515,7 +515,12 @@ fn validator_clean_pipeline() {
         .environment("MODE", "production"),
     )
     .unwrap();
-    let q = Queue::new(&s.root(), "Failures", QueueProps::default()).unwrap();
+    let q = Queue::new(
+        &s.root(),
+        "Failures",
+        QueueProps::default().retention_period_seconds(1_209_600),
+    )
+    .unwrap();
     f.add_event_source(
         &stream,
         EventSourceOptions::default()
