@@ -543,3 +543,100 @@ fn validator_clean_pipeline() {
     let synthesized = s.synth().unwrap();
     streamcdk_core::assertions::write_for_validation("lambda_pipeline", &synthesized).unwrap();
 }
+
+mod firehose_transformation {
+    use super::*;
+    use streamcdk_constructs::firehose::{
+        DeliveryStream, DeliveryStreamProps, DynamicPartitioning, LambdaTransformation, Source,
+    };
+
+    fn setup(s: &Stack) -> (Stream, Bucket, Function) {
+        let stream = Stream::new(&s.root(), "S", StreamProps::default()).unwrap();
+        let bucket = Bucket::new(&s.root(), "B", BucketProps::default()).unwrap();
+        let f = Function::new(&s.root(), "F", inline().timeout_seconds(60)).unwrap();
+        (stream, bucket, f)
+    }
+
+    #[test]
+    fn invalid_transformation_settings() {
+        let s = stack();
+        let (stream, bucket, f) = setup(&s);
+        let err = DeliveryStream::new(
+            &s.root(),
+            "D",
+            DeliveryStreamProps::new(Source::kinesis_stream(&stream), &bucket)
+                .transformation(
+                    LambdaTransformation::new(&f)
+                        .buffer_size_mib(4)
+                        .buffer_interval_seconds(901)
+                        .retries(301),
+                )
+                .dynamic_partitioning(DynamicPartitioning::by_json_keys([("k", ".k")]))
+                .prefix("k=!{partitionKeyFromQuery:k}/")
+                .error_output_prefix("errors/"),
+        )
+        .unwrap_err();
+        assert!(err.has_error(
+            "firehose/transformation-buffer-size",
+            "t/D",
+            "buffer_size_mib is 4; it must be within 1..=3"
+        ));
+        assert!(err.has_error(
+            "firehose/transformation-buffer-interval",
+            "t/D",
+            "buffer_interval_seconds is 901"
+        ));
+        assert!(err.has_error("firehose/transformation-retries", "t/D", "retries is 301"));
+        assert!(err.has_error(
+            "firehose/transformation-with-partitioning",
+            "t/D",
+            "not supported"
+        ));
+    }
+
+    #[test]
+    fn processor_grant_and_error_prefix() {
+        let s = stack();
+        s.set_architecture("Kinesis stream delivered through a Lambda transformation to S3");
+        let (stream, bucket, f) = setup(&s);
+        DeliveryStream::new(
+            &s.root(),
+            "D",
+            DeliveryStreamProps::new(Source::kinesis_stream(&stream), &bucket).transformation(
+                LambdaTransformation::new(&f)
+                    .buffer_size_mib(2)
+                    .buffer_interval_seconds(120)
+                    .retries(5),
+            ),
+        )
+        .unwrap();
+        let synthesized = s.synth().unwrap();
+        let t = synthesized.template.value().clone();
+        let dest = &t["Resources"]["D"]["Properties"]["ExtendedS3DestinationConfiguration"];
+        assert_eq!(
+            dest["ErrorOutputPrefix"],
+            json!("errors/!{firehose:error-output-type}/")
+        );
+        let processor = &dest["ProcessingConfiguration"]["Processors"][0];
+        assert_eq!(processor["Type"], json!("Lambda"));
+        assert_eq!(
+            processor["Parameters"][0],
+            json!({"ParameterName": "LambdaArn", "ParameterValue": {"Fn::GetAtt": ["F", "Arn"]}})
+        );
+        assert_eq!(processor["Parameters"][1]["ParameterValue"], json!("2"));
+        let policy = t["Resources"]["DRoleDefaultPolicy"].to_string();
+        assert!(
+            policy.contains("lambda:InvokeFunction")
+                && policy.contains("lambda:GetFunctionConfiguration"),
+            "{policy}"
+        );
+        assert!(t["Resources"]["D"]["DependsOn"]
+            .to_string()
+            .contains("DRoleDefaultPolicy"));
+        streamcdk_core::assertions::write_for_validation(
+            "lambda_firehose_transformation",
+            &synthesized,
+        )
+        .unwrap();
+    }
+}
