@@ -346,6 +346,9 @@ fn every_function_props_field_reaches_the_template() {
     }
 }
 
+/// A field name and the options with that field changed.
+type OptionsCase = (&'static str, Box<dyn Fn(&Stack) -> EventSourceOptions>);
+
 #[test]
 fn every_event_source_option_reaches_the_template() {
     let EventSourceOptions {
@@ -370,7 +373,7 @@ fn every_event_source_option_reaches_the_template() {
     };
     let reference = build(&|_| EventSourceOptions::default());
     let d = EventSourceOptions::default;
-    let cases: Vec<(&str, Box<dyn Fn(&Stack) -> EventSourceOptions>)> = vec![
+    let cases: Vec<OptionsCase> = vec![
         ("batch_size", Box::new(move |_| d().batch_size(10))),
         (
             "max_batching_window_seconds",

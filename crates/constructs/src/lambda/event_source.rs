@@ -233,8 +233,11 @@ impl EventSourceOptions {
     }
 }
 
+/// (code, field, value, minimum, maximum) of one ranged option.
+type RangeRule<'a> = (&'static str, &'static str, &'a Option<Expr<i64>>, i64, i64);
+
 fn check_options(check: &mut PropsCheck, o: &EventSourceOptions) {
-    let ranges: [(&'static str, &str, &Option<Expr<i64>>, i64, i64); 5] = [
+    let ranges: [RangeRule<'_>; 5] = [
         (
             "lambda/batch-size",
             "batch_size",
