@@ -78,6 +78,7 @@ pub mod glue;
 pub mod iam;
 pub mod kinesis;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod s3;
 pub mod sns;

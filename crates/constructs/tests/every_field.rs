@@ -658,6 +658,7 @@ fn delivery_stream_props() {
             error_log_encryption_key: _,
             delivery_stream_name: _,
             condition: _,
+            transformation: _,
         } = props(&s);
     }
     assert_each_changes(
@@ -699,6 +700,24 @@ fn delivery_stream_props() {
             (
                 "error_output_prefix",
                 Box::new(|s| props(s).error_output_prefix("errors/")),
+            ),
+            (
+                "transformation",
+                Box::new(|s| {
+                    let f = streamcdk_constructs::lambda::Function::new(
+                        &s.root(),
+                        "Fn",
+                        streamcdk_constructs::lambda::FunctionProps::new(
+                            streamcdk_constructs::lambda::Runtime::Python313,
+                            "index.handler",
+                            streamcdk_constructs::lambda::Code::Inline("x = 1".into()),
+                        ),
+                    )
+                    .unwrap();
+                    props(s).transformation(
+                        streamcdk_constructs::firehose::LambdaTransformation::new(&f),
+                    )
+                }),
             ),
             (
                 "dynamic_partitioning",

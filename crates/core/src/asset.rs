@@ -72,6 +72,32 @@ impl Packaging {
     }
 }
 
+/// The instruction set an asset's code is built for (a Lambda function's
+/// `Architectures`, a producer binary's target).
+///
+/// Part of the content hash only when not the default, so the keys of
+/// existing x86_64 assets do not change: an arm64 build of the same sources
+/// is another asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Architecture {
+    /// x86_64 (`x86_64`). The default, as Lambda's.
+    #[default]
+    X86_64,
+    /// 64-bit ARM, Graviton (`arm64`).
+    Arm64,
+}
+
+impl Architecture {
+    /// The name Lambda's `Architectures` and the asset manifest use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Architecture::X86_64 => "x86_64",
+            Architecture::Arm64 => "arm64",
+        }
+    }
+}
+
 /// One input of an asset's content hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HashInput {
@@ -100,6 +126,10 @@ pub struct AssetSource {
     /// A free-form description of how to build the asset, copied to the
     /// manifest for the deploy step (e.g. `cargo-lambda:consumer`). Default: none (upload as is).
     pub build: Option<String>,
+    /// The instruction set the code is built for; hashed as the labelled
+    /// input `architecture` only when not [`Architecture::X86_64`], and
+    /// written to the manifest then. Default: [`Architecture::X86_64`].
+    pub architecture: Architecture,
 }
 
 impl AssetSource {
@@ -110,6 +140,7 @@ impl AssetSource {
             packaging: Packaging::Zip,
             exclude: vec![".git".into(), "target".into()],
             build: None,
+            architecture: Architecture::X86_64,
         }
     }
 
@@ -120,6 +151,7 @@ impl AssetSource {
             packaging: Packaging::File,
             exclude: Vec::new(),
             build: None,
+            architecture: Architecture::X86_64,
         }
     }
 
@@ -144,6 +176,13 @@ impl AssetSource {
         self
     }
 
+    /// Sets [`AssetSource::architecture`].
+    #[must_use]
+    pub fn with_architecture(mut self, architecture: Architecture) -> Self {
+        self.architecture = architecture;
+        self
+    }
+
     /// Computes the content hash (lowercase hex SHA-256). Fails on unreadable
     /// files, non-UTF-8 names and missing paths.
     pub fn content_hash(&self) -> Result<String, String> {
@@ -154,16 +193,25 @@ impl AssetSource {
         for input in &self.inputs {
             match input {
                 HashInput::Path(path) => hash_path(&mut hasher, path, &self.exclude)?,
-                HashInput::Bytes { label, bytes } => {
-                    hasher.update(b"B\0");
-                    hasher.update(label.as_bytes());
-                    hasher.update(format!("\0{}\0", bytes.len()).as_bytes());
-                    hasher.update(bytes);
-                }
+                HashInput::Bytes { label, bytes } => hash_bytes(&mut hasher, label, bytes),
             }
+        }
+        if self.architecture != Architecture::X86_64 {
+            hash_bytes(
+                &mut hasher,
+                "architecture",
+                self.architecture.as_str().as_bytes(),
+            );
         }
         Ok(hex(&hasher.finalize()))
     }
+}
+
+fn hash_bytes(hasher: &mut Sha256, label: &str, bytes: &[u8]) {
+    hasher.update(b"B\0");
+    hasher.update(label.as_bytes());
+    hasher.update(format!("\0{}\0", bytes.len()).as_bytes());
+    hasher.update(bytes);
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -369,12 +417,16 @@ pub(crate) fn manifest_json(
                     }
                 })
                 .collect();
+            let mut source = json!({"inputs": inputs, "build": a.source.build});
+            if a.source.architecture != Architecture::X86_64 {
+                source["architecture"] = json!(a.source.architecture.as_str());
+            }
             json!({
                 "id": a.id,
                 "path": a.path,
                 "hash": a.hash,
                 "packaging": a.source.packaging.as_str(),
-                "source": {"inputs": inputs, "build": a.source.build},
+                "source": source,
                 "destination": {"bucket": destination_bucket, "key": a.key},
             })
         })
@@ -451,6 +503,7 @@ mod tests {
             packaging: Packaging::Zip,
             exclude: vec![],
             build: None,
+            architecture: Architecture::X86_64,
         };
         let expected = {
             let mut h = Sha256::new();
@@ -458,6 +511,42 @@ mod tests {
             hex(&h.finalize())
         };
         assert_eq!(source.content_hash().unwrap(), expected);
+    }
+
+    #[test]
+    fn architecture_enters_the_hash_only_when_not_the_default() {
+        let base = AssetSource::directory("/unused").with_input_bytes("l", "v");
+        let bytes_only = |s: AssetSource| AssetSource {
+            inputs: vec![HashInput::Bytes {
+                label: "l".into(),
+                bytes: b"v".to_vec(),
+            }],
+            ..s
+        };
+        let x86 = bytes_only(base.clone()).content_hash().unwrap();
+        let explicit = bytes_only(base.clone().with_architecture(Architecture::X86_64))
+            .content_hash()
+            .unwrap();
+        assert_eq!(x86, explicit);
+        let arm = bytes_only(base.with_architecture(Architecture::Arm64))
+            .content_hash()
+            .unwrap();
+        assert_ne!(x86, arm);
+        // The same as declaring the labelled input by hand.
+        let by_hand = AssetSource {
+            inputs: vec![
+                HashInput::Bytes {
+                    label: "l".into(),
+                    bytes: b"v".to_vec(),
+                },
+                HashInput::Bytes {
+                    label: "architecture".into(),
+                    bytes: b"arm64".to_vec(),
+                },
+            ],
+            ..AssetSource::directory("/unused")
+        };
+        assert_eq!(arm, by_hand.content_hash().unwrap());
     }
 
     #[test]

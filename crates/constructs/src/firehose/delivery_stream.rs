@@ -8,7 +8,10 @@ use streamcdk_resources::firehose::{
 
 use super::logging::{self, ErrorLogging};
 use super::s3::{self as destination, Compression};
-use super::{valid_name_char, DynamicPartitioning, FormatConversion, Source, NAME_CHARS};
+use super::{
+    valid_name_char, DynamicPartitioning, FormatConversion, LambdaTransformation, Source,
+    NAME_CHARS,
+};
 use crate::iam::{Grant, Grantable, PolicyStatement, Principal, Role, RoleProps};
 use crate::kinesis::Stream;
 use crate::kms::Key;
@@ -68,6 +71,12 @@ pub struct DeliveryStreamProps {
     /// Creates the delivery stream (and its role and log group) only when
     /// this condition holds. Default: always.
     pub condition: Option<Condition>,
+    /// A Lambda data transformation. Its failures go under the error-output
+    /// prefix ([`super::DEFAULT_TRANSFORMATION_ERROR_PREFIX`] when
+    /// `error_output_prefix` is not set). Not combinable with dynamic
+    /// partitioning here yet (`firehose/transformation-with-partitioning`).
+    /// Default: none.
+    pub transformation: Option<LambdaTransformation>,
 }
 
 impl DeliveryStreamProps {
@@ -88,6 +97,7 @@ impl DeliveryStreamProps {
             error_log_encryption_key: None,
             delivery_stream_name: None,
             condition: None,
+            transformation: None,
         }
     }
 
@@ -183,6 +193,13 @@ impl DeliveryStreamProps {
         self.condition = Some(condition.clone());
         self
     }
+
+    /// Sets [`DeliveryStreamProps::transformation`].
+    #[must_use]
+    pub fn transformation(mut self, transformation: LambdaTransformation) -> Self {
+        self.transformation = Some(transformation);
+        self
+    }
 }
 
 /// What [`DeliveryStream::from_attributes`] needs to import a delivery stream.
@@ -236,10 +253,22 @@ impl DeliveryStream {
     /// Every invalid field is reported before anything is added.
     pub fn new(scope: &Scope, id: &str, props: DeliveryStreamProps) -> Result<Self, Diagnostics> {
         check_props(scope, id, &props)?;
+        let mut props = props;
+        if props.transformation.is_some() && props.error_output_prefix.is_none() {
+            props.error_output_prefix = Some(super::DEFAULT_TRANSFORMATION_ERROR_PREFIX.into());
+        }
         let scope = scope.child(id);
         let role = create_role(&scope, &props)?;
         let mut grants = grant_access(&role, &props)?;
         let mut s3 = destination::destination(&props, role.arn());
+        if let Some(t) = &props.transformation {
+            grants.push(t.function.grant_invoke(&role)?);
+            s3 = s3.processing_configuration(
+                streamcdk_resources::firehose::delivery_stream::ProcessingConfiguration::default()
+                    .enabled(true)
+                    .processors(Expr::list([Expr::from(t.processor())])),
+            );
+        }
         if let Some(p) = &props.dynamic_partitioning {
             s3 = p.configure(s3);
         }
@@ -456,6 +485,14 @@ fn check_props(scope: &Scope, id: &str, props: &DeliveryStreamProps) -> Result<(
     });
     destination::check_prefixes(&mut check, props, keys.as_ref());
     logging::check(&mut check, props);
+    if let Some(t) = &props.transformation {
+        t.check(&mut check);
+        check.ensure(
+            props.dynamic_partitioning.is_none(),
+            "firehose/transformation-with-partitioning",
+            || "a Lambda transformation together with dynamic partitioning is not supported by this construct yet; use one of the two".into(),
+        );
+    }
     if let Some(n) = &props.delivery_stream_name {
         check.name(
             "firehose/name",

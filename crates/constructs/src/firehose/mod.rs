@@ -6,7 +6,8 @@
 //! Files: `delivery_stream.rs` (the construct, its props and imports, its
 //! creation step by step), `source.rs`, `s3.rs` (the S3 destination:
 //! compression, buffering, prefixes, bucket access), `partitioning.rs`,
-//! `conversion.rs`, `logging.rs` (the error log group) and `monitoring.rs`.
+//! `conversion.rs`, `logging.rs` (the error log group), `transform.rs` (a
+//! Lambda data transformation) and `monitoring.rs`.
 //!
 //! The delivery stream waits for the policy that lets its role read the
 //! source and write the bucket ([`crate::iam::Grant::apply_before`]); without
@@ -43,6 +44,7 @@ mod monitoring;
 mod partitioning;
 mod s3;
 mod source;
+mod transform;
 
 pub use conversion::{FormatConversion, OutputFormat, GLUE_ACTIONS};
 pub use delivery_stream::{
@@ -53,6 +55,7 @@ pub use monitoring::{DataFreshnessAlarmSettings, METRIC_PERIOD_SECONDS, NAMESPAC
 pub use partitioning::DynamicPartitioning;
 pub use s3::{Compression, BUCKET_ACTIONS, BUCKET_KEY_ACTIONS};
 pub use source::{DirectPutEncryption, Source};
+pub use transform::{LambdaTransformation, DEFAULT_TRANSFORMATION_ERROR_PREFIX};
 
 /// Characters allowed in delivery stream names, in words.
 const NAME_CHARS: &str = "letters, digits, _ . -";

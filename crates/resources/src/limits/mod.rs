@@ -32,6 +32,7 @@ use crate::validate::{is_dynamic_reference, resolve_reference, schema_of};
 
 mod cloudwatch;
 mod firehose;
+pub mod lambda;
 mod names;
 pub mod policy;
 mod streams;
@@ -237,6 +238,7 @@ impl TemplateCheck for LimitsCheck {
                 }
                 "AWS::Kinesis::Stream" => checker.kinesis_stream(properties),
                 "AWS::Lambda::EventSourceMapping" => checker.event_source_mapping(properties),
+                "AWS::Lambda::Function" => checker.lambda_function(properties),
                 "AWS::CloudWatch::Alarm" => checker.alarm(properties),
                 _ => {}
             }
