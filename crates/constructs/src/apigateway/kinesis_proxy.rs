@@ -193,7 +193,7 @@ impl KinesisProxyApi {
         )?;
         let write_grant = stream.grant_write(&role)?;
 
-        let validator = build.add_validator("Validator");
+        let validator = build.add_validator("Validator", props.partition_key != PartitionKey::Body);
         let with_key = props.partition_key == PartitionKey::Body;
         let record_model = build.add_model(
             "PutRecordModel",
