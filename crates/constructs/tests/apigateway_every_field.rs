@@ -153,7 +153,7 @@ fn stage_options() {
                 "throttling_rate_limit",
                 Box::new(|s| {
                     StageOptions::default().throttling_rate_limit(
-                        &s.decimal_parameter("Rate")
+                        s.decimal_parameter("Rate")
                             .default(10.0)
                             .range(1.0, 10000.0),
                     )
