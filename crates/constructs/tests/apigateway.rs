@@ -346,6 +346,15 @@ fn lambda_rest_api_proxies_and_scopes_the_permission() {
     )
     .unwrap();
     assert_eq!(api.stage_name(), "live");
+    let caller = streamcdk_constructs::iam::Role::new(
+        &stack.root(),
+        "Caller",
+        streamcdk_constructs::iam::RoleProps::new(streamcdk_constructs::iam::Principal::service(
+            "kinesisanalytics.amazonaws.com",
+        )),
+    )
+    .unwrap();
+    api.grant_invoke(&caller, "GET", "/predictFare").unwrap();
     let s = stack.synth().unwrap();
     let t = TemplateAssertions::from_synthesized(&s);
     t.assert_resource_count("AWS::ApiGateway::Method", 2);
@@ -360,6 +369,11 @@ fn lambda_rest_api_proxies_and_scopes_the_permission() {
         json!({"Action": "lambda:InvokeFunction", "FunctionName": "predict-fare",
                "Principal": "apigateway.amazonaws.com",
                "SourceArn": {"Fn::Sub": ["arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/live/*/*", {"RestApi": {"Ref": "Api"}}]}}),
+    );
+    t.assert_role_allows(
+        "Caller",
+        "execute-api:Invoke",
+        json!({"Fn::Sub": ["arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestApi}/live/GET/predictFare", {"RestApi": {"Ref": "Api"}}]}),
     );
     write_for_validation("constructs-apigateway-lambda", &s).unwrap();
 }

@@ -350,6 +350,21 @@ macro_rules! api_common {
                     .to_expr()
             }
 
+            /// Lets `grantee` call `method` on `path` of this API's stage
+            /// (`execute-api:Invoke` on [`Self::execute_api_arn`]; `*` for
+            /// any method or path), as an IAM-authorized caller needs.
+            pub fn grant_invoke(
+                &self,
+                grantee: &dyn crate::iam::Grantable,
+                method: &str,
+                path: &str,
+            ) -> Result<crate::iam::Grant, Diagnostics> {
+                crate::iam::ResourceGrant::new(crate::iam::GrantIntent::Invoke, self.path())
+                    .of_resource(Some(&self.deployed.rest_api))
+                    .allow(["execute-api:Invoke"], self.execute_api_arn(method, path))
+                    .apply(grantee)
+            }
+
             /// The construct path of the API.
             pub fn path(&self) -> String {
                 self.deployed.scope.path()
