@@ -5,8 +5,9 @@
 //! API key), the Region's CloudWatch role singleton ([`ApiGatewayAccount`],
 //! [`ApiLogging`]), metrics, recommended alarms and a dashboard section.
 //!
-//! Files: `kinesis_proxy.rs`, `lambda_rest_api.rs`, `stage.rs` (stage,
-//! account setting, usage plan, deployment) and `monitoring.rs`.
+//! Files: `kinesis_proxy.rs`, `lambda_rest_api.rs`, `account.rs` (the
+//! account setting), `stage.rs` (stage, usage plan, deployment),
+//! `monitoring.rs` and `tests.rs`.
 //!
 //! **Deployments.** A REST API serves what was last *deployed* to its stage,
 //! not what the template says. The `AWS::ApiGateway::Deployment` of these
@@ -41,10 +42,15 @@
 //! stack.synth().unwrap();
 //! ```
 
+mod account;
 mod kinesis_proxy;
 mod lambda_rest_api;
 mod monitoring;
 mod stage;
+#[cfg(test)]
+mod tests;
+
+pub use account::ApiGatewayAccount;
 
 pub use kinesis_proxy::{
     KinesisProxyApi, KinesisProxyApiProps, PartitionKey, WriteMethod, ERROR_TEMPLATE,
@@ -52,8 +58,7 @@ pub use kinesis_proxy::{
 pub use lambda_rest_api::{Invocable, LambdaRestApi, LambdaRestApiProps, LambdaTarget};
 pub use monitoring::{ApiAlarmSettings, ApiAlarms, DASHBOARD_HEADER, METRICS};
 pub use stage::{
-    ApiGatewayAccount, ApiLogging, ExecutionLogLevel, QuotaPeriod, StageOptions, UsagePlanOptions,
-    ACCESS_LOG_FORMAT,
+    ApiLogging, ExecutionLogLevel, QuotaPeriod, StageOptions, UsagePlanOptions, ACCESS_LOG_FORMAT,
 };
 
 /// The CloudWatch namespace of API Gateway metrics.

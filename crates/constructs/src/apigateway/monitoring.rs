@@ -9,7 +9,8 @@
 
 use streamcdk_core::{Diagnostics, Expr, Resource, Scope};
 
-use super::stage::{ApiGatewayAccount, Deployed};
+use super::stage::Deployed;
+use super::ApiGatewayAccount;
 use super::{KinesisProxyApi, LambdaRestApi, NAMESPACE};
 use crate::cloudwatch::{
     Alarm, AlarmProps, ComparisonOperator, Dashboard, Metric, MetricSpec, Statistic,
