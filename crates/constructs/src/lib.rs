@@ -72,6 +72,7 @@
 //!     (through `Diagnostics::has_error`); a test that every props field
 //!     reaches the template.
 
+pub mod apigateway;
 pub mod cloudwatch;
 pub mod firehose;
 pub mod glue;
