@@ -562,3 +562,33 @@ fn invalid_alarm_settings() {
     );
     let _ = RemovalPolicy::Retain;
 }
+
+/// The lambda module's `Function` plugs into `LambdaRestApi` directly.
+#[test]
+fn lambda_rest_api_takes_a_function_of_the_lambda_module() {
+    use streamcdk_constructs::apigateway::{LambdaRestApi, LambdaRestApiProps};
+    use streamcdk_constructs::lambda::{Code, Function, FunctionProps, Runtime};
+    let stack = streamcdk_core::Stack::new("t");
+    let function = Function::new(
+        &stack.root(),
+        "Fare",
+        FunctionProps::new(
+            Runtime::Python312,
+            "index.handler",
+            Code::Inline("def handler(event, context):\n    return {'statusCode': 200}\n".into()),
+        ),
+    )
+    .unwrap();
+    LambdaRestApi::new(
+        &stack.root(),
+        "Api",
+        &function,
+        LambdaRestApiProps::default(),
+    )
+    .unwrap();
+    let t = streamcdk_core::assertions::TemplateAssertions::from_stack(&stack).unwrap();
+    t.assert_has_resource_properties(
+        "AWS::Lambda::Permission",
+        serde_json::json!({"FunctionName": {"Ref": "Fare"}, "Principal": "apigateway.amazonaws.com"}),
+    );
+}

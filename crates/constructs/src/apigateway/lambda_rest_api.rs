@@ -216,3 +216,13 @@ impl LambdaRestApi {
         &self.permission
     }
 }
+
+/// A [`crate::lambda::Function`] of this library is a proxy target as it is.
+impl Invocable for crate::lambda::Function {
+    fn invoke_target(&self) -> LambdaTarget {
+        LambdaTarget {
+            function_arn: self.arn(),
+            function_name: self.name(),
+        }
+    }
+}
