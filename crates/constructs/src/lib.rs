@@ -73,6 +73,7 @@
 //!     reaches the template.
 
 pub mod cloudwatch;
+pub mod ec2;
 pub mod firehose;
 pub mod glue;
 pub mod iam;
