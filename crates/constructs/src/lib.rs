@@ -74,6 +74,7 @@
 
 pub mod apigateway;
 pub mod cloudwatch;
+pub mod ec2;
 pub mod firehose;
 pub mod glue;
 pub mod iam;

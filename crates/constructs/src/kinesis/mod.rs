@@ -41,10 +41,12 @@ mod consumer;
 mod grants;
 mod metrics;
 mod monitoring;
+mod resource_policy;
 mod stream;
 
 pub use consumer::StreamConsumer;
 pub use monitoring::{RecommendedAlarmSettings, RecommendedAlarms, DASHBOARD_HEADER, TITLES};
+pub use resource_policy::{StreamResourcePolicy, CROSS_ACCOUNT_WRITE_ACTIONS};
 pub use stream::{
     ShardLevelMetrics, Stream, StreamAttributes, StreamEncryption, StreamMode, StreamProps,
 };
