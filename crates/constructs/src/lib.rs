@@ -74,6 +74,7 @@
 
 pub mod cloudwatch;
 pub mod firehose;
+pub mod flink;
 pub mod glue;
 pub mod iam;
 pub mod kinesis;
