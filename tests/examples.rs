@@ -118,3 +118,58 @@ fn consumer_stack_imports_the_exported_stream_and_grants_read() {
     assert!(t.output("ReaderRoleArn").is_some());
     write_for_validation("example-consumer-stack", &s).unwrap();
 }
+
+#[allow(dead_code)]
+#[path = "../examples/sensor_pipeline.rs"]
+mod sensor_pipeline;
+
+#[test]
+fn sensor_pipeline_is_least_privilege_and_alarmed() {
+    let s = sensor_pipeline::build().unwrap().synth().unwrap();
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    let t = TemplateAssertions::from_synthesized(&s);
+    t.assert_resource_count("AWS::Kinesis::Stream", 2);
+    t.assert_resource_count("AWS::KinesisAnalyticsV2::Application", 1);
+    t.assert_resource_count("AWS::KinesisFirehose::DeliveryStream", 1);
+    t.assert_resource_count("AWS::Glue::Table", 1);
+    t.assert_resource_count("AWS::CloudWatch::Dashboard", 1);
+    t.assert_has_resource_properties(
+        "AWS::KinesisFirehose::DeliveryStream",
+        json!({"ExtendedS3DestinationConfiguration": {"DataFormatConversionConfiguration": {"Enabled": true}}}),
+    );
+    // 6 + 6 stream alarms, 7 Flink alarms, data freshness: all to the topic.
+    let alarms = t.find_resources("AWS::CloudWatch::Alarm", json!({}));
+    assert_eq!(alarms.len(), 20);
+    for (id, alarm) in &alarms {
+        assert_eq!(
+            alarm["Properties"]["AlarmActions"],
+            json!([{"Fn::GetAtt": ["NotificationsAlarmTopic", "TopicArn"]}]),
+            "{id} is not wired to the topic"
+        );
+    }
+    // The Flink role reads the input and writes the output, nothing else of
+    // either stream: the kinesis statements name exactly those two streams.
+    let grants = streamcdk::constructs::iam::grant_records(&sensor_pipeline::build().unwrap());
+    let flink: Vec<_> = grants
+        .iter()
+        .filter(|g| g.grantee == "streamcdk-example-sensor-pipeline/Averager")
+        .collect();
+    assert_eq!(flink.len(), 2, "{flink:?}");
+    assert_eq!(
+        flink[0].resource,
+        "streamcdk-example-sensor-pipeline/Sensors/InputStream"
+    );
+    assert_eq!(
+        flink[0].intent,
+        streamcdk::constructs::iam::GrantIntent::Read
+    );
+    assert_eq!(
+        flink[1].resource,
+        "streamcdk-example-sensor-pipeline/Averages/OutputStream"
+    );
+    assert_eq!(
+        flink[1].intent,
+        streamcdk::constructs::iam::GrantIntent::Write
+    );
+    write_for_validation("example-sensor-pipeline", &s).unwrap();
+}

@@ -88,3 +88,14 @@ fn consumer_stack_keeps_its_logical_ids() {
 fn core_demo_keeps_its_logical_ids() {
     check_pinned("core_demo", &core_demo::build().unwrap().synth().unwrap());
 }
+
+#[allow(dead_code)]
+#[path = "../examples/sensor_pipeline.rs"]
+mod sensor_pipeline;
+
+#[test]
+fn sensor_pipeline_keeps_its_logical_ids() {
+    let s = sensor_pipeline::build().unwrap().synth().unwrap();
+    check_pinned("sensor_pipeline", &s);
+    insta::assert_snapshot!("sensor_pipeline_template", s.template.to_json());
+}

@@ -76,6 +76,7 @@ pub mod apigateway;
 pub mod cloudwatch;
 pub mod ec2;
 pub mod firehose;
+pub mod flink;
 pub mod glue;
 pub mod iam;
 pub mod kinesis;
