@@ -427,3 +427,38 @@ fn literal_vpc_and_studio_validate() {
     let _ = Expr::from("x");
     write_for_validation("flink-literal-vpc-studio", &s).unwrap();
 }
+
+/// A Flink application that calls an API Gateway method: the API's own
+/// `grant_invoke` on the application (it is `Grantable`), recorded as an
+/// invoke grant (issue 9: "invoke an API Gateway method").
+#[test]
+fn a_flink_application_can_be_granted_an_api_method() {
+    use streamcdk_constructs::apigateway::{KinesisProxyApi, KinesisProxyApiProps};
+    use streamcdk_constructs::flink::{ApplicationCode, FlinkApplication, FlinkApplicationProps};
+    use streamcdk_constructs::iam::{grant_records, GrantIntent};
+    use streamcdk_constructs::kinesis::{Stream, StreamProps};
+    let stack = streamcdk_core::Stack::new("t");
+    let stream = Stream::new(&stack.root(), "Stream", StreamProps::default()).unwrap();
+    let api = KinesisProxyApi::new(
+        &stack.root(),
+        "Api",
+        &stream,
+        KinesisProxyApiProps::default(),
+    )
+    .unwrap();
+    let app = FlinkApplication::new(
+        &stack.root(),
+        "App",
+        FlinkApplicationProps::new(ApplicationCode::s3("my-artifacts", "app.jar")),
+    )
+    .unwrap();
+    api.grant_invoke(&app, "POST", "/records").unwrap();
+    let records = grant_records(&stack);
+    assert!(
+        records.iter().any(|r| r.intent == GrantIntent::Invoke
+            && r.grantee == "t/App"
+            && r.actions == ["execute-api:Invoke"]),
+        "{records:?}"
+    );
+    stack.synth().unwrap();
+}
