@@ -20,11 +20,18 @@ pub struct CatalogEntry {
 
 /// Every stack, in the order `synth --all` writes them.
 pub fn catalog() -> &'static [CatalogEntry] {
-    &[CatalogEntry {
-        short_name: "core-demo",
-        summary: "Core demonstration: a Kinesis stream and an S3 bucket as raw resources, with parameters, a condition, a rule, tags and an exported output",
-        build: stacks::core_demo::build,
-    }]
+    &[
+        CatalogEntry {
+            short_name: "core-demo",
+            summary: "Core demonstration: a Kinesis stream and an S3 bucket as raw resources, with parameters, a condition, a rule, tags and an exported output",
+            build: stacks::core_demo::build,
+        },
+        CatalogEntry {
+            short_name: "pattern3",
+            summary: "Pattern 3: Kinesis Data Streams -> Amazon Data Firehose (hourly prefix, or dynamic partitioning by a parameter) -> Amazon S3, with alarms to SNS and a dashboard",
+            build: streamcdk_pattern_kds_kdf_s3::build,
+        },
+    ]
 }
 
 /// Finds a catalog entry by short name.
