@@ -1,7 +1,7 @@
 //! The stacks the `synth` command knows, by short name.
 //!
-//! Each entry builds a fresh [`Stack`]. The four patterns join this catalog
-//! as their crates land; until then it holds the core demonstration stack.
+//! Each entry builds a fresh [`Stack`]: the core demonstration stack and the
+//! patterns of `patterns/` that have landed.
 
 use streamcdk_core::{Diagnostics, Stack};
 
