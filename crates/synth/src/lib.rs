@@ -24,6 +24,16 @@ pub fn catalog() -> &'static [CatalogEntry] {
         short_name: "core-demo",
         summary: "Core demonstration: a Kinesis stream and an S3 bucket as raw resources, with parameters, a condition, a rule, tags and an exported output",
         build: stacks::core_demo::build,
+    },
+    CatalogEntry {
+        short_name: "pattern2",
+        summary: "Pattern 2: EC2 producer -> Kinesis Data Streams -> Managed Service for Apache Flink application -> S3, with the Flink and stream alarms, an SNS topic and a dashboard",
+        build: streamcdk_pattern_kpl_kds_kda::build,
+    },
+    CatalogEntry {
+        short_name: "pattern2-studio",
+        summary: "Pattern 2, Studio variant: EC2 producer -> Kinesis Data Streams -> Managed Service for Apache Flink Studio notebook (Glue catalog) -> S3, with the stream alarms, an SNS topic and a dashboard",
+        build: streamcdk_pattern_kpl_kds_kda::build_studio,
     }]
 }
 
