@@ -27,6 +27,16 @@ pub fn catalog() -> &'static [CatalogEntry] {
             build: stacks::core_demo::build,
         },
         CatalogEntry {
+            short_name: "pattern2",
+            summary: "Pattern 2: EC2 producer -> Kinesis Data Streams -> Managed Service for Apache Flink application -> S3, with the Flink and stream alarms, an SNS topic and a dashboard",
+            build: streamcdk_pattern_kpl_kds_kda::build,
+        },
+        CatalogEntry {
+            short_name: "pattern2-studio",
+            summary: "Pattern 2, Studio variant: EC2 producer -> Kinesis Data Streams -> Managed Service for Apache Flink Studio notebook (Glue catalog) -> S3, with the stream alarms, an SNS topic and a dashboard",
+            build: streamcdk_pattern_kpl_kds_kda::build_studio,
+        },
+        CatalogEntry {
             short_name: "pattern3",
             summary: "Pattern 3: Kinesis Data Streams -> Amazon Data Firehose (hourly prefix, or dynamic partitioning by a parameter) -> Amazon S3, with alarms to SNS and a dashboard",
             build: streamcdk_pattern_kds_kdf_s3::build,
