@@ -72,7 +72,7 @@ pub struct Imported {
     /// The stack, ready to synthesize or to extend.
     pub stack: Stack,
     /// Position of each item by its template path: `Resources/<id>`,
-    /// `Parameters/<name>`, `Conditions/<name>`, `Mappings/<name>`,
+    /// `Resources/<id>/Properties/<name>`, `Parameters/<name>`, `Conditions/<name>`, `Mappings/<name>`,
     /// `Rules/<name>`, `Outputs/<name>`, and each section name alone.
     pub locations: BTreeMap<String, Position>,
 }
@@ -668,7 +668,8 @@ impl Importer {
                 "Type" => {}
                 "Properties" => match v.as_map() {
                     Some(props) => {
-                        for (k, _, p) in props {
+                        for (k, kp, p) in props {
+                            self.locations.insert(format!("{path}/Properties/{k}"), *kp);
                             def.properties.insert(k.clone(), conv.node(p, false));
                         }
                     }
