@@ -14,12 +14,27 @@ mod kds_kdf_s3;
 #[path = "../examples/partitioned_pipeline.rs"]
 mod partitioned_pipeline;
 
+#[allow(dead_code)]
+#[path = "../crates/resources/benches/support/five_hundred.rs"]
+mod five_hundred;
+
 use serde_json::{json, Value};
 use streamcdk::core::{import, Diagnostics, Stack};
 use streamcdk_synth::stacks::core_demo;
 
 fn round_trip(name: &str, build: fn() -> Result<Stack, Diagnostics>) {
     let original = build().expect("builds").synth().expect("synthesizes");
+    // `STREAMCDK_WRITE_TEMPLATES=DIR` keeps the templates (the inputs of the
+    // `synth check` speed measurement in notes/checker.md).
+    if let Some(dir) = std::env::var_os("STREAMCDK_WRITE_TEMPLATES") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(
+            dir.join(format!("{name}.json")),
+            original.template.to_json(),
+        )
+        .expect("write");
+    }
     let expected: Value = serde_json::from_str(&original.template.to_json()).expect("json");
     let yaml = original.template.to_yaml().expect("yaml");
     for (form, text) in [("json", original.template.to_json()), ("yaml", yaml)] {
@@ -49,6 +64,7 @@ fn examples_and_core_demo_round_trip() {
     round_trip("partitioned-pipeline", partitioned_pipeline::build);
     round_trip("consumer-stack", consumer_stack::build);
     round_trip("core-demo", core_demo::build);
+    round_trip("five-hundred", || Ok(five_hundred::build()));
 }
 
 #[test]

@@ -16,7 +16,8 @@ use super::tree::{Item, ParseError, Val};
 /// Every intrinsic function key CloudFormation accepts in a one-key object
 /// ([intrinsic function reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html),
 /// [rule functions](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html)).
-pub const INTRINSIC_FUNCTIONS: [&str; 25] = [
+pub const INTRINSIC_FUNCTIONS: [&str; 26] = [
+    "Fn::GetStackOutput",
     "Fn::Base64",
     "Fn::Cidr",
     "Fn::FindInMap",
@@ -267,7 +268,9 @@ impl Converter<'_> {
             },
             // Known functions the model has no node for (language extensions,
             // macros): kept as written, still scanned by the template checks.
-            "Fn::Length" | "Fn::ToJsonString" | "Fn::Transform" => return raw(),
+            "Fn::Length" | "Fn::ToJsonString" | "Fn::Transform" | "Fn::GetStackOutput" => {
+                return raw()
+            }
             _ => return None,
         })
     }
