@@ -46,6 +46,11 @@ pub struct Finding {
     pub path: String,
 }
 
+/// Codes that are errors when the library synthesizes a stack (a project
+/// rule) but that CloudFormation deploys: reported as warnings by `check`,
+/// as cfn-lint does (`depends-on/redundant` is cfn-lint's W3005).
+pub const WARNING_IN_CHECK: [&str; 1] = ["depends-on/redundant"];
+
 /// The stack name given to every imported template (stack names do not
 /// appear in templates; a fixed valid one keeps `stack/name` quiet).
 const STACK_NAME: &str = "template";
@@ -85,7 +90,11 @@ pub fn check_text(file: &str, text: &str) -> Vec<Finding> {
             file: file.to_owned(),
             position: property_position(&imported, &d.path, &d.message)
                 .unwrap_or_else(|| imported.position_of(&d.path)),
-            severity: d.severity,
+            severity: if WARNING_IN_CHECK.contains(&d.code) {
+                Severity::Warning
+            } else {
+                d.severity
+            },
             code: d.code,
             path: strip(&d.path),
             message: d.message,
