@@ -62,7 +62,7 @@ pub fn check_text(file: &str, text: &str) -> Vec<Finding> {
             .map_or(path, |p| p.trim_start_matches('/'))
             .to_owned()
     };
-    let imported = match import::import(STACK_NAME, text) {
+    let (imported, problems) = match import::import_lenient(STACK_NAME, text) {
         Ok(i) => i,
         Err(e) => {
             return e
@@ -79,6 +79,17 @@ pub fn check_text(file: &str, text: &str) -> Vec<Finding> {
                 .collect()
         }
     };
+    let import_findings: Vec<Finding> = problems
+        .into_iter()
+        .map(|(d, position)| Finding {
+            file: file.to_owned(),
+            position,
+            severity: d.severity,
+            code: d.code,
+            path: strip(&d.path),
+            message: d.message,
+        })
+        .collect();
     streamcdk_resources::enable_schema_checks(&imported.stack);
     let diagnostics = match imported.stack.synth() {
         Ok(s) => s.warnings,
@@ -100,6 +111,7 @@ pub fn check_text(file: &str, text: &str) -> Vec<Finding> {
             message: d.message,
         })
         .collect();
+    findings.extend(import_findings);
     findings.sort_by_key(|f| f.position);
     findings
 }

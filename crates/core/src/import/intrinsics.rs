@@ -74,7 +74,10 @@ impl Names {
 /// Converts values to nodes, collecting errors (an unknown `Fn::` function).
 pub(crate) struct Converter<'a> {
     pub names: &'a Names,
-    pub errors: Vec<ParseError>,
+    /// Problems found, each with the template path of the item being converted.
+    pub errors: Vec<(String, ParseError)>,
+    /// The template path of the item being converted (`Resources/A`).
+    pub at: String,
 }
 
 impl Converter<'_> {
@@ -94,19 +97,32 @@ impl Converter<'_> {
             }
             Val::Map(entries) => {
                 if let [(key, key_pos, arg)] = entries.as_slice() {
+                    if let Some(problem) = shape_problem(key, arg, in_condition) {
+                        let e = ParseError::new(
+                            *key_pos,
+                            "function/arguments",
+                            format!("{key}: {problem} ({})", reference_page(key)),
+                        );
+                        self.errors.push((self.at.clone(), e));
+                        return Node::Json(item.to_json());
+                    }
                     if let Some(node) = self.function(key, arg, item, in_condition) {
                         return node;
                     }
                     if key.starts_with("Fn::") && !key.starts_with("Fn::ForEach::") {
-                        self.errors.push(ParseError::new(
-                            *key_pos,
-                            "import/unknown-intrinsic",
-                            format!(
-                                "unknown intrinsic function '{key}'.{}",
-                                crate::checks::did_you_mean(
-                                    key,
-                                    INTRINSIC_FUNCTIONS.iter().copied()
-                                )
+                        let at = self.at.clone();
+                        self.errors.push((
+                            at,
+                            ParseError::new(
+                                *key_pos,
+                                "import/unknown-intrinsic",
+                                format!(
+                                    "unknown intrinsic function '{key}'.{}",
+                                    crate::checks::did_you_mean(
+                                        key,
+                                        INTRINSIC_FUNCTIONS.iter().copied()
+                                    )
+                                ),
                             ),
                         ));
                         return Node::Json(item.to_json());
@@ -288,4 +304,138 @@ fn pseudo(name: &str) -> Option<Pseudo> {
         "AWS::NotificationARNs" => Pseudo::NotificationArns,
         _ => return None,
     })
+}
+
+/// A one-key object whose key is a function name (`Ref`, `Fn::...`).
+fn is_function(item: &Item) -> bool {
+    matches!(item.as_map(), Some([(k, _, _)]) if k == "Ref" || k.starts_with("Fn::"))
+}
+
+fn function_name(item: &Item) -> Option<&str> {
+    match item.as_map() {
+        Some([(k, _, _)]) if k == "Ref" || k.starts_with("Fn::") => Some(k),
+        _ => None,
+    }
+}
+
+/// A string, or a function (which may give a string).
+fn stringish(item: &Item) -> bool {
+    item.as_str().is_some() || is_function(item)
+}
+
+/// A scalar (mapping keys may be written as numbers), or a function.
+fn keyish(item: &Item) -> bool {
+    matches!(
+        item.val,
+        Val::Str(_) | Val::Int(_) | Val::Float(_) | Val::Bool(_)
+    ) || is_function(item)
+}
+
+/// What is wrong with the arguments of function `key`, if anything: the
+/// shapes of the [intrinsic function reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html)
+/// (cfn-lint E1010-E1033, E8003 report the same).
+fn shape_problem(key: &str, arg: &Item, in_condition: bool) -> Option<String> {
+    let args = arg.as_seq();
+    let n = args.map_or(0, <[Item]>::len);
+    let list_or_function = |i: &Item| i.as_seq().is_some() || is_function(i);
+    let problem = match key {
+        "Ref" if arg.as_str().is_none() => "takes a logical ID or parameter name (a string)",
+        "Fn::GetAtt" => match (&arg.val, args) {
+            (Val::Str(s), _) if s.contains('.') => return None,
+            (_, Some([r, a])) if r.as_str().is_some() && stringish(a) => return None,
+            _ => "takes [logical ID, attribute name] or \"LogicalId.Attribute\"",
+        },
+        "Fn::Sub" => match (&arg.val, args) {
+            (Val::Str(_), _) => return None,
+            (_, Some([t, v])) if t.as_str().is_some() && v.as_map().is_some() => return None,
+            _ => "takes a string, or [string, {variables}]",
+        },
+        "Fn::Join" => match args {
+            Some([d, l]) if d.as_str().is_some() && list_or_function(l) => {
+                if let Some("Fn::Join" | "Fn::Sub" | "Fn::Base64" | "Fn::ImportValue") = function_name(l) {
+                    "the values to join must be a list, not a string function"
+                } else {
+                    return None;
+                }
+            }
+            _ => "takes [delimiter (a string), list of values]",
+        },
+        "Fn::Select" => match args {
+            Some([i, l]) => {
+                let index = match &i.val {
+                    Val::Int(v) => Some(*v),
+                    Val::Str(s) => match s.trim().parse::<i64>() {
+                        Ok(v) => Some(v),
+                        Err(_) => return Some(format!("the index must be a whole number, not '{s}' ({})", reference_page(key))),
+                    },
+                    _ if is_function(i) => None,
+                    _ => return Some(format!("the index must be a whole number, not {} ({})", i.kind(), reference_page(key))),
+                };
+                match (index, l.as_seq()) {
+                    (Some(v), Some(items)) if v < 0 || v as usize >= items.len() => {
+                        return Some(format!("index {v} is outside the list of {} values ({})", items.len(), reference_page(key)))
+                    }
+                    _ if !list_or_function(l) => "the second argument must be a list",
+                    _ if matches!(function_name(l), Some("Fn::Join" | "Fn::Sub" | "Fn::Base64")) => {
+                        "the second argument must be a list, not a string function"
+                    }
+                    _ => return None,
+                }
+            }
+            _ => "takes [index, list]",
+        },
+        "Fn::Split" => match args {
+            Some([d, v]) if d.as_str().is_some() && stringish(v) => return None,
+            _ => "takes [delimiter (a string), string]",
+        },
+        "Fn::If" => match args {
+            Some([c, _, _]) if c.as_str().is_some() => return None,
+            _ => "takes [condition name, value if true, value if false]",
+        },
+        "Fn::FindInMap" => match args {
+            Some([m, a, b]) if keyish(m) && keyish(a) && keyish(b) => return None,
+            Some([m, a, b, d]) if keyish(m) && keyish(a) && keyish(b) && d.as_map().is_some() => {
+                return None
+            }
+            _ => "takes [map name, top-level key, second-level key]",
+        },
+        "Fn::Base64" if !stringish(arg) => "takes a string",
+        "Fn::ImportValue" => match function_name(arg) {
+            _ if arg.as_str().is_some() => return None,
+            Some("Fn::ImportValue" | "Fn::GetAtt" | "Fn::GetAZs" | "Fn::Cidr") => {
+                "takes a string, or Fn::Base64, Fn::FindInMap, Fn::If, Fn::Join, Fn::Select, Fn::Split, Fn::Sub or Ref"
+            }
+            Some(_) if in_condition => "cannot be used in a condition",
+            Some(_) => return None,
+            None => "takes a string (the export name)",
+        },
+        "Fn::GetAZs" => match function_name(arg) {
+            _ if arg.as_str().is_some() => return None,
+            Some("Ref") => return None,
+            _ => "takes a Region name or Ref (AWS::Region)",
+        },
+        "Fn::Cidr" if n != 3 => "takes [IP block, count, CIDR bits]",
+        "Fn::Equals" if n != 2 => "takes [value, value]",
+        "Fn::Not" if n != 1 => "takes [condition]",
+        "Fn::And" | "Fn::Or" if args.is_none() => "takes a list of 2 to 10 conditions",
+        _ => return None,
+    };
+    Some(problem.to_owned())
+}
+
+/// The AWS documentation page of an intrinsic function.
+fn reference_page(key: &str) -> String {
+    let page = match key {
+        "Ref" => "intrinsic-function-reference-ref",
+        "Fn::Equals" | "Fn::If" | "Fn::Not" | "Fn::And" | "Fn::Or" => {
+            "intrinsic-function-reference-conditions"
+        }
+        other => {
+            return format!(
+                "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-{}.html",
+                other.trim_start_matches("Fn::").to_ascii_lowercase()
+            )
+        }
+    };
+    format!("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/{page}.html")
 }

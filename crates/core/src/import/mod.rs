@@ -42,7 +42,10 @@
 //! CloudFormation reads none of them), `import/section` (an unknown section or
 //! a section of the wrong shape), `import/resource` (a resource without a
 //! `Type`, an unknown resource attribute), `import/parameter`,
-//! `import/output`, `import/rule`, `import/mapping`, and `ref/dangling` /
+//! `import/output`, `import/rule`, `import/mapping`, `function/arguments`
+//! (an intrinsic function whose arguments CloudFormation rejects: wrong count,
+//! a list where a string goes, a `Fn::Select` index outside its literal list
+//! ...), and `ref/dangling` /
 //! `ref/dangling-condition` for a `DependsOn` or `Condition` attribute naming
 //! nothing.
 
@@ -163,6 +166,26 @@ impl Stack {
 /// # Errors
 /// Every problem found, each with its position.
 pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
+    let (imported, problems) = import_lenient(name, text)?;
+    if problems.is_empty() {
+        Ok(imported)
+    } else {
+        Err(ImportError { problems })
+    }
+}
+
+/// [`import`] for a checker: a template that parses gives its stack even when
+/// some of it could not be imported (an unknown attribute, a function with
+/// arguments of the wrong shape ...), with those problems beside it, so that
+/// the other checks still run. The parts in question are left out of the
+/// stack, or kept as raw JSON.
+///
+/// # Errors
+/// Text that is not JSON or YAML (or has a duplicate key, an alias ...).
+pub fn import_lenient(
+    name: &str,
+    text: &str,
+) -> Result<(Imported, Vec<(Diagnostic, Position)>), ImportError> {
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let parsed = if trimmed.starts_with('{') {
         json::parse(text)
@@ -178,16 +201,13 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
         locations: BTreeMap::new(),
     };
     let stack = importer.template(&doc);
-    if importer.problems.is_empty() {
-        Ok(Imported {
+    Ok((
+        Imported {
             stack,
             locations: importer.locations,
-        })
-    } else {
-        Err(ImportError {
-            problems: importer.problems,
-        })
-    }
+        },
+        importer.problems,
+    ))
 }
 
 const SECTIONS: [&str; 11] = [
@@ -326,6 +346,7 @@ impl Importer {
         let mut conv = Converter {
             names: &names,
             errors: Vec::new(),
+            at: String::new(),
         };
         let mut data = stack.data();
         if let Some(d) = get(doc, "Description") {
@@ -399,6 +420,7 @@ impl Importer {
         }
         for (name, pos, body) in self.section(doc, "Conditions") {
             self.locations.insert(format!("Conditions/{name}"), *pos);
+            conv.at = format!("Conditions/{name}");
             data.conditions.push(ConditionDef {
                 path: format!("{}/Conditions/{name}", self.name),
                 name: name.clone(),
@@ -407,6 +429,7 @@ impl Importer {
         }
         for (name, pos, body) in self.section(doc, "Rules") {
             self.locations.insert(format!("Rules/{name}"), *pos);
+            conv.at = format!("Rules/{name}");
             let condition = get(body, "RuleCondition").map(|c| RuleExpr(conv.node(c, true)));
             let mut assertions = Vec::new();
             match get(body, "Assertions").and_then(Item::as_seq) {
@@ -443,11 +466,13 @@ impl Importer {
         }
         for (id, pos, body) in self.section(doc, "Resources") {
             self.locations.insert(format!("Resources/{id}"), *pos);
+            conv.at = format!("Resources/{id}");
             let def = self.resource(id, body, &names, &mut conv);
             data.resources.push(def);
         }
         for (name, pos, body) in self.section(doc, "Outputs") {
             self.locations.insert(format!("Outputs/{name}"), *pos);
+            conv.at = format!("Outputs/{name}");
             let path = format!("Outputs/{name}");
             let value = match get(body, "Value") {
                 Some(v) => conv.node(v, false),
@@ -500,11 +525,8 @@ impl Importer {
             });
         }
         drop(data);
-        for e in std::mem::take(&mut conv.errors) {
-            self.problems.push((
-                Diagnostic::error(e.code, self.name.clone(), e.message),
-                e.pos,
-            ));
+        for (at, e) in std::mem::take(&mut conv.errors) {
+            self.problem(e.code, &at, e.pos, e.message);
         }
         stack
     }
