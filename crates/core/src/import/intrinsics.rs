@@ -401,11 +401,11 @@ fn shape_problem(key: &str, arg: &Item, in_condition: bool) -> Option<String> {
         },
         "Fn::Base64" if !stringish(arg) => "takes a string",
         "Fn::ImportValue" => match function_name(arg) {
+            _ if in_condition => "cannot be used in a condition (CloudFormation: \"Cannot use Fn::ImportValue in Conditions\")",
             _ if arg.as_str().is_some() => return None,
             Some("Fn::ImportValue" | "Fn::GetAtt" | "Fn::GetAZs" | "Fn::Cidr") => {
                 "takes a string, or Fn::Base64, Fn::FindInMap, Fn::If, Fn::Join, Fn::Select, Fn::Split, Fn::Sub or Ref"
             }
-            Some(_) if in_condition => "cannot be used in a condition",
             Some(_) => return None,
             None => "takes a string (the export name)",
         },
