@@ -64,6 +64,7 @@ cargo run --quiet --bin synth -- --all --out "$root/target/synth-all"
 echo "== validators"
 "$venv/bin/python" scripts/validate_templates.py --self-test
 "$venv/bin/python" scripts/validate_templates.py "$STREAMCDK_TEMPLATE_DIR" --min-templates 1
+echo "== synth check (the project's templates clean; the cfn-lint fixture sample: errors and warnings, exit 6)"; cargo run --quiet --bin synth -- check "$STREAMCDK_TEMPLATE_DIR"/*.json "$STREAMCDK_TEMPLATE_DIR"/*.yaml; r=0; cargo run --quiet --bin synth -- check $(find tests/fixtures/cfn-lint -name '*.yaml' -o -name '*.json' | sort) >/dev/null || r=$?; [ "$r" -eq 6 ] || { echo "synth check on tests/fixtures/cfn-lint exited $r, expected 6"; exit 1; }
 
 echo "== security scanners (checkov, cfn-guard + Control Tower rules)"
 "$venv/bin/python" scripts/scan_templates.py --self-test

@@ -34,6 +34,7 @@ pub mod asset;
 pub mod checks;
 pub mod diagnostics;
 pub mod expr;
+pub mod import;
 pub mod json;
 pub mod logical_id;
 pub mod output;

@@ -48,3 +48,5 @@ pub fn catalog() -> &'static [CatalogEntry] {
 pub fn find(short_name: &str) -> Option<&'static CatalogEntry> {
     catalog().iter().find(|e| e.short_name == short_name)
 }
+
+pub mod check;

@@ -1,0 +1,92 @@
+//! `synth check` as a process: cfn-lint's exit-code convention on a good and a
+//! bad template, the three formats, and usage errors.
+
+use std::process::Command;
+
+fn synth() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_synth"))
+}
+
+fn write(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("synth-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn exit_codes_follow_cfn_lint() {
+    let good = write(
+        "good.yaml",
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {DelaySeconds: 5}\nOutputs:\n  Url: {Value: !Ref Q}\n",
+    );
+    let out = synth().arg("check").arg(&good).output().expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty());
+
+    let bad = write(
+        "bad.json",
+        "{\"Parameters\": {\"Unused\": {\"Type\": \"String\"}},\n \"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\",\n  \"Properties\": {\"DelaySeconds\": 9000}}}}\n",
+    );
+    let out = synth().arg("check").arg(&bad).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2 | 4), "{text}");
+    assert!(
+        text.contains("bad.json:3:18: error schema/maximum"),
+        "{text}"
+    );
+    assert!(
+        text.contains("bad.json:1:17: warning parameter/unused"),
+        "{text}"
+    );
+
+    let warn_only = write(
+        "warn.yaml",
+        "Parameters:\n  P: {Type: String}\nResources:\n  Q: {Type: AWS::SQS::Queue}\n",
+    );
+    let out = synth().arg("check").arg(&warn_only).output().expect("runs");
+    assert_eq!(out.status.code(), Some(4));
+
+    let broken = write("broken.yaml", "Resources:\n  Q: [\n");
+    let out = synth().arg("check").arg(&broken).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("import/syntax"));
+
+    for format in ["json", "sarif"] {
+        let out = synth()
+            .args(["check", "--format", format])
+            .arg(&bad)
+            .output()
+            .expect("runs");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+        assert_eq!(out.status.code(), Some(6), "{v}");
+        if format == "sarif" {
+            assert_eq!(v["version"], "2.1.0");
+        } else {
+            assert_eq!(v[0]["line"], 1);
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_1() {
+    assert_eq!(synth().arg("check").status().expect("runs").code(), Some(1));
+    let s = synth()
+        .args(["check", "--format", "xml", "x"])
+        .status()
+        .expect("runs");
+    assert_eq!(s.code(), Some(1));
+    let s = synth()
+        .args(["check", "/nonexistent/template.yaml"])
+        .status()
+        .expect("runs");
+    assert_eq!(s.code(), Some(1));
+    // The other subcommands still work.
+    assert!(synth().arg("list").status().expect("runs").success());
+}
