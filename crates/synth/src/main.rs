@@ -65,10 +65,23 @@ fn synth_one(entry: &CatalogEntry, args: &Args) -> Result<(), String> {
                 .map_err(|e| format!("cannot write to {}: {e}", dir.display()))?;
             eprintln!("{}: wrote {}", entry.short_name, path.display());
         }
-        None if args.yaml => print!("{}", synthesized.template.to_yaml()?),
-        None => print!("{}", synthesized.template.to_json()),
+        None if args.yaml => emit(&synthesized.template.to_yaml()?)?,
+        None => emit(&synthesized.template.to_json())?,
     }
     Ok(())
+}
+
+/// Writes `text` to standard output. A closed pipe (`synth pattern3 | head`)
+/// is not an error: the reader has what it wanted.
+fn emit(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the template: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `--all`: builds every stack, then synthesizes them together with
@@ -171,8 +184,13 @@ fn main() -> ExitCode {
         }
     };
     if args.names.first().map(String::as_str) == Some("list") {
-        for e in catalog() {
-            println!("{:<16} {}", e.short_name, e.summary);
+        let listing: String = catalog()
+            .iter()
+            .map(|e| format!("{:<16} {}\n", e.short_name, e.summary))
+            .collect();
+        if let Err(m) = emit(&listing) {
+            eprintln!("{m}");
+            return ExitCode::from(1);
         }
         return ExitCode::SUCCESS;
     }
