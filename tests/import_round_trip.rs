@@ -13,6 +13,9 @@ mod kds_kdf_s3;
 #[allow(dead_code)]
 #[path = "../examples/partitioned_pipeline.rs"]
 mod partitioned_pipeline;
+#[allow(dead_code)]
+#[path = "../examples/sensor_pipeline.rs"]
+mod sensor_pipeline;
 
 #[allow(dead_code)]
 #[path = "../crates/resources/benches/support/five_hundred.rs"]
@@ -65,6 +68,16 @@ fn examples_and_core_demo_round_trip() {
     round_trip("consumer-stack", consumer_stack::build);
     round_trip("core-demo", core_demo::build);
     round_trip("five-hundred", || Ok(five_hundred::build()));
+    round_trip("sensor-pipeline", sensor_pipeline::build);
+}
+
+/// Every stack of the synth catalog (the patterns and their variants, as
+/// they land) round-trips too.
+#[test]
+fn every_catalog_stack_round_trips() {
+    for entry in streamcdk_synth::catalog() {
+        round_trip(entry.short_name, entry.build);
+    }
 }
 
 #[test]
