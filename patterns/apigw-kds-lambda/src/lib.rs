@@ -44,7 +44,7 @@ use streamcdk_constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
 use streamcdk_constructs::lambda::{
     Code, EventSourceOptions, Function, FunctionProps, OnFailure, Runtime, Tracing,
 };
-use streamcdk_constructs::s3::{Bucket, BucketProps, ServerAccessLogs};
+use streamcdk_constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessLogs};
 use streamcdk_constructs::sns::{Topic, TopicProps};
 use streamcdk_constructs::sqs::{Queue, QueueProps};
 use streamcdk_core::{
@@ -325,6 +325,9 @@ fn proxy_api(
             ),
     )?;
     let account = ApiGatewayAccount::new(&stack.scope("ApiGw"), "Account")?;
+    if let Some(r) = api.access_logs().and_then(|l| l.resource()) {
+        r.skip_checkov("CKV_AWS_158", "CloudWatch Logs encrypts every log group at rest with a service key; the access log holds request metadata (ip, caller, status), not record data");
+    }
     account.resource().set_condition(&c.create_account);
     if let Some(r) = account.role().resource() {
         r.set_condition(&c.create_account);
@@ -368,11 +371,18 @@ fn consumer(
     for r in &queue_resources {
         r.set_condition(&c.to_sqs);
     }
+    if let Some(r) = queue.resource() {
+        r.skip_checkov("CKV_AWS_27", "encrypted at rest with SSE-SQS (SqsManagedSseEnabled), which this check does not recognise; a KMS key would add kms:GenerateDataKey to Lambda's role for metadata-only messages");
+    }
     let (bucket, bucket_resources) = created_by(stack, || {
         Bucket::new(
             &failures,
             "Bucket",
-            BucketProps::default().server_access_logs(ServerAccessLogs::NewBucket),
+            BucketProps {
+                lifecycle_rules: LifecycleRule::original_rules(),
+                server_access_logs: ServerAccessLogs::NewBucket,
+                ..BucketProps::default()
+            },
         )
     })?;
     for r in &bucket_resources {
@@ -394,10 +404,19 @@ fn consumer(
         .tracing(Tracing::Active)
         .description("Consumer of the Kinesis data stream (pattern 1)"),
     )?;
-    function.resource().skip_checkov(
-        "CKV_AWS_115",
-        "no reserved concurrency: setting it fails in new accounts with a low concurrency quota",
-    );
+    function
+        .resource()
+        .skip_checkov(
+            "CKV_AWS_115",
+            "no reserved concurrency: setting it fails in new accounts with a low concurrency quota",
+        )
+        .skip_checkov(
+            "CKV_AWS_272",
+            "code comes from the ConsumerCodeBucket/ConsumerCodeKey parameters until the consumer is a content-hashed asset of this stack; code signing is an account-level choice",
+        );
+    if let Some(r) = function.log_group().resource() {
+        r.skip_checkov("CKV_AWS_158", "CloudWatch Logs encrypts every log group at rest with a service key; the consumer logs batch summaries, not records");
+    }
     // The mapping is made with the S3 destination (its grant is guarded by
     // FailuresToS3), the queue's grant is added (guarded by FailuresToSqs),
     // and the destination becomes an Fn::If over the two: one mapping whose
