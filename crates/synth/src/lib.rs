@@ -27,6 +27,11 @@ pub fn catalog() -> &'static [CatalogEntry] {
             build: stacks::core_demo::build,
         },
         CatalogEntry {
+            short_name: "pattern1",
+            summary: "Pattern 1: Amazon API Gateway -> Kinesis Data Streams -> AWS Lambda, failed batches to SQS (metadata) or S3 (records) by a parameter, with alarms to SNS and a dashboard",
+            build: streamcdk_pattern_apigw_kds_lambda::build,
+        },
+        CatalogEntry {
             short_name: "pattern2",
             summary: "Pattern 2: EC2 producer -> Kinesis Data Streams -> Managed Service for Apache Flink application -> S3, with the Flink and stream alarms, an SNS topic and a dashboard",
             build: streamcdk_pattern_kpl_kds_kda::build,
