@@ -46,6 +46,11 @@ pub fn catalog() -> &'static [CatalogEntry] {
             summary: "Pattern 3: Kinesis Data Streams -> Amazon Data Firehose (hourly prefix, or dynamic partitioning by a parameter) -> Amazon S3, with alarms to SNS and a dashboard",
             build: streamcdk_pattern_kds_kdf_s3::build,
         },
+        CatalogEntry {
+            short_name: "pattern4",
+            summary: "Pattern 4: EC2 replay producer -> Kinesis Data Streams -> Managed Service for Apache Flink -> API Gateway (IAM auth) -> Lambda fare function, with the Flink and stream alarms, an SNS topic and a dashboard",
+            build: streamcdk_pattern_kds_kda_apigw::build,
+        },
     ]
 }
 

@@ -1,0 +1,342 @@
+//! Every parameter of pattern 4, in one place: the original solution's
+//! (names, defaults, ranges, labels and groups of REFERENCE.md section 7,
+//! which are pattern 2's with the first group renamed "Amazon Kinesis Replay
+//! configuration"; the labels still say "KPL instance", as the original's)
+//! and this project's additions, each marked as such with its reason.
+
+use streamcdk_constructs::ec2::AL2023_X86_64_AMI_PARAMETER;
+use streamcdk_constructs::flink::FlinkRuntime;
+use streamcdk_core::{Parameter, Stack};
+
+/// Console group of the producer's parameters (the original's label).
+pub const GROUP_PRODUCER: &str = "Amazon Kinesis Replay configuration";
+/// Console group of the stream's parameters (the original's label).
+pub const GROUP_STREAM: &str = "Amazon Kinesis Data Streams configuration";
+/// Console group of the Flink application's parameters (the original's label).
+pub const GROUP_APPLICATION: &str = "Amazon Kinesis Data Analytics configuration";
+/// Console group of the fare endpoint's parameters (an addition: the
+/// original's endpoint has none).
+pub const GROUP_ENDPOINT: &str = "Fare endpoint (Amazon API Gateway and AWS Lambda)";
+/// Console group of the alarm e-mail (an addition).
+pub const GROUP_NOTIFICATIONS: &str = "Notifications";
+
+/// The producer instance types offered: x86_64 families only, since the
+/// producer runs the x86_64 Amazon Linux 2023 AMI (every value passes
+/// `streamcdk_constructs::ec2::check_instance_type`; a test checks it).
+pub const PRODUCER_INSTANCE_TYPES: &[&str] = &[
+    "t3.micro",
+    "t3.small",
+    "t3.medium",
+    "t3.large",
+    "t3a.micro",
+    "t3a.small",
+    "t3a.medium",
+    "t3a.large",
+    "m7i.large",
+    "m7i-flex.large",
+    "c7i.large",
+    "m6i.large",
+    "c6i.large",
+    "m5.large",
+    "c5.large",
+];
+
+/// The Flink runtimes the `ApplicationRuntime` parameter allows: every
+/// runtime the service still creates, the jar deciding which one fits.
+pub const APPLICATION_RUNTIMES: [FlinkRuntime; 6] = FlinkRuntime::ALL;
+
+/// The default runtime: the newest 1.x, whose metrics the original's alarms use.
+pub const DEFAULT_APPLICATION_RUNTIME: FlinkRuntime = FlinkRuntime::Flink1_20;
+
+/// Value of `ApiGatewayCloudWatchRole` that creates the Region's API Gateway
+/// account setting (and its CloudWatch role) in this stack.
+pub const CLOUDWATCH_ROLE_CREATE: &str = "create";
+/// Value of `ApiGatewayCloudWatchRole` saying the setting already exists in
+/// the Region (made by another stack, such as pattern 1, or by hand).
+pub const CLOUDWATCH_ROLE_EXISTS: &str = "exists";
+
+/// An S3 bucket name (3–63 lower-case letters, digits, `.` and `-`).
+const BUCKET_NAME_PATTERN: &str = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
+
+/// An e-mail address, or empty.
+const EMAIL_PATTERN: &str = "^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
+
+/// The handles of the parameters of [`declare`].
+#[derive(Debug, Clone)]
+pub struct Parameters {
+    /// `ProducerVpcId` (original).
+    pub producer_vpc_id: Parameter<String>,
+    /// `ProducerSubnetId` (original).
+    pub producer_subnet_id: Parameter<String>,
+    /// `ProducerAmiId` (original name; default changed to Amazon Linux 2023).
+    pub producer_ami_id: Parameter<String>,
+    /// `ProducerInstanceType` (added: the original hard-codes t3.small).
+    pub producer_instance_type: Parameter<String>,
+    /// `StartProducer` (added: the original never starts its producer).
+    pub start_producer: Parameter<String>,
+    /// `ProducerRecordsPerSecond` (added).
+    pub producer_records_per_second: Parameter<i64>,
+    /// `ProducerDurationSeconds` (added).
+    pub producer_duration_seconds: Parameter<i64>,
+    /// `ProducerArtifactBucket` (added: the producer binary is not published yet).
+    pub producer_artifact_bucket: Parameter<String>,
+    /// `ProducerArtifactKey` (added).
+    pub producer_artifact_key: Parameter<String>,
+    /// `ShardCount` (original).
+    pub shard_count: Parameter<i64>,
+    /// `RetentionHours` (original).
+    pub retention_hours: Parameter<i64>,
+    /// `EnableEnhancedMonitoring` (original).
+    pub enable_enhanced_monitoring: Parameter<String>,
+    /// `LogLevel` (original).
+    pub log_level: Parameter<String>,
+    /// `MetricsLevel` (original).
+    pub metrics_level: Parameter<String>,
+    /// `EnableSnapshots` (original).
+    pub enable_snapshots: Parameter<String>,
+    /// `EnableAutoScaling` (original).
+    pub enable_auto_scaling: Parameter<String>,
+    /// `ApplicationSubnetIds` (original).
+    pub subnet_ids: Parameter<Vec<String>>,
+    /// `ApplicationSecurityGroupIds` (original).
+    pub security_group_ids: Parameter<Vec<String>>,
+    /// `ApplicationRuntime` (added: the original fixes FLINK-1_11).
+    pub runtime: Parameter<String>,
+    /// `ApplicationArtifactBucket` (added: the original's jar is in its own bucket).
+    pub artifact_bucket: Parameter<String>,
+    /// `ApplicationArtifactKey` (added).
+    pub artifact_key: Parameter<String>,
+    /// `FareFunctionCodeBucket` (added: the Rust handler is not published
+    /// yet; it becomes a content-hashed asset with the runtime-code issue).
+    pub fare_code_bucket: Parameter<String>,
+    /// `FareFunctionCodeKey` (added).
+    pub fare_code_key: Parameter<String>,
+    /// `ApiThrottlingRateLimit` (added: replaces the original's usage plan
+    /// with its API key, rate 20).
+    pub api_rate_limit: Parameter<f64>,
+    /// `ApiThrottlingBurstLimit` (added: the original's usage plan's burst 100).
+    pub api_burst_limit: Parameter<i64>,
+    /// `ApiGatewayCloudWatchRole` (added: `create` or `exists`).
+    pub api_cloudwatch_role: Parameter<String>,
+    /// `AlarmEmail` (added: the original notifies nobody).
+    pub alarm_email: Parameter<String>,
+}
+
+/// Declares the parameters on `stack`, with their console labels and groups,
+/// in the original's order (its groups first, each with the additions after
+/// the original's parameters; then the fare endpoint's and the
+/// notifications' groups).
+pub fn declare(stack: &Stack) -> Parameters {
+    // Amazon Kinesis Replay configuration (the original's labels).
+    let producer_vpc_id = stack
+        .aws_parameter("ProducerVpcId", "AWS::EC2::VPC::Id")
+        .label("VPC where the KPL instance should be launched");
+    let producer_subnet_id = stack
+        .aws_parameter("ProducerSubnetId", "AWS::EC2::Subnet::Id")
+        .label("Subnet where the KPL instance should be launched (needs access to Kinesis - either via IGW or NAT)");
+    let producer_ami_id = stack
+        .ssm_parameter("ProducerAmiId", "AWS::EC2::Image::Id")
+        .default(AL2023_X86_64_AMI_PARAMETER)
+        .label("Amazon Machine Image for the KPL instance");
+    let producer_instance_type = stack
+        .string_parameter("ProducerInstanceType")
+        .default("t3.small")
+        .allowed_values(PRODUCER_INSTANCE_TYPES.iter().copied())
+        .label("Instance type of the replay instance (x86_64)");
+    let start_producer = stack
+        .string_parameter("StartProducer")
+        .default("false")
+        .allowed_values(["true", "false"])
+        .label(
+            "Start the replay producer (it reads this setting every minute from the instance tags)",
+        );
+    let producer_records_per_second = stack
+        .number_parameter("ProducerRecordsPerSecond")
+        .default(100)
+        .range(1, 10_000)
+        .label("Maximum records per second the replay producer writes");
+    let producer_duration_seconds = stack
+        .number_parameter("ProducerDurationSeconds")
+        .default(3600)
+        .range(0, 604_800)
+        .label("Seconds the replay producer runs after each start (0: until stopped)");
+    let producer_artifact_bucket = stack
+        .string_parameter("ProducerArtifactBucket")
+        .allowed_pattern(BUCKET_NAME_PATTERN)
+        .constraint_description("an S3 bucket name")
+        .label("S3 bucket that holds the producer artifact");
+    let producer_artifact_key = stack
+        .string_parameter("ProducerArtifactKey")
+        .default("streamcdk/producer/producer-x86_64.zip")
+        .length(1, 1024)
+        .label("S3 key of the producer artifact (a zip holding the x86_64 `producer` executable and the taxi-trip sample)");
+
+    // Amazon Kinesis Data Streams configuration (as in pattern 1).
+    let shard_count = stack
+        .number_parameter("ShardCount")
+        .default(2)
+        .range(1, 200)
+        .label("Number of open shards");
+    let retention_hours = stack
+        .number_parameter("RetentionHours")
+        .default(24)
+        .range(24, 8760)
+        .label("Data retention period (hours)");
+    let enable_enhanced_monitoring = stack
+        .string_parameter("EnableEnhancedMonitoring")
+        .default("false")
+        .allowed_values(["true", "false"])
+        .label("Enable enhanced (shard-level) metrics");
+
+    // Amazon Kinesis Data Analytics configuration.
+    let log_level = stack
+        .string_parameter("LogLevel")
+        .default("INFO")
+        .allowed_values(["DEBUG", "ERROR", "INFO", "WARN"])
+        .label("Monitoring log level");
+    let metrics_level = stack
+        .string_parameter("MetricsLevel")
+        .default("TASK")
+        .allowed_values(["APPLICATION", "OPERATOR", "PARALLELISM", "TASK"])
+        .label("Monitoring metrics level");
+    let enable_snapshots = stack
+        .string_parameter("EnableSnapshots")
+        .default("true")
+        .allowed_values(["true", "false"])
+        .label("Enable service-triggered snapshots");
+    let enable_auto_scaling = stack
+        .string_parameter("EnableAutoScaling")
+        .default("true")
+        .allowed_values(["true", "false"])
+        .label("Enable automatic scaling");
+    let subnet_ids = stack
+        .list_parameter("ApplicationSubnetIds")
+        .label("(Optional) Comma-separated list of subnet ids for VPC connectivity (if informed, requires security groups to be included as well)");
+    let security_group_ids = stack
+        .list_parameter("ApplicationSecurityGroupIds")
+        .label("(Optional) Comma-separated list of security groups ids for VPC connectivity (if informed, requires subnets to be included as well)");
+    let runtime = stack
+        .string_parameter("ApplicationRuntime")
+        .default(DEFAULT_APPLICATION_RUNTIME.as_str())
+        .label("Apache Flink runtime (must match the version the jar was built with)");
+    let artifact_bucket = stack
+        .string_parameter("ApplicationArtifactBucket")
+        .allowed_pattern(BUCKET_NAME_PATTERN)
+        .constraint_description("an S3 bucket name")
+        .label("S3 bucket that holds the Flink application jar");
+    let artifact_key = stack
+        .string_parameter("ApplicationArtifactKey")
+        .default("streamcdk/flink/kds-kda-apigw.jar")
+        .length(1, 1024)
+        .label("S3 key of the Flink application jar (or a zip holding it)");
+
+    // Fare endpoint (additions).
+    let fare_code_bucket = stack
+        .string_parameter("FareFunctionCodeBucket")
+        .allowed_pattern(BUCKET_NAME_PATTERN)
+        .constraint_description("an S3 bucket name")
+        .label("S3 bucket that holds the fare function's code");
+    let fare_code_key = stack
+        .string_parameter("FareFunctionCodeKey")
+        .default("streamcdk/functions/predict-fare-x86_64.zip")
+        .length(1, 1024)
+        .label(
+            "S3 key of the fare function's code (a zip holding the x86_64 `bootstrap` executable)",
+        );
+    let api_rate_limit = stack
+        .decimal_parameter("ApiThrottlingRateLimit")
+        .default(20.0)
+        .range(1.0, 10_000.0)
+        .label("Steady-state requests per second the fare API's stage accepts");
+    let api_burst_limit = stack
+        .number_parameter("ApiThrottlingBurstLimit")
+        .default(100)
+        .range(1, 5_000)
+        .label("Burst requests the fare API's stage accepts");
+    let api_cloudwatch_role = stack
+        .string_parameter("ApiGatewayCloudWatchRole")
+        .default(CLOUDWATCH_ROLE_CREATE)
+        .allowed_values([CLOUDWATCH_ROLE_CREATE, CLOUDWATCH_ROLE_EXISTS])
+        .label("API Gateway's CloudWatch Logs role for this Region: create it (and its account setting) in this stack, or it already exists (one per account and Region)");
+
+    let alarm_email = stack
+        .string_parameter("AlarmEmail")
+        .default("")
+        .allowed_pattern(EMAIL_PATTERN)
+        .constraint_description("an e-mail address, or empty for no e-mail notifications")
+        .label("E-mail address for alarm notifications (optional)");
+
+    stack.add_parameter_group_by_name(
+        GROUP_PRODUCER,
+        &[
+            "ProducerVpcId",
+            "ProducerSubnetId",
+            "ProducerAmiId",
+            "ProducerInstanceType",
+            "StartProducer",
+            "ProducerRecordsPerSecond",
+            "ProducerDurationSeconds",
+            "ProducerArtifactBucket",
+            "ProducerArtifactKey",
+        ],
+    );
+    stack.add_parameter_group_by_name(
+        GROUP_STREAM,
+        &["ShardCount", "RetentionHours", "EnableEnhancedMonitoring"],
+    );
+    stack.add_parameter_group_by_name(
+        GROUP_APPLICATION,
+        &[
+            "LogLevel",
+            "MetricsLevel",
+            "EnableSnapshots",
+            "EnableAutoScaling",
+            "ApplicationSubnetIds",
+            "ApplicationSecurityGroupIds",
+            "ApplicationRuntime",
+            "ApplicationArtifactBucket",
+            "ApplicationArtifactKey",
+        ],
+    );
+    stack.add_parameter_group_by_name(
+        GROUP_ENDPOINT,
+        &[
+            "FareFunctionCodeBucket",
+            "FareFunctionCodeKey",
+            "ApiThrottlingRateLimit",
+            "ApiThrottlingBurstLimit",
+            "ApiGatewayCloudWatchRole",
+        ],
+    );
+    stack.add_parameter_group_by_name(GROUP_NOTIFICATIONS, &["AlarmEmail"]);
+
+    Parameters {
+        producer_vpc_id,
+        producer_subnet_id,
+        producer_ami_id,
+        producer_instance_type,
+        start_producer,
+        producer_records_per_second,
+        producer_duration_seconds,
+        producer_artifact_bucket,
+        producer_artifact_key,
+        shard_count,
+        retention_hours,
+        enable_enhanced_monitoring,
+        log_level,
+        metrics_level,
+        enable_snapshots,
+        enable_auto_scaling,
+        subnet_ids,
+        security_group_ids,
+        runtime,
+        artifact_bucket,
+        artifact_key,
+        fare_code_bucket,
+        fare_code_key,
+        api_rate_limit,
+        api_burst_limit,
+        api_cloudwatch_role,
+        alarm_email,
+    }
+}

@@ -1,0 +1,469 @@
+//! What the original pattern 4 has, transcribed from ../shared/REFERENCE.md
+//! (sections 3.1, 7, 8.2, 10 and 11), not from this crate's code, plus this
+//! project's deliberate differences with their reasons. The structural tests
+//! (`structure.rs`) compare the synthesized template with these tables.
+
+/// One parameter of the original (section 7: pattern 2's, section 5, with
+/// the first group renamed; the stream's three as in section 4): name,
+/// CloudFormation type, default, range or allowed values, console label and
+/// group.
+pub struct OriginalParameter {
+    pub name: &'static str,
+    pub type_: &'static str,
+    /// `None`: no default in the original.
+    pub default: Option<&'static str>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub allowed: &'static [&'static str],
+    pub label: &'static str,
+    pub group: &'static str,
+}
+
+/// Section 7: "the first group is labelled 'Amazon Kinesis Replay configuration'".
+const REPLAY: &str = "Amazon Kinesis Replay configuration";
+const KDS: &str = "Amazon Kinesis Data Streams configuration";
+const KDA: &str = "Amazon Kinesis Data Analytics configuration";
+
+const fn p(
+    name: &'static str,
+    type_: &'static str,
+    default: Option<&'static str>,
+    label: &'static str,
+    group: &'static str,
+) -> OriginalParameter {
+    OriginalParameter {
+        name,
+        type_,
+        default,
+        min: None,
+        max: None,
+        allowed: &[],
+        label,
+        group,
+    }
+}
+
+/// The original's 12 parameters, in its order (section 7: "identical to
+/// P2"; "The labels still say 'KPL instance'").
+#[rustfmt::skip]
+pub const ORIGINAL_PARAMETERS: &[OriginalParameter] = &[
+    p("ProducerVpcId", "AWS::EC2::VPC::Id", None, "VPC where the KPL instance should be launched", REPLAY),
+    p("ProducerSubnetId", "AWS::EC2::Subnet::Id", None, "Subnet where the KPL instance should be launched (needs access to Kinesis - either via IGW or NAT)", REPLAY),
+    // Default: see DIFFERENCES ("ProducerAmiId default").
+    p("ProducerAmiId", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Some("/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2"), "Amazon Machine Image for the KPL instance", REPLAY),
+    OriginalParameter { min: Some(1), max: Some(200), ..p("ShardCount", "Number", Some("2"), "Number of open shards", KDS) },
+    OriginalParameter { min: Some(24), max: Some(8760), ..p("RetentionHours", "Number", Some("24"), "Data retention period (hours)", KDS) },
+    OriginalParameter { allowed: &["true", "false"], ..p("EnableEnhancedMonitoring", "String", Some("false"), "Enable enhanced (shard-level) metrics", KDS) },
+    OriginalParameter { allowed: &["DEBUG", "ERROR", "INFO", "WARN"], ..p("LogLevel", "String", Some("INFO"), "Monitoring log level", KDA) },
+    OriginalParameter { allowed: &["APPLICATION", "OPERATOR", "PARALLELISM", "TASK"], ..p("MetricsLevel", "String", Some("TASK"), "Monitoring metrics level", KDA) },
+    OriginalParameter { allowed: &["true", "false"], ..p("EnableSnapshots", "String", Some("true"), "Enable service-triggered snapshots", KDA) },
+    OriginalParameter { allowed: &["true", "false"], ..p("EnableAutoScaling", "String", Some("true"), "Enable automatic scaling", KDA) },
+    p("ApplicationSubnetIds", "CommaDelimitedList", None, "(Optional) Comma-separated list of subnet ids for VPC connectivity (if informed, requires security groups to be included as well)", KDA),
+    // REFERENCE.md elides the middle of this label; completed as the subnets label.
+    p("ApplicationSecurityGroupIds", "CommaDelimitedList", None, "(Optional) Comma-separated list of security groups ids for VPC connectivity (if informed, requires subnets to be included as well)", KDA),
+];
+
+/// The original's group order (section 7).
+pub const ORIGINAL_GROUPS: &[&str] = &[REPLAY, KDS, KDA];
+
+/// Groups this project adds after the original's, in order.
+pub const ADDED_GROUPS: &[&str] = &[
+    "Fare endpoint (Amazon API Gateway and AWS Lambda)",
+    "Notifications",
+];
+
+/// Parameters this project adds.
+pub const ADDED_PARAMETERS: &[&str] = &[
+    "ProducerInstanceType",
+    "StartProducer",
+    "ProducerRecordsPerSecond",
+    "ProducerDurationSeconds",
+    "ProducerArtifactBucket",
+    "ProducerArtifactKey",
+    "ApplicationRuntime",
+    "ApplicationArtifactBucket",
+    "ApplicationArtifactKey",
+    "FareFunctionCodeBucket",
+    "FareFunctionCodeKey",
+    "ApiThrottlingRateLimit",
+    "ApiThrottlingBurstLimit",
+    "ApiGatewayCloudWatchRole",
+    "AlarmEmail",
+];
+
+/// The original's own usage plan's throttle (section 7: rate 20, burst
+/// 100), which the stage-throttling parameters' defaults keep.
+pub const ORIGINAL_THROTTLE_RATE: f64 = 20.0;
+/// See [`ORIGINAL_THROTTLE_RATE`].
+pub const ORIGINAL_THROTTLE_BURST: i64 = 100;
+
+/// Outputs of the original (section 7): name and description (`None`: none
+/// given). The fourth, `RideApiLambdaRestApiEndpoint39B45F20`, is
+/// auto-generated by the CDK; see DIFFERENCES ("endpoint output").
+pub const ORIGINAL_OUTPUTS: &[(&str, Option<&str>)] = &[
+    (
+        "ProducerInstance",
+        Some("ID of the KPL Amazon EC2 instance"),
+    ),
+    ("DataStreamName", None),
+    (
+        "ApplicationName",
+        Some("Name of the Amazon Kinesis Data Analytics application"),
+    ),
+];
+
+/// The original's Flink property group (section 7): its keys. `ApiKey` is
+/// gone (DIFFERENCES, "no API key").
+pub const ORIGINAL_PROPERTY_GROUP: &str = "FlinkApplicationProperties";
+/// See [`ORIGINAL_PROPERTY_GROUP`].
+pub const ORIGINAL_PROPERTY_KEYS: &[&str] =
+    &["InputStreamName", "Region", "RideApiEndpoint", "ApiKey"];
+
+/// One alarm of section 3.1: id suffix, namespace, metric (`None` for the
+/// metric-math alarm), statistic, comparison, threshold, the original's
+/// missing-data treatment.
+pub struct OriginalAlarm {
+    pub id: &'static str,
+    pub metric: Option<&'static str>,
+    pub statistic: Option<&'static str>,
+    pub comparison: &'static str,
+    pub threshold: f64,
+    pub original_missing_data: &'static str,
+}
+
+const fn alarm(
+    id: &'static str,
+    metric: Option<&'static str>,
+    statistic: Option<&'static str>,
+    comparison: &'static str,
+    threshold: f64,
+    original_missing_data: &'static str,
+) -> OriginalAlarm {
+    OriginalAlarm {
+        id,
+        metric,
+        statistic,
+        comparison,
+        threshold,
+        original_missing_data,
+    }
+}
+
+const GT: &str = "GreaterThanThreshold";
+const GE: &str = "GreaterThanOrEqualToThreshold";
+const LE: &str = "LessThanOrEqualToThreshold";
+
+/// The Managed Flink alarms of the original's pattern 4 (section 3.1), all
+/// in `AWS/KinesisAnalytics`, period 60.
+pub const FLINK_ALARMS: &[OriginalAlarm] = &[
+    alarm(
+        "DowntimeAlarm",
+        Some("downtime"),
+        Some("Average"),
+        GT,
+        0.0,
+        "breaching",
+    ),
+    alarm(
+        "CheckpointAlarm",
+        Some("numberOfFailedCheckpoints"),
+        Some("Average"),
+        GT,
+        0.0,
+        "breaching",
+    ),
+    alarm(
+        "CpuUtilizationAlarm",
+        Some("cpuUtilization"),
+        Some("Maximum"),
+        GT,
+        80.0,
+        "breaching",
+    ),
+    alarm(
+        "HeapMemoryAlarm",
+        Some("heapMemoryUtilization"),
+        Some("Maximum"),
+        GT,
+        90.0,
+        "breaching",
+    ),
+    alarm("GCPercentAlarm", None, None, GT, 60.0, "breaching"),
+    alarm(
+        "RecordsOutAlarm",
+        Some("numRecordsOutPerSecond"),
+        Some("Average"),
+        LE,
+        0.0,
+        "breaching",
+    ),
+    alarm(
+        "MillisBehindAlarm",
+        Some("millisBehindLatest"),
+        Some("Maximum"),
+        GT,
+        60000.0,
+        "breaching",
+    ),
+];
+
+/// The Kinesis stream alarms of section 3.1 (patterns 1 and 3 only in the
+/// original; added here), all in `AWS/Kinesis`, period 60.
+pub const STREAM_ALARMS: &[OriginalAlarm] = &[
+    alarm(
+        "IteratorAgeAlarm",
+        Some("GetRecords.IteratorAgeMilliseconds"),
+        Some("Maximum"),
+        GE,
+        60000.0,
+        "breaching",
+    ),
+    alarm(
+        "ReadProvisionedAlarm",
+        Some("ReadProvisionedThroughputExceeded"),
+        Some("Average"),
+        GE,
+        0.01,
+        "breaching",
+    ),
+    alarm(
+        "WriteProvisionedAlarm",
+        Some("WriteProvisionedThroughputExceeded"),
+        Some("Average"),
+        GE,
+        0.01,
+        "breaching",
+    ),
+    alarm(
+        "PutRecordAlarm",
+        Some("PutRecord.Success"),
+        Some("Average"),
+        LE,
+        0.95,
+        "notBreaching",
+    ),
+    alarm(
+        "PutRecordsAlarm",
+        Some("PutRecords.Success"),
+        Some("Average"),
+        LE,
+        0.95,
+        "notBreaching",
+    ),
+    alarm(
+        "GetRecordsAlarm",
+        Some("GetRecords.Success"),
+        Some("Average"),
+        LE,
+        0.98,
+        "breaching",
+    ),
+];
+
+/// IAM actions per role of the original (section 11, kds-kda-apigw): the
+/// producer's role (`KplRole`, its four policies).
+pub const ORIGINAL_PRODUCER_ACTIONS: &[&str] = &[
+    "kinesis:ListShards",
+    "kinesis:PutRecord",
+    "kinesis:PutRecords",
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:DescribeStreamConsumer",
+    "kinesis:RegisterStreamConsumer",
+    "kinesis:SubscribeToShard",
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "cloudwatch:PutMetricData",
+    "s3:GetObjectVersion",
+    "s3:GetObject",
+    "s3:ListBucket",
+];
+
+/// The application role's actions in the original (section 11, `KdaAppRole`).
+pub const ORIGINAL_APPLICATION_ACTIONS: &[&str] = &[
+    "s3:GetObjectVersion",
+    "s3:GetObject",
+    "logs:DescribeLogGroups",
+    "logs:DescribeLogStreams",
+    "logs:PutLogEvents",
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcs",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+    "ec2:CreateNetworkInterfacePermission",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:ListShards",
+    "kinesis:SubscribeToShard",
+    "execute-api:Invoke",
+];
+
+/// The original's `execute-api:Invoke` resource (section 11): every stage,
+/// GET, every path.
+pub const ORIGINAL_INVOKE_RESOURCE_SUFFIX: &str = "/*/GET/*";
+
+/// Actions the application's role has beyond the original's.
+pub const ADDED_APPLICATION_ACTIONS: &[&str] = &["kinesis:DescribeStream"];
+
+/// The fare function's role in the original (`PredictFareRole`, section 11).
+pub const ORIGINAL_FUNCTION_ACTIONS: &[&str] = &[
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+];
+
+/// Actions the fare function's role has beyond the original's (X-Ray
+/// tracing, see DIFFERENCES "fare function").
+pub const ADDED_FUNCTION_ACTIONS: &[&str] = &["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
+
+/// The original's resource counts (section 10, column P4 kds-kda-apigw).
+pub const ORIGINAL_RESOURCE_COUNTS: &[(&str, usize)] = &[
+    ("AWS::ApiGateway::Account", 1),
+    ("AWS::ApiGateway::ApiKey", 1),
+    ("AWS::ApiGateway::Deployment", 1),
+    ("AWS::ApiGateway::Method", 1),
+    ("AWS::ApiGateway::Model", 1),
+    ("AWS::ApiGateway::Resource", 1),
+    ("AWS::ApiGateway::RestApi", 1),
+    ("AWS::ApiGateway::Stage", 1),
+    ("AWS::ApiGateway::UsagePlan", 2),
+    ("AWS::ApiGateway::UsagePlanKey", 1),
+    ("AWS::CloudWatch::Alarm", 7),
+    ("AWS::CloudWatch::Dashboard", 1),
+    ("AWS::EC2::Instance", 1),
+    ("AWS::EC2::SecurityGroup", 1),
+    ("AWS::IAM::InstanceProfile", 1),
+    ("AWS::IAM::Policy", 5),
+    ("AWS::IAM::Role", 7),
+    ("AWS::Kinesis::Stream", 1),
+    ("AWS::KinesisAnalyticsV2::Application", 1),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption",
+        1,
+    ),
+    ("AWS::Lambda::Function", 4),
+    ("AWS::Lambda::Permission", 2),
+    ("AWS::Logs::LogGroup", 2),
+    ("AWS::Logs::LogStream", 1),
+    ("Custom::AnonymousData", 1),
+    ("Custom::CreateUUID", 1),
+    ("Custom::EnhancedMonitoring", 1),
+    ("Custom::VpcConfiguration", 1),
+];
+
+/// The original's total (section 10).
+pub const ORIGINAL_TOTAL: usize = 50;
+
+/// Every deliberate difference from the original, with its reason. Each
+/// entry names what the structural tests check for it.
+#[rustfmt::skip]
+pub const DIFFERENCES: &[(&str, &str)] = &[
+    ("no API key", "the original's API key is the same 64-hex constant in every deployment and sits in plain text in the Flink properties (section 8.2); here the method requires IAM authorization only (AWS_IAM, no ApiKeyRequired), the application signs its requests with its role, and the stage's throttling (ApiThrottlingRateLimit and ApiThrottlingBurstLimit, defaults 20 and 100 as the original's usage plan) replaces the usage plans: no ApiKey, UsagePlan or UsagePlanKey, and no ApiKey property"),
+    ("invoke permission", "the application may call GET /predictFare of the prod stage only (execute-api:Invoke on <api>/prod/GET/predictFare), instead of GET on every path of every stage (<api>/*/GET/*)"),
+    ("proxy API", "the fare API is a Lambda proxy API (ANY / and ANY /{proxy+}, two methods, no request model): the function validates ride_request_id itself (400 when missing, not a positive integer, or zero), which fixes the original's model that declares rideRequestId but requires ride_request_id (section 8.2)"),
+    ("lambda permission", "one AWS::Lambda::Permission, for the prod stage; the original's second one, for the console's test-invoke-stage, is left out on purpose"),
+    ("CloudWatch role parameter", "ApiGatewayCloudWatchRole (create or exists, default create): the Region's API Gateway account setting is a singleton, so a second stack in the Region must not overwrite it; when this stack creates it (condition CreateApiGatewayAccount), the stage waits for it through a guarded reference in its Metadata; the role is retained on delete, since every API of the Region logs through it"),
+    ("fare function", "Rust on provided.al2023 (handler bootstrap) instead of Node.js 14, its code read from an S3 bucket and key given as parameters until the runtime-code issue's content-hashed asset lands; X-Ray tracing active; its own log group (365 days); no reserved concurrency (checkov CKV_AWS_115 skipped: it fails in new accounts with a low concurrency quota)"),
+    ("log groups", "three log groups: the application's, the stage's access logs (as the original) and the fare function's own (the original's function logged to an implicit group with no retention)"),
+    ("no custom resources, no Lambda functions but the fare function", "shard-level metrics through the stream's native DesiredShardLevelMetrics property, the Flink VPC placement through the native VpcConfigurations property, and no anonymous-metrics custom resources: 3 functions, their 3 roles and the 4 Custom:: resources are gone"),
+    ("stream alarms", "the original's pattern 4 has no Kinesis stream alarms (section 8.4); this one has the six of section 3.1, with the same metrics, thresholds and comparisons"),
+    ("alarms notify", "every alarm's ALARM and OK actions go to an SNS topic (encrypted with its own key, which needs a KMS key and a topic policy); an optional AlarmEmail parameter subscribes an address, and with it empty no subscription is created (the condition HasAlarmEmail)"),
+    ("missing data", "a stopped application publishes nothing: the downtime, records-out and millis-behind alarms treat missing data as missing, the checkpoint, CPU, heap and GC alarms as not breaching; the iterator-age stream alarm as missing and the others as not breaching; so a never-started stack is never in ALARM (the original treats most as breaching, section 8.3)"),
+    ("downtime alarm per runtime", "the runtime is a parameter mixing Flink 1.x and 2.x runtimes; Flink 2.2 has no `downtime` metric, so the downtime alarm exists once per metric generation, each under its runtime condition"),
+    ("runtime", "ApplicationRuntime parameter (default FLINK-1_20) instead of the hard-coded FLINK-1_11, which the service no longer creates"),
+    ("artifacts as parameters", "the Flink jar, the producer artifact and the fare function's code are read from S3 buckets and keys given as parameters, instead of the original's %%BUCKET_NAME%% placeholders: this project's binaries and Flink job are not published yet"),
+    ("producer", "the producer runs in replay mode (environment PRODUCER_MODE=replay, REPLAY_FILE = the taxi-trip sample shipped in its artifact, instead of downloading the NYC dataset from aws-bigdata-blog); instance type (x86_64 only, default t3.small), start, rate and duration are parameters, written as instance tags its systemd unit reads every minute (the original only downloaded a jar, section 8.6); Amazon Linux 2023, IMDSv2, encrypted root volume, HTTPS out only"),
+    ("ProducerAmiId default", "the SSM path of Amazon Linux 2023 x86_64 instead of Amazon Linux 2 (which reaches end of support; the user data uses dnf)"),
+    ("least privilege", "the producer only writes to the stream, reads only its artifact object (no ListBucket, no aws-bigdata-blog bucket) and puts metrics only in its namespace; the ENI actions are limited to this account and Region and only under the VPC condition"),
+    ("kinesis:DescribeStream", "the application's read access is this project's Kinesis read grant (Stream::grant_read), which adds kinesis:DescribeStream to the original's five actions: the Flink 1.x Kinesis consumer describes the stream with it"),
+    ("one policy per role", "each role's statements are in one AWS::IAM::Policy (`<Role>DefaultPolicy`) that the resources acting through the role wait on, instead of the producer's four policies and inline policies; the account setting's role uses the AWS-managed AmazonAPIGatewayPushToCloudWatchLogs policy"),
+    ("REGIONAL endpoint", "the API is REGIONAL instead of EDGE: its only caller is the Flink application in the same Region"),
+    ("stage logging", "execution logs at INFO as the original, but without data tracing (request and response bodies stay out of the logs)"),
+    ("endpoint output", "the invoke URL is the output RideApiEndpoint instead of the CDK's generated RideApiLambdaRestApiEndpoint39B45F20"),
+    ("start command", "outputs StartApplicationCommand: CloudFormation creates the application stopped"),
+    ("dashboard", "the Flink application's section (as the original), then the stream's and the fare function's sections"),
+];
+
+/// Counts this project's `pattern4` template must have, derived from the
+/// original's counts and the differences above.
+pub const EXPECTED_RESOURCE_COUNTS: &[(&str, usize)] = &[
+    ("AWS::ApiGateway::Account", 1),
+    ("AWS::ApiGateway::Deployment", 1),
+    ("AWS::ApiGateway::Method", 2),
+    ("AWS::ApiGateway::Resource", 1),
+    ("AWS::ApiGateway::RestApi", 1),
+    ("AWS::ApiGateway::Stage", 1),
+    // 7 Flink alarms + 1 (downtime per runtime generation) + 6 stream alarms.
+    ("AWS::CloudWatch::Alarm", 14),
+    ("AWS::CloudWatch::Dashboard", 1),
+    ("AWS::EC2::Instance", 1),
+    ("AWS::EC2::SecurityGroup", 1),
+    ("AWS::IAM::InstanceProfile", 1),
+    // The producer's, the function's and the application's.
+    ("AWS::IAM::Policy", 3),
+    // The producer's, the function's, the account setting's, the application's.
+    ("AWS::IAM::Role", 4),
+    ("AWS::KMS::Key", 1),
+    ("AWS::Kinesis::Stream", 1),
+    ("AWS::KinesisAnalyticsV2::Application", 1),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption",
+        1,
+    ),
+    ("AWS::Lambda::Function", 1),
+    ("AWS::Lambda::Permission", 1),
+    ("AWS::Logs::LogGroup", 3),
+    ("AWS::Logs::LogStream", 1),
+    ("AWS::SNS::Subscription", 1),
+    ("AWS::SNS::Topic", 1),
+    ("AWS::SNS::TopicPolicy", 1),
+];
+
+/// Resource types whose count differs from the original, each with the
+/// DIFFERENCES entry that explains it.
+pub const CHANGED_COUNTS: &[(&str, &str)] = &[
+    ("AWS::ApiGateway::ApiKey", "no API key"),
+    ("AWS::ApiGateway::UsagePlan", "no API key"),
+    ("AWS::ApiGateway::UsagePlanKey", "no API key"),
+    ("AWS::ApiGateway::Method", "proxy API"),
+    ("AWS::ApiGateway::Model", "proxy API"),
+    ("AWS::CloudWatch::Alarm", "stream alarms"),
+    ("AWS::IAM::Policy", "one policy per role"),
+    (
+        "AWS::IAM::Role",
+        "no custom resources, no Lambda functions but the fare function",
+    ),
+    (
+        "AWS::Lambda::Function",
+        "no custom resources, no Lambda functions but the fare function",
+    ),
+    ("AWS::Lambda::Permission", "lambda permission"),
+    ("AWS::Logs::LogGroup", "log groups"),
+    (
+        "Custom::AnonymousData",
+        "no custom resources, no Lambda functions but the fare function",
+    ),
+    (
+        "Custom::CreateUUID",
+        "no custom resources, no Lambda functions but the fare function",
+    ),
+    (
+        "Custom::EnhancedMonitoring",
+        "no custom resources, no Lambda functions but the fare function",
+    ),
+    (
+        "Custom::VpcConfiguration",
+        "no custom resources, no Lambda functions but the fare function",
+    ),
+    ("AWS::KMS::Key", "alarms notify"),
+    ("AWS::SNS::Topic", "alarms notify"),
+    ("AWS::SNS::TopicPolicy", "alarms notify"),
+    ("AWS::SNS::Subscription", "alarms notify"),
+];
