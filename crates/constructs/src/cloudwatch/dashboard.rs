@@ -445,6 +445,8 @@ pub const DASHBOARD_WIDTH: u32 = 24;
 struct Layout {
     placed: Vec<(u32, u32, Widget)>,
     next_y: u32,
+    /// A row was added (even an empty one): synth renders the body.
+    has_rows: bool,
 }
 
 /// Whether widgets use their own period or the dashboard's time range decides.
@@ -509,7 +511,6 @@ impl DashboardProps {
 pub struct Dashboard {
     resource: Resource,
     path: Scope,
-    props: DashboardProps,
     layout: Arc<Mutex<Layout>>,
 }
 
@@ -547,11 +548,16 @@ impl Dashboard {
         d.resource().set_context_why(
             "Operational dashboard: the metrics and alarms of the stack's pipeline",
         );
+        let layout = Arc::new(Mutex::new(Layout::default()));
+        scope.child(id).add_aspect(Arc::new(RenderBody {
+            path: d.resource().path(),
+            props,
+            layout: layout.clone(),
+        }));
         Ok(Self {
             resource: d.resource().clone(),
             path: scope.child(id),
-            props,
-            layout: Arc::new(Mutex::new(Layout::default())),
+            layout,
         })
     }
 
@@ -579,25 +585,9 @@ impl Dashboard {
             x += width;
         }
         layout.next_y = y + row_height;
-        let mut body = Vec::new();
-        if let Some(start) = &self.props.start {
-            body.push(("start".to_owned(), JsonPart::str(start)));
-        }
-        if self.props.period_override == PeriodOverride::Inherit {
-            body.push(("periodOverride".to_owned(), JsonPart::str("inherit")));
-        }
-        body.push((
-            "widgets".to_owned(),
-            JsonPart::Arr(
-                layout
-                    .placed
-                    .iter()
-                    .map(|(x, y, w)| w.to_part(*x, *y))
-                    .collect(),
-            ),
-        ));
-        let body = JsonPart::Obj(body);
-        self.resource.set_property("DashboardBody", body.to_expr());
+        // The body is rendered once, at synth (an aspect): rendering it on
+        // every row made building a dashboard quadratic in its widgets.
+        layout.has_rows = true;
         Ok(())
     }
 
@@ -619,5 +609,43 @@ impl Dashboard {
             .iter()
             .map(|(x, y, w)| (*x, *y, w.width, w.height))
             .collect()
+    }
+}
+
+/// Renders a dashboard's body into its `DashboardBody` at synth, once, from
+/// the widgets placed so far (an empty dashboard keeps `{"widgets":[]}`).
+struct RenderBody {
+    path: String,
+    props: DashboardProps,
+    layout: Arc<Mutex<Layout>>,
+}
+
+impl streamcdk_core::Aspect for RenderBody {
+    fn visit(&self, resource: &Resource) {
+        if resource.path() != self.path {
+            return;
+        }
+        let layout = self.layout.lock().unwrap_or_else(|e| e.into_inner());
+        if !layout.has_rows {
+            return;
+        }
+        let mut body = Vec::new();
+        if let Some(start) = &self.props.start {
+            body.push(("start".to_owned(), JsonPart::str(start)));
+        }
+        if self.props.period_override == PeriodOverride::Inherit {
+            body.push(("periodOverride".to_owned(), JsonPart::str("inherit")));
+        }
+        body.push((
+            "widgets".to_owned(),
+            JsonPart::Arr(
+                layout
+                    .placed
+                    .iter()
+                    .map(|(x, y, w)| w.to_part(*x, *y))
+                    .collect(),
+            ),
+        ));
+        resource.set_property("DashboardBody", JsonPart::Obj(body).to_expr());
     }
 }
