@@ -44,6 +44,7 @@ mod dynamic;
 mod object;
 mod path;
 mod patterns;
+mod simple;
 mod values;
 mod walker;
 

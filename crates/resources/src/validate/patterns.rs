@@ -85,6 +85,9 @@ fn compiled(pattern: &str) -> Compiled {
 /// Whether `text` matches `pattern` (unanchored, as in JSON Schema); `None`
 /// when the pattern cannot be checked.
 pub(super) fn matches(pattern: &str, text: &str) -> Option<bool> {
+    if let Some(result) = super::simple::eval(pattern, text) {
+        return Some(result);
+    }
     compiled(pattern)?.is_match(text).ok()
 }
 
@@ -137,6 +140,90 @@ fn collect_patterns(schema: &Value, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path gives the regex engine's answer for every schema
+    /// pattern it takes, on a corpus of texts that probe classes, lengths,
+    /// white space, line breaks and non-ASCII characters.
+    #[test]
+    fn the_simple_fast_path_agrees_with_the_regex_engine() {
+        let mut patterns = Vec::new();
+        for info in crate::all_types() {
+            if let Some(schema) = schema_of(info.type_name) {
+                collect_patterns(schema, &mut patterns);
+            }
+        }
+        patterns.extend(
+            [
+                "^[a-z]{2,4}$",
+                "^[^:*]*$",
+                "^[\\w+=,.@-]+$",
+                "^[0-9]{12}$",
+                "arn:.*",
+                "https:.*",
+                ".*",
+                "^.*$",
+                "^\\S+$",
+                "^[a-zA-Z0-9\\.\\*\\-]+$",
+            ]
+            .map(String::from),
+        );
+        let long_a = "a".repeat(300);
+        let corpus = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "A_b-c.d",
+            "a b",
+            " a",
+            "a\n",
+            "x\ry",
+            "tab\there",
+            "123456789012",
+            "12345678901",
+            "arn:aws:s3:::b",
+            "xarn:aws",
+            "https://x",
+            "http://x",
+            "a:b",
+            "a*b",
+            "a/b",
+            "a$b",
+            "é",
+            "日本",
+            "a@b+c=d,e",
+            "-",
+            "_",
+            ".",
+            "UPPER",
+            "mixed123",
+            long_a.as_str(),
+            "{{resolve:ssm:/x}}",
+            "a\u{00a0}b",
+            "a\u{2028}b",
+        ];
+        let mut taken = 0;
+        for p in &patterns {
+            let Some(regex) = compiled(p) else { continue };
+            for text in corpus {
+                let text = text
+                    .replace("\\n", "\n")
+                    .replace("\\r", "\r")
+                    .replace("\\t", "\t");
+                if let Some(fast) = crate::validate::simple::eval(p, &text) {
+                    taken += 1;
+                    assert_eq!(
+                        Some(fast),
+                        regex.is_match(&text).ok(),
+                        "pattern {p:?} on {text:?}"
+                    );
+                }
+            }
+        }
+        assert!(taken > 100, "the fast path took only {taken} cases");
+    }
 
     #[test]
     fn patterns_are_translated() {

@@ -1,0 +1,186 @@
+//! A fast path for the schemas' simplest patterns, which a synth checks most
+//! often and which cost the most to compile: a regex engine builds a large
+//! automaton for a Unicode class (`\S`, `.`) or a bounded repetition
+//! (`{1,255}`), while checking such a pattern by hand is a loop. Covered:
+//!
+//! - `^[CLASS]Q$`, `^\S+$`, `^[^\s]+$`, `^.{m,n}$`: every character in the
+//!   class (ASCII literals, ranges, `\uXXXX`), `Q` one of `+`, `*`, `{m}`,
+//!   `{m,}`, `{m,n}`; `^(?!\s*$).+$`: not blank;
+//! - `LITERAL.*` (unanchored, as JSON Schema patterns are): the text contains
+//!   the literal; `.*`, `^.*$`: no `\n` (`.` does not match it).
+//!
+//! Anything else returns `None` and goes to the regex engine. A test checks
+//! every schema pattern this path takes against `fancy-regex` on a corpus.
+
+/// `Some(matches)` when `pattern` has one of the simple forms, else `None`.
+pub(super) fn eval(pattern: &str, text: &str) -> Option<bool> {
+    if pattern == ".*" {
+        return Some(true);
+    }
+    if pattern == "^.*$" {
+        return Some(!text.contains('\n'));
+    }
+    if let Some(literal) = pattern.strip_suffix(".*") {
+        if !literal.is_empty()
+            && literal
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-')
+        {
+            return Some(text.contains(literal));
+        }
+        return None;
+    }
+    let body = pattern.strip_prefix('^')?.strip_suffix('$')?;
+    if body.ends_with("\\$") {
+        return None;
+    }
+    if let Some(rest) = body.strip_prefix("(?!\\s*$).") {
+        // Not only white space, then any characters but `\n`.
+        let (min, max) = parse_quantifier(rest)?;
+        let n = text.chars().count();
+        return Some(
+            !text.contains('\n')
+                && !text.chars().all(char::is_whitespace)
+                && n >= min
+                && max.is_none_or(|m| n <= m),
+        );
+    }
+    let (class, quantifier) = if let Some(rest) = body
+        .strip_prefix("\\S")
+        .or_else(|| body.strip_prefix("[^\\s]"))
+    {
+        (Class::NonSpace, rest)
+    } else if let Some(rest) = body.strip_prefix('.') {
+        (Class::NotNewline, rest)
+    } else {
+        let inner = body.strip_prefix('[')?;
+        let end = class_end(inner)?;
+        (Class::Set(parse_set(&inner[..end])?), &inner[end + 1..])
+    };
+    let (min, max) = parse_quantifier(quantifier)?;
+    let mut count = 0usize;
+    for c in text.chars() {
+        if !class.contains(c) {
+            return Some(false);
+        }
+        count += 1;
+    }
+    Some(count >= min && max.is_none_or(|m| count <= m))
+}
+
+enum Class {
+    /// `\S`, `[^\s]`: not white space (Unicode, as the regex engine's).
+    NonSpace,
+    /// `.`: anything but `\n`.
+    NotNewline,
+    Set(Set),
+}
+
+struct Set {
+    negated: bool,
+    ranges: Vec<(char, char)>,
+}
+
+impl Class {
+    fn contains(&self, c: char) -> bool {
+        match self {
+            Class::NonSpace => !c.is_whitespace(),
+            Class::NotNewline => c != '\n',
+            Class::Set(s) => s.negated != s.ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)),
+        }
+    }
+}
+
+/// The index of the `]` closing a class whose content starts `inner`.
+fn class_end(inner: &str) -> Option<usize> {
+    let bytes = inner.as_bytes();
+    let mut i = usize::from(inner.starts_with('^'));
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b']' => return Some(i),
+            b'[' => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The ranges of a class content of literal ASCII characters, ranges and
+/// the escapes `\.` `\-` `\_` `\/` `\*` `\$` `\+` `\=` `\@` `\:`; `None`
+/// for anything else (`\d`, `\w` and `\s` are Unicode classes in the regex
+/// engine, `\p{..}`, Unicode escapes, set operators).
+fn parse_set(content: &str) -> Option<Set> {
+    let (negated, content) = match content.strip_prefix('^') {
+        Some(rest) => (true, rest),
+        None => (false, content),
+    };
+    let mut items: Vec<(char, char)> = Vec::new();
+    let chars: Vec<char> = content.chars().collect();
+    let mut i = 0;
+    // One item: a literal character (escaped or not), or a class escape.
+    let single = |i: &mut usize| -> Option<Option<char>> {
+        let c = *chars.get(*i)?;
+        if c == '\\' {
+            let e = *chars.get(*i + 1)?;
+            *i += 2;
+            return match e {
+                '.' | '-' | '_' | '/' | '*' | '$' | '+' | '=' | '@' | ':' => Some(Some(e)),
+                // The schemas' `\uXXXX`: one code point.
+                'u' => {
+                    let hex: String = chars.get(*i..*i + 4)?.iter().collect();
+                    *i += 4;
+                    Some(Some(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?))
+                }
+                // `\d` and `\w` are Unicode classes in the regex engine: not here.
+                _ => None,
+            };
+        }
+        if !c.is_ascii() || c == '&' || c == '~' || c == '[' {
+            return None;
+        }
+        *i += 1;
+        Some(Some(c))
+    };
+    while i < chars.len() {
+        let Some(first) = single(&mut i)? else {
+            continue;
+        };
+        if chars.get(i) == Some(&'-') && i + 1 < chars.len() {
+            i += 1;
+            let last = single(&mut i)??;
+            if last < first {
+                return None;
+            }
+            items.push((first, last));
+        } else {
+            items.push((first, first));
+        }
+    }
+    (!items.is_empty()).then_some(Set {
+        negated,
+        ranges: items,
+    })
+}
+
+/// `+`, `*`, `{m}`, `{m,}`, `{m,n}` as (min, max).
+fn parse_quantifier(q: &str) -> Option<(usize, Option<usize>)> {
+    match q {
+        "+" => Some((1, None)),
+        "*" => Some((0, None)),
+        _ => {
+            let inner = q.strip_prefix('{')?.strip_suffix('}')?;
+            match inner.split_once(',') {
+                None => {
+                    let n = inner.parse().ok()?;
+                    Some((n, Some(n)))
+                }
+                Some((m, "")) => Some((m.parse().ok()?, None)),
+                Some((m, n)) => {
+                    let (m, n): (usize, usize) = (m.parse().ok()?, n.parse().ok()?);
+                    (m <= n).then_some((m, Some(n)))
+                }
+            }
+        }
+    }
+}
