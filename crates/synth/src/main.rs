@@ -2,9 +2,10 @@
 //!
 //! ```text
 //! synth list                      the stacks and what they are
-//! synth NAME [--yaml]             prints one template to standard output
+//! synth NAME [--format json|yaml] prints one template to standard output
 //! synth NAME --out DIR            writes DIR/<stack>.template.json and DIR/<stack>.assets.json
 //! synth --all --out DIR           writes every stack
+//!   [--asset-bucket B] [--asset-prefix P]   names the asset bucket and prefix
 //! synth check [--format text|json|sarif] [--info] FILE...
 //!                                 checks CloudFormation templates (JSON or YAML)
 //! ```
@@ -15,57 +16,103 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand, ValueEnum};
+use streamcdk_core::AssetBucket;
 use streamcdk_synth::{catalog, find, CatalogEntry};
 
-const USAGE: &str = "usage: synth list | synth NAME [--yaml] [--out DIR] | synth --all --out DIR | synth check [--format text|json|sarif] [--info] FILE...";
-
-struct Args {
+/// Lists, synthesizes and checks CloudFormation stacks: the patterns of the
+/// Streaming Data Solution for Amazon Kinesis built with streamcdk.
+#[derive(Debug, Parser)]
+#[command(name = "synth", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Stacks to synthesize, by short name (`synth list` shows them).
     names: Vec<String>,
+    /// Every stack of the catalog (needs --out).
+    #[arg(long)]
     all: bool,
-    yaml: bool,
+    /// Writes DIR/<stack>.template.json and DIR/<stack>.assets.json instead
+    /// of printing the template.
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Template format on standard output.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    format: OutputFormat,
+    /// Same as --format yaml.
+    #[arg(long)]
+    yaml: bool,
+    /// The bucket the assets are uploaded to, written into the template
+    /// instead of the `AssetBucketName` parameter (stacks with assets only).
+    #[arg(long, value_name = "BUCKET")]
+    asset_bucket: Option<String>,
+    /// The key prefix of the assets in that bucket. Default: `assets/`.
+    #[arg(long, value_name = "PREFIX")]
+    asset_prefix: Option<String>,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        names: Vec::new(),
-        all: false,
-        yaml: false,
-        out: None,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--all" => args.all = true,
-            "--yaml" => args.yaml = true,
-            "--out" => {
-                let dir = it.next().ok_or("--out needs a folder")?;
-                args.out = Some(PathBuf::from(dir));
-            }
-            "-h" | "--help" => return Err(String::new()),
-            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
-            s => args.names.push(s.to_owned()),
-        }
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The stacks and what they are, one per line.
+    List,
+    /// Checks CloudFormation templates (JSON or YAML) with every synth-time
+    /// check. Exit status as cfn-lint's: 2 (errors) | 4 (warnings), 0 when
+    /// clean, 1 for a usage error or an unreadable file.
+    Check {
+        /// Output format of the findings.
+        #[arg(long, short, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Also report informational findings (the checks have none yet).
+        #[arg(long)]
+        info: bool,
+        /// The templates.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// Applies the asset options of the command line to a stack.
+fn apply_asset_options(stack: &streamcdk_core::Stack, cli: &Cli) {
+    if let Some(bucket) = &cli.asset_bucket {
+        stack.set_asset_bucket(AssetBucket::Named(bucket.clone()));
     }
-    Ok(args)
+    if let Some(prefix) = &cli.asset_prefix {
+        stack.set_asset_key_prefix(prefix.as_str());
+    }
 }
 
-fn synth_one(entry: &CatalogEntry, args: &Args) -> Result<(), String> {
+fn synth_one(entry: &CatalogEntry, cli: &Cli) -> Result<(), String> {
     let stack = (entry.build)().map_err(|d| format!("{}: {d}", entry.short_name))?;
+    apply_asset_options(&stack, cli);
     let synthesized = stack
         .synth()
         .map_err(|d| format!("{}: {d}", entry.short_name))?;
     for w in &synthesized.warnings {
         eprintln!("{}: {w}", entry.short_name);
     }
-    match &args.out {
+    match &cli.out {
         Some(dir) => {
             let path = synthesized
                 .write_to(dir)
                 .map_err(|e| format!("cannot write to {}: {e}", dir.display()))?;
             eprintln!("{}: wrote {}", entry.short_name, path.display());
         }
-        None if args.yaml => emit(&synthesized.template.to_yaml()?)?,
+        None if cli.yaml || cli.format == OutputFormat::Yaml => {
+            emit(&synthesized.template.to_yaml()?)?
+        }
         None => emit(&synthesized.template.to_json())?,
     }
     Ok(())
@@ -87,13 +134,14 @@ fn emit(text: &str) -> Result<(), String> {
 /// `--all`: builds every stack, then synthesizes them together with
 /// [`streamcdk_core::synth_all`], so that export names are checked across
 /// stacks too, and writes each.
-fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path) -> Result<(), String> {
+fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> Result<(), String> {
     let mut stacks = Vec::new();
     let mut short_names = Vec::new();
     let mut errors = Vec::new();
     for e in entries {
         match (e.build)() {
             Ok(s) => {
+                apply_asset_options(&s, cli);
                 stacks.push(s);
                 short_names.push(e.short_name);
             }
@@ -118,116 +166,99 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path) -> Result<(), S
 }
 
 /// `synth check`: every finding of every file, one exit status for all.
-fn check_command(args: &[String]) -> ExitCode {
+fn check_command(format: CheckFormat, files: &[PathBuf]) -> ExitCode {
     use streamcdk_synth::check::{check_text, exit_code, render, Format};
-    let mut format = Format::Text;
-    let mut files = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--format" | "-f" => {
-                format = match it.next().map(String::as_str) {
-                    Some("text") => Format::Text,
-                    Some("json") => Format::Json,
-                    Some("sarif") => Format::Sarif,
-                    other => {
-                        eprintln!("--format takes text, json or sarif, not {other:?}\n{USAGE}");
-                        return ExitCode::from(1);
-                    }
-                }
-            }
-            // Informational findings: the checks have none yet, so this changes nothing.
-            "--info" => {}
-            "-h" | "--help" => {
-                eprintln!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            s if s.starts_with('-') => {
-                eprintln!("unknown option {s}\n{USAGE}");
-                return ExitCode::from(1);
-            }
-            s => files.push(s.to_owned()),
-        }
-    }
-    if files.is_empty() {
-        eprintln!("synth check needs at least one file\n{USAGE}");
-        return ExitCode::from(1);
-    }
+    let format = match format {
+        CheckFormat::Text => Format::Text,
+        CheckFormat::Json => Format::Json,
+        CheckFormat::Sarif => Format::Sarif,
+    };
     let mut findings = Vec::new();
     let mut status = 0u8;
-    for file in &files {
-        match std::fs::read_to_string(file) {
-            Ok(text) => findings.extend(check_text(file, &text)),
+    for path in files {
+        let file = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => findings.extend(check_text(&file, &text)),
             Err(e) => {
                 eprintln!("{file}: cannot read: {e}");
                 status |= 1;
             }
         }
     }
-    print!("{}", render(&findings, format));
+    if let Err(m) = emit(&render(&findings, format)) {
+        eprintln!("{m}");
+        return ExitCode::from(1);
+    }
     ExitCode::from(status | exit_code(&findings))
 }
 
 fn main() -> ExitCode {
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    if raw.first().map(String::as_str) == Some("check") {
-        return check_command(&raw[1..]);
-    }
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(m) => {
-            if !m.is_empty() {
-                eprintln!("{m}");
-            }
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
+    let is_check = std::env::args().nth(1).as_deref() == Some("check");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            // Help and version exit 0; a usage error exits 2, or 1 for
+            // `check` (cfn-lint's convention).
+            return ExitCode::from(match code {
+                0 => 0,
+                _ if is_check => 1,
+                _ => 2,
+            });
         }
     };
-    if args.names.first().map(String::as_str) == Some("list") {
-        let listing: String = catalog()
-            .iter()
-            .map(|e| format!("{:<16} {}\n", e.short_name, e.summary))
-            .collect();
-        if let Err(m) = emit(&listing) {
-            eprintln!("{m}");
-            return ExitCode::from(1);
+    match &cli.command {
+        Some(Command::List) => {
+            let listing: String = catalog()
+                .iter()
+                .map(|e| format!("{:<16} {}\n", e.short_name, e.summary))
+                .collect();
+            return match emit(&listing) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(m) => {
+                    eprintln!("{m}");
+                    ExitCode::from(1)
+                }
+            };
         }
-        return ExitCode::SUCCESS;
+        Some(Command::Check { format, files, .. }) => return check_command(*format, files),
+        None => {}
     }
-    let entries: Vec<&CatalogEntry> = if args.all {
-        let Some(dir) = &args.out else {
+    if cli.all {
+        let Some(dir) = &cli.out else {
             eprintln!("--all needs --out DIR");
             return ExitCode::from(2);
         };
         let all: Vec<&CatalogEntry> = catalog().iter().collect();
-        return match synth_every(&all, dir) {
+        return match synth_every(&all, dir, &cli) {
             Ok(()) => ExitCode::SUCCESS,
             Err(m) => {
                 eprintln!("{m}");
                 ExitCode::FAILURE
             }
         };
-    } else {
-        let mut v = Vec::new();
-        for n in &args.names {
-            match find(n) {
-                Some(e) => v.push(e),
-                None => {
-                    let known: Vec<_> = catalog().iter().map(|e| e.short_name).collect();
-                    eprintln!("unknown stack '{n}'; known: {}", known.join(", "));
-                    return ExitCode::from(2);
-                }
+    }
+    let mut entries = Vec::new();
+    for n in &cli.names {
+        match find(n) {
+            Some(e) => entries.push(e),
+            None => {
+                let known: Vec<_> = catalog().iter().map(|e| e.short_name).collect();
+                eprintln!("unknown stack '{n}'; known: {}", known.join(", "));
+                return ExitCode::from(2);
             }
         }
-        if v.is_empty() {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
-        v
-    };
+    }
+    if entries.is_empty() {
+        eprintln!(
+            "name a stack (synth list shows them), or --all --out DIR; synth --help for more"
+        );
+        return ExitCode::from(2);
+    }
     let mut failed = false;
     for e in entries {
-        if let Err(m) = synth_one(e, &args) {
+        if let Err(m) = synth_one(e, &cli) {
             eprintln!("{m}");
             failed = true;
         }

@@ -1,0 +1,88 @@
+//! The `synth` command line as a user meets it: a pattern's template on
+//! standard output, YAML on request, every stack written with `--all`, and
+//! clear errors with a non-zero exit for an unknown name or option.
+
+use std::process::Command;
+
+fn synth() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_synth"))
+}
+
+#[test]
+fn a_pattern_prints_its_template_in_json_or_yaml() {
+    let out = synth().arg("pattern3").output().expect("runs");
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(json["Resources"]["KdsDataStream"].is_object());
+    let out = synth()
+        .args(["pattern3", "--format", "yaml"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .starts_with("AWSTemplateFormatVersion: \"2010-09-09\""));
+}
+
+#[test]
+fn list_names_every_pattern() {
+    let out = synth().arg("list").output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "pattern1",
+        "pattern2",
+        "pattern2-studio",
+        "pattern3",
+        "pattern4",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name}: {text}");
+    }
+}
+
+#[test]
+fn all_writes_every_stack_with_the_asset_options() {
+    let dir = std::env::temp_dir().join(format!("synth-cli-{}", std::process::id()));
+    let out = synth()
+        .args(["--all", "--out"])
+        .arg(&dir)
+        .args([
+            "--asset-bucket",
+            "my-assets",
+            "--asset-prefix",
+            "streamcdk/",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_dir(&dir).expect("dir").count();
+    assert!(written >= 12, "{written} files"); // a template and a manifest per stack
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn mistakes_are_clear_errors() {
+    let out = synth().arg("pattern9").output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("unknown stack 'pattern9'; known: core-demo, pattern1"));
+    let out = synth().arg("--bogus").output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--bogus'"));
+    let out = synth()
+        .args(["pattern3", "--format", "xml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let out = synth().arg("--all").output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--all needs --out DIR"));
+    assert!(synth()
+        .arg("--help")
+        .output()
+        .expect("runs")
+        .status
+        .success());
+}
