@@ -162,7 +162,14 @@ impl DeliveryStream {
         dashboard: &Dashboard,
         freshness: &Alarm,
     ) -> Result<(), Diagnostics> {
-        dashboard.add_row(vec![Widget::text("# Kinesis Data Firehose Metrics")])?;
+        // The header of a conditional delivery stream is conditional too,
+        // unless it opens the dashboard (a first widget cannot be).
+        let header = Widget::text("# Kinesis Data Firehose Metrics");
+        let header = match self.condition() {
+            Some(c) if !dashboard.positions().is_empty() => header.when(&c),
+            _ => header,
+        };
+        dashboard.add_row(vec![header])?;
         let success = MathExpression {
             label: Some("Delivery to Amazon S3 success".into()),
             period_seconds: 300,
