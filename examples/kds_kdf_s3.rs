@@ -17,7 +17,7 @@ use streamcdk::constructs::firehose::{Compression, DeliveryStream, DeliveryStrea
 use streamcdk::constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
 use streamcdk::constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessLogs};
 use streamcdk::constructs::sns::{Topic, TopicProps};
-use streamcdk::core::{CondExpr, Diagnostics};
+use streamcdk::core::Diagnostics;
 use streamcdk::Stack;
 
 /// Builds the stack.
@@ -58,12 +58,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
         .default("GZIP")
         .allowed_values(Compression::ALL)
         .label("Compression format for delivered data in Amazon S3");
-    let email = stack
-        .string_parameter("AlarmEmail")
-        .default("")
-        .allowed_pattern("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-        .constraint_description("an e-mail address, or empty for no e-mail notifications")
-        .label("E-mail address for alarm notifications (optional)");
+    let email = streamcdk::constructs::sns::alarm_email_parameter(&stack);
     stack.add_parameter_group_by_name(
         "Amazon Kinesis Data Streams configuration",
         &["ShardCount", "RetentionHours", "EnableEnhancedMonitoring"],
@@ -73,7 +68,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
         &["BufferingSize", "BufferingInterval", "CompressionFormat"],
     );
     stack.add_parameter_group_by_name("Notifications", &["AlarmEmail"]);
-    let has_email = stack.condition("HasAlarmEmail", CondExpr::not(CondExpr::equals(&email, "")));
+    let has_email = streamcdk::constructs::sns::has_alarm_email(&stack, &email);
 
     let stream = Stream::new(
         &stack.scope("Kds"),

@@ -23,7 +23,7 @@ use streamcdk::constructs::glue::{Column, ColumnType, Database, DatabaseProps, T
 use streamcdk::constructs::kinesis::{Stream, StreamProps};
 use streamcdk::constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessLogs};
 use streamcdk::constructs::sns::{Topic, TopicProps};
-use streamcdk::core::{CondExpr, Diagnostics, Expr, JsonObject};
+use streamcdk::core::{Diagnostics, Expr, JsonObject};
 use streamcdk::Stack;
 
 /// Builds the stack.
@@ -44,18 +44,13 @@ pub fn build() -> Result<Stack, Diagnostics> {
         .default("sensor-averages/sensor-averages-1.0.jar")
         .length(1, 1024)
         .label("S3 key of the Flink application jar (built for Flink 1.20)");
-    let email = stack
-        .string_parameter("AlarmEmail")
-        .default("")
-        .allowed_pattern("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-        .constraint_description("an e-mail address, or empty for no e-mail notifications")
-        .label("E-mail address for alarm notifications (optional)");
+    let email = streamcdk::constructs::sns::alarm_email_parameter(&stack);
     stack.add_parameter_group_by_name(
         "Managed Service for Apache Flink application",
         &["ApplicationCodeBucket", "ApplicationCodeKey"],
     );
     stack.add_parameter_group_by_name("Notifications", &["AlarmEmail"]);
-    let has_email = stack.condition("HasAlarmEmail", CondExpr::not(CondExpr::equals(&email, "")));
+    let has_email = streamcdk::constructs::sns::has_alarm_email(&stack, &email);
 
     let input = Stream::new(
         &stack.scope("Sensors"),

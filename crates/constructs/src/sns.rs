@@ -25,7 +25,9 @@
 //! ```
 
 use streamcdk_core::arn::Arn;
-use streamcdk_core::{Diagnostics, Expr, Pseudo, Resource, Scope};
+use streamcdk_core::{
+    CondExpr, Condition, Diagnostics, Expr, Parameter, Pseudo, Resource, Scope, Stack,
+};
 use streamcdk_resources::sns as l1;
 
 use crate::cloudwatch::{metric_of, Metric, MetricSource, MetricSpec, Statistic};
@@ -35,6 +37,28 @@ use crate::iam::{
 };
 use crate::kms;
 use crate::validation::{parse_arn, PropsCheck};
+
+/// `AllowedPattern` of [`alarm_email_parameter`]: empty, or an e-mail address.
+pub const ALARM_EMAIL_PATTERN: &str = "^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
+
+/// The optional alarm e-mail parameter of the patterns and examples,
+/// `AlarmEmail`: empty by default (no subscription), else an address that
+/// receives every alarm through the alarm topic. Pair it with
+/// [`has_alarm_email`] and [`Topic::add_email_subscription`].
+pub fn alarm_email_parameter(stack: &Stack) -> Parameter<String> {
+    stack
+        .string_parameter("AlarmEmail")
+        .default("")
+        .allowed_pattern(ALARM_EMAIL_PATTERN)
+        .constraint_description("an e-mail address, or empty for no e-mail notifications")
+        .label("E-mail address for alarm notifications (optional)")
+}
+
+/// The condition `HasAlarmEmail` (the [`alarm_email_parameter`] is not
+/// empty), under which the e-mail subscription exists.
+pub fn has_alarm_email(stack: &Stack, email: &Parameter<String>) -> Condition {
+    stack.condition("HasAlarmEmail", CondExpr::not(CondExpr::equals(email, "")))
+}
 
 /// The KMS actions CloudWatch needs on the key of an encrypted alarm topic.
 pub const CLOUDWATCH_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:GenerateDataKey*"];

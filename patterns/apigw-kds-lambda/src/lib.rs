@@ -173,12 +173,7 @@ impl Parameters {
                 .string_parameter("ConsumerCodeKey")
                 .length(1, 1024)
                 .label("S3 key of the consumer's deployment package"),
-            alarm_email: stack
-                .string_parameter("AlarmEmail")
-                .default("")
-                .allowed_pattern("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-                .constraint_description("an e-mail address, or empty for no e-mail notifications")
-                .label("E-mail address for alarm notifications (optional)"),
+            alarm_email: streamcdk_constructs::sns::alarm_email_parameter(stack),
         };
         stack.add_parameter_group_by_name(
             GROUP_API,
@@ -240,10 +235,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
         ),
         to_sqs: stack.condition("FailuresToSqs", CondExpr::not(CondExpr::condition(&to_s3))),
         to_s3,
-        has_email: stack.condition(
-            "HasAlarmEmail",
-            CondExpr::not(CondExpr::equals(&p.alarm_email, "")),
-        ),
+        has_email: streamcdk_constructs::sns::has_alarm_email(&stack, &p.alarm_email),
     };
 
     let stream = Stream::new(

@@ -90,10 +90,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
     stack.add_tag("pattern", "kds-kda-apigw");
 
     let p = parameters::declare(&stack);
-    let has_email = stack.condition(
-        "HasAlarmEmail",
-        CondExpr::not(CondExpr::equals(&p.alarm_email, "")),
-    );
+    let has_email = streamcdk_constructs::sns::has_alarm_email(&stack, &p.alarm_email);
     let create_account_setting = stack.condition(
         "CreateApiGatewayAccount",
         CondExpr::equals(&p.api_cloudwatch_role, CLOUDWATCH_ROLE_CREATE),

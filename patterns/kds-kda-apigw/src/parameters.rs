@@ -58,9 +58,6 @@ pub const CLOUDWATCH_ROLE_EXISTS: &str = "exists";
 /// An S3 bucket name (3–63 lower-case letters, digits, `.` and `-`).
 const BUCKET_NAME_PATTERN: &str = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 
-/// An e-mail address, or empty.
-const EMAIL_PATTERN: &str = "^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
-
 /// The handles of the parameters of [`declare`].
 #[derive(Debug, Clone)]
 pub struct Parameters {
@@ -259,12 +256,7 @@ pub fn declare(stack: &Stack) -> Parameters {
         .allowed_values([CLOUDWATCH_ROLE_CREATE, CLOUDWATCH_ROLE_EXISTS])
         .label("API Gateway's CloudWatch Logs role for this Region: create it (and its account setting) in this stack, or it already exists (one per account and Region)");
 
-    let alarm_email = stack
-        .string_parameter("AlarmEmail")
-        .default("")
-        .allowed_pattern(EMAIL_PATTERN)
-        .constraint_description("an e-mail address, or empty for no e-mail notifications")
-        .label("E-mail address for alarm notifications (optional)");
+    let alarm_email = streamcdk_constructs::sns::alarm_email_parameter(stack);
 
     stack.add_parameter_group_by_name(
         GROUP_PRODUCER,

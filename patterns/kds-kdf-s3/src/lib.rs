@@ -139,12 +139,7 @@ impl Parameters {
                 .default(64)
                 .range(64, 128)
                 .label("Size of the buffer (in MBs) with dynamic partitioning (64 to 128)"),
-            alarm_email: stack
-                .string_parameter("AlarmEmail")
-                .default("")
-                .allowed_pattern("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")
-                .constraint_description("an e-mail address, or empty for no e-mail notifications")
-                .label("E-mail address for alarm notifications (optional)"),
+            alarm_email: streamcdk_constructs::sns::alarm_email_parameter(stack),
         };
         stack.add_parameter_group_by_name(
             GROUP_STREAM,
@@ -186,10 +181,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
         "DynamicPartitioningOff",
         CondExpr::not(CondExpr::condition(&partitioned)),
     );
-    let has_email = stack.condition(
-        "HasAlarmEmail",
-        CondExpr::not(CondExpr::equals(&p.alarm_email, "")),
-    );
+    let has_email = streamcdk_constructs::sns::has_alarm_email(&stack, &p.alarm_email);
 
     let stream = Stream::new(
         &stack.scope("Kds"),

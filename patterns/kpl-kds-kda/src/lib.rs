@@ -37,7 +37,7 @@ use streamcdk_constructs::glue::{Database, DatabaseProps};
 use streamcdk_constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
 use streamcdk_constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessLogs};
 use streamcdk_constructs::sns::{Topic, TopicProps};
-use streamcdk_core::{CondExpr, Diagnostics, Expr, JsonObject, Stack};
+use streamcdk_core::{Diagnostics, Expr, JsonObject, Stack};
 
 use parameters::{ApplicationParameters, Parameters, Variant, APPLICATION_RUNTIMES};
 
@@ -100,10 +100,7 @@ fn build_variant(variant: Variant) -> Result<Stack, Diagnostics> {
     stack.add_tag("pattern", "kpl-kds-kda");
 
     let p = parameters::declare(&stack, variant);
-    let has_email = stack.condition(
-        "HasAlarmEmail",
-        CondExpr::not(CondExpr::equals(&p.alarm_email, "")),
-    );
+    let has_email = streamcdk_constructs::sns::has_alarm_email(&stack, &p.alarm_email);
 
     let stream = Stream::new(
         &stack.scope("Kds"),

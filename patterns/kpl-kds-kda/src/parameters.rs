@@ -47,9 +47,6 @@ pub const DEFAULT_APPLICATION_RUNTIME: FlinkRuntime = FlinkRuntime::Flink1_20;
 /// An S3 bucket name (3–63 lower-case letters, digits, `.` and `-`).
 const BUCKET_NAME_PATTERN: &str = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 
-/// An e-mail address, or empty.
-const EMAIL_PATTERN: &str = "^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
-
 /// Which stack the parameters are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Variant {
@@ -234,12 +231,7 @@ pub fn declare(stack: &Stack, variant: Variant) -> Parameters {
         }
     });
 
-    let alarm_email = stack
-        .string_parameter("AlarmEmail")
-        .default("")
-        .allowed_pattern(EMAIL_PATTERN)
-        .constraint_description("an e-mail address, or empty for no e-mail notifications")
-        .label("E-mail address for alarm notifications (optional)");
+    let alarm_email = streamcdk_constructs::sns::alarm_email_parameter(stack);
 
     stack.add_parameter_group_by_name(
         GROUP_PRODUCER,
