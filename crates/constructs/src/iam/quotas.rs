@@ -374,7 +374,7 @@ impl TemplateCheck for IamQuotas {
 /// the one that refuses.
 pub(crate) fn node_json_len(node: &streamcdk_core::Node, stack: &streamcdk_core::Stack) -> usize {
     use streamcdk_core::{Node, Target};
-    let resource_type = |index: usize| stack.resources().get(index).map(|r| r.type_name());
+    let resource_type = |key: streamcdk_core::ItemKey| stack.resource_type(key);
     let maxima = |ty: Option<String>| {
         ty.and_then(|t| {
             REFERENCE_MAXIMA
@@ -402,7 +402,7 @@ pub(crate) fn node_json_len(node: &streamcdk_core::Node, stack: &streamcdk_core:
                 + m.len().saturating_sub(1)
         }
         Node::Ref(Target::Resource(k)) => {
-            2 + maxima(resource_type(k.index)).map_or(UNKNOWN_VALUE_CHARS, |(r, _)| r)
+            2 + maxima(resource_type(*k)).map_or(UNKNOWN_VALUE_CHARS, |(r, _)| r)
         }
         Node::Ref(Target::Pseudo(p)) => {
             2 + match p.name() {
@@ -416,7 +416,7 @@ pub(crate) fn node_json_len(node: &streamcdk_core::Node, stack: &streamcdk_core:
         }
         Node::Ref(_) => 2 + UNKNOWN_VALUE_CHARS,
         Node::GetAtt(k, attribute) => {
-            2 + match maxima(resource_type(k.index)) {
+            2 + match maxima(resource_type(*k)) {
                 Some((_, name)) if attribute.ends_with("Arn") => ARN_OVERHEAD_CHARS + name,
                 Some((r, _)) if attribute.ends_with("Name") => r,
                 _ => UNKNOWN_VALUE_CHARS,

@@ -122,9 +122,11 @@ impl RoleProps {
 struct DefaultPolicy {
     resource: Resource,
     document: PolicyDocument,
+    /// The longest size of `document`, in characters (see `quotas`).
+    chars: usize,
     /// Managed policies holding what no longer fits the inline quota, each
-    /// with its document.
-    overflow: Vec<(Resource, PolicyDocument)>,
+    /// with its document and its longest size.
+    overflow: Vec<(Resource, PolicyDocument, usize)>,
 }
 
 /// An IAM role, created in this stack or imported.
@@ -374,24 +376,52 @@ impl Role {
             .clone();
             DefaultPolicy {
                 resource,
+                chars: super::quotas::node_json_len(
+                    PolicyDocument::default().to_expr().node(),
+                    self.scope.stack(),
+                ),
                 document: PolicyDocument::default(),
                 overflow: Vec::new(),
             }
         });
         let stack = self.scope.stack();
         let size = |d: &PolicyDocument| super::quotas::node_json_len(d.to_expr().node(), stack);
+        // A statement already granted waits on the policy that holds it.
+        if policy.document.statements.contains(&statement) {
+            return Ok(Grant::in_policy(policy.resource.clone()));
+        }
+        if let Some((resource, _, _)) = policy
+            .overflow
+            .iter()
+            .find(|(_, d, _)| d.statements.contains(&statement))
+        {
+            return Ok(Grant::in_policy(resource.clone()));
+        }
+        // Sizes are kept per document and grown by each statement's own
+        // size (with its comma), so adding a statement does not re-measure
+        // the whole document.
+        let statement_chars = super::quotas::node_json_len(&statement.to_node(), stack) + 1;
         // The inline quota counts every inline policy of the role; leave room
         // for the ones given in its props.
         let budget = super::MAX_INLINE_POLICY_CHARS.saturating_sub(self.inline_chars);
-        let mut candidate = policy.document.clone();
-        candidate.add(statement.clone());
-        if size(&candidate) > budget {
+        if policy.chars + statement_chars > budget {
             // First merge statements that differ only in their actions,
             // which keeps their meaning (aws-cdk's policy minimization).
+            let mut candidate = policy.document.clone();
+            candidate.add(statement.clone());
             candidate.merge_actions();
-        }
-        if size(&candidate) <= budget {
-            policy.document = candidate;
+            let merged = size(&candidate);
+            if merged <= budget {
+                policy.document = candidate;
+                policy.chars = merged;
+                policy
+                    .resource
+                    .set_property("PolicyDocument", policy.document.to_expr());
+                return Ok(Grant::in_policy(policy.resource.clone()));
+            }
+        } else {
+            policy.document.add(statement);
+            policy.chars += statement_chars;
             policy
                 .resource
                 .set_property("PolicyDocument", policy.document.to_expr());
@@ -400,10 +430,8 @@ impl Role {
         // What still does not fit goes into managed policies attached to the
         // role (`<role>/OverflowPolicy<n>`), as aws-cdk does; the synth check
         // refuses whatever even that cannot hold.
-        let fits = policy.overflow.last().is_some_and(|(_, d)| {
-            let mut d = d.clone();
-            d.add(statement.clone());
-            size(&d) <= super::MAX_MANAGED_POLICY_CHARS
+        let fits = policy.overflow.last().is_some_and(|(_, _, chars)| {
+            chars + statement_chars <= super::MAX_MANAGED_POLICY_CHARS
         });
         if !fits {
             let id = format!("OverflowPolicy{}", policy.overflow.len() + 1);
@@ -417,12 +445,16 @@ impl Role {
             )
             .resource()
             .clone();
-            policy.overflow.push((resource, PolicyDocument::default()));
+            let empty = size(&PolicyDocument::default());
+            policy
+                .overflow
+                .push((resource, PolicyDocument::default(), empty));
         }
-        let Some((resource, document)) = policy.overflow.last_mut() else {
+        let Some((resource, document, chars)) = policy.overflow.last_mut() else {
             return Ok(Grant::in_policy(policy.resource.clone()));
         };
         document.add(statement);
+        *chars += statement_chars;
         resource.set_property("PolicyDocument", document.to_expr());
         Ok(Grant::in_policy(resource.clone()))
     }

@@ -166,6 +166,19 @@ impl Stack {
         self
     }
 
+    /// The CloudFormation type of the resource `key` names, if it is a
+    /// resource of this stack (a lookup, without building every handle as
+    /// [`Stack::resources`] does).
+    pub fn resource_type(&self, key: crate::ItemKey) -> Option<String> {
+        if key.stack != self.id {
+            return None;
+        }
+        self.data()
+            .resources
+            .get(key.index)
+            .map(|r| r.type_name.clone())
+    }
+
     /// Every resource handle of the stack, in the order they were added.
     pub fn resources(&self) -> Vec<Resource> {
         (0..self.data().resources.len())
