@@ -70,7 +70,7 @@
 //! 13. **Docs and tests.** A compiled `//!` example per module; at least three
 //!     invalid-props tests per construct asserting code, path and message
 //!     (through `Diagnostics::has_error`); a test that every props field
-//!     reaches the template.
+//!     reaches the template (`streamcdk_core::assertions::assert_each_field_changes`).
 
 pub mod apigateway;
 pub mod cloudwatch;

@@ -9,33 +9,8 @@ use streamcdk_constructs::apigateway::{
     QuotaPeriod, StageOptions, UsagePlanOptions, WriteMethod,
 };
 use streamcdk_constructs::kinesis::{Stream, StreamProps};
+use streamcdk_core::assertions::assert_each_field_changes;
 use streamcdk_core::Stack;
-
-fn template(build: impl FnOnce(&Stack)) -> String {
-    let stack = Stack::new("t");
-    build(&stack);
-    match stack.synth() {
-        Ok(s) => s.template.to_json(),
-        Err(e) => panic!("the stack is invalid: {e}"),
-    }
-}
-
-type Case<'a, P> = (&'a str, Box<dyn Fn(&Stack) -> P>);
-
-fn assert_each_changes<P>(
-    base: impl Fn(&Stack, P),
-    default: impl Fn(&Stack) -> P,
-    cases: Vec<Case<'_, P>>,
-) {
-    let reference = template(|s| base(s, default(s)));
-    for (field, case) in cases {
-        let changed = template(|s| base(s, case(s)));
-        assert_ne!(
-            reference, changed,
-            "{field}: a non-default value did not reach the template"
-        );
-    }
-}
 
 fn proxy(s: &Stack, props: KinesisProxyApiProps) {
     let stream = Stream::new(&s.root(), "Stream", StreamProps::default()).unwrap();
@@ -56,7 +31,7 @@ fn kinesis_proxy_api_props() {
         endpoint_type: _,
         stage: _,
     } = KinesisProxyApiProps::default();
-    assert_each_changes(
+    assert_each_field_changes(
         proxy,
         |_| KinesisProxyApiProps::default(),
         vec![
@@ -99,7 +74,7 @@ fn lambda_rest_api_props() {
         endpoint_type: _,
         stage: _,
     } = LambdaRestApiProps::default();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             let target = LambdaTarget::new("arn:aws:lambda:us-east-1:123456789012:function:f", "f");
             LambdaRestApi::new(&s.root(), "Api", &target, p).unwrap();
@@ -141,7 +116,7 @@ fn stage_options() {
         tracing_enabled: _,
         usage_plan: _,
     } = StageOptions::default();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, stage| proxy(s, with_stage(stage)),
         |_| StageOptions::default(),
         vec![
@@ -203,7 +178,7 @@ fn usage_plan_options() {
         quota: _,
         api_key: _,
     } = UsagePlanOptions::default();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, plan| proxy(s, with_stage(StageOptions::default().usage_plan(plan))),
         |_| UsagePlanOptions::default(),
         vec![

@@ -3,18 +3,8 @@
 //! a new field fails to compile here until it gets its own case.
 
 use streamcdk_constructs::ec2::{ProducerArtifact, ProducerInstance, ProducerInstanceProps};
+use streamcdk_core::assertions::{assert_each_field_changes, FieldCase};
 use streamcdk_core::{Expr, Stack};
-
-fn template(build: impl FnOnce(&Stack)) -> String {
-    let stack = Stack::new("t");
-    build(&stack);
-    match stack.synth() {
-        Ok(s) => s.template.to_json(),
-        Err(e) => panic!("the stack is invalid: {e}"),
-    }
-}
-
-type Case<'a> = (&'a str, Box<dyn Fn(&Stack) -> ProducerInstanceProps>);
 
 fn base() -> ProducerInstanceProps {
     ProducerInstanceProps::new(
@@ -44,8 +34,7 @@ fn producer_instance_props() {
     let build = |s: &Stack, p: ProducerInstanceProps| {
         ProducerInstance::new(&s.root(), "P", p).unwrap();
     };
-    let reference = template(|s| build(s, base()));
-    let cases: Vec<Case<'_>> = vec![
+    let cases: Vec<FieldCase<'_, ProducerInstanceProps>> = vec![
         (
             "vpc_id",
             Box::new(|_| ProducerInstanceProps {
@@ -108,11 +97,5 @@ fn producer_instance_props() {
             }),
         ),
     ];
-    for (field, case) in cases {
-        let changed = template(|s| build(s, case(s)));
-        assert_ne!(
-            reference, changed,
-            "{field}: a non-default value did not reach the template"
-        );
-    }
+    assert_each_field_changes(build, |_| base(), cases);
 }

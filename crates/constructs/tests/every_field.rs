@@ -26,36 +26,8 @@ use streamcdk_constructs::s3::{
 };
 use streamcdk_constructs::sns::{Topic, TopicEncryption, TopicProps};
 use streamcdk_constructs::sqs::{Queue, QueueEncryption, QueueProps};
+use streamcdk_core::assertions::assert_each_field_changes;
 use streamcdk_core::{CondExpr, Expr, RemovalPolicy, Stack};
-
-/// The template of a stack built by `build`.
-fn template(build: impl FnOnce(&Stack)) -> String {
-    let stack = Stack::new("t");
-    build(&stack);
-    match stack.synth() {
-        Ok(s) => s.template.to_json(),
-        Err(e) => panic!("the stack is invalid: {e}"),
-    }
-}
-
-/// One case: the field's name and the props with that field changed.
-type Case<'a, P> = (&'a str, Box<dyn Fn(&Stack) -> P>);
-
-/// Asserts that every case's template differs from the default's.
-fn assert_each_changes<P>(
-    base: impl Fn(&Stack, P),
-    default: impl Fn(&Stack) -> P,
-    cases: Vec<Case<'_, P>>,
-) {
-    let reference = template(|s| base(s, default(s)));
-    for (field, case) in cases {
-        let changed = template(|s| base(s, case(s)));
-        assert_ne!(
-            reference, changed,
-            "{field}: a non-default value did not reach the template"
-        );
-    }
-}
 
 fn key(s: &Stack) -> Key {
     Key::new(&s.root(), "K", KeyProps::default()).unwrap()
@@ -73,7 +45,7 @@ fn bucket_props() {
         removal_policy: _,
         minimum_tls_version: _,
     } = BucketProps::default();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             Bucket::new(&s.root(), "B", p).unwrap();
         },
@@ -136,24 +108,22 @@ fn queue_props() {
         removal_policy: _,
     } = QueueProps::default();
     // The dead-letter queue is a separate case: it borrows a queue of the stack.
-    let with_dlq = template(|s| {
-        let dlq = Queue::new(&s.root(), "Dlq", QueueProps::default()).unwrap();
-        Queue::new(
-            &s.root(),
-            "Q",
-            QueueProps::default().dead_letter_queue((&dlq, 3)),
-        )
-        .unwrap();
-    });
-    let without = template(|s| {
-        Queue::new(&s.root(), "Dlq", QueueProps::default()).unwrap();
-        Queue::new(&s.root(), "Q", QueueProps::default()).unwrap();
-    });
-    assert_ne!(
-        with_dlq, without,
-        "dead_letter_queue did not reach the template"
+    // Whether the queue has a dead-letter queue of the stack.
+    assert_each_field_changes(
+        |s, with_dlq: bool| {
+            let dlq = Queue::new(&s.root(), "Dlq", QueueProps::default()).unwrap();
+            let props = QueueProps::default();
+            let props = if with_dlq {
+                props.dead_letter_queue((&dlq, 3))
+            } else {
+                props
+            };
+            Queue::new(&s.root(), "Q", props).unwrap();
+        },
+        |_| false,
+        vec![("dead_letter_queue", Box::new(|_| true))],
     );
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             Queue::new(&s.root(), "Q", p).unwrap();
         },
@@ -196,7 +166,7 @@ fn topic_props() {
         email: _,
         encryption: _,
     } = TopicProps::default();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             Topic::new(&s.root(), "T", p).unwrap();
         },
@@ -232,7 +202,7 @@ fn key_props() {
         pending_window_in_days: _,
         removal_policy: _,
     } = KeyProps::default();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             Key::new(&s.root(), "K", p).unwrap();
         },
@@ -274,7 +244,7 @@ fn log_group_props() {
         encryption_key: _,
         removal_policy: _,
     } = LogGroupProps::default();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             LogGroup::new(&s.root(), "L", p).unwrap();
         },
@@ -324,7 +294,7 @@ fn alarm_props_every_field() {
         insufficient_data_actions: _,
     } = alarm_props();
     let topic = || Expr::from("arn:aws:sns:us-east-1:123456789012:ops");
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             Alarm::new(&s.root(), "A", p).unwrap();
         },
@@ -420,7 +390,7 @@ fn dashboard_props() {
         start: _,
         period_override: _,
     } = DashboardProps::default();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             let d = Dashboard::new(&s.root(), "D", p).unwrap();
             d.add_row(vec![Widget::text("# x")]).unwrap();
@@ -459,7 +429,7 @@ fn role_props_every_field() {
         trust_conditions: _,
         permissions_boundary: _,
     } = role_props();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             Role::new(&s.root(), "R", p).unwrap();
         },
@@ -527,7 +497,7 @@ fn stream_props() {
         shard_level_metrics: _,
         removal_policy: _,
     } = StreamProps::default();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             Stream::new(&s.root(), "S", p).unwrap();
         },
@@ -573,7 +543,7 @@ fn database_and_table_props() {
         description: _,
         location_uri: _,
     } = DatabaseProps::new("analytics");
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             Database::new(&s.root(), "Db", p).unwrap();
         },
@@ -605,7 +575,7 @@ fn database_and_table_props() {
         format: _,
         description: _,
     } = table();
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             let db = Database::new(&s.root(), "Db", DatabaseProps::new("analytics")).unwrap();
             Table::new(&s.root(), "T", &db, p).unwrap();
@@ -661,7 +631,7 @@ fn delivery_stream_props() {
             transformation: _,
         } = props(&s);
     }
-    assert_each_changes(
+    assert_each_field_changes(
         |s, p| {
             DeliveryStream::new(&s.root(), "D", p).unwrap();
         },

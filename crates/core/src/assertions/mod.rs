@@ -261,6 +261,40 @@ pub fn synth_errors(stack: &Stack) -> Diagnostics {
 /// Panics unless `diags` has an error with `code` at a construct path ending
 /// in `path_end` whose message contains `message_part`; the message lists
 /// every finding. For an exact path, `assert!(diags.has_error(..))`.
+/// One case of [`assert_each_field_changes`]: a props field's name, and the
+/// props with that field set to a non-default value (built in the stack).
+pub type FieldCase<'a, P> = (&'a str, Box<dyn Fn(&Stack) -> P>);
+
+/// The "every field reaches the template" test of the construct
+/// conventions: builds a stack with `default` props, then one per case, and
+/// fails naming the field whose non-default value left the template
+/// unchanged (a field dropped on the way to CloudFormation). Pair it with a
+/// destructuring of the props without `..`, so a new field fails to compile
+/// until it has a case.
+#[track_caller]
+pub fn assert_each_field_changes<P>(
+    base: impl Fn(&Stack, P),
+    default: impl Fn(&Stack) -> P,
+    cases: Vec<FieldCase<'_, P>>,
+) {
+    let template = |props: &dyn Fn(&Stack) -> P| {
+        let stack = Stack::new("t");
+        base(&stack, props(&stack));
+        match stack.synth() {
+            Ok(s) => s.template.to_json(),
+            Err(e) => panic!("the stack is invalid: {e}"),
+        }
+    };
+    let reference = template(&default);
+    for (field, case) in cases {
+        assert_ne!(
+            reference,
+            template(&*case),
+            "{field}: a non-default value did not reach the template"
+        );
+    }
+}
+
 #[track_caller]
 pub fn assert_has_error(diags: &Diagnostics, code: &str, path_end: &str, message_part: &str) {
     let found = diags
