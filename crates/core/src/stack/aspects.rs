@@ -33,17 +33,29 @@ impl Scope {
 impl Stack {
     /// Runs every aspect over the resources below its scope (synth's first phase).
     pub(crate) fn apply_aspects(&self) {
-        let aspects = self.data().aspects.clone();
-        if aspects.is_empty() {
-            return;
-        }
-        for resource in self.resources() {
-            let path = self.data().resources[resource.index].path.clone();
-            for (scope, aspect) in &aspects {
-                if path.starts_with(scope) {
-                    aspect.visit(&resource);
-                }
+        // Which aspect visits which resource, read under one lock; the visits
+        // run after it is released, since they edit the resources.
+        let visits: Vec<(usize, Arc<dyn Aspect>)> = {
+            let data = self.data();
+            if data.aspects.is_empty() {
+                return;
             }
+            data.resources
+                .iter()
+                .enumerate()
+                .flat_map(|(index, r)| {
+                    data.aspects
+                        .iter()
+                        .filter(move |(scope, _)| r.path.starts_with(scope))
+                        .map(move |(_, aspect)| (index, aspect.clone()))
+                })
+                .collect()
+        };
+        for (index, aspect) in visits {
+            aspect.visit(&Resource {
+                stack: self.clone(),
+                index,
+            });
         }
     }
 
