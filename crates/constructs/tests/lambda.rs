@@ -466,6 +466,67 @@ fn asset_code_and_architecture_and_parameters() {
     );
 }
 
+/// A crate of this workspace, standing in for a Lambda handler crate.
+fn workspace_crate() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core")
+}
+
+#[test]
+fn rust_asset_reads_its_architecture_and_needs_the_os_only_runtime() {
+    let s = stack();
+    let rust = streamcdk_core::AssetSource::rust_lambda(workspace_crate(), "streamcdk-core")
+        .with_architecture(streamcdk_constructs::lambda::Architecture::Arm64);
+    Function::new(
+        &s.root(),
+        "Rust",
+        FunctionProps::new(
+            Runtime::ProvidedAl2023,
+            "bootstrap",
+            Code::Asset(rust.clone()),
+        ),
+    )
+    .unwrap();
+    let t = template(&s);
+    assert_eq!(
+        t["Resources"]["Rust"]["Properties"]["Architectures"],
+        json!(["arm64"])
+    );
+
+    let err = Function::new(
+        &s.root(),
+        "Wrong",
+        FunctionProps::new(Runtime::Nodejs22, "index.handler", Code::Asset(rust)),
+    )
+    .err()
+    .expect("a Rust asset on a Node.js runtime is refused");
+    assert!(
+        err.has_error("lambda/rust-runtime", "t/Wrong", "provided.al2023"),
+        "{err}"
+    );
+    assert!(
+        err.has_error("lambda/rust-handler", "t/Wrong", "must be bootstrap"),
+        "{err}"
+    );
+
+    let executable =
+        streamcdk_core::AssetSource::rust_executable(workspace_crate(), "streamcdk-core");
+    let err = Function::new(
+        &s.root(),
+        "Executable",
+        FunctionProps::new(
+            Runtime::ProvidedAl2023,
+            "bootstrap",
+            Code::Asset(executable),
+        ),
+    )
+    .err()
+    .expect("an executable asset is refused as Lambda code");
+    assert!(
+        err.has_error("lambda/rust-asset", "t/Executable", "rust_lambda"),
+        "{err}"
+    );
+}
+
 #[test]
 fn monitoring_alarms_and_dashboard() {
     let s = stack();

@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub mod rust;
+
+pub use rust::{BundledFile, RustBuild, RustPackaging};
+
 use crate::diagnostics::Diagnostic;
 use crate::expr::Expr;
 use crate::stack::Scope;
@@ -130,6 +134,11 @@ pub struct AssetSource {
     /// input `architecture` only when not [`Architecture::X86_64`], and
     /// written to the manifest then. Default: [`Architecture::X86_64`].
     pub architecture: Architecture,
+    /// For a Rust binary ([`AssetSource::rust_lambda`],
+    /// [`AssetSource::rust_executable`]): how it is built; its hash then also
+    /// covers the locked dependencies, path dependencies, target and
+    /// toolchain (see [`rust`]). Default: none.
+    pub rust: Option<RustBuild>,
 }
 
 impl AssetSource {
@@ -141,7 +150,75 @@ impl AssetSource {
             exclude: vec![".git".into(), "target".into()],
             build: None,
             architecture: Architecture::X86_64,
+            rust: None,
         }
+    }
+
+    /// A Lambda handler built from the Rust crate in `crate_dir` (a member of
+    /// a Cargo workspace with a `Cargo.lock`): its binary `binary`, built by
+    /// the packaging step with cargo-lambda for the `provided.al2023` runtime
+    /// and zipped as `bootstrap`, linked against glibc
+    /// [`rust::AL2023_GLIBC`]. Pair it with `Runtime::ProvidedAl2023` and the
+    /// handler `bootstrap`. Nothing is read until the asset is added to a
+    /// stack; errors (no `Cargo.lock`, no toolchain file, a package missing
+    /// from the lock file) are reported then, with the asset's path.
+    /// <https://docs.aws.amazon.com/lambda/latest/dg/rust-package.html>
+    pub fn rust_lambda(crate_dir: impl Into<PathBuf>, binary: impl Into<String>) -> Self {
+        Self::rust_binary(crate_dir, binary, RustPackaging::LambdaBootstrap)
+    }
+
+    /// An executable for an instance (a producer), built from the Rust crate
+    /// in `crate_dir` like [`AssetSource::rust_lambda`] (glibc
+    /// [`rust::AL2023_GLIBC`], Amazon Linux 2023's), and zipped under its own
+    /// name with mode 0755.
+    pub fn rust_executable(crate_dir: impl Into<PathBuf>, binary: impl Into<String>) -> Self {
+        Self::rust_binary(crate_dir, binary, RustPackaging::Executable)
+    }
+
+    fn rust_binary(
+        crate_dir: impl Into<PathBuf>,
+        binary: impl Into<String>,
+        packaging: RustPackaging,
+    ) -> Self {
+        let binary = binary.into();
+        Self {
+            build: Some(format!("rust:{}:{binary}", packaging.as_str())),
+            rust: Some(RustBuild {
+                binary,
+                packaging,
+                glibc: rust::AL2023_GLIBC.into(),
+                bundled_files: Vec::new(),
+            }),
+            ..Self::directory(crate_dir)
+        }
+    }
+
+    /// Ships `source` (a file relative to the crate folder) in a Rust asset's
+    /// archive as `name`, mode 0644. Ignored by other assets; a bad name or a
+    /// missing file is reported when the asset is added.
+    #[must_use]
+    pub fn with_bundled_file(
+        mut self,
+        source: impl Into<PathBuf>,
+        name: impl Into<String>,
+    ) -> Self {
+        if let Some(rust) = &mut self.rust {
+            rust.bundled_files.push(BundledFile {
+                source: source.into(),
+                name: name.into(),
+            });
+        }
+        self
+    }
+
+    /// Sets the newest glibc a Rust asset's binary may need (`2.34` by
+    /// default). Ignored by other assets.
+    #[must_use]
+    pub fn with_glibc(mut self, version: impl Into<String>) -> Self {
+        if let Some(rust) = &mut self.rust {
+            rust.glibc = version.into();
+        }
+        self
     }
 
     /// A single file uploaded as it is.
@@ -152,6 +229,7 @@ impl AssetSource {
             exclude: Vec::new(),
             build: None,
             architecture: Architecture::X86_64,
+            rust: None,
         }
     }
 
@@ -186,6 +264,11 @@ impl AssetSource {
     /// Computes the content hash (lowercase hex SHA-256). Fails on unreadable
     /// files, non-UTF-8 names and missing paths.
     pub fn content_hash(&self) -> Result<String, String> {
+        self.hash_and_resolve().map(|(hash, _)| hash)
+    }
+
+    /// The content hash and, for a Rust asset, what was resolved about its crate.
+    fn hash_and_resolve(&self) -> Result<(String, Option<rust::ResolvedRust>), String> {
         let mut hasher = Sha256::new();
         hasher.update(b"streamcdk-asset-v1\0");
         hasher.update(self.packaging.as_str().as_bytes());
@@ -203,7 +286,64 @@ impl AssetSource {
                 self.architecture.as_str().as_bytes(),
             );
         }
-        Ok(hex(&hasher.finalize()))
+        let resolved = match &self.rust {
+            Some(build) => Some(self.hash_rust(&mut hasher, build)?),
+            None => None,
+        };
+        Ok((hex(&hasher.finalize()), resolved))
+    }
+
+    /// Hashes what a Rust binary depends on beyond its crate folder.
+    fn hash_rust(
+        &self,
+        hasher: &mut Sha256,
+        build: &RustBuild,
+    ) -> Result<rust::ResolvedRust, String> {
+        let crate_dir = self
+            .inputs
+            .iter()
+            .find_map(|i| match i {
+                HashInput::Path(p) => Some(p),
+                HashInput::Bytes { .. } => None,
+            })
+            .ok_or("a Rust asset needs its crate folder as its first input")?;
+        let resolved = rust::resolve(crate_dir)?;
+        hash_bytes(hasher, "rust-package", resolved.package.as_bytes());
+        hash_bytes(hasher, "rust-binary", build.binary.as_bytes());
+        hash_bytes(
+            hasher,
+            "rust-packaging",
+            build.packaging.as_str().as_bytes(),
+        );
+        hash_bytes(
+            hasher,
+            "rust-target",
+            rust::target_triple(self.architecture).as_bytes(),
+        );
+        hash_bytes(hasher, "rust-glibc", build.glibc.as_bytes());
+        hash_bytes(hasher, "rust-toolchain", resolved.toolchain.as_bytes());
+        hash_bytes(
+            hasher,
+            "rust-lock",
+            resolved.lock_entries.join("\n").as_bytes(),
+        );
+        for (name, dir) in &resolved.path_dependencies {
+            hash_bytes(hasher, "rust-path-dependency", name.as_bytes());
+            hash_path(hasher, dir, &self.exclude)?;
+        }
+        for file in &build.bundled_files {
+            rust::check_archive_name(&file.name)?;
+            let source = crate_dir.join(&file.source);
+            if !source.is_file() {
+                return Err(format!("bundled file {} is not a file", source.display()));
+            }
+            hash_bytes(
+                hasher,
+                "rust-bundled-file",
+                format!("{}\0{}", file.source.display(), file.name).as_bytes(),
+            );
+        }
+        Ok(resolved)
     }
 }
 
@@ -318,6 +458,7 @@ pub(crate) struct AssetDef {
     pub source: AssetSource,
     pub hash: String,
     pub key: String,
+    pub rust: Option<rust::ResolvedRust>,
 }
 
 /// An asset added to a stack: where the template finds it.
@@ -362,9 +503,14 @@ impl Scope {
                 ),
             ));
         }
-        let hash = source
-            .content_hash()
-            .map_err(|m| Diagnostic::error("asset/unreadable", path.clone(), m))?;
+        let code = if source.rust.is_some() {
+            "asset/rust-crate"
+        } else {
+            "asset/unreadable"
+        };
+        let (hash, rust) = source
+            .hash_and_resolve()
+            .map_err(|m| Diagnostic::error(code, path.clone(), m))?;
         let stack = self.stack();
         let extension = match source.packaging {
             Packaging::Zip => ".zip".to_owned(),
@@ -383,6 +529,7 @@ impl Scope {
             source,
             hash: hash.clone(),
             key: key.clone(),
+            rust,
         });
         Ok(Asset {
             bucket,
@@ -420,6 +567,26 @@ pub(crate) fn manifest_json(
             let mut source = json!({"inputs": inputs, "build": a.source.build});
             if a.source.architecture != Architecture::X86_64 {
                 source["architecture"] = json!(a.source.architecture.as_str());
+            }
+            if let (Some(build), Some(resolved)) = (&a.source.rust, &a.rust) {
+                let crate_dir = a.source.inputs.iter().find_map(|i| match i {
+                    HashInput::Path(p) => std::fs::canonicalize(p).ok(),
+                    HashInput::Bytes { .. } => None,
+                });
+                source["rust"] = json!({
+                    "workspace": resolved.workspace_root.to_string_lossy(),
+                    "crate_dir": crate_dir.map(|d| d.to_string_lossy().into_owned()),
+                    "package": resolved.package,
+                    "binary": build.binary,
+                    "packaging": build.packaging.as_str(),
+                    "target": rust::target_triple(a.source.architecture),
+                    "glibc": build.glibc,
+                    "toolchain": resolved.toolchain,
+                    "bundled_files": build.bundled_files.iter().map(|f| json!({
+                        "source": f.source.to_string_lossy(),
+                        "name": f.name,
+                    })).collect::<Vec<_>>(),
+                });
             }
             json!({
                 "id": a.id,
@@ -504,6 +671,7 @@ mod tests {
             exclude: vec![],
             build: None,
             architecture: Architecture::X86_64,
+            rust: None,
         };
         let expected = {
             let mut h = Sha256::new();

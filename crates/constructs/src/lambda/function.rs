@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use streamcdk_core::asset::Architecture;
+use streamcdk_core::asset::{Architecture, RustPackaging};
 use streamcdk_core::{AssetSource, Diagnostics, Expr, JsonObject, Mutability, Resource, Scope};
 use streamcdk_resources::lambda as l1;
 
@@ -326,6 +326,23 @@ fn check_props(scope: &Scope, id: &str, props: &FunctionProps) -> Result<(), Dia
         });
         check.ensure(!source.trim().is_empty(), "lambda/inline-code", || {
             "inline code is empty".into()
+        });
+    }
+    if let Code::Asset(AssetSource {
+        rust: Some(build), ..
+    }) = &props.code
+    {
+        let runtime = props.runtime.as_str();
+        check.ensure(
+            build.packaging == RustPackaging::LambdaBootstrap,
+            "lambda/rust-asset",
+            || format!("the Rust asset of binary '{}' is packaged as an executable for an instance; a function needs AssetSource::rust_lambda, which packages it as bootstrap", build.binary),
+        );
+        check.ensure(props.runtime == Runtime::ProvidedAl2023, "lambda/rust-runtime", || {
+            format!("a Rust handler runs on the OS-only runtime provided.al2023, and the runtime is {runtime} (https://docs.aws.amazon.com/lambda/latest/dg/lambda-rust.html)")
+        });
+        check.ensure(h == "bootstrap", "lambda/rust-handler", || {
+            format!("handler is '{h}'; the OS-only runtime runs the archive's bootstrap executable, so the handler must be bootstrap")
         });
     }
     for name in props.environment.keys() {

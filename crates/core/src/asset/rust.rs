@@ -1,0 +1,659 @@
+//! Rust code assets: a Lambda handler or a producer executable built from a
+//! crate of a Cargo workspace.
+//!
+//! Synth never builds and never spawns a process: it only hashes, so it stays
+//! in milliseconds. The hash of a Rust asset covers everything the built
+//! binary depends on, so changed code is never mistaken for an object that is
+//! already uploaded:
+//!
+//! - the crate's folder (its sources, `Cargo.toml`, bundled data), as any
+//!   folder asset (`target` and `.git` skipped);
+//! - the part of `Cargo.lock` the crate resolves to: every package reachable
+//!   from it, as name, version, source and checksum (not the whole file, so an
+//!   unrelated dependency bump elsewhere in the workspace changes no key);
+//! - the folder of every crate it depends on by path (workspace members
+//!   included), found through that part of `Cargo.lock`;
+//! - the target: the triple (from the asset's [`Architecture`]) and the glibc
+//!   version the binary is linked against;
+//! - the toolchain version, read from a file at the workspace root:
+//!   `rust-toolchain.toml` (`[toolchain] channel`) or, where rustup cannot
+//!   download toolchains (as on this project's build machines), the one-line
+//!   `.rust-toolchain-version`. Only an exact version (`1.95.0`) is accepted: a
+//!   channel name such as `stable` changes meaning without the file changing,
+//!   so the hash could not see a new compiler. The packaging step refuses to
+//!   build with any other `rustc`.
+//! - the binary's name, how it is packaged, and the bundled files' names.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use serde::Deserialize;
+
+use super::Architecture;
+
+/// The glibc version of the `provided.al2023` Lambda runtime and of Amazon
+/// Linux 2023 (glibc 2.34): the newest a binary may need to run on both.
+/// <https://docs.aws.amazon.com/linux/al2023/release-notes/all-packages-AL2023.7.html>
+pub const AL2023_GLIBC: &str = "2.34";
+
+/// Name of the one-line toolchain file read when there is no `rust-toolchain.toml`.
+pub const TOOLCHAIN_VERSION_FILE: &str = ".rust-toolchain-version";
+
+/// How a Rust binary is laid out in its zip archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RustPackaging {
+    /// A Lambda handler for the OS-only runtime (`provided.al2023`): the
+    /// binary is the archive's `bootstrap`, built with cargo-lambda.
+    /// <https://docs.aws.amazon.com/lambda/latest/dg/rust-package.html>
+    LambdaBootstrap,
+    /// An executable for an instance: the binary keeps its name.
+    Executable,
+}
+
+impl RustPackaging {
+    /// The name used in the hash and the asset manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RustPackaging::LambdaBootstrap => "lambda-bootstrap",
+            RustPackaging::Executable => "executable",
+        }
+    }
+}
+
+/// A file of the crate shipped in the archive beside the binary (0644).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundledFile {
+    /// The file, relative to the crate's folder.
+    pub source: PathBuf,
+    /// Its name in the archive (letters, digits, `._-` and `/`).
+    pub name: String,
+}
+
+/// How a Rust asset is built: the binary, its packaging, the glibc floor and
+/// the bundled files. Part of [`AssetSource`](super::AssetSource) for assets
+/// made with [`AssetSource::rust_lambda`](super::AssetSource::rust_lambda) or
+/// [`AssetSource::rust_executable`](super::AssetSource::rust_executable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustBuild {
+    /// The binary target's name (`[[bin]] name`, by default the package's name).
+    pub binary: String,
+    /// The archive layout.
+    pub packaging: RustPackaging,
+    /// The newest glibc the binary may need. Default: [`AL2023_GLIBC`].
+    pub glibc: String,
+    /// Files shipped beside the binary. Default: none.
+    pub bundled_files: Vec<BundledFile>,
+}
+
+/// The Rust target triple of an architecture (Linux, glibc).
+pub fn target_triple(architecture: Architecture) -> &'static str {
+    match architecture {
+        Architecture::X86_64 => "x86_64-unknown-linux-gnu",
+        Architecture::Arm64 => "aarch64-unknown-linux-gnu",
+    }
+}
+
+/// What synth found out about a Rust asset's crate (written to the manifest
+/// for the packaging step).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ResolvedRust {
+    /// The workspace root: the folder holding `Cargo.lock`.
+    pub workspace_root: PathBuf,
+    /// The package's name.
+    pub package: String,
+    /// The toolchain version from the workspace's toolchain file.
+    pub toolchain: String,
+    /// `name version source checksum` of every package the crate resolves to, sorted.
+    pub lock_entries: Vec<String>,
+    /// Path dependencies (name, folder), sorted by name; the crate itself excluded.
+    pub path_dependencies: Vec<(String, PathBuf)>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LockFile {
+    #[serde(default)]
+    package: Vec<LockPackage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LockPackage {
+    name: String,
+    version: String,
+    source: Option<String>,
+    checksum: Option<String>,
+    #[serde(default)]
+    dependencies: Vec<String>,
+}
+
+/// Parsed lock files by path, length and modification time: several assets of
+/// one process (one per pattern) share a workspace, and parsing the lock is
+/// most of a Rust asset's cost.
+type LockCache =
+    Mutex<HashMap<(PathBuf, u64, Option<std::time::SystemTime>), std::sync::Arc<LockFile>>>;
+
+fn lock_cache() -> &'static LockCache {
+    static CACHE: OnceLock<LockCache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+fn read_lock(path: &Path) -> Result<std::sync::Arc<LockFile>, String> {
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let key = (path.to_path_buf(), meta.len(), meta.modified().ok());
+    if let Some(lock) = lock_cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(lock);
+    }
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let lock: LockFile = toml::from_str(&text)
+        .map_err(|e| format!("{} is not a Cargo lock file: {e}", path.display()))?;
+    let lock = std::sync::Arc::new(lock);
+    if let Ok(mut cache) = lock_cache().lock() {
+        cache.insert(key, lock.clone());
+    }
+    Ok(lock)
+}
+
+fn read_toml(path: &Path) -> Result<toml::Table, String> {
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.parse::<toml::Table>()
+        .map_err(|e| format!("{} is not valid TOML: {e}", path.display()))
+}
+
+fn package_name(manifest: &toml::Table, path: &Path) -> Result<String, String> {
+    manifest
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{} has no [package] name", path.display()))
+}
+
+/// The nearest folder at or above `crate_dir` holding a `Cargo.lock`.
+fn find_workspace_root(crate_dir: &Path) -> Result<PathBuf, String> {
+    let mut dir = Some(crate_dir);
+    while let Some(d) = dir {
+        if d.join("Cargo.lock").is_file() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    Err(format!(
+        "no Cargo.lock in {} or any folder above it: run `cargo generate-lockfile` in the workspace, since the asset's hash covers the locked dependency versions",
+        crate_dir.display()
+    ))
+}
+
+/// Reads the exact toolchain version pinned at the workspace root.
+fn read_toolchain(root: &Path) -> Result<String, String> {
+    let toml_path = root.join("rust-toolchain.toml");
+    let (version, from) = if toml_path.is_file() {
+        let table = read_toml(&toml_path)?;
+        let channel = table
+            .get("toolchain")
+            .and_then(|t| t.get("channel"))
+            .and_then(|c| c.as_str())
+            .ok_or_else(|| format!("{} has no [toolchain] channel", toml_path.display()))?;
+        (channel.to_owned(), toml_path)
+    } else {
+        let plain = root.join(TOOLCHAIN_VERSION_FILE);
+        let text = fs::read_to_string(&plain).map_err(|_| {
+            format!(
+                "a Rust asset's hash covers the toolchain version, and neither {} nor {} exists: write the `rustc --version` number (e.g. 1.95.0) into one of them",
+                toml_path.display(),
+                plain.display()
+            )
+        })?;
+        (text.trim().to_owned(), plain)
+    };
+    let exact = version.split('.').count() == 3
+        && version
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    if !exact {
+        return Err(format!(
+            "{} pins '{version}', and a Rust asset needs an exact version such as 1.95.0: a channel name changes meaning without the file changing, so the asset hash would not see a new compiler",
+            from.display()
+        ));
+    }
+    Ok(version)
+}
+
+/// Folders of the workspace's crates by package name: the members (a
+/// trailing `/*` glob is expanded), the path entries of
+/// `[workspace.dependencies]`, and path dependencies reached from them.
+fn path_crates(root: &Path, start: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
+    let mut candidates: Vec<PathBuf> = vec![start.to_path_buf()];
+    let workspace = read_toml(&root.join("Cargo.toml")).ok();
+    if let Some(ws) = workspace.as_ref().and_then(|t| t.get("workspace")) {
+        for member in ws
+            .get("members")
+            .and_then(|m| m.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.as_str())
+        {
+            if let Some(parent) = member.strip_suffix("/*") {
+                if let Ok(entries) = fs::read_dir(root.join(parent)) {
+                    candidates.extend(entries.filter_map(|e| e.ok()).map(|e| e.path()));
+                }
+            } else {
+                candidates.push(root.join(member));
+            }
+        }
+        if let Some(deps) = ws.get("dependencies").and_then(|d| d.as_table()) {
+            candidates.extend(
+                deps.values()
+                    .filter_map(|d| d.get("path").and_then(|p| p.as_str()))
+                    .map(|p| root.join(p)),
+            );
+        }
+    }
+    let mut found = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    while let Some(dir) = candidates.pop() {
+        let dir = fs::canonicalize(&dir).unwrap_or(dir);
+        if !seen.insert(dir.clone()) {
+            continue;
+        }
+        let manifest_path = dir.join("Cargo.toml");
+        let Ok(manifest) = read_toml(&manifest_path) else {
+            continue;
+        };
+        if let Ok(name) = package_name(&manifest, &manifest_path) {
+            found.entry(name).or_insert_with(|| dir.clone());
+        }
+        for section in ["dependencies", "build-dependencies", "dev-dependencies"] {
+            let tables = std::iter::once(manifest.get(section)).chain(
+                manifest
+                    .get("target")
+                    .and_then(|t| t.as_table())
+                    .into_iter()
+                    .flat_map(|t| t.values())
+                    .map(move |t| t.get(section)),
+            );
+            for deps in tables.flatten().filter_map(|d| d.as_table()) {
+                candidates.extend(
+                    deps.values()
+                        .filter_map(|d| d.get("path").and_then(|p| p.as_str()))
+                        .map(|p| dir.join(p)),
+                );
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Resolves a Rust crate: workspace root, package, toolchain, the part of the
+/// lock file it resolves to, and its path dependencies.
+pub(crate) fn resolve(crate_dir: &Path) -> Result<ResolvedRust, String> {
+    let crate_dir = fs::canonicalize(crate_dir).map_err(|e| {
+        format!(
+            "cannot read the Rust crate folder {}: {e}",
+            crate_dir.display()
+        )
+    })?;
+    let manifest_path = crate_dir.join("Cargo.toml");
+    let manifest = read_toml(&manifest_path)?;
+    let package = package_name(&manifest, &manifest_path)?;
+    let root = find_workspace_root(&crate_dir)?;
+    let toolchain = read_toolchain(&root)?;
+    let lock = read_lock(&root.join("Cargo.lock"))?;
+
+    let by_name: HashMap<&str, Vec<&LockPackage>> =
+        lock.package.iter().fold(HashMap::new(), |mut map, p| {
+            map.entry(p.name.as_str()).or_default().push(p);
+            map
+        });
+    let find = |spec: &str| -> Option<&LockPackage> {
+        // A dependency is written `name`, `name version` or `name version (source)`.
+        let mut parts = spec.splitn(3, ' ');
+        let name = parts.next()?;
+        let version = parts.next();
+        let source = parts
+            .next()
+            .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
+        by_name.get(name)?.iter().copied().find(|p| {
+            version.is_none_or(|v| p.version == v)
+                && source.is_none_or(|s| p.source.as_deref() == Some(s))
+        })
+    };
+    let root_package = by_name
+        .get(package.as_str())
+        .and_then(|candidates| candidates.iter().find(|p| p.source.is_none()))
+        .ok_or_else(|| {
+            format!(
+                "package '{package}' is not in {}: run `cargo generate-lockfile` (or any cargo build) so the lock file covers it",
+                root.join("Cargo.lock").display()
+            )
+        })?;
+
+    let mut reached: BTreeSet<(&str, &str, Option<&str>)> = BTreeSet::new();
+    let mut stack = vec![*root_package];
+    let mut entries = BTreeSet::new();
+    let mut path_names = BTreeSet::new();
+    while let Some(p) = stack.pop() {
+        if !reached.insert((&p.name, &p.version, p.source.as_deref())) {
+            continue;
+        }
+        entries.insert(format!(
+            "{} {} {} {}",
+            p.name,
+            p.version,
+            p.source.as_deref().unwrap_or("path"),
+            p.checksum.as_deref().unwrap_or("-")
+        ));
+        if p.source.is_none() && p.name != package {
+            path_names.insert(p.name.clone());
+        }
+        for dep in &p.dependencies {
+            let resolved = find(dep).ok_or_else(|| {
+                format!(
+                    "{} lists dependency '{dep}' of '{}' that it does not define: regenerate it with cargo",
+                    root.join("Cargo.lock").display(),
+                    p.name
+                )
+            })?;
+            stack.push(resolved);
+        }
+    }
+
+    let mut path_dependencies = Vec::new();
+    if !path_names.is_empty() {
+        let dirs = path_crates(&root, &crate_dir)?;
+        for name in path_names {
+            let dir = dirs.get(&name).ok_or_else(|| {
+                format!(
+                    "'{package}' depends on the path crate '{name}', and its folder is neither a workspace member nor a path dependency reachable from {}",
+                    manifest_path.display()
+                )
+            })?;
+            path_dependencies.push((name, dir.clone()));
+        }
+    }
+
+    Ok(ResolvedRust {
+        workspace_root: root,
+        package,
+        toolchain,
+        lock_entries: entries.into_iter().collect(),
+        path_dependencies,
+    })
+}
+
+/// Checks a bundled file's archive name: relative, no `..`, a safe alphabet.
+pub(crate) fn check_archive_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && !name.starts_with('/')
+        && name
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-/".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "bundled file name '{name}' must be a relative path of letters, digits and ._-/ without '..'"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Architecture, AssetSource};
+    use std::fs;
+    use std::path::{Path, PathBuf};
+
+    const LOCK: &str = r#"version = 4
+
+[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = [
+ "helper",
+ "serde 1.0.1",
+]
+
+[[package]]
+name = "helper"
+version = "0.1.0"
+
+[[package]]
+name = "serde"
+version = "1.0.1"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "aaaa"
+
+[[package]]
+name = "serde"
+version = "0.9.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "bbbb"
+
+[[package]]
+name = "unrelated"
+version = "2.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "cccc"
+dependencies = [
+ "serde 0.9.0",
+]
+"#;
+
+    /// A workspace with `app` (depending on the path crate `helper` and on
+    /// serde 1.0.1) and an unrelated locked package.
+    fn workspace(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!(
+            "streamcdk-rust-asset-{name}-{}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&root);
+        for dir in ["app/src", "helper/src", "app/target/release"] {
+            fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\"]\n",
+        )
+        .unwrap();
+        fs::write(root.join("Cargo.lock"), LOCK).unwrap();
+        fs::write(root.join(".rust-toolchain-version"), "1.95.0\n").unwrap();
+        fs::write(
+            root.join("app/Cargo.toml"),
+            "[package]\nname = \"app\"\n[dependencies]\nhelper = { path = \"../helper\" }\nserde = \"1\"\n",
+        )
+        .unwrap();
+        fs::write(root.join("app/src/main.rs"), "fn main() {}\n").unwrap();
+        fs::write(root.join("app/target/release/app"), "built").unwrap();
+        fs::write(
+            root.join("helper/Cargo.toml"),
+            "[package]\nname = \"helper\"\n",
+        )
+        .unwrap();
+        fs::write(root.join("helper/src/lib.rs"), "pub fn f() {}\n").unwrap();
+        root
+    }
+
+    fn hash(root: &Path) -> Result<String, String> {
+        AssetSource::rust_lambda(root.join("app"), "app").content_hash()
+    }
+
+    fn edit(path: PathBuf, from: &str, to: &str) {
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{from} not in {}", path.display());
+        fs::write(&path, text.replace(from, to)).unwrap();
+    }
+
+    #[test]
+    fn the_same_sources_in_another_folder_give_the_same_key() {
+        assert_eq!(
+            hash(&workspace("a")).unwrap(),
+            hash(&workspace("b")).unwrap()
+        );
+    }
+
+    #[test]
+    fn an_unrelated_lock_entry_does_not_change_the_key_but_a_resolved_one_does() {
+        let root = workspace("lock");
+        let before = hash(&root).unwrap();
+        edit(
+            root.join("Cargo.lock"),
+            "checksum = \"cccc\"",
+            "checksum = \"dddd\"",
+        );
+        edit(
+            root.join("Cargo.lock"),
+            "version = \"0.9.0\"",
+            "version = \"0.9.1\"",
+        );
+        edit(
+            root.join("Cargo.lock"),
+            "\"serde 0.9.0\"",
+            "\"serde 0.9.1\"",
+        );
+        assert_eq!(before, hash(&root).unwrap());
+        edit(
+            root.join("Cargo.lock"),
+            "checksum = \"aaaa\"",
+            "checksum = \"abab\"",
+        );
+        assert_ne!(before, hash(&root).unwrap());
+    }
+
+    #[test]
+    fn sources_path_dependencies_toolchain_target_and_glibc_change_the_key() {
+        let root = workspace("inputs");
+        let base = hash(&root).unwrap();
+        // The build output below the crate is not a source.
+        fs::write(root.join("app/target/release/app"), "rebuilt").unwrap();
+        assert_eq!(base, hash(&root).unwrap());
+
+        fs::write(root.join("helper/src/lib.rs"), "pub fn g() {}\n").unwrap();
+        let after_helper = hash(&root).unwrap();
+        assert_ne!(base, after_helper);
+
+        fs::write(root.join(".rust-toolchain-version"), "1.96.0\n").unwrap();
+        let after_toolchain = hash(&root).unwrap();
+        assert_ne!(after_helper, after_toolchain);
+
+        let app = root.join("app");
+        let arm = AssetSource::rust_lambda(&app, "app")
+            .with_architecture(Architecture::Arm64)
+            .content_hash()
+            .unwrap();
+        let glibc = AssetSource::rust_lambda(&app, "app")
+            .with_glibc("2.26")
+            .content_hash()
+            .unwrap();
+        let executable = AssetSource::rust_executable(&app, "app")
+            .content_hash()
+            .unwrap();
+        let keys = [after_toolchain, arm, glibc, executable];
+        let distinct: std::collections::BTreeSet<_> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len(), "{keys:?}");
+    }
+
+    #[test]
+    fn a_channel_name_a_missing_toolchain_file_or_lock_file_is_an_error() {
+        let root = workspace("errors");
+        fs::write(
+            root.join("rust-toolchain.toml"),
+            "[toolchain]\nchannel = \"stable\"\n",
+        )
+        .unwrap();
+        let err = hash(&root).unwrap_err();
+        assert!(err.contains("exact version such as 1.95.0"), "{err}");
+        fs::write(
+            root.join("rust-toolchain.toml"),
+            "[toolchain]\nchannel = \"1.95.0\"\n",
+        )
+        .unwrap();
+        hash(&root).unwrap();
+        fs::remove_file(root.join("rust-toolchain.toml")).unwrap();
+        fs::remove_file(root.join(".rust-toolchain-version")).unwrap();
+        let err = hash(&root).unwrap_err();
+        assert!(err.contains(".rust-toolchain-version"), "{err}");
+        fs::write(root.join(".rust-toolchain-version"), "1.95.0\n").unwrap();
+        fs::remove_file(root.join("Cargo.lock")).unwrap();
+        let err = hash(&root).unwrap_err();
+        assert!(err.contains("cargo generate-lockfile"), "{err}");
+    }
+
+    #[test]
+    fn a_package_missing_from_the_lock_file_is_an_error() {
+        let root = workspace("missing");
+        edit(
+            root.join("app/Cargo.toml"),
+            "name = \"app\"",
+            "name = \"renamed\"",
+        );
+        let err = AssetSource::rust_lambda(root.join("app"), "renamed")
+            .content_hash()
+            .unwrap_err();
+        assert!(err.contains("package 'renamed' is not in"), "{err}");
+    }
+
+    #[test]
+    fn bundled_files_are_checked_and_hashed() {
+        let root = workspace("bundled");
+        fs::create_dir_all(root.join("app/data")).unwrap();
+        fs::write(root.join("app/data/sample.ndjson"), "{}\n").unwrap();
+        let app = root.join("app");
+        let plain = AssetSource::rust_executable(&app, "app")
+            .content_hash()
+            .unwrap();
+        let bundled = AssetSource::rust_executable(&app, "app")
+            .with_bundled_file("data/sample.ndjson", "sample.ndjson")
+            .content_hash()
+            .unwrap();
+        assert_ne!(plain, bundled);
+        let err = AssetSource::rust_executable(&app, "app")
+            .with_bundled_file("data/none.ndjson", "none.ndjson")
+            .content_hash()
+            .unwrap_err();
+        assert!(err.contains("is not a file"), "{err}");
+        let err = AssetSource::rust_executable(&app, "app")
+            .with_bundled_file("data/sample.ndjson", "../escape")
+            .content_hash()
+            .unwrap_err();
+        assert!(err.contains("without '..'"), "{err}");
+    }
+
+    #[test]
+    fn the_manifest_tells_the_packaging_step_what_to_build() {
+        let root = workspace("manifest");
+        let stack = crate::Stack::new("RustAssets");
+        let asset = stack
+            .root()
+            .add_asset("Handler", AssetSource::rust_lambda(root.join("app"), "app"))
+            .unwrap();
+        let synthesized = stack.synth().unwrap();
+        let entry = &synthesized.asset_manifest["assets"][0];
+        assert_eq!(entry["hash"], asset.hash.as_str());
+        let rust = &entry["source"]["rust"];
+        assert_eq!(rust["package"], "app");
+        assert_eq!(rust["binary"], "app");
+        assert_eq!(rust["packaging"], "lambda-bootstrap");
+        assert_eq!(rust["target"], "x86_64-unknown-linux-gnu");
+        assert_eq!(rust["glibc"], "2.34");
+        assert_eq!(rust["toolchain"], "1.95.0");
+        assert_eq!(entry["source"]["build"], "rust:lambda-bootstrap:app");
+    }
+
+    #[test]
+    fn a_bad_crate_is_an_error_with_the_asset_path_and_code() {
+        let root = workspace("diagnostic");
+        fs::remove_file(root.join("Cargo.lock")).unwrap();
+        let stack = crate::Stack::new("RustAssets");
+        let err = stack
+            .root()
+            .add_asset("Handler", AssetSource::rust_lambda(root.join("app"), "app"))
+            .unwrap_err();
+        assert_eq!(err.code, "asset/rust-crate");
+        assert_eq!(err.path, "RustAssets/Handler");
+    }
+}
