@@ -492,13 +492,13 @@ fn rust_asset_reads_its_architecture_and_needs_the_os_only_runtime() {
         json!(["arm64"])
     );
 
-    let err = Function::new(
+    let Err(err) = Function::new(
         &s.root(),
         "Wrong",
         FunctionProps::new(Runtime::Nodejs22, "index.handler", Code::Asset(rust)),
-    )
-    .err()
-    .expect("a Rust asset on a Node.js runtime is refused");
+    ) else {
+        panic!("a Rust asset on a Node.js runtime is refused");
+    };
     assert!(
         err.has_error("lambda/rust-runtime", "t/Wrong", "provided.al2023"),
         "{err}"
