@@ -510,7 +510,7 @@ fn rust_asset_reads_its_architecture_and_needs_the_os_only_runtime() {
 
     let executable =
         streamcdk_core::AssetSource::rust_executable(workspace_crate(), "streamcdk-core");
-    let err = Function::new(
+    let Err(err) = Function::new(
         &s.root(),
         "Executable",
         FunctionProps::new(
@@ -518,9 +518,9 @@ fn rust_asset_reads_its_architecture_and_needs_the_os_only_runtime() {
             "bootstrap",
             Code::Asset(executable),
         ),
-    )
-    .err()
-    .expect("an executable asset is refused as Lambda code");
+    ) else {
+        panic!("an executable asset is refused as Lambda code");
+    };
     assert!(
         err.has_error("lambda/rust-asset", "t/Executable", "rust_lambda"),
         "{err}"
