@@ -564,7 +564,11 @@ pub(crate) fn manifest_json(
                     }
                 })
                 .collect();
-            let mut source = json!({"inputs": inputs, "build": a.source.build});
+            let mut source = json!({
+                "inputs": inputs,
+                "exclude": a.source.exclude,
+                "build": a.source.build,
+            });
             if a.source.architecture != Architecture::X86_64 {
                 source["architecture"] = json!(a.source.architecture.as_str());
             }
