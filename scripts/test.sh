@@ -13,19 +13,25 @@
 #      (scripts/checkov-pending.tsv, scripts/guard-allowlist.tsv), and the
 #      README's rendering of those lists;
 #   6. a build (not a run) of the benchmarks.
+# Between 3 and 4, `package --all` builds the runtime code (cargo-lambda,
+# release, glibc 2.34) twice and compares the archives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 venv="$root/.venv"
 req="$root/scripts/requirements-validators.txt"
+runtime_req="$root/scripts/requirements-runtime.txt"
 stamp="$venv/.requirements.installed"
-if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$req" "$stamp"; then
-  echo "== installing validators into .venv"
+if [[ ! -x "$venv/bin/python" ]] || ! cat "$req" "$runtime_req" | cmp -s - "$stamp"; then
+  echo "== installing validators, cargo-lambda + ziglang and moto into .venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
-  cp "$req" "$stamp"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" -r "$runtime_req"
+  cat "$req" "$runtime_req" > "$stamp"
 fi
+# The tests that need them fail instead of skipping when these are set.
+export CARGO_LAMBDA="$venv/bin/cargo-lambda" STREAMCDK_REQUIRE_CARGO_LAMBDA=1
+export STREAMCDK_MOTO_SERVER="$venv/bin/moto_server" STREAMCDK_REQUIRE_MOTO=1
 
 checkov_venv="$root/.venv-checkov"
 checkov_req="$root/scripts/requirements-checkov.txt"
@@ -60,6 +66,12 @@ cargo test --workspace
 
 echo "== synth --all (the command-line path)"
 cargo run --quiet --bin synth -- --all --out "$root/target/synth-all"
+
+echo "== package: the runtime code of every stack (cargo-lambda release builds, glibc <= 2.34), twice: identical zips"
+rm -rf "$root/target/packages" "$root/target/packages-again"
+cargo run --quiet -p streamcdk-packaging --bin package -- --all --out "$root/target/packages"
+cargo run --quiet -p streamcdk-packaging --bin package -- --all --out "$root/target/packages-again"
+diff -r "$root/target/packages/assets" "$root/target/packages-again/assets"
 
 echo "== validators"
 "$venv/bin/python" scripts/validate_templates.py --self-test
