@@ -73,45 +73,43 @@ impl PutRecordsClient for SdkPutRecords {
         &'a self,
         records: &'a [&'a Record],
     ) -> Result<Vec<EntryOutcome>, CallError> {
-        {
-            let mut entries = Vec::with_capacity(records.len());
-            for record in records {
-                let entry = PutRecordsRequestEntry::builder()
-                    .data(Blob::new(record.data.clone()))
-                    .partition_key(record.partition_key.clone())
-                    .build()
-                    .map_err(|e| CallError {
-                        retryable: false,
-                        message: format!("cannot build a PutRecords entry: {e}"),
-                    })?;
-                entries.push(entry);
-            }
-            let output = self
-                .client
-                .put_records()
-                .stream_name(&self.stream_name)
-                .set_records(Some(entries))
-                .send()
-                .await
+        let mut entries = Vec::with_capacity(records.len());
+        for record in records {
+            let entry = PutRecordsRequestEntry::builder()
+                .data(Blob::new(record.data.clone()))
+                .partition_key(record.partition_key.clone())
+                .build()
                 .map_err(|e| CallError {
-                    retryable: is_retryable(&e),
-                    message: format!("stream `{}`: {}", self.stream_name, DisplayErrorContext(&e)),
+                    retryable: false,
+                    message: format!("cannot build a PutRecords entry: {e}"),
                 })?;
-            Ok(output
-                .records()
-                .iter()
-                .map(|entry| match entry.error_code() {
-                    Some(code) => EntryOutcome::Failed {
-                        error_code: code.to_owned(),
-                        error_message: entry.error_message().unwrap_or_default().to_owned(),
-                    },
-                    None => EntryOutcome::Stored {
-                        shard_id: entry.shard_id().unwrap_or_default().to_owned(),
-                        sequence_number: entry.sequence_number().unwrap_or_default().to_owned(),
-                    },
-                })
-                .collect())
+            entries.push(entry);
         }
+        let output = self
+            .client
+            .put_records()
+            .stream_name(&self.stream_name)
+            .set_records(Some(entries))
+            .send()
+            .await
+            .map_err(|e| CallError {
+                retryable: is_retryable(&e),
+                message: format!("stream `{}`: {}", self.stream_name, DisplayErrorContext(&e)),
+            })?;
+        Ok(output
+            .records()
+            .iter()
+            .map(|entry| match entry.error_code() {
+                Some(code) => EntryOutcome::Failed {
+                    error_code: code.to_owned(),
+                    error_message: entry.error_message().unwrap_or_default().to_owned(),
+                },
+                None => EntryOutcome::Stored {
+                    shard_id: entry.shard_id().unwrap_or_default().to_owned(),
+                    sequence_number: entry.sequence_number().unwrap_or_default().to_owned(),
+                },
+            })
+            .collect())
     }
 }
 
