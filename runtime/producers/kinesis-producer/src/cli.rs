@@ -4,9 +4,9 @@ use crate::engine::{Engine, ProducerError, RetryPolicy};
 use crate::kinesis::{load_config, stream_max_record_kib, SdkPutRecords};
 use crate::limits::{Limits, DEFAULT_MAX_RECORD_KIB, MAX_MAX_RECORD_KIB};
 use crate::progress::{summary_line, Progress};
+use crate::replay;
 use crate::run::{produce, RunOptions, Source, Summary};
 use crate::stock::StockSource;
-use crate::{replay, stock};
 use clap::{Parser, ValueEnum};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -167,7 +167,6 @@ pub async fn run(args: Args) -> Result<Summary, ProducerError> {
         mode = ?args.mode,
         rate = args.rate,
         max_record_kib,
-        tickers = ?stock::TICKERS,
         "starting"
     );
     let (stop_sender, mut stop) = watch::channel(false);

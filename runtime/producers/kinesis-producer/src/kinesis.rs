@@ -68,6 +68,21 @@ pub fn is_retryable(error: &SdkError<PutRecordsError>) -> bool {
     }
 }
 
+/// A short description of a failed call: the service's error code and message, else the SDK's error chain.
+fn error_text(error: &SdkError<PutRecordsError>) -> String {
+    match error {
+        SdkError::ServiceError(service) => {
+            let meta = service.err().meta();
+            format!(
+                "{}: {}",
+                meta.code().unwrap_or("service error"),
+                meta.message().unwrap_or("no message")
+            )
+        }
+        other => DisplayErrorContext(other).to_string(),
+    }
+}
+
 impl PutRecordsClient for SdkPutRecords {
     async fn put_records<'a>(
         &'a self,
@@ -94,7 +109,7 @@ impl PutRecordsClient for SdkPutRecords {
             .await
             .map_err(|e| CallError {
                 retryable: is_retryable(&e),
-                message: format!("stream `{}`: {}", self.stream_name, DisplayErrorContext(&e)),
+                message: format!("stream `{}`: {}", self.stream_name, error_text(&e)),
             })?;
         Ok(output
             .records()

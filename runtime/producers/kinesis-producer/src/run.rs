@@ -158,3 +158,132 @@ pub async fn produce<C: PutRecordsClient>(
         elapsed: start.elapsed(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{CallError, EntryOutcome, RetryPolicy};
+    use crate::limits::Limits;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Store(Mutex<Vec<Record>>, Mutex<usize>);
+
+    impl PutRecordsClient for Store {
+        async fn put_records<'a>(
+            &'a self,
+            records: &'a [&'a Record],
+        ) -> Result<Vec<EntryOutcome>, CallError> {
+            *self.1.lock().unwrap() += 1;
+            self.0
+                .lock()
+                .unwrap()
+                .extend(records.iter().map(|r| (*r).clone()));
+            Ok(records
+                .iter()
+                .map(|_| EntryOutcome::Stored {
+                    shard_id: "shardId-000000000000".into(),
+                    sequence_number: "1".into(),
+                })
+                .collect())
+        }
+    }
+
+    fn engine() -> Engine<Store> {
+        Engine::new(Store::default(), Limits::default(), RetryPolicy::default())
+    }
+
+    #[tokio::test]
+    async fn replay_sends_every_event_in_event_time_order() {
+        let events = crate::replay::parse(&crate::taxi::generate(3, 30), "t").unwrap();
+        let expected: Vec<Record> = events.iter().map(|e| e.record.clone()).collect();
+        let mut source = Source::replay(events, 1_000_000.0);
+        let (_keep, mut stop) = watch::channel(false);
+        let options = RunOptions {
+            rate: 100_000,
+            duration: None,
+        };
+        let mut engine = engine();
+        let summary = produce(
+            &mut engine,
+            &mut source,
+            options,
+            &mut stop,
+            &mut Progress::Quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!(summary.stats.sent, expected.len() as u64);
+        // Every event once, and per key (one ride) in event-time order; different rides may interleave.
+        let stored = engine.client().0.lock().unwrap().clone();
+        assert_eq!(stored.len(), expected.len());
+        let per_key = |records: &[Record]| {
+            let mut map: std::collections::BTreeMap<String, Vec<Vec<u8>>> = Default::default();
+            for r in records {
+                map.entry(r.partition_key.clone())
+                    .or_default()
+                    .push(r.data.clone());
+            }
+            map
+        };
+        assert!(
+            per_key(&stored) == per_key(&expected),
+            "per-key order differs"
+        );
+    }
+
+    #[tokio::test]
+    async fn stock_stops_at_the_duration_and_batches_within_the_window() {
+        let mut source = Source::Stock(StockSource::new(1));
+        let (_keep, mut stop) = watch::channel(false);
+        let options = RunOptions {
+            rate: 500,
+            duration: Some(Duration::from_millis(400)),
+        };
+        let mut engine = engine();
+        let summary = produce(
+            &mut engine,
+            &mut source,
+            options,
+            &mut stop,
+            &mut Progress::Quiet,
+        )
+        .await
+        .unwrap();
+        // About 0.4 s at 500/s; generous bounds, wall-clock based.
+        assert!((50..=260).contains(&summary.stats.sent), "{:?}", summary);
+        // Records due together share calls (at most 5 per call: one per ticker).
+        assert!(summary.stats.calls < summary.stats.sent, "{:?}", summary);
+    }
+
+    #[tokio::test]
+    async fn a_stop_signal_ends_the_run() {
+        let mut source = Source::Stock(StockSource::new(1));
+        let (sender, mut stop) = watch::channel(false);
+        let options = RunOptions {
+            rate: 10,
+            duration: None,
+        };
+        let mut engine = engine();
+        let stopper = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            let _ = sender.send(true);
+        });
+        let summary = produce(
+            &mut engine,
+            &mut source,
+            options,
+            &mut stop,
+            &mut Progress::Quiet,
+        )
+        .await
+        .unwrap();
+        stopper.await.unwrap();
+        assert!(
+            summary.stats.sent >= 1 && summary.stats.sent <= 5,
+            "{:?}",
+            summary
+        );
+        assert!(summary.elapsed < Duration::from_secs(2));
+    }
+}
