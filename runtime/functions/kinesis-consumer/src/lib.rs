@@ -178,7 +178,7 @@ pub fn process_batch(event: &KinesisEvent) -> BatchOutcome {
 ///
 /// # Errors
 /// [`EventError`] when the event does not deserialize as
-/// [`KinesisEvent`](aws_lambda_events::kinesis::KinesisEvent).
+/// [`KinesisEvent`].
 pub fn handle_event(event: Value) -> Result<KinesisEventResponse, EventError> {
     let event: KinesisEvent = serde_json::from_value(event).map_err(EventError)?;
     let outcome = process_batch(&event);
