@@ -590,6 +590,7 @@ pub(crate) fn manifest_json(
                     "target": rust::target_triple(a.source.architecture),
                     "glibc": build.glibc,
                     "toolchain": resolved.toolchain,
+                    "path_dependencies": resolved.path_dependencies.iter().map(|(name, _)| name).collect::<Vec<_>>(),
                     "bundled_files": build.bundled_files.iter().map(|f| json!({
                         "source": f.source.to_string_lossy(),
                         "name": f.name,

@@ -480,6 +480,24 @@ fn the_fare_function_is_a_rust_asset() {
         .content_hash()
         .expect("the fare crate hashes");
     assert_eq!(key, format!("assets/{hash}.zip"));
+    // The manifest tells the packaging step what to build; the shared
+    // logging crate is a path dependency, so its sources are in the hash.
+    let synthesized = synth();
+    let fare_asset = synthesized.asset_manifest["assets"]
+        .as_array()
+        .expect("assets")
+        .iter()
+        .find(|a| {
+            a["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("PredictFare/Code"))
+        })
+        .expect("the fare function's asset");
+    let rust = &fare_asset["source"]["rust"];
+    assert_eq!(rust["package"], "fare-endpoint");
+    assert_eq!(rust["packaging"], "lambda-bootstrap");
+    assert_eq!(rust["glibc"], "2.34");
+    assert_eq!(rust["path_dependencies"], json!(["lambda-logging"]));
     assert!(f["Properties"]
         .get("ReservedConcurrentExecutions")
         .is_none());

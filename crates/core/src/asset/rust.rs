@@ -641,6 +641,7 @@ dependencies = [
         assert_eq!(rust["target"], "x86_64-unknown-linux-gnu");
         assert_eq!(rust["glibc"], "2.34");
         assert_eq!(rust["toolchain"], "1.95.0");
+        assert_eq!(rust["path_dependencies"], serde_json::json!(["helper"]));
         assert_eq!(entry["source"]["build"], "rust:lambda-bootstrap:app");
     }
 
