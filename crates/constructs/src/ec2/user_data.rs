@@ -1,18 +1,23 @@
 //! The producer's user data: a first-boot script (an `Fn::Sub` template whose
-//! only variables are the artifact's bucket and key and the Region) that
-//! installs the artifact and three systemd units.
+//! only variables are the artifact's bucket and key) that installs three
+//! systemd units; the artifact itself is installed by the configure unit.
 //!
 //! - `producer.service` runs `/opt/producer/<command>` with the environment
 //!   file `/etc/producer/env`, as a dynamic (unprivileged) user, restarted on
 //!   failure; a duration ends it through `timeout` (exit 124 counts as success).
-//! - `producer-configure.service` (enabled, at every boot) reads the instance
-//!   tags through IMDSv2, writes the environment file, and starts or stops
-//!   the producer.
+//! - `producer-configure.service` (enabled, at every boot) installs the
+//!   artifact that the current user data names (its `# producer-artifact:`
+//!   line, read through IMDSv2) when it differs from the installed one, reads
+//!   the instance tags into the environment file, and starts or stops the
+//!   producer. New code is a new content-hashed key, hence new user data,
+//!   which CloudFormation applies by stopping and starting the instance; the
+//!   boot run then installs it (cloud-init runs the user-data script itself
+//!   only at the first boot).
 //! - `producer-poll.timer` repeats that every minute and restarts the
-//!   producer only when a tag changed, so a stack update of the settings
-//!   takes effect without a reboot.
+//!   producer only when a tag or the artifact changed, so a stack update of
+//!   the settings takes effect without a reboot.
 //!
-//! The script writes no `${...}` other than its three variables: shell
+//! The script writes no `${...}` other than its two variables: shell
 //! variables are written `$name`, so the template is safe for `Fn::Sub`.
 
 use super::{TAG_DURATION, TAG_ENV_PREFIX, TAG_RATE, TAG_START};
@@ -27,20 +32,15 @@ pub(super) fn script(command: &str, packages: &[String], description: &str) -> S
     let env_prefix_len = TAG_ENV_PREFIX.len() + 1;
     format!(
         r#"#!/bin/bash
-# First boot only: installs the producer artifact and its systemd units.
-# Settings are read from the instance tags at every boot and every minute.
+# First boot only: installs the producer's systemd units. The artifact below
+# is installed by producer-configure at every boot, and again whenever this
+# line names another one. Settings are read from the instance tags at every
+# boot and every minute.
+# producer-artifact: s3://${{ArtifactBucket}}/${{ArtifactKey}}
 set -euo pipefail
 dnf install -y {packages}
 install -d -m 0755 /opt/producer /etc/producer
 touch /etc/producer/env
-aws s3 cp "s3://${{ArtifactBucket}}/${{ArtifactKey}}" /tmp/producer-artifact --region "${{AWS::Region}}"
-if unzip -tq /tmp/producer-artifact >/dev/null 2>&1; then
-  unzip -oq /tmp/producer-artifact -d /opt/producer
-else
-  install -D -m 0755 /tmp/producer-artifact "/opt/producer/{command}"
-fi
-rm -f /tmp/producer-artifact
-chmod 0755 "/opt/producer/{command}"
 
 cat > /usr/local/bin/producer-run <<'EOF'
 #!/bin/bash
@@ -57,17 +57,37 @@ set -uo pipefail
 mode=$1
 imds=http://169.254.169.254/latest
 token=$(curl -sf -X PUT "$imds/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300") || exit 1
-tag() {{ curl -sf -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/tags/instance/$1"; }}
+meta() {{ curl -sf -H "X-aws-ec2-metadata-token: $token" "$imds/$1"; }}
+tag() {{ meta "meta-data/tags/instance/$1"; }}
+changed=no
+artifact=$(meta user-data | sed -n 's/^# producer-artifact: //p' | head -n 1)
+if [ -n "$artifact" ] && [ "$artifact" != "$(cat /etc/producer/artifact 2>/dev/null)" ]; then
+  download=$(mktemp)
+  if aws s3 cp "$artifact" "$download" --region "$(meta meta-data/placement/region)" --only-show-errors; then
+    rm -rf /opt/producer.new /opt/producer.old
+    install -d -m 0755 /opt/producer.new
+    if unzip -tq "$download" >/dev/null 2>&1; then
+      unzip -oq "$download" -d /opt/producer.new
+    else
+      install -D -m 0755 "$download" "/opt/producer.new/{command}"
+    fi
+    chmod 0755 "/opt/producer.new/{command}"
+    mv /opt/producer /opt/producer.old && mv /opt/producer.new /opt/producer && rm -rf /opt/producer.old
+    echo "$artifact" > /etc/producer/artifact
+    changed=yes
+  fi
+  rm -f "$download"
+fi
 new=$(mktemp)
 echo "PRODUCER_START=$(tag {TAG_START})" >> "$new"
 echo "PRODUCER_RATE_RECORDS_PER_SECOND=$(tag {TAG_RATE})" >> "$new"
 echo "PRODUCER_DURATION_SECONDS=$(tag {TAG_DURATION})" >> "$new"
-for key in $(curl -sf -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/tags/instance" | grep '^{TAG_ENV_PREFIX}'); do
+for key in $(meta meta-data/tags/instance | grep '^{TAG_ENV_PREFIX}'); do
   echo "$(echo "$key" | cut -c{env_prefix_len}-)=$(tag "$key")" >> "$new"
 done
 if cmp -s "$new" /etc/producer/env; then
   rm -f "$new"
-  [ "$mode" = boot ] || exit 0
+  [ "$mode" = boot ] || [ "$changed" = yes ] || exit 0
 else
   mv "$new" /etc/producer/env
   chmod 0644 /etc/producer/env
@@ -96,7 +116,7 @@ EOF
 
 cat > /etc/systemd/system/producer-configure.service <<'EOF'
 [Unit]
-Description=Applies the producer settings from the instance tags at boot
+Description=Installs the producer artifact and applies the settings from the instance tags at boot
 After=network-online.target
 Wants=network-online.target
 [Service]
@@ -134,7 +154,7 @@ systemctl start producer-configure.service producer-poll.timer
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_script_has_no_sub_variables_but_its_three() {
+    fn the_script_has_no_sub_variables_but_its_two() {
         let s = super::script(
             "bin/producer",
             &["java-21-amazon-corretto-headless".into()],
@@ -147,11 +167,41 @@ mod tests {
                 &s[i..end]
             })
             .collect();
-        assert_eq!(
-            vars,
-            ["${ArtifactBucket}", "${ArtifactKey}", "${AWS::Region}"]
-        );
+        assert_eq!(vars, ["${ArtifactBucket}", "${ArtifactKey}"]);
+        // The configure unit finds the artifact in this line of the user data.
+        assert!(s.contains("\n# producer-artifact: s3://${ArtifactBucket}/${ArtifactKey}\n"));
+        assert!(s.contains("sed -n 's/^# producer-artifact: //p'"));
         assert!(s.contains("dnf install -y unzip java-21-amazon-corretto-headless"));
         assert!(s.contains("cut -c14-"));
+    }
+
+    #[test]
+    fn the_script_is_valid_bash() {
+        // `bash -n` parses without running anything.
+        let s = super::script("kinesis-producer", &[], "P");
+        let dir = std::env::temp_dir().join(format!("streamcdk-user-data-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("user-data.sh");
+        std::fs::write(&file, &s).unwrap();
+        let status = std::process::Command::new("bash")
+            .arg("-n")
+            .arg(&file)
+            .status()
+            .unwrap();
+        assert!(status.success(), "bash -n rejects the user data");
+        // The configure script inside it parses too.
+        let start = s
+            .find("cat > /usr/local/bin/producer-configure <<'EOF'\n")
+            .unwrap();
+        let body = &s[start..];
+        let body = &body[body.find('\n').unwrap() + 1..];
+        let body = &body[..body.find("\nEOF\n").unwrap()];
+        std::fs::write(&file, body).unwrap();
+        let status = std::process::Command::new("bash")
+            .arg("-n")
+            .arg(&file)
+            .status()
+            .unwrap();
+        assert!(status.success(), "bash -n rejects producer-configure");
     }
 }
