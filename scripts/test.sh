@@ -18,13 +18,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# Each step's heading carries the seconds elapsed, so a run's log shows where
+# its time goes (the README's set-up section quotes them).
+step() { echo "== [${SECONDS}s] $*"; }
 
 venv="$root/.venv"
 req="$root/scripts/requirements-validators.txt"
 runtime_req="$root/scripts/requirements-runtime.txt"
 stamp="$venv/.requirements.installed"
 if [[ ! -x "$venv/bin/python" ]] || ! cat "$req" "$runtime_req" | cmp -s - "$stamp"; then
-  echo "== installing validators, cargo-lambda + ziglang and moto into .venv"
+  step "installing validators, cargo-lambda + ziglang and moto into .venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" -r "$runtime_req"
   cat "$req" "$runtime_req" > "$stamp"
@@ -37,7 +40,7 @@ checkov_venv="$root/.venv-checkov"
 checkov_req="$root/scripts/requirements-checkov.txt"
 checkov_stamp="$checkov_venv/.requirements.installed"
 if [[ ! -x "$checkov_venv/bin/checkov" ]] || ! cmp -s "$checkov_req" "$checkov_stamp"; then
-  echo "== installing checkov into .venv-checkov"
+  step "installing checkov into .venv-checkov"
   python3 -m venv "$checkov_venv"
   "$checkov_venv/bin/pip" install --quiet --disable-pip-version-check -r "$checkov_req"
   cp "$checkov_req" "$checkov_stamp"
@@ -46,43 +49,43 @@ fi
 guard="$root/scripts/guard"
 guard_stamp="$guard/node_modules/.streamcdk-lock.installed"
 if [[ ! -d "$guard/node_modules" ]] || ! cmp -s "$guard/package-lock.json" "$guard_stamp"; then
-  echo "== installing cfn-guard and the Control Tower rules (npm ci)"
+  step "installing cfn-guard and the Control Tower rules (npm ci)"
   (cd "$guard" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   cp "$guard/package-lock.json" "$guard_stamp"
 fi
 
-echo "== cargo fmt --check"
+step "cargo fmt --check"
 cargo fmt --all -- --check
 
-echo "== cargo clippy"
+step "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 export STREAMCDK_TEMPLATE_DIR="$root/target/cfn-templates"
 rm -rf "$STREAMCDK_TEMPLATE_DIR"
 mkdir -p "$STREAMCDK_TEMPLATE_DIR"
 
-echo "== cargo test"
+step "cargo test"
 cargo test --workspace
 
-echo "== synth --all (the command-line path)"
+step "synth --all (the command-line path)"
 cargo run --quiet --bin synth -- --all --out "$root/target/synth-all"
 
-echo "== package: the runtime code of every stack (cargo-lambda release builds, glibc <= 2.34), twice: identical zips"
+step "package: the runtime code of every stack (cargo-lambda release builds, glibc <= 2.34), twice: identical zips"
 rm -rf "$root/target/packages" "$root/target/packages-again"
 cargo run --quiet -p streamcdk-packaging --bin package -- --all --out "$root/target/packages"
 cargo run --quiet -p streamcdk-packaging --bin package -- --all --out "$root/target/packages-again"
 diff -r "$root/target/packages/assets" "$root/target/packages-again/assets"
 
-echo "== validators"
+step "validators"
 "$venv/bin/python" scripts/validate_templates.py --self-test
 "$venv/bin/python" scripts/validate_templates.py "$STREAMCDK_TEMPLATE_DIR" --min-templates 1
-echo "== synth check (the project's templates clean; the cfn-lint fixture sample: errors and warnings, exit 6)"; cargo run --quiet --bin synth -- check "$STREAMCDK_TEMPLATE_DIR"/*.json "$STREAMCDK_TEMPLATE_DIR"/*.yaml; r=0; cargo run --quiet --bin synth -- check $(find tests/fixtures/cfn-lint -name '*.yaml' -o -name '*.json' | sort) >/dev/null || r=$?; [ "$r" -eq 6 ] || { echo "synth check on tests/fixtures/cfn-lint exited $r, expected 6"; exit 1; }
+step "synth check (the project's templates clean; the cfn-lint fixture sample: errors and warnings, exit 6)"; cargo run --quiet --bin synth -- check "$STREAMCDK_TEMPLATE_DIR"/*.json "$STREAMCDK_TEMPLATE_DIR"/*.yaml; r=0; cargo run --quiet --bin synth -- check $(find tests/fixtures/cfn-lint -name '*.yaml' -o -name '*.json' | sort) >/dev/null || r=$?; [ "$r" -eq 6 ] || { echo "synth check on tests/fixtures/cfn-lint exited $r, expected 6"; exit 1; }
 
-echo "== security scanners (checkov, cfn-guard + Control Tower rules)"
+step "security scanners (checkov, cfn-guard + Control Tower rules)"
 "$venv/bin/python" scripts/scan_templates.py --self-test
 "$venv/bin/python" scripts/scan_templates.py "$STREAMCDK_TEMPLATE_DIR" --min-templates 3 --check-readme README.md
 
-echo "== benchmarks build"
+step "benchmarks build"
 cargo bench --workspace --no-run --quiet
 
-echo "all checks passed"
+echo "all checks passed in ${SECONDS}s"
