@@ -37,6 +37,10 @@ pub const DEFAULT_ASSET_KEY_PREFIX: &str = "assets/";
 /// Default name of the parameter that holds the asset bucket.
 pub const DEFAULT_ASSET_BUCKET_PARAMETER: &str = "AssetBucketName";
 
+/// The console label of the parameter group that a stack with parameter
+/// groups gives [`DEFAULT_ASSET_BUCKET_PARAMETER`] (the patterns use it).
+pub const ASSET_PARAMETER_GROUP: &str = "Code assets (uploaded by the deploy step)";
+
 /// Where a stack's assets are uploaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AssetBucket {

@@ -3,7 +3,7 @@
 //! `readelf -V` shows). A binary runs only where the C library provides every
 //! version it references, so the newest one is the floor.
 //! Amazon Linux 2023 and the `provided.al2023` Lambda runtime ship glibc 2.34:
-//! <https://docs.aws.amazon.com/linux/al2023/ug/compare-with-al2.html>.
+//! <https://docs.aws.amazon.com/linux/al2023/ug/core-glibc.html>.
 
 use object::elf;
 use object::read::elf::{FileHeader, SectionHeader};

@@ -16,8 +16,9 @@
 //! - a provisioned Kinesis data stream (shard count, retention and
 //!   shard-level metrics from the original's parameters);
 //! - the consumer function (`provided.al2023`, handler `bootstrap`, x86_64),
-//!   its code taken from S3 through the `ConsumerCodeBucket` and
-//!   `ConsumerCodeKey` parameters, polling the stream through an event source
+//!   its code the Rust crate `runtime/functions/kinesis-consumer` as a
+//!   content-hashed asset (built by the packaging step with cargo-lambda,
+//!   uploaded to the `AssetBucketName` bucket), polling the stream through an event source
 //!   mapping whose batch size, parallelization factor and retries come from
 //!   the parameters of the same name, with bisect on error, a maximum record
 //!   age of one day and `ReportBatchItemFailures`;
@@ -48,6 +49,7 @@ use streamcdk_constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessL
 use streamcdk_constructs::sns::{Topic, TopicProps};
 use streamcdk_constructs::sqs::{Queue, QueueProps};
 use streamcdk_core::{
+    AssetSource,
     CondExpr, Condition, Diagnostics, Expr, JsonObject, Parameter, RemovalPolicy, Resource, Stack,
 };
 
@@ -77,6 +79,15 @@ pub const CONSUMER_TIMEOUT_SECONDS: i64 = 300;
 /// original kept SQS's default of 4 days).
 pub const FAILURE_QUEUE_RETENTION_SECONDS: i64 = 1_209_600;
 
+/// The consumer's code: the Rust crate `runtime/functions/kinesis-consumer`
+/// of this workspace, as a Lambda asset (`bootstrap`, x86_64, glibc 2.34).
+pub fn consumer_code() -> AssetSource {
+    AssetSource::rust_lambda(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../runtime/functions/kinesis-consumer"),
+        "kinesis-consumer",
+    )
+}
+
 /// The template parameters, all defined in [`Parameters::add`].
 #[derive(Debug, Clone)]
 pub struct Parameters {
@@ -100,10 +111,6 @@ pub struct Parameters {
     pub max_retry_attempts: Parameter<i64>,
     /// `FailureDestination`: `SQS` (default) or `S3`; new here.
     pub failure_destination: Parameter<String>,
-    /// `ConsumerCodeBucket`: the bucket holding the consumer's zip; new here.
-    pub code_bucket: Parameter<String>,
-    /// `ConsumerCodeKey`: the key of the consumer's zip; new here.
-    pub code_key: Parameter<String>,
     /// `AlarmEmail`: an e-mail address or empty (default); new here.
     pub alarm_email: Parameter<String>,
 }
@@ -164,15 +171,6 @@ impl Parameters {
                 .default("SQS")
                 .allowed_values(["SQS", "S3"])
                 .label("Where failed batches go: SQS keeps their metadata (shard and sequence numbers), S3 keeps the records themselves (changing it replaces the destination)"),
-            code_bucket: stack
-                .string_parameter("ConsumerCodeBucket")
-                .allowed_pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-                .constraint_description("an S3 bucket name in this Region")
-                .label("S3 bucket holding the consumer's deployment package (a zip with the bootstrap executable, built for x86_64)"),
-            code_key: stack
-                .string_parameter("ConsumerCodeKey")
-                .length(1, 1024)
-                .label("S3 key of the consumer's deployment package"),
             alarm_email: streamcdk_constructs::sns::alarm_email_parameter(stack),
         };
         stack.add_parameter_group_by_name(
@@ -194,8 +192,6 @@ impl Parameters {
                 "ParallelizationFactor",
                 "MaxRetryAttempts",
                 "FailureDestination",
-                "ConsumerCodeBucket",
-                "ConsumerCodeKey",
             ],
         );
         stack.add_parameter_group_by_name(GROUP_NOTIFICATIONS, &["AlarmEmail"]);
@@ -290,6 +286,10 @@ pub fn build() -> Result<Stack, Diagnostics> {
     stack
         .output("AlarmTopicArn", topic.arn())
         .description("SNS topic that receives every alarm of the stack");
+    stack.add_parameter_group_by_name(
+        streamcdk_core::asset::ASSET_PARAMETER_GROUP,
+        &[streamcdk_core::asset::DEFAULT_ASSET_BUCKET_PARAMETER],
+    );
     Ok(stack)
 }
 
@@ -390,7 +390,7 @@ fn consumer(
         FunctionProps::new(
             Runtime::ProvidedAl2023,
             "bootstrap",
-            Code::s3(&p.code_bucket, &p.code_key),
+            Code::Asset(consumer_code()),
         )
         .timeout_seconds(CONSUMER_TIMEOUT_SECONDS)
         .tracing(Tracing::Active)
@@ -404,7 +404,7 @@ fn consumer(
         )
         .skip_checkov(
             "CKV_AWS_272",
-            "code comes from the ConsumerCodeBucket/ConsumerCodeKey parameters until the consumer is a content-hashed asset of this stack; code signing is an account-level choice",
+            "the code is a content-hashed asset of this stack (runtime/functions/kinesis-consumer), uploaded by the deploy step; code signing is an account-level choice",
         );
     if let Some(r) = function.log_group().resource() {
         r.skip_checkov("CKV_AWS_158", "CloudWatch Logs encrypts every log group at rest with a service key; the consumer logs batch summaries, not records");

@@ -252,8 +252,8 @@ const DIFFERENCES: &[(&str, &str)] = &[
      "the SQS destination receives only the failed batch's metadata (REFERENCE.md section 8.12); an S3 destination keeps the records themselves. One mapping with a conditional destination, because Lambda refuses a second mapping of the same stream and function while the first exists, so two conditional mappings could not be switched"),
     ("the mapping reports partial batch failures (FunctionResponseTypes ReportBatchItemFailures)",
      "a batch with one bad record is retried from that record, not from its start"),
-    ("the consumer: provided.al2023, handler bootstrap, x86_64, code from the ConsumerCodeBucket/ConsumerCodeKey parameters; no AWS_NODEJS_CONNECTION_REUSE_ENABLED or AWS_SDK_USER_AGENT",
-     "the Rust consumer replaces the Node 14 one; until its runtime code lands in this repository the package is an uploaded object (it becomes a content-hashed asset then); the user agent belonged to the anonymous metrics"),
+    ("the consumer: provided.al2023, handler bootstrap, x86_64, code the Rust crate runtime/functions/kinesis-consumer as a content-hashed asset in the AssetBucketName bucket; no AWS_NODEJS_CONNECTION_REUSE_ENABLED or AWS_SDK_USER_AGENT",
+     "the Rust consumer replaces the Node 14 one; the asset's key changes whenever its code, locked dependencies, target or toolchain change, so a new build is never mistaken for the uploaded one; the user agent belonged to the anonymous metrics"),
     ("the consumer's log group is created by the stack (365 days); its role writes only that group (no logs:CreateLogGroup on /aws/lambda/*) and has no kinesis:SubscribeToShard",
      "least privilege: the group exists before the function, and the mapping polls the shared-throughput stream (SubscribeToShard is for enhanced fan-out)"),
     ("the failure queue uses SSE-SQS and keeps messages 14 days, retained on delete, with a TLS-only queue policy instead of QueueOwnerOnlyAccess",
@@ -316,12 +316,11 @@ const ADDED_PARAMETERS: &[(&str, Kind, &str, &str)] = &[
         "parameter FailureDestination",
     ),
     (
-        "ConsumerCodeBucket",
+        "AssetBucketName",
         Kind::Required,
-        LAMBDA,
+        streamcdk_core::asset::ASSET_PARAMETER_GROUP,
         "the consumer:",
     ),
-    ("ConsumerCodeKey", Kind::Required, LAMBDA, "the consumer:"),
     (
         "AlarmEmail",
         Kind::Choice("", &[]),
@@ -739,7 +738,10 @@ fn the_consumer_function_is_the_listed_one() {
             "Runtime": "provided.al2023",
             "Handler": "bootstrap",
             "Architectures": ["x86_64"],
-            "Code": {"S3Bucket": {"Ref": "ConsumerCodeBucket"}, "S3Key": {"Ref": "ConsumerCodeKey"}},
+            "Code": {
+                "S3Bucket": {"Ref": "AssetBucketName"},
+                "S3Key": Match::string_like_regexp(r"^assets/[0-9a-f]{64}\.zip$")
+            },
             "Timeout": 300,
             "TracingConfig": {"Mode": "Active"},
             "ReservedConcurrentExecutions": Match::absent()

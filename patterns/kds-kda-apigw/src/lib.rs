@@ -40,7 +40,7 @@ use streamcdk_constructs::flink::{
 use streamcdk_constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
 use streamcdk_constructs::lambda::{Code, Function, FunctionProps, Runtime, Tracing};
 use streamcdk_constructs::sns::{Topic, TopicProps};
-use streamcdk_core::{CondExpr, Diagnostics, Expr, JsonObject, Stack};
+use streamcdk_core::{AssetSource, CondExpr, Diagnostics, Expr, JsonObject, Stack};
 
 use parameters::{Parameters, APPLICATION_RUNTIMES, CLOUDWATCH_ROLE_CREATE};
 
@@ -70,6 +70,30 @@ pub const FIRST_RUN_CONFIGURATION: &str = r#"{"ApplicationRestoreConfiguration":
 /// The taxi-trip sample the replay producer reads, relative to its
 /// directory (`/opt/producer`, where its artifact is unpacked).
 pub const REPLAY_FILE: &str = "taxi-trips.ndjson";
+
+/// The producer's executable, in its archive and on the instance.
+pub const PRODUCER_COMMAND: &str = "kinesis-producer";
+
+/// The fare function's code: the Rust crate `runtime/functions/fare-endpoint`
+/// of this workspace, as a Lambda asset (`bootstrap`, x86_64, glibc 2.34).
+pub fn fare_code() -> AssetSource {
+    AssetSource::rust_lambda(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../runtime/functions/fare-endpoint"),
+        "fare-endpoint",
+    )
+}
+
+/// The replay producer's code: the Rust crate
+/// `runtime/producers/kinesis-producer` as an executable asset (glibc 2.34,
+/// Amazon Linux 2023's), with the taxi-trip sample [`REPLAY_FILE`] beside it,
+/// where the producer looks for it by default.
+pub fn producer_code() -> AssetSource {
+    AssetSource::rust_executable(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../runtime/producers/kinesis-producer"),
+        PRODUCER_COMMAND,
+    )
+    .with_bundled_file(concat!("data/", "taxi-trips.ndjson"), REPLAY_FILE)
+}
 
 /// Builds `pattern4`: the replay producer, the stream, the fare endpoint
 /// (function, REST API, optional account setting), the Flink application
@@ -120,7 +144,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
         FunctionProps::new(
             Runtime::ProvidedAl2023,
             "bootstrap",
-            Code::s3(&p.fare_code_bucket, &p.fare_code_key),
+            Code::Asset(fare_code()),
         )
         .description("Returns a deterministic expected fare for a ride request id (GET /predictFare?ride_request_id=N)")
         .tracing(Tracing::Active),
@@ -204,13 +228,17 @@ pub fn build() -> Result<Stack, Diagnostics> {
     stack
         .output("AlarmTopicArn", topic.arn())
         .description("SNS topic that receives every alarm of the stack");
+    stack.add_parameter_group_by_name(
+        streamcdk_core::asset::ASSET_PARAMETER_GROUP,
+        &[streamcdk_core::asset::DEFAULT_ASSET_BUCKET_PARAMETER],
+    );
     Ok(stack)
 }
 
 /// The replay producer: its settings are the instance's tags, fed by the
-/// start, rate and duration parameters; its mode (`replay`) and the sample
-/// it replays are its environment; its artifact is the S3 object the
-/// artifact parameters name.
+/// start, rate and duration parameters; its mode (`replay`) and stream are
+/// its environment; its code is [`producer_code`], with the taxi-trip sample
+/// it replays beside the executable.
 fn producer(
     stack: &Stack,
     p: &Parameters,
@@ -222,16 +250,16 @@ fn producer(
         ProducerInstanceProps::new(
             &p.producer_vpc_id,
             &p.producer_subnet_id,
-            ProducerArtifact::s3(&p.producer_artifact_bucket, &p.producer_artifact_key),
+            ProducerArtifact::asset(producer_code()),
         )
+        .command(PRODUCER_COMMAND)
         .image_id(&p.producer_ami_id)
         .instance_type(&p.producer_instance_type)
         .start(p.start_producer.expr().cast::<bool>())
         .rate_records_per_second(&p.producer_records_per_second)
         .duration_seconds(&p.producer_duration_seconds)
         .environment("PRODUCER_MODE", "replay")
-        .environment("REPLAY_FILE", REPLAY_FILE)
-        .environment("STREAM_NAME", stream.name()),
+        .environment("PRODUCER_STREAM_NAME", stream.name()),
     )
 }
 

@@ -75,10 +75,6 @@ pub struct Parameters {
     pub producer_records_per_second: Parameter<i64>,
     /// `ProducerDurationSeconds` (added).
     pub producer_duration_seconds: Parameter<i64>,
-    /// `ProducerArtifactBucket` (added: the producer binary is not published yet).
-    pub producer_artifact_bucket: Parameter<String>,
-    /// `ProducerArtifactKey` (added).
-    pub producer_artifact_key: Parameter<String>,
     /// `ShardCount` (original).
     pub shard_count: Parameter<i64>,
     /// `RetentionHours` (original).
@@ -103,11 +99,6 @@ pub struct Parameters {
     pub artifact_bucket: Parameter<String>,
     /// `ApplicationArtifactKey` (added).
     pub artifact_key: Parameter<String>,
-    /// `FareFunctionCodeBucket` (added: the Rust handler is not published
-    /// yet; it becomes a content-hashed asset with the runtime-code issue).
-    pub fare_code_bucket: Parameter<String>,
-    /// `FareFunctionCodeKey` (added).
-    pub fare_code_key: Parameter<String>,
     /// `ApiThrottlingRateLimit` (added: replaces the original's usage plan
     /// with its API key, rate 20).
     pub api_rate_limit: Parameter<f64>,
@@ -157,16 +148,6 @@ pub fn declare(stack: &Stack) -> Parameters {
         .default(3600)
         .range(0, 604_800)
         .label("Seconds the replay producer runs after each start (0: until stopped)");
-    let producer_artifact_bucket = stack
-        .string_parameter("ProducerArtifactBucket")
-        .allowed_pattern(BUCKET_NAME_PATTERN)
-        .constraint_description("an S3 bucket name")
-        .label("S3 bucket that holds the producer artifact");
-    let producer_artifact_key = stack
-        .string_parameter("ProducerArtifactKey")
-        .default("streamcdk/producer/producer-x86_64.zip")
-        .length(1, 1024)
-        .label("S3 key of the producer artifact (a zip holding the x86_64 `producer` executable and the taxi-trip sample)");
 
     // Amazon Kinesis Data Streams configuration (as in pattern 1).
     let shard_count = stack
@@ -228,18 +209,6 @@ pub fn declare(stack: &Stack) -> Parameters {
         .label("S3 key of the Flink application jar (or a zip holding it)");
 
     // Fare endpoint (additions).
-    let fare_code_bucket = stack
-        .string_parameter("FareFunctionCodeBucket")
-        .allowed_pattern(BUCKET_NAME_PATTERN)
-        .constraint_description("an S3 bucket name")
-        .label("S3 bucket that holds the fare function's code");
-    let fare_code_key = stack
-        .string_parameter("FareFunctionCodeKey")
-        .default("streamcdk/functions/predict-fare-x86_64.zip")
-        .length(1, 1024)
-        .label(
-            "S3 key of the fare function's code (a zip holding the x86_64 `bootstrap` executable)",
-        );
     let api_rate_limit = stack
         .decimal_parameter("ApiThrottlingRateLimit")
         .default(20.0)
@@ -268,8 +237,6 @@ pub fn declare(stack: &Stack) -> Parameters {
             "StartProducer",
             "ProducerRecordsPerSecond",
             "ProducerDurationSeconds",
-            "ProducerArtifactBucket",
-            "ProducerArtifactKey",
         ],
     );
     stack.add_parameter_group_by_name(
@@ -293,8 +260,6 @@ pub fn declare(stack: &Stack) -> Parameters {
     stack.add_parameter_group_by_name(
         GROUP_ENDPOINT,
         &[
-            "FareFunctionCodeBucket",
-            "FareFunctionCodeKey",
             "ApiThrottlingRateLimit",
             "ApiThrottlingBurstLimit",
             "ApiGatewayCloudWatchRole",
@@ -310,8 +275,6 @@ pub fn declare(stack: &Stack) -> Parameters {
         start_producer,
         producer_records_per_second,
         producer_duration_seconds,
-        producer_artifact_bucket,
-        producer_artifact_key,
         shard_count,
         retention_hours,
         enable_enhanced_monitoring,
@@ -324,8 +287,6 @@ pub fn declare(stack: &Stack) -> Parameters {
         runtime,
         artifact_bucket,
         artifact_key,
-        fare_code_bucket,
-        fare_code_key,
         api_rate_limit,
         api_burst_limit,
         api_cloudwatch_role,

@@ -37,7 +37,7 @@ use streamcdk_constructs::glue::{Database, DatabaseProps};
 use streamcdk_constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
 use streamcdk_constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessLogs};
 use streamcdk_constructs::sns::{Topic, TopicProps};
-use streamcdk_core::{Diagnostics, Expr, JsonObject, Stack};
+use streamcdk_core::{AssetSource, Diagnostics, Expr, JsonObject, Stack};
 
 use parameters::{ApplicationParameters, Parameters, Variant, APPLICATION_RUNTIMES};
 
@@ -52,6 +52,19 @@ pub const STUDIO_DATABASE_NAME: &str = "streamcdk_kpl_kds_kda";
 
 /// The property group the Flink job reads, as in the original.
 pub const PROPERTY_GROUP: &str = "FlinkApplicationProperties";
+
+/// The producer's executable, in its archive and on the instance.
+pub const PRODUCER_COMMAND: &str = "kinesis-producer";
+
+/// The demo producer's code: the Rust crate
+/// `runtime/producers/kinesis-producer` of this workspace as an executable
+/// asset (glibc 2.34, Amazon Linux 2023's), run in `stock` mode.
+pub fn producer_code() -> AssetSource {
+    AssetSource::rust_executable(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../runtime/producers/kinesis-producer"),
+        PRODUCER_COMMAND,
+    )
+}
 
 /// The run configuration of the first start: there is no snapshot yet, so
 /// the application starts without restoring one. Later restarts use
@@ -211,12 +224,16 @@ fn build_variant(variant: Variant) -> Result<Stack, Diagnostics> {
     stack
         .output("AlarmTopicArn", topic.arn())
         .description("SNS topic that receives every alarm of the stack");
+    stack.add_parameter_group_by_name(
+        streamcdk_core::asset::ASSET_PARAMETER_GROUP,
+        &[streamcdk_core::asset::DEFAULT_ASSET_BUCKET_PARAMETER],
+    );
     Ok(stack)
 }
 
 /// The demo producer: its settings are the instance's tags, fed by the
-/// start, rate and duration parameters; its artifact is the S3 object the
-/// artifact parameters name.
+/// start, rate and duration parameters; its mode (`stock`) and stream are its
+/// environment; its code is [`producer_code`].
 fn producer(
     stack: &Stack,
     p: &Parameters,
@@ -228,15 +245,16 @@ fn producer(
         ProducerInstanceProps::new(
             &p.producer_vpc_id,
             &p.producer_subnet_id,
-            ProducerArtifact::s3(&p.producer_artifact_bucket, &p.producer_artifact_key),
+            ProducerArtifact::asset(producer_code()),
         )
+        .command(PRODUCER_COMMAND)
         .image_id(&p.producer_ami_id)
         .instance_type(&p.producer_instance_type)
         .start(p.start_producer.expr().cast::<bool>())
         .rate_records_per_second(&p.producer_records_per_second)
         .duration_seconds(&p.producer_duration_seconds)
         .environment("PRODUCER_MODE", "stock")
-        .environment("STREAM_NAME", stream.name()),
+        .environment("PRODUCER_STREAM_NAME", stream.name()),
     )
 }
 

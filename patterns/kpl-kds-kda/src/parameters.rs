@@ -73,10 +73,6 @@ pub struct Parameters {
     pub producer_records_per_second: Parameter<i64>,
     /// `ProducerDurationSeconds` (added).
     pub producer_duration_seconds: Parameter<i64>,
-    /// `ProducerArtifactBucket` (added: the producer binary is not published yet).
-    pub producer_artifact_bucket: Parameter<String>,
-    /// `ProducerArtifactKey` (added).
-    pub producer_artifact_key: Parameter<String>,
     /// `ShardCount` (original).
     pub shard_count: Parameter<i64>,
     /// `RetentionHours` (original).
@@ -149,16 +145,6 @@ pub fn declare(stack: &Stack, variant: Variant) -> Parameters {
         .default(3600)
         .range(0, 604_800)
         .label("Seconds the demo producer runs after each start (0: until stopped)");
-    let producer_artifact_bucket = stack
-        .string_parameter("ProducerArtifactBucket")
-        .allowed_pattern(BUCKET_NAME_PATTERN)
-        .constraint_description("an S3 bucket name")
-        .label("S3 bucket that holds the producer artifact");
-    let producer_artifact_key = stack
-        .string_parameter("ProducerArtifactKey")
-        .default("streamcdk/producer/producer-x86_64.zip")
-        .length(1, 1024)
-        .label("S3 key of the producer artifact (a zip holding the x86_64 `producer` executable, or the executable itself)");
 
     // Amazon Kinesis Data Streams configuration (as in pattern 1).
     let shard_count = stack
@@ -243,8 +229,6 @@ pub fn declare(stack: &Stack, variant: Variant) -> Parameters {
             "StartProducer",
             "ProducerRecordsPerSecond",
             "ProducerDurationSeconds",
-            "ProducerArtifactBucket",
-            "ProducerArtifactKey",
         ],
     );
     stack.add_parameter_group_by_name(
@@ -277,8 +261,6 @@ pub fn declare(stack: &Stack, variant: Variant) -> Parameters {
         start_producer,
         producer_records_per_second,
         producer_duration_seconds,
-        producer_artifact_bucket,
-        producer_artifact_key,
         shard_count,
         retention_hours,
         enable_enhanced_monitoring,

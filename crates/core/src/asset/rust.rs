@@ -35,7 +35,7 @@ use super::Architecture;
 
 /// The glibc version of the `provided.al2023` Lambda runtime and of Amazon
 /// Linux 2023 (glibc 2.34): the newest a binary may need to run on both.
-/// <https://docs.aws.amazon.com/linux/al2023/release-notes/all-packages-AL2023.7.html>
+/// <https://docs.aws.amazon.com/linux/al2023/ug/core-glibc.html>
 pub const AL2023_GLIBC: &str = "2.34";
 
 /// Name of the one-line toolchain file read when there is no `rust-toolchain.toml`.
