@@ -380,10 +380,12 @@ fn cargo_lambda_available() -> bool {
 /// uploads the template (pattern 3's, 59 KB, is over the 51,200-byte inline
 /// limit, so only a TemplateURL works), requests a change set (CREATE, one
 /// Add per resource of the template: moto lists skipped types too), shows it
-/// and deletes it with the empty REVIEW_IN_PROGRESS stack. None is executed
-/// here: patterns 1, 2 and 4 need parameters without defaults (VPC, code
-/// buckets) and moto skips their Flink applications, alarms, stages,
-/// bucket policies and Firehose; pattern 3 is executed below.
+/// and deletes it with the empty REVIEW_IN_PROGRESS stack. Patterns 1, 2
+/// and 4 are not executed: on moto, pattern 1's ExecuteChangeSet fails
+/// because moto skips its API Gateway request validator, which a method
+/// refers to by Fn::GetAtt; patterns 2 and 4 need parameters without
+/// defaults (VPC, subnets), and moto skips their Flink applications, alarms
+/// and stage. Pattern 3 is executed below.
 ///
 /// Pattern 3 is then taken through `up`: moto reaches CREATE_COMPLETE only
 /// by skipping the Firehose delivery stream, the alarms, the bucket
