@@ -9,10 +9,12 @@ use streamcdk_deploy::ui::Ui;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // -v and -vv raise this crate's level only: the SDK's own debug logs
+    // carry request headers, and credentials are never logged.
     let level = match cli.verbose {
         0 => "warn",
-        1 => "info",
-        _ => "debug",
+        1 => "warn,streamcdk_deploy=info",
+        _ => "warn,streamcdk_deploy=debug",
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -26,11 +26,15 @@ use super::*;
 use crate::aws::{Backoff, Clients};
 
 fn deployer(rules: &[&Rule], answer: bool) -> Deployer {
+    deployer_with_flink(rules, &[], answer)
+}
+
+fn deployer_with_flink(rules: &[&Rule], flink_rules: &[&Rule], answer: bool) -> Deployer {
     let cfn = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, rules, |c| c
         .retry_config(RetryConfig::disabled()));
     let no_rules: &[&Rule] = &[];
     let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, no_rules);
-    let flink = mock_client!(aws_sdk_kinesisanalyticsv2, RuleMode::MatchAny, no_rules);
+    let flink = mock_client!(aws_sdk_kinesisanalyticsv2, RuleMode::MatchAny, flink_rules);
     Deployer {
         clients: Clients {
             cfn,
@@ -801,6 +805,122 @@ async fn destroy_lists_the_retained_resources_first() {
     );
     assert!(!text.contains("Role"), "{text}");
     assert_eq!(delete.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn start_flink_starts_the_ready_applications_once_the_stack_is_complete() {
+    use aws_sdk_kinesisanalyticsv2::operation::describe_application::DescribeApplicationOutput;
+    use aws_sdk_kinesisanalyticsv2::operation::start_application::StartApplicationOutput;
+    use aws_sdk_kinesisanalyticsv2::types::{
+        ApplicationDetail, ApplicationStatus, RuntimeEnvironment,
+    };
+    use aws_sdk_kinesisanalyticsv2::Client as Flink;
+
+    let describe = mock!(Cfn::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::UpdateComplete))
+        .output(|| stack(StackStatus::UpdateComplete))
+        .repeatedly()
+        .build();
+    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
+        change_set(
+            ChangeSetStatus::CreateComplete,
+            None,
+            vec![change(
+                "App",
+                "AWS::KinesisAnalyticsV2::Application",
+                ChangeAction::Modify,
+                Some(Replacement::False),
+            )],
+        )
+    });
+    let stack_events = mock!(Cfn::describe_stack_events).then_output(|| events(vec![]));
+    let resources = mock!(Cfn::list_stack_resources).then_output(|| {
+        ListStackResourcesOutput::builder()
+            .stack_resource_summaries(
+                StackResourceSummary::builder()
+                    .logical_resource_id("App")
+                    .physical_resource_id("app-ready")
+                    .resource_type("AWS::KinesisAnalyticsV2::Application")
+                    .build(),
+            )
+            .stack_resource_summaries(
+                StackResourceSummary::builder()
+                    .logical_resource_id("Running")
+                    .physical_resource_id("app-running")
+                    .resource_type("AWS::KinesisAnalyticsV2::Application")
+                    .build(),
+            )
+            .stack_resource_summaries(
+                StackResourceSummary::builder()
+                    .logical_resource_id("Stream")
+                    .physical_resource_id("s")
+                    .resource_type("AWS::Kinesis::Stream")
+                    .build(),
+            )
+            .build()
+    });
+    let (create, execute, delete_cs) = ok_rules();
+    let detail = |name: &str, status: ApplicationStatus| {
+        DescribeApplicationOutput::builder()
+            .application_detail(
+                ApplicationDetail::builder()
+                    .application_arn(format!(
+                        "arn:aws:kinesisanalytics:us-east-1:1:application/{name}"
+                    ))
+                    .application_name(name)
+                    .runtime_environment(RuntimeEnvironment::Flink120)
+                    .application_status(status)
+                    .application_version_id(1)
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let ready = mock!(Flink::describe_application)
+        .match_requests(|r| r.application_name() == Some("app-ready"))
+        .then_output(move || detail("app-ready", ApplicationStatus::Ready));
+    let running = mock!(Flink::describe_application)
+        .match_requests(|r| r.application_name() == Some("app-running"))
+        .then_output(move || detail("app-running", ApplicationStatus::Running));
+    let start = mock!(Flink::start_application)
+        .match_requests(|r| r.application_name() == Some("app-ready"))
+        .then_output(|| StartApplicationOutput::builder().build());
+    let d = deployer_with_flink(
+        &[
+            &describe,
+            &create,
+            &describe_cs,
+            &stack_events,
+            &resources,
+            &execute,
+            &delete_cs,
+        ],
+        &[&ready, &running, &start],
+        true,
+    );
+    let options = UpOptions {
+        yes: true,
+        start_flink: true,
+        ..UpOptions::default()
+    };
+    d.up(&request(), &options, &mut no_interrupt())
+        .await
+        .unwrap();
+    assert_eq!(
+        start.num_calls(),
+        1,
+        "only the READY application is started"
+    );
+    let text = d.ui.text();
+    assert!(
+        text.contains("Flink application app-ready: starting"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Flink application app-running is RUNNING: not started"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -114,13 +114,18 @@ fn start_moto(test: &str) -> Option<Moto> {
     Some(moto)
 }
 
-/// Runs the deploy binary against `moto` with dummy credentials.
+/// Dummy credentials (moto takes any), distinctive so a test can tell they were never printed.
+const ACCESS_KEY: &str = "AKIADEPLOYTESTKEY42";
+const SECRET_KEY: &str = "deploy-test-secret-never-printed";
+
+/// Runs the deploy binary against `moto` with dummy credentials; fails if
+/// it printed them.
 fn deploy(moto: &Moto, args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_deploy"))
         .args(args)
         .args(["--endpoint-url", &moto.url, "--region", "us-east-1"])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
         .env("AWS_CONFIG_FILE", "/nonexistent")
@@ -129,12 +134,14 @@ fn deploy(moto: &Moto, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    eprintln!(
-        "$ deploy {}\n{}{}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    eprintln!("$ deploy {}\n{stdout}{stderr}", args.join(" "));
+    for secret in [ACCESS_KEY, SECRET_KEY] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "credentials printed by deploy {args:?}"
+        );
+    }
     output
 }
 
@@ -148,7 +155,7 @@ fn s3(moto: &Moto) -> aws_sdk_s3::Client {
         .region(Region::new("us-east-1"))
         .endpoint_url(&moto.url)
         .force_path_style(true)
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "test"))
         .build();
     aws_sdk_s3::Client::from_conf(config)
 }
@@ -158,7 +165,7 @@ fn cfn(moto: &Moto) -> aws_sdk_cloudformation::Client {
         .behavior_version_latest()
         .region(Region::new("us-east-1"))
         .endpoint_url(&moto.url)
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "test"))
         .build();
     aws_sdk_cloudformation::Client::from_conf(config)
 }
@@ -260,8 +267,11 @@ async fn an_asset_stack_end_to_end_on_moto() {
         .expect("the function was created");
     assert!(function.physical_resource_id().is_some());
 
-    // Again, unchanged: no changes, the asset not uploaded again.
-    let out = deploy(&moto, &up);
+    // Again, unchanged (and with -vv, still no credentials in the output):
+    // no changes, the asset not uploaded again.
+    let mut again: Vec<&str> = up.to_vec();
+    again.push("-vv");
+    let out = deploy(&moto, &again);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stdout}{stderr}");
     assert!(
@@ -324,9 +334,10 @@ async fn an_asset_stack_end_to_end_on_moto() {
 /// moto reads a TemplateURL in the regional virtual-hosted form from its
 /// own S3, and rejects the path-style form on 127.0.0.1 (it takes "127" as
 /// the bucket): the form the deploy binary always uses is the one that works
-/// there, and on AWS.
+/// there, and on AWS. Then a file over the multipart threshold is uploaded
+/// in parts and reads back whole.
 #[tokio::test]
-async fn the_virtual_hosted_template_url_works_on_moto_and_path_style_does_not() {
+async fn the_virtual_hosted_template_url_works_on_moto_and_large_files_go_in_parts() {
     let Some(moto) = start_moto("template_url") else {
         return;
     };
@@ -362,6 +373,49 @@ async fn the_virtual_hosted_template_url_works_on_moto_and_path_style_does_not()
         .send()
         .await
         .expect("the regional virtual-hosted form is read from moto's S3");
+
+    // A file from 16 MiB on goes up in parts.
+    let dir = scratch("multipart");
+    let big = dir.join("big.zip");
+    let size = streamcdk_deploy::publish::MULTIPART_THRESHOLD + 3 * 1024 * 1024 + 7;
+    let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&big, &bytes).unwrap();
+    streamcdk_deploy::publish::put_file(
+        &s3,
+        "url-test",
+        "assets/big.zip",
+        &big,
+        size,
+        streamcdk_deploy::aws::Backoff::default(),
+    )
+    .await
+    .unwrap();
+    let head = s3
+        .head_object()
+        .bucket("url-test")
+        .key("assets/big.zip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_length(), Some(size as i64));
+    assert!(
+        head.e_tag().is_some_and(|t| t.contains("-3")),
+        "a multipart ETag of 3 parts: {:?}",
+        head.e_tag()
+    );
+    let got = s3
+        .get_object()
+        .bucket("url-test")
+        .key("assets/big.zip")
+        .send()
+        .await
+        .unwrap()
+        .body
+        .collect()
+        .await
+        .unwrap()
+        .into_bytes();
+    assert!(got.as_ref() == bytes.as_slice(), "the parts are in order");
 }
 
 fn has_rust_assets(manifest: &Value) -> bool {
