@@ -109,6 +109,7 @@ pub(super) fn emit_resource(out: &mut String, submodules: &mut String, r: &Resou
     let _ = writeln!(out, "    /// How the type carries tags, which decides whether scope tags reach it.\n    pub const TAG_FORMAT: TagFormat = TagFormat::{};", r.tag_format);
     let _ = writeln!(out, "    /// The type's registry entry, used by the schema checks.\n    pub const INFO: TypeInfo = TypeInfo {{\n        type_name: Self::TYPE_NAME,\n        schema: include_str!(\"../../schemas/{}.json\"),\n        create_only_properties: Self::CREATE_ONLY_PROPERTIES,\n        taggable: Self::TAGGABLE,\n        tag_format: Self::TAG_FORMAT,\n    }};\n", r.file_stem);
     let _ = writeln!(out, "    /// Adds a `{}` named `id` below `scope`, and turns on the schema checks of its stack.\n    pub fn new(scope: &Scope, id: &str, props: {props_name}) -> Self {{\n        Self {{\n            resource: add(scope, id, &Self::INFO, props.into_properties()),\n        }}\n    }}\n", r.type_name);
+    let _ = writeln!(out, "    /// The typed handle of a resource already in a stack, such as one of an\n    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when\n    /// `resource` is of another type.\n    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {{\n        (resource.type_name() == Self::TYPE_NAME).then_some(Self {{ resource }})\n    }}\n");
     let _ = writeln!(out, "    /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.\n    pub fn resource(&self) -> &streamcdk_core::Resource {{\n        &self.resource\n    }}\n");
     let _ = writeln!(out, "    /// `Ref` to the resource.\n    pub fn ref_(&self) -> Expr<String> {{\n        self.resource.ref_()\n    }}");
     for (method, attribute, ty, doc) in &r.attributes {
@@ -125,6 +126,7 @@ pub(super) fn emit_resource(out: &mut String, submodules: &mut String, r: &Resou
         );
     }
     let _ = writeln!(out, "}}\n");
+    let _ = writeln!(out, "impl crate::L1Resource for {name} {{\n    const TYPE_NAME: &'static str = Self::TYPE_NAME;\n\n    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {{\n        Self::from_resource(resource)\n    }}\n}}\n");
     emit_struct(
         out,
         "",

@@ -14,7 +14,16 @@ const ANNOTATIONS: &[&str] = &[
     "title",
     "arrayType",
     "$schema",
-    "format",
+];
+
+/// The `format` values the synth-time checks read (resource-ID formats,
+/// `streamcdk_resources::validate::formats`); any other `format` is an
+/// annotation and dropped.
+const CHECKED_FORMATS: &[&str] = &[
+    "AWS::EC2::VPC.Id",
+    "AWS::EC2::Subnet.Id",
+    "AWS::EC2::SecurityGroup.Id",
+    "AWS::EC2::Image.Id",
 ];
 
 /// A schema object reduced to its constraints.
@@ -24,7 +33,9 @@ pub(super) fn reduce(schema: &Value) -> Value {
     };
     let mut out = Map::new();
     for (k, v) in map {
-        if ANNOTATIONS.contains(&k.as_str()) {
+        if ANNOTATIONS.contains(&k.as_str())
+            || (k == "format" && !v.as_str().is_some_and(|f| CHECKED_FORMATS.contains(&f)))
+        {
             continue;
         }
         let reduced = match k.as_str() {

@@ -251,8 +251,10 @@ fn every_application_field_reaches_the_template() {
         ),
         (
             "vpc",
-            FlinkApplicationProps::new(code())
-                .vpc(VpcPlacement::new(vec!["subnet-1"], vec!["sg-1"])),
+            FlinkApplicationProps::new(code()).vpc(VpcPlacement::new(
+                vec!["subnet-0a1b2c3d"],
+                vec!["sg-0a1b2c3d"],
+            )),
         ),
         (
             "log_retention_days",

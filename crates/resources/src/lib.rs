@@ -46,9 +46,11 @@
 
 pub mod limits;
 mod runtime;
+mod typed_import;
 pub mod validate;
 
 pub use runtime::{enable_schema_checks, list, TypeInfo};
+pub use typed_import::{L1Resource, TypedImport};
 pub use validate::SchemaCheck;
 
 // The generated service modules live in `generated/` (written by

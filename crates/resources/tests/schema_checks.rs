@@ -385,9 +385,47 @@ fn dependent_required() {
 }
 
 #[test]
+fn literal_resource_ids_must_have_their_format() {
+    // A subnet's VPC, a Flink application's subnets and security groups, an
+    // instance's AMI: literal IDs of the wrong shape fail at deploy.
+    let subnet = |vpc: Value| {
+        raw(
+            "AWS::EC2::Subnet",
+            json!({"VpcId": vpc, "CidrBlock": "10.0.0.0/24"}),
+        )
+    };
+    clean(&subnet(json!("vpc-0a1b2c3d")));
+    clean(&subnet(json!("vpc-0a1b2c3d4e5f60718")));
+    clean(&subnet(json!({"Ref": "VpcParameter"})));
+    expect(
+        &subnet(json!("vpc-1")),
+        "schema/format",
+        "Properties/VpcId",
+        "'vpc-1' is not a VPC ID: vpc- followed by 8 or 17 hexadecimal characters",
+    );
+    expect(
+        &subnet(json!("subnet-0a1b2c3d")),
+        "schema/format",
+        "Properties/VpcId",
+        "format AWS::EC2::VPC.Id",
+    );
+    let instance = raw(
+        "AWS::EC2::Instance",
+        json!({"ImageId": "ami-latest", "SubnetId": "subnet-0a1b2c3d"}),
+    );
+    expect(
+        &instance,
+        "schema/format",
+        "Properties/ImageId",
+        "'ami-latest' is not an AMI ID",
+    );
+    assert_eq!(instance.len(), 1, "{instance:#?}");
+}
+
+#[test]
 fn dependent_excluded_and_required_or() {
     let subnet = |extra: Value| {
-        let mut props = json!({"VpcId": "vpc-1"});
+        let mut props = json!({"VpcId": "vpc-0a1b2c3d"});
         if let (Some(p), Value::Object(e)) = (props.as_object_mut(), extra) {
             p.extend(e);
         }

@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 use streamcdk_core::import::{self, Position};
 use streamcdk_core::Severity;
 
+use crate::directives;
+
 /// Output format of `synth check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -112,6 +114,17 @@ pub fn check_text(file: &str, text: &str) -> Vec<Finding> {
         })
         .collect();
     findings.extend(import_findings);
+    // cfn-lint's suppression directives (`Metadata: cfn-lint: config: ignore_checks`).
+    let template_ignores = directives::ignore_checks(imported.stack.metadata("cfn-lint").as_ref());
+    findings.retain(|f| {
+        let logical_id = f.path.split('/').next().unwrap_or_default();
+        let resource_ignores = imported
+            .resource(logical_id)
+            .map(|r| directives::ignore_checks(r.metadata("cfn-lint").as_ref()))
+            .unwrap_or_default();
+        !directives::suppresses(&template_ignores, f.code)
+            && !directives::suppresses(&resource_ignores, f.code)
+    });
     findings.sort_by_key(|f| f.position);
     findings
 }

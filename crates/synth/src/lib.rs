@@ -60,3 +60,4 @@ pub fn find(short_name: &str) -> Option<&'static CatalogEntry> {
 }
 
 pub mod check;
+pub mod directives;

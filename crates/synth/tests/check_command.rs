@@ -90,3 +90,37 @@ fn usage_errors_exit_1() {
     // The other subcommands still work.
     assert!(synth().arg("list").status().expect("runs").success());
 }
+
+/// cfn-lint's `Metadata: cfn-lint: config: ignore_checks` directives apply
+/// to `synth check` too (cfn-lint's own fixture `bad/core/directives.yaml`):
+/// a resource's entries hide its matching findings only, and other findings
+/// of the same resource still show.
+#[test]
+fn cfn_lint_directives_suppress_the_matching_findings() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/cfn-lint/bad/core/directives.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let findings = streamcdk_synth::check::check_text("directives.yaml", &text);
+    let codes_of = |id: &str| -> Vec<&str> {
+        let mut codes: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.path.split('/').next() == Some(id))
+            .map(|f| f.code)
+            .collect();
+        codes.sort_unstable();
+        codes
+    };
+    // E3002 ignored: the unknown property is not reported.
+    assert!(!codes_of("myBucketPass").contains(&"schema/unknown-property"));
+    assert!(codes_of("myBucketFail").contains(&"schema/unknown-property"));
+    // E3030 ignored: the enum finding goes, the unknown property stays.
+    let pass = codes_of("myBucketFirstAndLastPass");
+    assert!(!pass.contains(&"schema/enum"), "{pass:?}");
+    assert!(pass.contains(&"schema/unknown-property"), "{pass:?}");
+    assert!(codes_of("myBucketFirstAndLastFail").contains(&"schema/enum"));
+
+    // A template-level directive covers every resource; our own codes and
+    // families work as entries too.
+    let template = "Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [schema]\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName1: x\n";
+    assert!(streamcdk_synth::check::check_text("t.yaml", template).is_empty());
+}

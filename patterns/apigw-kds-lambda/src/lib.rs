@@ -49,8 +49,8 @@ use streamcdk_constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessL
 use streamcdk_constructs::sns::{Topic, TopicProps};
 use streamcdk_constructs::sqs::{Queue, QueueProps};
 use streamcdk_core::{
-    AssetSource,
-    CondExpr, Condition, Diagnostics, Expr, JsonObject, Parameter, RemovalPolicy, Resource, Stack,
+    AssetSource, CondExpr, Condition, Diagnostics, Expr, JsonObject, Parameter, RemovalPolicy,
+    Resource, Stack,
 };
 
 /// The stack name (REFERENCE.md section 0, under this project's solution name).
@@ -83,7 +83,10 @@ pub const FAILURE_QUEUE_RETENTION_SECONDS: i64 = 1_209_600;
 /// of this workspace, as a Lambda asset (`bootstrap`, x86_64, glibc 2.34).
 pub fn consumer_code() -> AssetSource {
     AssetSource::rust_lambda(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../runtime/functions/kinesis-consumer"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../runtime/functions/kinesis-consumer"
+        ),
         "kinesis-consumer",
     )
 }

@@ -78,7 +78,10 @@ pub const PRODUCER_COMMAND: &str = "kinesis-producer";
 /// of this workspace, as a Lambda asset (`bootstrap`, x86_64, glibc 2.34).
 pub fn fare_code() -> AssetSource {
     AssetSource::rust_lambda(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../runtime/functions/fare-endpoint"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../runtime/functions/fare-endpoint"
+        ),
         "fare-endpoint",
     )
 }
@@ -89,7 +92,10 @@ pub fn fare_code() -> AssetSource {
 /// where the producer looks for it by default.
 pub fn producer_code() -> AssetSource {
     AssetSource::rust_executable(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../runtime/producers/kinesis-producer"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../runtime/producers/kinesis-producer"
+        ),
         PRODUCER_COMMAND,
     )
     .with_bundled_file(concat!("data/", "taxi-trips.ndjson"), REPLAY_FILE)
@@ -259,7 +265,10 @@ fn producer(
         .rate_records_per_second(&p.producer_records_per_second)
         .duration_seconds(&p.producer_duration_seconds)
         .environment("PRODUCER_MODE", "replay")
-        .environment("PRODUCER_STREAM_NAME", stream.name()),
+        .environment("PRODUCER_STREAM_NAME", stream.name())
+        // The stream's maximum record size (not raised here), so the producer
+        // needs no kinesis:DescribeStreamSummary to learn it.
+        .environment("PRODUCER_MAX_RECORD_KIB", "1024"),
     )
 }
 

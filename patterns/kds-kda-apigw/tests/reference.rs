@@ -70,6 +70,7 @@ pub const ORIGINAL_GROUPS: &[&str] = &[REPLAY, KDS, KDA];
 pub const ADDED_GROUPS: &[&str] = &[
     "Fare endpoint (Amazon API Gateway and AWS Lambda)",
     "Notifications",
+    streamcdk_core::asset::ASSET_PARAMETER_GROUP,
 ];
 
 /// Parameters this project adds.
@@ -78,13 +79,10 @@ pub const ADDED_PARAMETERS: &[&str] = &[
     "StartProducer",
     "ProducerRecordsPerSecond",
     "ProducerDurationSeconds",
-    "ProducerArtifactBucket",
-    "ProducerArtifactKey",
     "ApplicationRuntime",
     "ApplicationArtifactBucket",
     "ApplicationArtifactKey",
-    "FareFunctionCodeBucket",
-    "FareFunctionCodeKey",
+    "AssetBucketName",
     "ApiThrottlingRateLimit",
     "ApiThrottlingBurstLimit",
     "ApiGatewayCloudWatchRole",
@@ -370,7 +368,7 @@ pub const DIFFERENCES: &[(&str, &str)] = &[
     ("proxy API", "the fare API is a Lambda proxy API (ANY / and ANY /{proxy+}, two methods, no request model): the function validates ride_request_id itself (400 when missing, not a positive integer, or zero), which fixes the original's model that declares rideRequestId but requires ride_request_id (section 8.2)"),
     ("lambda permission", "one AWS::Lambda::Permission, for the prod stage; the original's second one, for the console's test-invoke-stage, is left out on purpose"),
     ("CloudWatch role parameter", "ApiGatewayCloudWatchRole (create or exists, default create): the Region's API Gateway account setting is a singleton, so a second stack in the Region must not overwrite it; when this stack creates it (condition CreateApiGatewayAccount), the stage waits for it through a guarded reference in its Metadata; the role is retained on delete, since every API of the Region logs through it"),
-    ("fare function", "Rust on provided.al2023 (handler bootstrap) instead of Node.js 14, its code read from an S3 bucket and key given as parameters until the runtime-code issue's content-hashed asset lands; X-Ray tracing active; its own log group (365 days); no reserved concurrency (checkov CKV_AWS_115 skipped: it fails in new accounts with a low concurrency quota)"),
+    ("fare function", "Rust on provided.al2023 (handler bootstrap) instead of Node.js 14, its code the Rust crate runtime/functions/fare-endpoint as a content-hashed asset in the AssetBucketName bucket; X-Ray tracing active; its own log group (365 days); no reserved concurrency (checkov CKV_AWS_115 skipped: it fails in new accounts with a low concurrency quota)"),
     ("log groups", "three log groups: the application's, the stage's access logs (as the original) and the fare function's own (the original's function logged to an implicit group with no retention)"),
     ("no custom resources, no Lambda functions but the fare function", "shard-level metrics through the stream's native DesiredShardLevelMetrics property, the Flink VPC placement through the native VpcConfigurations property, and no anonymous-metrics custom resources: 3 functions, their 3 roles and the 4 Custom:: resources are gone"),
     ("stream alarms", "the original's pattern 4 has no Kinesis stream alarms (section 8.4); this one has the six of section 3.1, with the same metrics, thresholds and comparisons"),
@@ -378,8 +376,8 @@ pub const DIFFERENCES: &[(&str, &str)] = &[
     ("missing data", "a stopped application publishes nothing: the downtime, records-out and millis-behind alarms treat missing data as missing, the checkpoint, CPU, heap and GC alarms as not breaching; the iterator-age stream alarm as missing and the others as not breaching; so a never-started stack is never in ALARM (the original treats most as breaching, section 8.3)"),
     ("downtime alarm per runtime", "the runtime is a parameter mixing Flink 1.x and 2.x runtimes; Flink 2.2 has no `downtime` metric, so the downtime alarm exists once per metric generation, each under its runtime condition"),
     ("runtime", "ApplicationRuntime parameter (default FLINK-1_20) instead of the hard-coded FLINK-1_11, which the service no longer creates"),
-    ("artifacts as parameters", "the Flink jar, the producer artifact and the fare function's code are read from S3 buckets and keys given as parameters, instead of the original's %%BUCKET_NAME%% placeholders: this project's binaries and Flink job are not published yet"),
-    ("producer", "the producer runs in replay mode (environment PRODUCER_MODE=replay, REPLAY_FILE = the taxi-trip sample shipped in its artifact, instead of downloading the NYC dataset from aws-bigdata-blog); instance type (x86_64 only, default t3.small), start, rate and duration are parameters, written as instance tags its systemd unit reads every minute (the original only downloaded a jar, section 8.6); Amazon Linux 2023, IMDSv2, encrypted root volume, HTTPS out only"),
+    ("artifacts as parameters", "the Flink jar is read from an S3 bucket and key given as parameters, instead of the original's %%BUCKET_NAME%% placeholders (the JVM job cannot be built here: no Maven repository is reachable); the producer and the fare function are Rust crates of runtime/ as content-hashed assets in the AssetBucketName bucket (parameter group 'Code assets')"),
+    ("producer", "the producer runs in replay mode (environment PRODUCER_MODE=replay, replaying the taxi-trip sample shipped beside the executable in its asset, instead of downloading the NYC dataset from aws-bigdata-blog); instance type (x86_64 only, default t3.small), start, rate and duration are parameters, written as instance tags its systemd unit reads every minute (the original only downloaded a jar, section 8.6); Amazon Linux 2023, IMDSv2, encrypted root volume, HTTPS out only"),
     ("ProducerAmiId default", "the SSM path of Amazon Linux 2023 x86_64 instead of Amazon Linux 2 (which reaches end of support; the user data uses dnf)"),
     ("least privilege", "the producer only writes to the stream, reads only its artifact object (no ListBucket, no aws-bigdata-blog bucket) and puts metrics only in its namespace; the ENI actions are limited to this account and Region and only under the VPC condition"),
     ("kinesis:DescribeStream", "the application's read access is this project's Kinesis read grant (Stream::grant_read), which adds kinesis:DescribeStream to the original's five actions: the Flink 1.x Kinesis consumer describes the stream with it"),

@@ -462,7 +462,7 @@ fn the_api_requires_iam_and_has_no_key() {
 }
 
 #[test]
-fn the_fare_function_reads_its_code_from_s3() {
+fn the_fare_function_is_a_rust_asset() {
     difference("fare function");
     difference("artifacts as parameters");
     let t = template(&synth());
@@ -471,12 +471,33 @@ fn the_fare_function_reads_its_code_from_s3() {
     assert_eq!(f["Properties"]["Handler"], "bootstrap");
     assert_eq!(
         f["Properties"]["Code"]["S3Bucket"],
-        json!({"Ref": "FareFunctionCodeBucket"})
+        json!({"Ref": "AssetBucketName"})
     );
-    assert_eq!(
-        f["Properties"]["Code"]["S3Key"],
-        json!({"Ref": "FareFunctionCodeKey"})
-    );
+    let key = f["Properties"]["Code"]["S3Key"]
+        .as_str()
+        .expect("a literal key");
+    let hash = streamcdk_pattern_kds_kda_apigw::fare_code()
+        .content_hash()
+        .expect("the fare crate hashes");
+    assert_eq!(key, format!("assets/{hash}.zip"));
+    // The manifest tells the packaging step what to build; the shared
+    // logging crate is a path dependency, so its sources are in the hash.
+    let synthesized = synth();
+    let fare_asset = synthesized.asset_manifest["assets"]
+        .as_array()
+        .expect("assets")
+        .iter()
+        .find(|a| {
+            a["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("PredictFare/Code"))
+        })
+        .expect("the fare function's asset");
+    let rust = &fare_asset["source"]["rust"];
+    assert_eq!(rust["package"], "fare-endpoint");
+    assert_eq!(rust["packaging"], "lambda-bootstrap");
+    assert_eq!(rust["glibc"], "2.34");
+    assert_eq!(rust["path_dependencies"], json!(["lambda-logging"]));
     assert!(f["Properties"]
         .get("ReservedConcurrentExecutions")
         .is_none());
@@ -606,12 +627,9 @@ fn the_application_and_the_producer_are_configured_as_the_original() {
             .map(|t| t["Value"].clone())
     };
     assert_eq!(tag("producer-env-PRODUCER_MODE"), Some(json!("replay")));
+    assert_eq!(tag("producer-env-REPLAY_FILE"), None);
     assert_eq!(
-        tag("producer-env-REPLAY_FILE"),
-        Some(json!("taxi-trips.ndjson"))
-    );
-    assert_eq!(
-        tag("producer-env-STREAM_NAME"),
+        tag("producer-env-PRODUCER_STREAM_NAME"),
         Some(json!({"Ref": "KdsDataStream"}))
     );
     assert_eq!(tag("producer-start"), Some(json!({"Ref": "StartProducer"})));

@@ -61,7 +61,10 @@ pub const PRODUCER_COMMAND: &str = "kinesis-producer";
 /// asset (glibc 2.34, Amazon Linux 2023's), run in `stock` mode.
 pub fn producer_code() -> AssetSource {
     AssetSource::rust_executable(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../runtime/producers/kinesis-producer"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../runtime/producers/kinesis-producer"
+        ),
         PRODUCER_COMMAND,
     )
 }
@@ -254,7 +257,10 @@ fn producer(
         .rate_records_per_second(&p.producer_records_per_second)
         .duration_seconds(&p.producer_duration_seconds)
         .environment("PRODUCER_MODE", "stock")
-        .environment("PRODUCER_STREAM_NAME", stream.name()),
+        .environment("PRODUCER_STREAM_NAME", stream.name())
+        // The stream's maximum record size (not raised here), so the producer
+        // needs no kinesis:DescribeStreamSummary to learn it.
+        .environment("PRODUCER_MAX_RECORD_KIB", "1024"),
     )
 }
 

@@ -154,7 +154,13 @@ fn check_original_parameters(t: &Value, studio: bool) {
         .filter(|g| !studio || !g.contains("Analytics"))
         .collect();
     assert_eq!(&groups[..original.len()], &original[..]);
-    assert_eq!(groups[original.len()..], ["Notifications"]);
+    assert_eq!(
+        groups[original.len()..],
+        [
+            "Notifications",
+            streamcdk_core::asset::ASSET_PARAMETER_GROUP
+        ]
+    );
 }
 
 #[test]
@@ -533,7 +539,7 @@ fn the_application_and_the_notebook_are_configured_as_the_original() {
         Some(json!({"Ref": "ProducerDurationSeconds"}))
     );
     assert_eq!(
-        tag("producer-env-STREAM_NAME"),
+        tag("producer-env-PRODUCER_STREAM_NAME"),
         Some(json!({"Ref": "KdsDataStream"}))
     );
     assert_eq!(

@@ -136,6 +136,11 @@ impl Stack {
         self
     }
 
+    /// The top-level `Metadata` entry `key`, if the template has one.
+    pub fn metadata(&self, key: &str) -> Option<serde_json::Value> {
+        self.data().metadata.get(key).cloned()
+    }
+
     /// Adds a top-level `Metadata` entry. `AWS::CloudFormation::Interface` is
     /// written by the stack itself from parameter labels and groups.
     pub fn add_metadata(&self, key: impl Into<String>, value: serde_json::Value) -> &Self {

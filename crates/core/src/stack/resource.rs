@@ -307,6 +307,14 @@ impl Resource {
         self.edit(|r| r.creation_policy = Some(policy))
     }
 
+    /// The `Metadata` entry `key`, if the resource has one.
+    pub fn metadata(&self, key: &str) -> Option<serde_json::Value> {
+        self.stack.data().resources[self.index]
+            .metadata
+            .get(key)
+            .cloned()
+    }
+
     /// Adds a `Metadata` entry (e.g. a cfn-lint ignore with its reason).
     pub fn add_metadata(&self, key: impl Into<String>, value: serde_json::Value) -> &Self {
         let key = key.into();

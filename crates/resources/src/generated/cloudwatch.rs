@@ -50,6 +50,13 @@ impl Alarm {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -63,6 +70,14 @@ impl Alarm {
     /// `Fn::GetAtt` `Arn`: The `Arn` attribute.
     pub fn arn(&self) -> Expr<String> {
         self.resource.get_att("Arn")
+    }
+}
+
+impl crate::L1Resource for Alarm {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -470,6 +485,13 @@ impl CompositeAlarm {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -483,6 +505,14 @@ impl CompositeAlarm {
     /// `Fn::GetAtt` `Arn`: Amazon Resource Name (ARN) of the alarm
     pub fn arn(&self) -> Expr<String> {
         self.resource.get_att("Arn")
+    }
+}
+
+impl crate::L1Resource for CompositeAlarm {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -683,6 +713,13 @@ impl Dashboard {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -691,6 +728,14 @@ impl Dashboard {
     /// `Ref` to the resource.
     pub fn ref_(&self) -> Expr<String> {
         self.resource.ref_()
+    }
+}
+
+impl crate::L1Resource for Dashboard {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 

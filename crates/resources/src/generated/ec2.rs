@@ -46,6 +46,13 @@ impl Instance {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -93,6 +100,14 @@ impl Instance {
     /// `Fn::GetAtt` `VpcId`: The ID of the VPC that the instance is running in.
     pub fn vpc_id(&self) -> Expr<String> {
         self.resource.get_att("VpcId")
+    }
+}
+
+impl crate::L1Resource for Instance {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -537,6 +552,13 @@ impl InternetGateway {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -550,6 +572,14 @@ impl InternetGateway {
     /// `Fn::GetAtt` `InternetGatewayId`: The `InternetGatewayId` attribute.
     pub fn internet_gateway_id(&self) -> Expr<String> {
         self.resource.get_att("InternetGatewayId")
+    }
+}
+
+impl crate::L1Resource for InternetGateway {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -613,6 +643,13 @@ impl LaunchTemplate {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -636,6 +673,14 @@ impl LaunchTemplate {
     /// `Fn::GetAtt` `LaunchTemplateId`: The `LaunchTemplateId` attribute.
     pub fn launch_template_id(&self) -> Expr<String> {
         self.resource.get_att("LaunchTemplateId")
+    }
+}
+
+impl crate::L1Resource for LaunchTemplate {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -733,6 +778,13 @@ impl Route {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -746,6 +798,14 @@ impl Route {
     /// `Fn::GetAtt` `CidrBlock`: The `CidrBlock` attribute.
     pub fn cidr_block(&self) -> Expr<String> {
         self.resource.get_att("CidrBlock")
+    }
+}
+
+impl crate::L1Resource for Route {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -941,6 +1001,13 @@ impl RouteTable {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -954,6 +1021,14 @@ impl RouteTable {
     /// `Fn::GetAtt` `RouteTableId`: The `RouteTableId` attribute.
     pub fn route_table_id(&self) -> Expr<String> {
         self.resource.get_att("RouteTableId")
+    }
+}
+
+impl crate::L1Resource for RouteTable {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -1023,6 +1098,13 @@ impl SecurityGroup {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -1042,6 +1124,14 @@ impl SecurityGroup {
     /// default or specific VPC
     pub fn id(&self) -> Expr<String> {
         self.resource.get_att("Id")
+    }
+}
+
+impl crate::L1Resource for SecurityGroup {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -1160,6 +1250,13 @@ impl Subnet {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -1188,6 +1285,14 @@ impl Subnet {
     /// `Fn::GetAtt` `SubnetId`: The `SubnetId` attribute.
     pub fn subnet_id(&self) -> Expr<String> {
         self.resource.get_att("SubnetId")
+    }
+}
+
+impl crate::L1Resource for Subnet {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -1422,6 +1527,13 @@ impl SubnetRouteTableAssociation {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -1435,6 +1547,14 @@ impl SubnetRouteTableAssociation {
     /// `Fn::GetAtt` `Id`: The `Id` attribute.
     pub fn id(&self) -> Expr<String> {
         self.resource.get_att("Id")
+    }
+}
+
+impl crate::L1Resource for SubnetRouteTableAssociation {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -1508,6 +1628,13 @@ impl Vpc {
         Self {
             resource: add(scope, id, &Self::INFO, props.into_properties()),
         }
+    }
+
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
     }
 
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
@@ -1721,6 +1848,14 @@ impl Vpc {
     }
 }
 
+impl crate::L1Resource for Vpc {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
+    }
+}
+
 /// The properties of [`Vpc`] (`AWS::EC2::VPC`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcProps {
@@ -1867,6 +2002,13 @@ impl VpcGatewayAttachment {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -1881,6 +2023,14 @@ impl VpcGatewayAttachment {
     /// Vpn Gateway Attachment
     pub fn attachment_type(&self) -> Expr<String> {
         self.resource.get_att("AttachmentType")
+    }
+}
+
+impl crate::L1Resource for VpcGatewayAttachment {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 

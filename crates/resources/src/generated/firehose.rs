@@ -46,6 +46,13 @@ impl DeliveryStream {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -59,6 +66,14 @@ impl DeliveryStream {
     /// `Fn::GetAtt` `Arn`: The `Arn` attribute.
     pub fn arn(&self) -> Expr<String> {
         self.resource.get_att("Arn")
+    }
+}
+
+impl crate::L1Resource for DeliveryStream {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 

@@ -46,6 +46,13 @@ impl Database {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -54,6 +61,14 @@ impl Database {
     /// `Ref` to the resource.
     pub fn ref_(&self) -> Expr<String> {
         self.resource.ref_()
+    }
+}
+
+impl crate::L1Resource for Database {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -140,6 +155,13 @@ impl Table {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -148,6 +170,14 @@ impl Table {
     /// `Ref` to the resource.
     pub fn ref_(&self) -> Expr<String> {
         self.resource.ref_()
+    }
+}
+
+impl crate::L1Resource for Table {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 

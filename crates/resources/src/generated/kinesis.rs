@@ -46,6 +46,13 @@ impl ResourcePolicy {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -54,6 +61,14 @@ impl ResourcePolicy {
     /// `Ref` to the resource.
     pub fn ref_(&self) -> Expr<String> {
         self.resource.ref_()
+    }
+}
+
+impl crate::L1Resource for ResourcePolicy {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -135,6 +150,13 @@ impl Stream {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -154,6 +176,14 @@ impl Stream {
     /// Only present for ON\_DEMAND streams.
     pub fn warm_throughput_object(&self) -> Expr<Json> {
         self.resource.get_att("WarmThroughputObject")
+    }
+}
+
+impl crate::L1Resource for Stream {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -319,6 +349,13 @@ impl StreamConsumer {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -347,6 +384,14 @@ impl StreamConsumer {
     /// states. Valid Values: CREATING \| DELETING \| ACTIVE
     pub fn consumer_status(&self) -> Expr<String> {
         self.resource.get_att("ConsumerStatus")
+    }
+}
+
+impl crate::L1Resource for StreamConsumer {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 

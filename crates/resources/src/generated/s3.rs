@@ -49,6 +49,13 @@ impl Bucket {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -139,6 +146,14 @@ impl Bucket {
     /// `Fn::GetAtt` `WebsiteURL`: The `WebsiteURL` attribute.
     pub fn website_url(&self) -> Expr<String> {
         self.resource.get_att("WebsiteURL")
+    }
+}
+
+impl crate::L1Resource for Bucket {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -457,6 +472,13 @@ impl BucketPolicy {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -465,6 +487,14 @@ impl BucketPolicy {
     /// `Ref` to the resource.
     pub fn ref_(&self) -> Expr<String> {
         self.resource.ref_()
+    }
+}
+
+impl crate::L1Resource for BucketPolicy {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 

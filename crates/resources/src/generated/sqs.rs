@@ -50,6 +50,13 @@ impl Queue {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -68,6 +75,14 @@ impl Queue {
     /// `Fn::GetAtt` `QueueUrl`: The `QueueUrl` attribute.
     pub fn queue_url(&self) -> Expr<String> {
         self.resource.get_att("QueueUrl")
+    }
+}
+
+impl crate::L1Resource for Queue {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 
@@ -335,6 +350,13 @@ impl QueuePolicy {
         }
     }
 
+    /// The typed handle of a resource already in a stack, such as one of an
+    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when
+    /// `resource` is of another type.
+    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        (resource.type_name() == Self::TYPE_NAME).then_some(Self { resource })
+    }
+
     /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.
     pub fn resource(&self) -> &streamcdk_core::Resource {
         &self.resource
@@ -348,6 +370,14 @@ impl QueuePolicy {
     /// `Fn::GetAtt` `Id`: The `Id` attribute.
     pub fn id(&self) -> Expr<String> {
         self.resource.get_att("Id")
+    }
+}
+
+impl crate::L1Resource for QueuePolicy {
+    const TYPE_NAME: &'static str = Self::TYPE_NAME;
+
+    fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {
+        Self::from_resource(resource)
     }
 }
 

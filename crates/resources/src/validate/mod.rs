@@ -41,6 +41,7 @@
 mod array;
 mod combinators;
 mod dynamic;
+mod formats;
 mod object;
 mod path;
 mod patterns;

@@ -201,7 +201,14 @@ impl<'s> Validator<'s> {
         s: &str,
         path: &PropPath<'_>,
     ) {
-        let [min_len, max_len, pattern] = keywords(schema, ["minLength", "maxLength", "pattern"]);
+        let [min_len, max_len, pattern, format] =
+            keywords(schema, ["minLength", "maxLength", "pattern", "format"]);
+        if let Some(problem) = format
+            .and_then(Value::as_str)
+            .and_then(|f| super::formats::problem(f, s))
+        {
+            self.push("schema/format", path, problem);
+        }
         if min_len.is_none() && max_len.is_none() && pattern.is_none() {
             return;
         }

@@ -187,18 +187,6 @@ pub fn handle_request(request: &ApiGatewayProxyRequest) -> ApiGatewayProxyRespon
     }
 }
 
-/// The log level from Lambda's advanced logging control `AWS_LAMBDA_LOG_LEVEL` (`TRACE`, `DEBUG`, `INFO`,
-/// `WARN`, `ERROR`, `FATAL`, any case). Default, and for any other value: `INFO`.
-pub fn log_level(value: Option<&str>) -> tracing::Level {
-    match value.map(str::to_ascii_uppercase).as_deref() {
-        Some("TRACE") => tracing::Level::TRACE,
-        Some("DEBUG") => tracing::Level::DEBUG,
-        Some("WARN") => tracing::Level::WARN,
-        Some("ERROR") | Some("FATAL") => tracing::Level::ERROR,
-        _ => tracing::Level::INFO,
-    }
-}
-
 fn error_body(message: &str) -> String {
     serde_json::json!({ "message": message }).to_string()
 }
@@ -436,11 +424,5 @@ mod tests {
         }
         // The fares spread over the range rather than clustering.
         assert!(min < 600 && max > 7900, "min {min} max {max}");
-    }
-
-    #[test]
-    fn log_level_follows_lambda_advanced_logging() {
-        assert_eq!(log_level(Some("warn")), tracing::Level::WARN);
-        assert_eq!(log_level(None), tracing::Level::INFO);
     }
 }

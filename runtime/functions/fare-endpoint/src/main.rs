@@ -5,14 +5,7 @@ use lambda_runtime::{service_fn, Error, LambdaEvent};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL").ok();
-    tracing_subscriber::fmt()
-        .json()
-        .with_max_level(fare_endpoint::log_level(level.as_deref()))
-        .with_current_span(false)
-        .with_target(false)
-        .with_ansi(false)
-        .init();
+    lambda_logging::init();
     lambda_runtime::run(service_fn(
         |event: LambdaEvent<ApiGatewayProxyRequest>| async move {
             Ok::<ApiGatewayProxyResponse, Error>(fare_endpoint::handle_request(&event.payload))

@@ -191,18 +191,6 @@ pub fn handle_event(event: Value) -> Result<KinesisEventResponse, EventError> {
     Ok(outcome.to_response())
 }
 
-/// The log level from Lambda's advanced logging control `AWS_LAMBDA_LOG_LEVEL` (`TRACE`, `DEBUG`, `INFO`,
-/// `WARN`, `ERROR`, `FATAL`, any case). Default, and for any other value: `INFO`.
-pub fn log_level(value: Option<&str>) -> tracing::Level {
-    match value.map(str::to_ascii_uppercase).as_deref() {
-        Some("TRACE") => tracing::Level::TRACE,
-        Some("DEBUG") => tracing::Level::DEBUG,
-        Some("WARN") => tracing::Level::WARN,
-        Some("ERROR") | Some("FATAL") => tracing::Level::ERROR,
-        _ => tracing::Level::INFO,
-    }
-}
-
 fn record_shard_id(record: &KinesisEventRecord) -> &str {
     record
         .event_id
@@ -384,13 +372,5 @@ mod tests {
         ev["Records"][0]["eventID"] = json!("garbage");
         let kinesis: KinesisEvent = serde_json::from_value(ev).unwrap();
         assert_eq!(record_shard_id(&kinesis.records[0]), "unknown");
-    }
-
-    #[test]
-    fn log_level_follows_lambda_advanced_logging() {
-        assert_eq!(log_level(None), tracing::Level::INFO);
-        assert_eq!(log_level(Some("debug")), tracing::Level::DEBUG);
-        assert_eq!(log_level(Some("FATAL")), tracing::Level::ERROR);
-        assert_eq!(log_level(Some("bogus")), tracing::Level::INFO);
     }
 }
