@@ -1,0 +1,166 @@
+//! `deploy destroy NAME`: first the resources the stack's deletion policies
+//! keep (type and physical ID), that they keep running and costing, and how
+//! to delete them afterwards; then, after confirmation, DeleteStack, followed
+//! to the end.
+
+use serde_json::Value;
+
+use crate::aws::{aws_error, retry};
+use crate::stack::Deployer;
+use crate::DeployError;
+
+/// A resource the deletion keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    /// Logical ID.
+    pub logical_id: String,
+    /// Type.
+    pub resource_type: String,
+    /// Physical ID (empty if never created).
+    pub physical_id: String,
+    /// The deletion policy.
+    pub policy: String,
+}
+
+/// The logical IDs whose `DeletionPolicy` keeps them, with the policy.
+pub fn retained(template: &Value) -> Vec<(String, String)> {
+    template["Resources"]
+        .as_object()
+        .map(|resources| {
+            resources
+                .iter()
+                .filter_map(|(id, r)| {
+                    let policy = r["DeletionPolicy"].as_str()?;
+                    matches!(policy, "Retain" | "RetainExceptOnCreate")
+                        .then(|| (id.clone(), policy.to_owned()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// How to delete a kept resource afterwards.
+pub fn delete_hint(resource_type: &str, physical_id: &str) -> String {
+    match resource_type {
+        "AWS::S3::Bucket" => format!("aws s3 rb s3://{physical_id} --force"),
+        "AWS::Kinesis::Stream" => format!("aws kinesis delete-stream --stream-name {physical_id}"),
+        "AWS::SQS::Queue" => format!("aws sqs delete-queue --queue-url {physical_id}"),
+        "AWS::Logs::LogGroup" => format!("aws logs delete-log-group --log-group-name {physical_id}"),
+        "AWS::KMS::Key" => format!("aws kms schedule-key-deletion --key-id {physical_id} --pending-window-in-days 7"),
+        "AWS::Glue::Database" => format!("aws glue delete-database --name {physical_id}"),
+        "AWS::DynamoDB::Table" => format!("aws dynamodb delete-table --table-name {physical_id}"),
+        "AWS::KinesisAnalyticsV2::Application" => format!("aws kinesisanalyticsv2 delete-application --application-name {physical_id} --create-timestamp <from describe-application>"),
+        _ => format!("delete {physical_id} ({resource_type}) in the console or with its service's CLI"),
+    }
+}
+
+impl Deployer {
+    /// The resources that deleting `stack` would keep.
+    ///
+    /// # Errors
+    /// A failed call.
+    pub async fn kept_resources(&self, stack: &str) -> Result<Vec<Kept>, DeployError> {
+        let template = retry("GetTemplate", self.backoff, || {
+            self.clients.cfn.get_template().stack_name(stack).send()
+        })
+        .await
+        .map_err(|e| aws_error("GetTemplate", &e))?;
+        let body = template.template_body().unwrap_or_default();
+        let template: Value = match serde_json::from_str(body) {
+            Ok(v) => v,
+            Err(_) => {
+                self.ui.info(format!(
+                    "the template of {stack} is not JSON: its deletion policies were not read; check them before deleting"
+                ));
+                return Ok(Vec::new());
+            }
+        };
+        let retained = retained(&template);
+        if retained.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut physical = std::collections::HashMap::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = retry("ListStackResources", self.backoff, || {
+                self.clients
+                    .cfn
+                    .list_stack_resources()
+                    .stack_name(stack)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await
+            .map_err(|e| aws_error("ListStackResources", &e))?;
+            for r in out.stack_resource_summaries() {
+                if let (Some(id), Some(p)) = (r.logical_resource_id(), r.physical_resource_id()) {
+                    physical.insert(id.to_owned(), p.to_owned());
+                }
+            }
+            match out.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+                _ => break,
+            }
+        }
+        Ok(retained
+            .into_iter()
+            .map(|(id, policy)| Kept {
+                resource_type: template["Resources"][&id]["Type"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                physical_id: physical.get(&id).cloned().unwrap_or_default(),
+                logical_id: id,
+                policy,
+            })
+            .collect())
+    }
+
+    /// `destroy`: list what is kept, confirm, delete, follow.
+    ///
+    /// # Errors
+    /// No such stack, not confirmed, or the deletion failed.
+    pub async fn destroy(&self, stack: &str, yes: bool) -> Result<Vec<Kept>, DeployError> {
+        if self.describe(stack).await?.is_none() {
+            return Err(DeployError::NoStack(stack.to_owned()));
+        }
+        let kept = self.kept_resources(stack).await?;
+        if kept.is_empty() {
+            self.ui
+                .out(format!("Deleting {stack} deletes all its resources."));
+        } else {
+            self.ui.out(format!(
+                "Deleting {stack} keeps these {} resource(s) (their DeletionPolicy); they keep running and costing after the stack is gone:",
+                kept.len()
+            ));
+            for k in &kept {
+                self.ui.out(format!(
+                    "  {} {} {} (DeletionPolicy {})",
+                    k.logical_id,
+                    k.resource_type,
+                    if k.physical_id.is_empty() {
+                        "-"
+                    } else {
+                        &k.physical_id
+                    },
+                    k.policy
+                ));
+            }
+            self.ui.out("To delete them afterwards:");
+            for k in kept.iter().filter(|k| !k.physical_id.is_empty()) {
+                self.ui.out(format!(
+                    "  {}",
+                    delete_hint(&k.resource_type, &k.physical_id)
+                ));
+            }
+        }
+        if !yes && !self.ui.confirm(&format!("Delete stack {stack}?")) {
+            return Err(DeployError::Usage(format!(
+                "stack {stack} not deleted (not confirmed; pass --yes to delete without asking)"
+            )));
+        }
+        self.delete_stack_and_wait(stack).await?;
+        self.ui.out(format!("Stack {stack} deleted."));
+        Ok(kept)
+    }
+}
