@@ -64,6 +64,10 @@ export STREAMCDK_TEMPLATE_DIR="$root/target/cfn-templates"
 rm -rf "$STREAMCDK_TEMPLATE_DIR"
 mkdir -p "$STREAMCDK_TEMPLATE_DIR"
 
+step "generated layer and registry blob up to date (codegen --check, against the pinned cfn-lint in .venv)"
+cargo run --quiet -p streamcdk-codegen -- --check
+cargo run --quiet -p streamcdk-codegen -- registry "$(ls -d "$venv"/lib/python3*/site-packages/cfnlint/data/schemas | head -n 1)" --check
+
 step "cargo test"
 cargo test --workspace
 

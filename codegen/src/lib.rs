@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 mod emit;
 pub mod names;
+pub mod registry;
 mod schema;
 
 use emit::emit_module;
@@ -607,6 +608,18 @@ impl ResourceModel {
             attributes,
         })
     }
+}
+
+/// The resource types of `codegen/types.txt` (the ones with a generated L1 struct).
+pub fn generated_types(root: &Path) -> Result<Vec<String>, String> {
+    let path = root.join("codegen/types.txt");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect())
 }
 
 /// Generates every file from the schemas in `root/schemas`. Returns file

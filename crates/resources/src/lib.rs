@@ -45,6 +45,8 @@
 //! ```
 
 pub mod limits;
+#[cfg(feature = "registry")]
+mod registry;
 mod runtime;
 mod typed_import;
 pub mod validate;

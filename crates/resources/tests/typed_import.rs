@@ -38,6 +38,7 @@ fn imported_resources_are_typed_handles_by_logical_id() {
         .add_resource("Pointer", "AWS::SSM::Parameter");
     queue.set_property("Value", stream.arn());
     queue.set_property("Name", bucket.ref_());
+    queue.set_property("Type", "String");
     let template = imported.stack.synth().unwrap().template.value().clone();
     // Logical IDs are kept; the references resolve to them.
     assert_eq!(

@@ -81,11 +81,22 @@ impl TemplateCheck for SchemaCheck {
     /// Whether this layer has a registry schema for `type_name` (with its
     /// service's feature on), for the core's `resource/unchecked-type` warning.
     fn covers_type(&self, type_name: &str) -> Option<bool> {
-        Some(crate::all_types().any(|t| t.type_name == type_name))
+        // The generated types first: the registry's index is read only when
+        // a template uses another type.
+        let generated = crate::all_types().any(|t| t.type_name == type_name);
+        #[cfg(feature = "registry")]
+        if !generated {
+            return Some(crate::registry::has_type(type_name));
+        }
+        Some(generated)
     }
 
     fn known_types(&self) -> Vec<&str> {
-        crate::all_types().map(|t| t.type_name).collect()
+        #[allow(unused_mut)] // extended only with the `registry` feature
+        let mut types: Vec<&str> = crate::all_types().map(|t| t.type_name).collect();
+        #[cfg(feature = "registry")]
+        types.extend(crate::registry::type_names());
+        types
     }
 
     fn check(&self, context: &CheckContext<'_>, diags: &mut Diagnostics) {
@@ -122,9 +133,19 @@ pub struct Finding {
     pub message: String,
 }
 
-/// The parsed schema of `type_name`, if this build embeds it. Each schema is
-/// parsed once, on first use.
+/// The parsed schema of `type_name`, if this build embeds it (a generated
+/// type's, or with the `registry` feature any registry type's). Each schema
+/// is parsed once, on first use.
 pub fn schema_of(type_name: &str) -> Option<&'static Value> {
+    let generated = generated_schema(type_name);
+    #[cfg(feature = "registry")]
+    if generated.is_none() {
+        return crate::registry::schema(type_name);
+    }
+    generated
+}
+
+fn generated_schema(type_name: &str) -> Option<&'static Value> {
     type Table = HashMap<&'static str, (&'static TypeInfo, OnceLock<Option<Value>>)>;
     static TABLE: OnceLock<Table> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
