@@ -15,6 +15,10 @@ pub enum Severity {
     Error,
     /// The template is valid but probably not what was meant (an unused parameter, say): synth succeeds and reports it.
     Warning,
+    /// Valid and probably meant, but worth knowing (a partition written as
+    /// `aws` in an ARN, say): only `synth check --info` reports it, as
+    /// cfn-lint reports its informational rules only when asked.
+    Info,
 }
 
 impl fmt::Display for Severity {
@@ -22,6 +26,7 @@ impl fmt::Display for Severity {
         f.write_str(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         })
     }
 }
@@ -58,6 +63,16 @@ impl Diagnostic {
     ) -> Self {
         Self {
             severity: Severity::Warning,
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An informational finding at `path` with `code`.
+    pub fn info(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Info,
             code,
             path: path.into(),
             message: message.into(),

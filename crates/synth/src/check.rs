@@ -57,7 +57,8 @@ pub const WARNING_IN_CHECK: [&str; 1] = ["depends-on/redundant"];
 /// appear in templates; a fixed valid one keeps `stack/name` quiet).
 const STACK_NAME: &str = "template";
 
-/// Every finding of one template's text. `file` is only copied into the findings.
+/// Every finding of one template's text, informational ones included (the
+/// command shows those only with `--info`). `file` is only copied into the findings.
 pub fn check_text(file: &str, text: &str) -> Vec<Finding> {
     let strip = |path: &str| -> String {
         path.strip_prefix(STACK_NAME)
@@ -93,6 +94,9 @@ pub fn check_text(file: &str, text: &str) -> Vec<Finding> {
         })
         .collect();
     streamcdk_resources::enable_schema_checks(&imported.stack);
+    imported
+        .stack
+        .add_check(std::sync::Arc::new(HardcodedPartition));
     let diagnostics = match imported.stack.synth() {
         Ok(s) => s.warnings,
         Err(d) => d.into_vec(),
@@ -129,6 +133,58 @@ pub fn check_text(file: &str, text: &str) -> Vec<Finding> {
     findings
 }
 
+/// The informational check of `synth check --info` (cfn-lint's I3042): a
+/// literal ARN in a resource property that names the partition `aws` instead
+/// of `${AWS::Partition}`, so the template cannot deploy in the China or
+/// GovCloud partitions. Only `check` adds it; synthesized stacks never carry it.
+struct HardcodedPartition;
+
+impl streamcdk_core::checks::TemplateCheck for HardcodedPartition {
+    fn name(&self) -> &str {
+        "streamcdk-synth/hardcoded-partition"
+    }
+
+    fn check(
+        &self,
+        context: &streamcdk_core::checks::CheckContext<'_>,
+        diags: &mut streamcdk_core::Diagnostics,
+    ) {
+        fn first_arn(value: &Value) -> Option<String> {
+            match value {
+                Value::String(s) => s.find("arn:aws:").map(|i| {
+                    s[i..]
+                        .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                }),
+                Value::Array(items) => items.iter().find_map(first_arn),
+                Value::Object(map) => map.values().find_map(first_arn),
+                _ => None,
+            }
+        }
+        let Some(resources) = context.template.get("Resources").and_then(Value::as_object) else {
+            return;
+        };
+        for (logical_id, body) in resources {
+            let Some(properties) = body.get("Properties").and_then(Value::as_object) else {
+                continue;
+            };
+            for (property, value) in properties {
+                if let Some(arn) = first_arn(value) {
+                    diags.push(streamcdk_core::Diagnostic::info(
+                        "arn/hardcoded-partition",
+                        context.resource_path(logical_id),
+                        format!(
+                            "Properties/{property}: '{arn}' names the partition 'aws'; write arn:${{AWS::Partition}}:... (Fn::Sub) so the template also deploys in the China (aws-cn) and GovCloud (aws-us-gov) partitions (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html#cfn-pseudo-param-partition)"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
 /// The position of the property a schema finding names (its message starts
 /// with `Properties/<name>`), when the finding is about one resource.
 fn property_position(imported: &import::Imported, path: &str, message: &str) -> Option<Position> {
@@ -143,12 +199,14 @@ fn property_position(imported: &import::Imported, path: &str, message: &str) -> 
         .copied()
 }
 
-/// cfn-lint's exit status for these findings: 2 for any error OR 4 for any warning.
+/// cfn-lint's exit status for these findings: 2 for any error OR 4 for any
+/// warning OR 8 for any informational finding.
 pub fn exit_code(findings: &[Finding]) -> u8 {
     findings.iter().fold(0, |code, f| {
         code | match f.severity {
             Severity::Error => 2,
             Severity::Warning => 4,
+            Severity::Info => 8,
         }
     })
 }
@@ -195,7 +253,7 @@ pub fn render(findings: &[Finding], format: Format) -> String {
                 .map(|f| {
                     json!({
                         "ruleId": f.code,
-                        "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                        "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
                         "message": {"text": format!("{} ({})", f.message, f.path)},
                         "locations": [{"physicalLocation": {
                             "artifactLocation": {"uri": f.file},

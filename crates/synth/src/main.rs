@@ -62,7 +62,8 @@ enum Command {
         /// Output format of the findings.
         #[arg(long, short, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
-        /// Also report informational findings (the checks have none yet).
+        /// Also report informational findings (`arn/hardcoded-partition`);
+        /// without it they are left out, as in cfn-lint.
         #[arg(long)]
         info: bool,
         /// The templates.
@@ -166,7 +167,7 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
 }
 
 /// `synth check`: every finding of every file, one exit status for all.
-fn check_command(format: CheckFormat, files: &[PathBuf]) -> ExitCode {
+fn check_command(format: CheckFormat, files: &[PathBuf], info: bool) -> ExitCode {
     use streamcdk_synth::check::{check_text, exit_code, render, Format};
     let format = match format {
         CheckFormat::Text => Format::Text,
@@ -184,6 +185,9 @@ fn check_command(format: CheckFormat, files: &[PathBuf]) -> ExitCode {
                 status |= 1;
             }
         }
+    }
+    if !info {
+        findings.retain(|f| f.severity != streamcdk_core::Severity::Info);
     }
     if let Err(m) = emit(&render(&findings, format)) {
         eprintln!("{m}");
@@ -222,7 +226,11 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Some(Command::Check { format, files, .. }) => return check_command(*format, files),
+        Some(Command::Check {
+            format,
+            files,
+            info,
+        }) => return check_command(*format, files, *info),
         None => {}
     }
     if cli.all {

@@ -124,3 +124,41 @@ fn cfn_lint_directives_suppress_the_matching_findings() {
     let template = "Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [schema]\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName1: x\n";
     assert!(streamcdk_synth::check::check_text("t.yaml", template).is_empty());
 }
+
+/// Informational findings (exit bit 8) only with `--info`, as in cfn-lint:
+/// an ARN that names the partition `aws` instead of `${AWS::Partition}`.
+#[test]
+fn informational_findings_only_with_info() {
+    let template = write(
+        "partition.yaml",
+        "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: arn:aws:s3:::my-bucket/*\n  Q:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: !Sub arn:${AWS::Partition}:s3:::my-bucket/*\n",
+    );
+    let out = synth().arg("check").arg(&template).output().expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty());
+
+    let out = synth()
+        .args(["check", "--info"])
+        .arg(&template)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(8), "{text}");
+    assert_eq!(
+        text.lines().count(),
+        1,
+        "only P names the partition: {text}"
+    );
+    assert!(
+        text.contains(
+            "info arn/hardcoded-partition Properties/PolicyDocument: 'arn:aws:s3:::my-bucket/*'"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("(P)"), "{text}");
+}
