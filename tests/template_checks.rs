@@ -95,6 +95,31 @@ fn description_over_1024_bytes() {
 }
 
 #[test]
+fn a_parameter_group_naming_no_parameter_is_an_error_and_names_resolve_at_synth() {
+    let stack = Stack::new("groups");
+    stream(&stack, "S", "Stream");
+    // A group may name a parameter that is added after it.
+    stack.add_parameter_group_by_name("Later", &["Added"]);
+    stack.string_parameter("Added").default("x");
+    stack.add_parameter_group_by_name("Typo", &["Addded"]);
+    assert_error(
+        &errors(&stack),
+        "parameter/group-unknown",
+        "groups/Metadata/AWS::CloudFormation::Interface",
+        "parameter group 'Typo' lists 'Addded', which is not a parameter of the stack",
+    );
+    let fixed = Stack::new("groups");
+    stream(&fixed, "S", "Stream");
+    fixed.add_parameter_group_by_name("Later", &["Added"]);
+    fixed.string_parameter("Added").default("x");
+    let t = fixed.synth().unwrap();
+    assert_eq!(
+        t.template.value()["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"],
+        json!([{"Label": {"default": "Later"}, "Parameters": ["Added"]}])
+    );
+}
+
+#[test]
 fn logical_id_collision_after_stripping_symbols() {
     let stack = Stack::new("ids");
     stream(&stack, "A-B", "Stream");

@@ -281,6 +281,17 @@ pub(crate) fn check_template(
             );
         }
     }
+    for (label, names) in &data.parameter_groups {
+        for name in names {
+            if !data.parameters.iter().any(|p| &p.name == name) {
+                diags.error(
+                    "parameter/group-unknown",
+                    format!("{stack_path}/Metadata/AWS::CloudFormation::Interface"),
+                    format!("parameter group '{label}' lists '{name}', which is not a parameter of the stack (the console would leave it out)"),
+                );
+            }
+        }
+    }
     if let Some(d) = template.get("Description").and_then(Value::as_str) {
         if d.len() > MAX_DESCRIPTION_BYTES {
             diags.error(

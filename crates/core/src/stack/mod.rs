@@ -54,7 +54,8 @@ pub(crate) struct StackData {
     pub transforms: Vec<String>,
     pub metadata: BTreeMap<String, serde_json::Value>,
     pub parameters: Vec<ParameterDef>,
-    pub parameter_groups: Vec<(String, Vec<usize>)>,
+    /// Console parameter groups: label and parameter names, in order.
+    pub parameter_groups: Vec<(String, Vec<String>)>,
     pub rules: Vec<RuleDef>,
     pub mappings: Vec<MappingDef>,
     pub conditions: Vec<ConditionDef>,

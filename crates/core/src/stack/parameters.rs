@@ -342,20 +342,25 @@ impl Stack {
         label: impl Into<String>,
         parameters: &[&Parameter<T>],
     ) -> &Self {
-        let indexes = parameters.iter().map(|p| p.index).collect();
-        self.data().parameter_groups.push((label.into(), indexes));
+        let mut data = self.data();
+        let names = parameters
+            .iter()
+            .filter_map(|p| data.parameters.get(p.index).map(|d| d.name.clone()))
+            .collect();
+        data.parameter_groups.push((label.into(), names));
+        drop(data);
         self
     }
 
-    /// Groups parameters of different types in the console.
+    /// Groups parameters of different types in the console, by name. The
+    /// names are resolved at synth, so a parameter may be added after its
+    /// group; a name that is no parameter of the stack by then is the error
+    /// `parameter/group-unknown` (the console would silently leave it out).
     pub fn add_parameter_group_by_name(&self, label: impl Into<String>, names: &[&str]) -> &Self {
-        let mut data = self.data();
-        let indexes = names
-            .iter()
-            .filter_map(|n| data.parameters.iter().position(|p| p.name == *n))
-            .collect();
-        data.parameter_groups.push((label.into(), indexes));
-        drop(data);
+        self.data().parameter_groups.push((
+            label.into(),
+            names.iter().map(|n| (*n).to_owned()).collect(),
+        ));
         self
     }
 }

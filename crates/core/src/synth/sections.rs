@@ -299,10 +299,11 @@ pub(super) fn build_metadata(data: &StackData) -> Map<String, Value> {
     let groups: Vec<Value> = data
         .parameter_groups
         .iter()
-        .map(|(label, indexes)| {
-            let names: Vec<&str> = indexes
+        .map(|(label, names)| {
+            let names: Vec<&str> = names
                 .iter()
-                .filter_map(|i| data.parameters.get(*i).map(|p| p.name.as_str()))
+                .filter(|n| data.parameters.iter().any(|p| &p.name == *n))
+                .map(String::as_str)
                 .collect();
             json!({"Label": {"default": label}, "Parameters": names})
         })
