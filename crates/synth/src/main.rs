@@ -56,8 +56,9 @@ enum Command {
     /// The stacks and what they are, one per line.
     List,
     /// Checks CloudFormation templates (JSON or YAML) with every synth-time
-    /// check. Exit status as cfn-lint's: 2 (errors) | 4 (warnings), 0 when
-    /// clean, 1 for a usage error or an unreadable file.
+    /// check. Exit status as cfn-lint's: 2 (errors) | 4 (warnings) | 8
+    /// (informational, with --info), 0 when clean, 1 for a usage error or an
+    /// unreadable file.
     Check {
         /// Output format of the findings.
         #[arg(long, short, value_enum, default_value_t = CheckFormat::Text)]

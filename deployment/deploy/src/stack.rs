@@ -285,6 +285,7 @@ pub fn resource_change(change: &Change) -> Option<ResourceChange> {
             .and_then(|r| Replacement::parse(r.as_str())),
         physical_id: rc.physical_resource_id().map(str::to_owned),
         details,
+        retention: None,
     })
 }
 
@@ -858,7 +859,7 @@ impl Deployer {
         options: &UpOptions,
         interrupt: &mut Interrupt,
     ) -> Result<UpOutcome, DeployError> {
-        let change_set = match self.prepare(request).await? {
+        let mut change_set = match self.prepare(request).await? {
             Prepared::NoChanges => {
                 self.ui.out(format!(
                     "No changes: stack {} is already up to date.",
@@ -868,6 +869,13 @@ impl Deployer {
             }
             Prepared::Ready(c) => c,
         };
+        // Replacements are judged by the new template's UpdateReplacePolicy;
+        // removals stay unknown (the old template is not read).
+        streamcdk_deploy_plan::annotate_retention(
+            &mut change_set.changes,
+            None,
+            Some(&request.template),
+        );
         self.review(&change_set, &options.allow_replace, true)
             .await?;
         if change_set.changes.is_empty() {
@@ -906,7 +914,7 @@ impl Deployer {
         allowed: &[String],
         keep: bool,
     ) -> Result<Vec<ResourceChange>, DeployError> {
-        let change_set = match self.prepare(request).await? {
+        let mut change_set = match self.prepare(request).await? {
             Prepared::NoChanges => {
                 self.ui.out(format!(
                     "No changes: stack {} is already up to date.",
@@ -916,6 +924,11 @@ impl Deployer {
             }
             Prepared::Ready(c) => c,
         };
+        streamcdk_deploy_plan::annotate_retention(
+            &mut change_set.changes,
+            None,
+            Some(&request.template),
+        );
         if let Err(DeployError::Refused(refusals)) = self.review(&change_set, allowed, false).await
         {
             for r in refusals {

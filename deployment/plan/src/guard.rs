@@ -45,16 +45,30 @@ pub fn refusals(changes: &[ResourceChange], allowed: &[String]) -> Vec<Refusal> 
         .filter(|c| c.destroys() && !allowed.contains(&c.logical_id))
         .filter_map(|c| {
             let why = stateful_reason(&c.resource_type)?;
-            let what = match (c.action, c.replacement) {
-                (crate::Action::Remove, _) => "removes".to_owned(),
-                (_, Some(r)) => format!("replaces (Replacement {})", r.as_str()),
-                _ => "replaces".to_owned(),
+            let removal = c.action == crate::Action::Remove;
+            let what = match (removal, c.replacement) {
+                (true, _) => "removes".to_owned(),
+                (false, Some(r)) => format!("replaces (Replacement {})", r.as_str()),
+                (false, None) => "replaces".to_owned(),
+            };
+            let consequence = match (&c.retention, removal) {
+                (Some(crate::Retention::Kept(policy)), true) => format!(
+                    "its {policy} keeps it, detached from the stack: it keeps its data and its cost, and the stack no longer manages it"
+                ),
+                (Some(crate::Retention::Kept(policy)), false) => format!(
+                    "the stack gets a new, empty one, and its {policy} keeps the old one detached from the stack, with its data and its cost"
+                ),
+                (Some(crate::Retention::Deleted), _) => why.to_owned(),
+                (None, _) => format!(
+                    "{why}, unless its {} keeps it (then it stays, detached from the stack, with its data and its cost)",
+                    if removal { "DeletionPolicy" } else { "UpdateReplacePolicy" }
+                ),
             };
             Some(Refusal {
                 logical_id: c.logical_id.clone(),
                 resource_type: c.resource_type.clone(),
                 message: format!(
-                    "the change set {what} {} ({}): {why}; pass --allow-replace {} to accept that",
+                    "the change set {what} {} ({}): {consequence}; pass --allow-replace {} to accept that",
                     c.logical_id, c.resource_type, c.logical_id
                 ),
             })
@@ -80,6 +94,7 @@ mod tests {
             replacement,
             physical_id: None,
             details: vec![],
+            retention: Some(crate::Retention::Deleted),
         }
     }
 

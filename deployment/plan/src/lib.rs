@@ -87,6 +87,50 @@ pub struct ResourceChange {
     pub physical_id: Option<String>,
     /// What changed and why it replaces: property paths, attributes, reasons.
     pub details: Vec<String>,
+    /// What happens to the old physical resource when the change destroys
+    /// it (a removal or a replacement): `None` when not known (a change set
+    /// read from CloudFormation without the old template); see [`Retention`]
+    /// and [`annotate_retention`].
+    pub retention: Option<Retention>,
+}
+
+/// Whether a removed or replaced resource is deleted or kept by its policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Retention {
+    /// Deleted with its data (no policy keeps it).
+    Deleted,
+    /// Kept, detached from the stack, by this policy
+    /// (`DeletionPolicy Retain`, `UpdateReplacePolicy Snapshot` ...).
+    Kept(String),
+}
+
+/// Fills [`ResourceChange::retention`] from the templates: a removal from the
+/// old template's `DeletionPolicy`, a replacement from the new template's
+/// `UpdateReplacePolicy` (the policy in force during the update). A template
+/// that is `None` leaves the matching changes unknown.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html>
+pub fn annotate_retention(
+    changes: &mut [ResourceChange],
+    old: Option<&serde_json::Value>,
+    new: Option<&serde_json::Value>,
+) {
+    for change in changes.iter_mut() {
+        let (template, attribute) = match (change.action, change.replacement) {
+            (Action::Remove, _) => (old, "DeletionPolicy"),
+            (Action::Modify, Some(Replacement::True | Replacement::Conditional)) => {
+                (new, "UpdateReplacePolicy")
+            }
+            _ => continue,
+        };
+        let Some(template) = template else { continue };
+        let policy = template["Resources"][&change.logical_id][attribute].as_str();
+        change.retention = Some(match policy {
+            Some(p @ ("Retain" | "RetainExceptOnCreate" | "Snapshot")) => {
+                Retention::Kept(format!("{attribute} {p}"))
+            }
+            _ => Retention::Deleted,
+        });
+    }
 }
 
 impl ResourceChange {

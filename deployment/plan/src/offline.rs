@@ -25,6 +25,9 @@
 //! Resource-level attributes (`DeletionPolicy`, `UpdateReplacePolicy`,
 //! `DependsOn`, `Metadata`, `Condition`, `UpdatePolicy`, `CreationPolicy`)
 //! are updates without replacement.
+//!
+//! Each removal or replacement says whether the old resource is deleted or
+//! kept by its policy ([`crate::annotate_retention`]).
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html>
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,6 +83,7 @@ pub fn diff_templates(old: &Value, new: &Value) -> Result<Vec<ResourceChange>, S
                 replacement: None,
                 physical_id: None,
                 details: vec!["not in the new template".into()],
+                retention: None,
             }),
             (None, Some(new)) => Some(ResourceChange {
                 logical_id: id.clone(),
@@ -88,6 +92,7 @@ pub fn diff_templates(old: &Value, new: &Value) -> Result<Vec<ResourceChange>, S
                 replacement: None,
                 physical_id: None,
                 details: vec![],
+                retention: None,
             }),
             (Some(old), Some(new)) => compare(id, old, new, &ssm_parameters)?,
             (None, None) => None,
@@ -97,7 +102,9 @@ pub fn diff_templates(old: &Value, new: &Value) -> Result<Vec<ResourceChange>, S
         }
     }
     propagate_replacements(new_resources, &mut changes)?;
-    Ok(changes.into_values().collect())
+    let mut changes: Vec<ResourceChange> = changes.into_values().collect();
+    crate::annotate_retention(&mut changes, Some(old), Some(new));
+    Ok(changes)
 }
 
 fn resources<'a>(template: &'a Value, which: &str) -> Result<&'a Map<String, Value>, String> {
@@ -230,6 +237,7 @@ fn compare(
         replacement: Some(replacement),
         physical_id: None,
         details,
+        retention: None,
     }))
 }
 
@@ -359,6 +367,7 @@ fn propagate_replacements(
                 replacement: Some(Replacement::False),
                 physical_id: None,
                 details: vec![],
+                retention: None,
             });
             for detail in new_details {
                 if !entry.details.contains(&detail) {

@@ -57,6 +57,7 @@ mod tests {
             replacement: Some(Replacement::True),
             physical_id: None,
             details: vec!["Properties/Name (create-only: replaces the resource)".into()],
+            retention: None,
         }]);
         let row = text.lines().find(|l| l.contains("Stream")).unwrap();
         for cell in [

@@ -177,3 +177,48 @@ fn malformed_templates_are_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn a_retained_resource_is_said_to_be_kept_detached_not_deleted() {
+    let retained = |name: &str| {
+        json!({"Type": "AWS::Kinesis::Stream", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+               "Properties": {"Name": name, "ShardCount": 1}})
+    };
+    // Renamed logical ID: the old stream is removed from the stack but kept.
+    let old = template(json!({"Data": retained("a")}));
+    let new = template(json!({"Data2": retained("a")}));
+    let changes = diff_templates(&old, &new).unwrap();
+    let refused = refusals(&changes, &[]);
+    assert_eq!(refused.len(), 1);
+    assert!(
+        refused[0]
+            .message
+            .contains("its DeletionPolicy Retain keeps it, detached from the stack"),
+        "{}",
+        refused[0].message
+    );
+    assert!(
+        !refused[0].message.contains("deleted with it"),
+        "{}",
+        refused[0].message
+    );
+    // A create-only change: a new, empty stream; the old one kept detached.
+    let new = template(json!({"Data": retained("b")}));
+    let refused = refusals(&diff_templates(&old, &new).unwrap(), &[]);
+    assert!(
+        refused[0].message.contains(
+            "the stack gets a new, empty one, and its UpdateReplacePolicy Retain keeps the old one"
+        ),
+        "{}",
+        refused[0].message
+    );
+    // Without a policy the data goes with it.
+    let plain = template(json!({"Data": stream("a", 24)}));
+    let renamed = template(json!({"Data2": stream("a", 24)}));
+    let refused = refusals(&diff_templates(&plain, &renamed).unwrap(), &[]);
+    assert!(
+        refused[0].message.contains("are deleted with it;"),
+        "{}",
+        refused[0].message
+    );
+}
