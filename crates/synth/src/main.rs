@@ -32,7 +32,7 @@ struct Cli {
     /// Every stack of the catalog (needs --out).
     #[arg(long)]
     all: bool,
-    /// Writes DIR/<stack>.template.json and DIR/<stack>.assets.json instead
+    /// Writes DIR/STACK.template.json and DIR/STACK.assets.json instead
     /// of printing the template.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,

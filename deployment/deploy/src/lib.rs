@@ -9,7 +9,7 @@
 //!   template's upload and `TemplateURL`.
 //! - [`stack`]: the state machine of `up` and `diff`: which change set to
 //!   create, waiting for it, the change table, the stateful-resource guard,
-//!   execution, and following the stack to the end ([`stack::Deployer::wait`]).
+//!   execution, and following the stack to the end ([`stack::Deployer::follow`]).
 //! - [`destroy`], [`offline`], [`package`]: the other commands.
 //! - [`ui`]: progress and messages (a spinner on a terminal, plain lines otherwise).
 //!

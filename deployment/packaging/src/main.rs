@@ -29,13 +29,13 @@ struct Cli {
     /// Asset manifests written by `synth --out` (`<stack>.assets.json`).
     #[arg(long = "manifest", value_name = "FILE")]
     manifests: Vec<PathBuf>,
-    /// Output folder: templates and manifests of synthesized stacks, and each asset at DIR/<key>.
+    /// Output folder: templates and manifests of synthesized stacks, and each asset at DIR/KEY (the asset's S3 key).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// The cargo-lambda executable (default: $CARGO_LAMBDA, .venv/bin/cargo-lambda, PATH).
     #[arg(long, value_name = "PATH")]
     cargo_lambda: Option<PathBuf>,
-    /// Where the release builds go (default: <workspace>/target/runtime).
+    /// Where the release builds go (default: WORKSPACE/target/runtime).
     #[arg(long, value_name = "DIR")]
     build_dir: Option<PathBuf>,
 }

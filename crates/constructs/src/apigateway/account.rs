@@ -20,7 +20,7 @@ use crate::iam::{Principal, Role, RoleProps};
 /// set in account settings to enable logging") in a Region where the setting
 /// was never made. Hence:
 /// - create it once per account and Region (one stack owns it), and let
-///   every other stack say [`ApiLogging::AccountSettingExists`];
+///   every other stack say [`ApiLogging::AccountSettingExists`](super::ApiLogging::AccountSettingExists);
 /// - its role is **retained** when the stack is deleted, because other APIs
 ///   of the Region keep using it (deleting the `Account` resource itself
 ///   changes nothing in the account: the setting stays, naming the role);

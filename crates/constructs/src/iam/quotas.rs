@@ -49,7 +49,7 @@ const ARN_OVERHEAD_CHARS: usize = 100;
 
 /// Per resource type: the longest value of its `Ref` and the longest
 /// resource name within its ARN (its `Arn` attribute is that plus
-/// [`ARN_OVERHEAD_CHARS`]), from each service's naming rules.
+/// `ARN_OVERHEAD_CHARS`), from each service's naming rules.
 pub const REFERENCE_MAXIMA: &[(&str, usize, usize)] = &[
     ("AWS::Kinesis::Stream", 128, 128),
     ("AWS::Kinesis::StreamConsumer", 228, 128),
