@@ -4,7 +4,7 @@
 #      pinned checkov into .venv-checkov, and the pinned npm package
 #      @cdklabs/cdk-validator-cfnguard (cfn-guard 3.1.1 + the AWS Control Tower
 #      rules) into scripts/guard/node_modules, each only when its pins changed;
-#   2. formatting and clippy checks;
+#   2. formatting, clippy and rustdoc checks (warnings are errors);
 #   3. all Rust tests (unit, integration, doc), which write every template they
 #      synthesize into target/cfn-templates;
 #   4. the validator self-test, then both validators over those templates;
@@ -63,6 +63,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 export STREAMCDK_TEMPLATE_DIR="$root/target/cfn-templates"
 rm -rf "$STREAMCDK_TEMPLATE_DIR"
 mkdir -p "$STREAMCDK_TEMPLATE_DIR"
+
+step "rustdoc (warnings are errors: broken links, bad HTML in docs)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
 step "generated layer and registry blob up to date (codegen --check, against the pinned cfn-lint in .venv)"
 cargo run --quiet -p streamcdk-codegen -- --check
