@@ -82,7 +82,7 @@ pub async fn clients(connection: &Connection) -> Result<Clients, DeployError> {
 pub struct Backoff {
     /// Tries in all.
     pub attempts: u32,
-    /// The first wait; it doubles after each try, up to `max`.
+    /// The first wait; it doubles after each try, up to `max` (with jitter).
     pub base: Duration,
     /// The longest wait.
     pub max: Duration,
@@ -162,17 +162,27 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    let mut wait = backoff.base;
+    // backon (the producer's backoff crate too) gives the delays: doubling
+    // from `base` up to `max`, with jitter, `attempts - 1` of them.
+    use backon::BackoffBuilder;
+    let mut delays = backon::ExponentialBuilder::new()
+        .with_min_delay(backoff.base)
+        .with_max_delay(backoff.max)
+        .with_max_times(backoff.attempts.saturating_sub(1) as usize)
+        .with_jitter()
+        .build();
     let mut attempt = 1;
     loop {
         match call().await {
             Ok(value) => return Ok(value),
-            Err(e) if attempt < backoff.attempts && is_transient(&e) => {
-                tracing::warn!(operation, attempt, error = %describe(&e), "transient error, trying again in {wait:?}");
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(backoff.max);
-                attempt += 1;
-            }
+            Err(e) if is_transient(&e) => match delays.next() {
+                Some(wait) => {
+                    tracing::warn!(operation, attempt, error = %describe(&e), "transient error, trying again in {wait:?}");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return Err(e),
+            },
             Err(e) => return Err(e),
         }
     }

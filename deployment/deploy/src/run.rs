@@ -65,6 +65,36 @@ pub fn synthesize(entry: &CatalogEntry, prefix: &str) -> Result<Synthesized, Dep
         .map_err(|d| DeployError::Usage(format!("{}: {d}", entry.short_name)))
 }
 
+/// A template file, JSON or YAML (as CloudFormation reads either): its text,
+/// uploaded as it is, and its document as JSON, for its parameters,
+/// capabilities and the offline diff.
+fn read_template(path: &Path) -> Result<(String, Value), DeployError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| DeployError::Usage(format!("cannot read template {}: {e}", path.display())))?;
+    let value =
+        streamcdk_core::import::template_json(&path.display().to_string(), &text).map_err(|e| {
+            let problems: Vec<String> = e
+                .problems
+                .iter()
+                .map(|(d, pos)| {
+                    format!(
+                        "{}:{}:{}: {}",
+                        path.display(),
+                        pos.line,
+                        pos.column,
+                        d.message
+                    )
+                })
+                .collect();
+            DeployError::Usage(format!(
+                "template {} is not JSON or YAML CloudFormation reads: {}",
+                path.display(),
+                problems.join("; ")
+            ))
+        })?;
+    Ok((text, value))
+}
+
 fn read_json(path: &Path, what: &str) -> Result<(String, Value), DeployError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| DeployError::Usage(format!("cannot read {what} {}: {e}", path.display())))?;
@@ -96,7 +126,7 @@ pub fn load_source(args: &SourceArgs, prefix: &str) -> Result<Source, DeployErro
             "name a pattern (see `synth list`) or pass --template FILE".into(),
         ));
     };
-    let (text, value) = read_json(template, "template")?;
+    let (text, value) = read_template(template)?;
     let file_name = template
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -214,7 +244,7 @@ pub async fn run(cli: Cli, ui: Ui, mut interrupt: Interrupt) -> Result<(), Deplo
     match &cli.command {
         Command::Diff(diff) if diff.offline => {
             let against = diff.against.as_ref().expect("clap requires --against");
-            let (_, old) = read_json(against, "template")?;
+            let (_, old) = read_template(against)?;
             let source = load_source(&diff.source, &diff.change_set.prefix)?;
             crate::offline::offline_diff(
                 &old,

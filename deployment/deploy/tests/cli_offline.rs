@@ -186,3 +186,54 @@ fn package_writes_the_original_build_layout() {
     assert!(value["Resources"].is_object());
     assert!(dir.join("regional-s3-assets").is_dir());
 }
+
+/// `--template` takes YAML too (short-form tags in their long form), as
+/// CloudFormation does; a document that is neither is a usage error naming
+/// the line.
+#[test]
+fn an_offline_diff_reads_yaml_templates() {
+    let dir = scratch("yaml");
+    let old = dir.join("old.json");
+    let new = dir.join("new.yaml");
+    std::fs::write(&old, r#"{"Resources":{"Stream":{"Type":"AWS::Kinesis::Stream","Properties":{"Name":"a","ShardCount":1}},"Alarm":{"Type":"AWS::CloudWatch::Alarm","Properties":{"AlarmDescription":{"Fn::Sub":"${Stream}"}}}}}"#).unwrap();
+    std::fs::write(
+        &new,
+        "Resources:\n  Stream:\n    Type: AWS::Kinesis::Stream\n    Properties: {Name: b, ShardCount: 1}\n  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      AlarmDescription: !Sub '${Stream}'\n",
+    )
+    .unwrap();
+    let out = deploy(&[
+        "diff",
+        "--offline",
+        "--against",
+        old.to_str().unwrap(),
+        "--template",
+        new.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let stream = stdout.lines().find(|l| l.contains("| Stream")).unwrap();
+    assert!(
+        stream.contains("Modify") && stream.contains("True"),
+        "{stream}"
+    );
+    // The !Sub is read as Fn::Sub: the alarm is unchanged apart from the new stream.
+    let alarm = stdout.lines().find(|l| l.contains("| Alarm")).unwrap();
+    assert!(alarm.contains("refers to Stream"), "{alarm}");
+
+    let broken = dir.join("broken.yaml");
+    std::fs::write(&broken, "Resources:\n  A: [unclosed\n").unwrap();
+    let out = deploy(&[
+        "diff",
+        "--offline",
+        "--against",
+        old.to_str().unwrap(),
+        "--template",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("broken.yaml:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -312,7 +312,7 @@ fn read_toolchain(root: &Path) -> Result<String, String> {
 /// Folders of the workspace's crates by package name: the members (a
 /// trailing `/*` glob is expanded), the path entries of
 /// `[workspace.dependencies]`, and path dependencies reached from them.
-fn path_crates(root: &Path, start: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
+fn path_crates(root: &Path, start: &Path) -> BTreeMap<String, PathBuf> {
     let mut candidates: Vec<PathBuf> = vec![start.to_path_buf()];
     let workspace = read_toml(&root.join("Cargo.toml")).ok();
     if let Some(ws) = workspace.as_ref().and_then(|t| t.get("workspace")) {
@@ -371,7 +371,7 @@ fn path_crates(root: &Path, start: &Path) -> Result<BTreeMap<String, PathBuf>, S
             }
         }
     }
-    Ok(found)
+    found
 }
 
 /// Resolves a Rust crate: workspace root, package, toolchain, the part of the
@@ -450,7 +450,7 @@ pub(crate) fn resolve(crate_dir: &Path) -> Result<ResolvedRust, String> {
 
     let mut path_dependencies = Vec::new();
     if !path_names.is_empty() {
-        let dirs = path_crates(&root, &crate_dir)?;
+        let dirs = path_crates(&root, &crate_dir);
         for name in path_names {
             let dir = dirs.get(&name).ok_or_else(|| {
                 format!(

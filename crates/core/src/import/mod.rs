@@ -174,6 +174,31 @@ pub fn import(name: &str, text: &str) -> Result<Imported, ImportError> {
     }
 }
 
+/// A template's text, JSON or YAML (JSON when its first character is `{`),
+/// as plain JSON: YAML short-form tags in their long form, nothing else
+/// interpreted (for tools that only read the document, such as `deploy
+/// --template`, which accepts either syntax).
+///
+/// # Errors
+/// The text is not a JSON or YAML document CloudFormation reads (the
+/// problem with its line and column).
+pub fn template_json(name: &str, text: &str) -> Result<serde_json::Value, ImportError> {
+    parse_document(name, text).map(|doc| doc.to_json())
+}
+
+/// Parses the text as JSON or YAML, the way CloudFormation picks.
+fn parse_document(name: &str, text: &str) -> Result<tree::Item, ImportError> {
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let parsed = if trimmed.starts_with('{') {
+        json::parse(text)
+    } else {
+        yaml::parse(text)
+    };
+    parsed.map_err(|e| ImportError {
+        problems: vec![(Diagnostic::error(e.code, name, e.message), e.pos)],
+    })
+}
+
 /// [`import`] for a checker: a template that parses gives its stack even when
 /// some of it could not be imported (an unknown attribute, a function with
 /// arguments of the wrong shape ...), with those problems beside it, so that
@@ -186,15 +211,7 @@ pub fn import_lenient(
     name: &str,
     text: &str,
 ) -> Result<(Imported, Vec<(Diagnostic, Position)>), ImportError> {
-    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    let parsed = if trimmed.starts_with('{') {
-        json::parse(text)
-    } else {
-        yaml::parse(text)
-    };
-    let doc = parsed.map_err(|e| ImportError {
-        problems: vec![(Diagnostic::error(e.code, name, e.message), e.pos)],
-    })?;
+    let doc = parse_document(name, text)?;
     let mut importer = Importer {
         name: name.to_owned(),
         problems: Vec::new(),
