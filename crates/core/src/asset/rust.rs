@@ -390,6 +390,39 @@ pub(crate) fn resolve(crate_dir: &Path) -> Result<ResolvedRust, String> {
     let toolchain = read_toolchain(&root)?;
     let lock = read_lock(&root.join("Cargo.lock"))?;
 
+    // The closure depends only on the package, the lock's content (the cached
+    // `LockFile` is one object per content) and the toolchain: several
+    // stacks of one process (the producer of patterns 2, 2-studio and 4)
+    // resolve it once.
+    type ResolvedCache = Mutex<HashMap<(PathBuf, usize, String), ResolvedRust>>;
+    static RESOLVED: OnceLock<ResolvedCache> = OnceLock::new();
+    let key = (
+        crate_dir.clone(),
+        std::sync::Arc::as_ptr(&lock) as usize,
+        toolchain.clone(),
+    );
+    let cache = RESOLVED.get_or_init(Default::default);
+    if let Some(done) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        if done.package == package {
+            return Ok(done);
+        }
+    }
+    let resolved = closure(&crate_dir, &manifest_path, package, root, toolchain, &lock)?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, resolved.clone());
+    }
+    Ok(resolved)
+}
+
+/// The part of the lock file `package` resolves to, and its path dependencies.
+fn closure(
+    crate_dir: &Path,
+    manifest_path: &Path,
+    package: String,
+    root: PathBuf,
+    toolchain: String,
+    lock: &LockFile,
+) -> Result<ResolvedRust, String> {
     let by_name: HashMap<&str, Vec<&LockPackage>> =
         lock.package.iter().fold(HashMap::new(), |mut map, p| {
             map.entry(p.name.as_str()).or_default().push(p);
@@ -450,7 +483,7 @@ pub(crate) fn resolve(crate_dir: &Path) -> Result<ResolvedRust, String> {
 
     let mut path_dependencies = Vec::new();
     if !path_names.is_empty() {
-        let dirs = path_crates(&root, &crate_dir);
+        let dirs = path_crates(&root, crate_dir);
         for name in path_names {
             let dir = dirs.get(&name).ok_or_else(|| {
                 format!(
