@@ -22,6 +22,25 @@ root=$(pwd)
 # its time goes (the README's set-up section quotes them).
 step() { echo "== [${SECONDS}s] $*"; }
 
+# Disk: a cold debug build of this workspace (AWS SDK, Lambda runtime, every
+# test binary) took 13 GB with full debug info and incremental data, and a
+# CI run once failed half-way through `cargo test` when the disk filled. Line
+# tables keep file:line in backtraces at a fraction of the size, and a run
+# from a clean clone gains nothing from incremental data. Both only when the
+# caller has not chosen.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
+export CARGO_PROFILE_TEST_DEBUG="${CARGO_PROFILE_TEST_DEBUG:-line-tables-only}"
+# A failing test's panic message is the last thing it prints (a backtrace
+# after it pushes the message out of a log's tail); rerun one test with
+# RUST_BACKTRACE=1 to see where.
+export RUST_BACKTRACE=0
+free_kb=$(df -Pk . | awk 'NR == 2 { print $4 }')
+echo "disk: $((free_kb / 1024 / 1024)) GB free beside the checkout"
+if [[ "$free_kb" -lt $((10 * 1024 * 1024)) ]]; then
+  echo "warning: under 10 GB free; the builds below may fail with 'No space left on device'"
+fi
+
 venv="$root/.venv"
 req="$root/scripts/requirements-validators.txt"
 runtime_req="$root/scripts/requirements-runtime.txt"
@@ -98,4 +117,5 @@ step "benchmarks build"
 # included (about ten minutes more on two cores).
 cargo bench -p streamcdk -p streamcdk-resources --no-run --quiet
 
+du -sh "$root/target" 2>/dev/null | sed 's/^/target size: /' || true
 echo "all checks passed in ${SECONDS}s"
