@@ -26,9 +26,12 @@
 //! at deploy: it is not checked against `type`, `enum`, `pattern` or the
 //! lengths, and its own syntax is checked instead (`schema/dynamic-reference`).
 //!
-//! Patterns are matched with `fancy-regex`, which supports the look-around
-//! some schemas use, after two rewrites: `\uXXXX` becomes `\x{XXXX}` and
-//! Python's end-of-text `\Z` becomes `$`. A pattern that still does not
+//! Patterns are read in the regex engine's syntax after two rewrites:
+//! `\uXXXX` becomes `\x{XXXX}` and Python's end-of-text `\Z` becomes `$`.
+//! They are matched, cheapest first, by hand-written checks of the simplest
+//! forms (`simple`), by a backtracking matcher over the parsed pattern
+//! (`backtrack`: no automaton to build), and by `fancy-regex`, which also
+//! supports the look-around some schemas use. A pattern that still does not
 //! compile is not checked ([`unsupported_patterns`] lists them; the test
 //! `every_schema_pattern_compiles` keeps that list empty).
 //!
@@ -39,6 +42,7 @@
 //! `combinators` (the keywords of their kind), `patterns` (the regex dialect).
 
 mod array;
+mod backtrack;
 mod combinators;
 mod dynamic;
 mod formats;

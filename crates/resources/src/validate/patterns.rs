@@ -82,13 +82,57 @@ fn compiled(pattern: &str) -> Compiled {
     c
 }
 
+/// A pattern parsed for the [`backtrack`](super::backtrack) matcher; `None`
+/// when it is not plain regex syntax (the regex engine takes it).
+fn parsed(pattern: &str) -> Option<Arc<regex_syntax::hir::Hir>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<Arc<regex_syntax::hir::Hir>>>>> =
+        OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = map.get(pattern) {
+        return p.clone();
+    }
+    let p = super::backtrack::parse(&translate(pattern)).map(Arc::new);
+    map.insert(pattern.to_owned(), p.clone());
+    p
+}
+
 /// Whether `text` matches `pattern` (unanchored, as in JSON Schema); `None`
-/// when the pattern cannot be checked.
+/// when the pattern cannot be checked. Three engines, cheapest first: the
+/// hand-written [`simple`](super::simple) forms, the
+/// [`backtrack`](super::backtrack) matcher over the parsed pattern, and a
+/// compiled `fancy-regex` for look-around and for the matches the
+/// backtracking matcher gives up on.
 pub(super) fn matches(pattern: &str, text: &str) -> Option<bool> {
     if let Some(result) = super::simple::eval(pattern, text) {
         return Some(result);
     }
+    if let Some((excluded, rest)) = negative_literal_prefix(pattern) {
+        if text.starts_with(excluded) {
+            return Some(false);
+        }
+        return matches(&format!("^{rest}"), text);
+    }
+    if let Some(hir) = parsed(pattern) {
+        if let Some(result) = super::backtrack::is_match(&hir, text) {
+            return Some(result);
+        }
+    }
     compiled(pattern)?.is_match(text).ok()
+}
+
+/// `^(?!LITERAL)REST` (the schemas' "must not start with `aws:`") as
+/// `(LITERAL, REST)`, when `LITERAL` is plain: then the pattern matches when
+/// the text does not start with it and `^REST` matches. The look-ahead is
+/// the only thing in such a pattern that needs `fancy-regex`.
+fn negative_literal_prefix(pattern: &str) -> Option<(&str, &str)> {
+    let inner = pattern.strip_prefix("^(?!")?;
+    let (literal, rest) = inner.split_once(')')?;
+    let plain = !literal.is_empty()
+        && literal
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '/' | ' '));
+    plain.then_some((literal, rest))
 }
 
 /// Whether `text` matches a schema `pattern` (such as the `*_PATTERN`
@@ -141,11 +185,11 @@ fn collect_patterns(schema: &Value, out: &mut Vec<String>) {
 mod tests {
     use super::*;
 
-    /// The fast path gives the regex engine's answer for every schema
-    /// pattern it takes, on a corpus of texts that probe classes, lengths,
+    /// The simple forms and the backtracking matcher give the regex engine's
+    /// answer for every schema pattern they take, on a corpus of texts that probe classes, lengths,
     /// white space, line breaks and non-ASCII characters.
     #[test]
-    fn the_simple_fast_path_agrees_with_the_regex_engine() {
+    fn the_fast_paths_agree_with_the_regex_engine() {
         let mut patterns = Vec::new();
         for info in crate::all_types() {
             if let Some(schema) = schema_of(info.type_name) {
@@ -168,6 +212,7 @@ mod tests {
             .map(String::from),
         );
         let long_a = "a".repeat(300);
+        let long_x = "x".repeat(70);
         let corpus = [
             "",
             "a",
@@ -203,8 +248,19 @@ mod tests {
             "{{resolve:ssm:/x}}",
             "a\u{00a0}b",
             "a\u{2028}b",
+            "LATEST",
+            "lambda:*",
+            "lambda:GetLayerVersion",
+            "aws:tag",
+            "Tag Name_1:/=+-@",
+            "arn:aws:kinesis:us-east-1:123456789012:stream/s",
+            "sg-0123456789abcdef0",
+            "2024-01-01T00:00:00Z",
+            long_x.as_str(),
         ];
         let mut taken = 0;
+        let mut walked_cases = 0;
+        let mut lookahead_cases = 0;
         for p in &patterns {
             let Some(regex) = compiled(p) else { continue };
             for text in corpus {
@@ -220,9 +276,35 @@ mod tests {
                         "pattern {p:?} on {text:?}"
                     );
                 }
+                if negative_literal_prefix(p).is_some() {
+                    lookahead_cases += 1;
+                    assert_eq!(
+                        matches(p, &text),
+                        regex.is_match(&text).ok(),
+                        "look-ahead prefix: pattern {p:?} on {text:?}"
+                    );
+                }
+                if let Some(hir) = parsed(p) {
+                    if let Some(walked) = crate::validate::backtrack::is_match(&hir, &text) {
+                        walked_cases += 1;
+                        assert_eq!(
+                            Some(walked),
+                            regex.is_match(&text).ok(),
+                            "backtracking matcher: pattern {p:?} on {text:?}"
+                        );
+                    }
+                }
             }
         }
         assert!(taken > 100, "the fast path took only {taken} cases");
+        assert!(
+            lookahead_cases >= corpus.len(),
+            "look-ahead prefixes: {lookahead_cases}"
+        );
+        assert!(
+            walked_cases > 5_000,
+            "the backtracking matcher took only {walked_cases} cases"
+        );
     }
 
     #[test]
