@@ -41,7 +41,7 @@ pub mod output;
 pub mod stack;
 pub mod synth;
 
-pub use asset::{Asset, AssetBucket, AssetSource, HashInput, Packaging};
+pub use asset::{with_shared_asset_hashes, Asset, AssetBucket, AssetSource, HashInput, Packaging};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use expr::{CondExpr, Expr, ItemKey, Json, Node, Pseudo, RuleExpr, Target};
 pub use json::{IntoJson, JsonArray, JsonObject};

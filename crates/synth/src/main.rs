@@ -13,6 +13,9 @@
 //! (informational), 0 when clean, 1 for a usage error or an unreadable file.
 //! Warnings go to standard error; errors make the exit status 1.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -140,16 +143,20 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
     let mut stacks = Vec::new();
     let mut short_names = Vec::new();
     let mut errors = Vec::new();
-    for e in entries {
-        match (e.build)() {
-            Ok(s) => {
-                apply_asset_options(&s, cli);
-                stacks.push(s);
-                short_names.push(e.short_name);
+    // One run, so the stacks that carry the same code (the producer of
+    // patterns 2, 2-studio and 4) hash its files once.
+    streamcdk_core::with_shared_asset_hashes(|| {
+        for e in entries {
+            match (e.build)() {
+                Ok(s) => {
+                    apply_asset_options(&s, cli);
+                    stacks.push(s);
+                    short_names.push(e.short_name);
+                }
+                Err(d) => errors.push(format!("{}: {d}", e.short_name)),
             }
-            Err(d) => errors.push(format!("{}: {d}", e.short_name)),
         }
-    }
+    });
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }

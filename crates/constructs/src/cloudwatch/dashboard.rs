@@ -23,9 +23,9 @@ impl JsonPart {
     /// Renders to text pieces; literal runs are merged.
     fn render(&self, out: &mut Vec<Expr<String>>, buf: &mut String) {
         match self {
-            JsonPart::Lit(v) => buf.push_str(&v.to_string()),
+            JsonPart::Lit(v) => push_json_value(buf, v),
             JsonPart::Expr(e) => match e.node() {
-                Node::Str(s) => buf.push_str(&serde_json::Value::String(s.clone()).to_string()),
+                Node::Str(s) => push_json_string(buf, s),
                 _ => {
                     buf.push('"');
                     out.push(Expr::from(std::mem::take(buf)));
@@ -39,7 +39,7 @@ impl JsonPart {
                     if i > 0 {
                         buf.push(',');
                     }
-                    buf.push_str(&serde_json::Value::String(k.clone()).to_string());
+                    push_json_string(buf, k);
                     buf.push(':');
                     v.render(out, buf);
                 }
@@ -88,6 +88,51 @@ impl JsonPart {
         self.render(&mut out, &mut buf);
         out.push(Expr::from(buf));
         Expr::concat(out)
+    }
+}
+
+/// Appends `s` as a JSON string, escaped as serde_json escapes it (`"`, `\`
+/// and the control characters; `\u00XX` in lowercase hex where JSON has no
+/// short form). Written out because a dashboard body is built from thousands
+/// of short strings, and a `Value` and a `String` per string were a sizeable
+/// part of a synth.
+fn push_json_string(buf: &mut String, s: &str) {
+    buf.push('"');
+    let mut plain_from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        buf.push_str(&s[plain_from..i]);
+        if short.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            buf.push_str("\\u00");
+            buf.push(char::from(HEX[usize::from(b >> 4)]));
+            buf.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            buf.push_str(short);
+        }
+        plain_from = i + 1;
+    }
+    buf.push_str(&s[plain_from..]);
+    buf.push('"');
+}
+
+/// Appends a literal JSON value as serde_json writes it compactly.
+fn push_json_value(buf: &mut String, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => push_json_string(buf, s),
+        serde_json::Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
+        serde_json::Value::Null => buf.push_str("null"),
+        other => buf.push_str(&other.to_string()),
     }
 }
 
@@ -647,5 +692,36 @@ impl streamcdk_core::Aspect for RenderBody {
             ),
         ));
         resource.set_property("DashboardBody", JsonPart::Obj(body).to_expr());
+    }
+}
+
+#[cfg(test)]
+mod json_text_tests {
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        for text in [
+            "plain",
+            "q\"uote",
+            "back\\slash",
+            "line\nbreak\r\t",
+            "\u{1}\u{8}\u{c}\u{1f}\u{7f}",
+            "é/日本",
+            "",
+        ] {
+            let mut buf = String::new();
+            super::push_json_string(&mut buf, text);
+            assert_eq!(buf, serde_json::Value::String(text.to_owned()).to_string());
+        }
+        for value in [
+            serde_json::json!(true),
+            serde_json::json!(null),
+            serde_json::json!(300),
+            serde_json::json!(-1.5),
+            serde_json::json!("x\"y"),
+        ] {
+            let mut buf = String::new();
+            super::push_json_value(&mut buf, &value);
+            assert_eq!(buf, value.to_string());
+        }
     }
 }
