@@ -309,11 +309,21 @@ fn read_toolchain(root: &Path) -> Result<String, String> {
     Ok(version)
 }
 
-/// Folders of the workspace's crates by package name: the members (a
-/// trailing `/*` glob is expanded), the path entries of
-/// `[workspace.dependencies]`, and path dependencies reached from them.
-fn path_crates(root: &Path, start: &Path) -> BTreeMap<String, PathBuf> {
-    let mut candidates: Vec<PathBuf> = vec![start.to_path_buf()];
+/// Folders of the workspace's crates by package name, searched until every
+/// name in `needed` is found: first `start` and the path dependencies reached
+/// from it (where a crate's path dependencies usually are), then the
+/// workspace's members (a trailing `/*` glob is expanded) and the path
+/// entries of `[workspace.dependencies]`, with what they reach. Stopping
+/// early spares reading and parsing every member's manifest for each Rust
+/// asset.
+fn path_crates(root: &Path, start: &Path, needed: &BTreeSet<String>) -> BTreeMap<String, PathBuf> {
+    let mut found = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    search_path_crates(vec![start.to_path_buf()], needed, &mut found, &mut seen);
+    if needed.iter().all(|name| found.contains_key(name)) {
+        return found;
+    }
+    let mut candidates: Vec<PathBuf> = Vec::new();
     let workspace = read_toml(&root.join("Cargo.toml")).ok();
     if let Some(ws) = workspace.as_ref().and_then(|t| t.get("workspace")) {
         for member in ws
@@ -339,9 +349,23 @@ fn path_crates(root: &Path, start: &Path) -> BTreeMap<String, PathBuf> {
             );
         }
     }
-    let mut found = BTreeMap::new();
-    let mut seen = BTreeSet::new();
+    search_path_crates(candidates, needed, &mut found, &mut seen);
+    found
+}
+
+/// Reads the manifests of `candidates` and of the path dependencies they
+/// reach (depth first), recording each package's folder, until every name in
+/// `needed` is in `found`.
+fn search_path_crates(
+    mut candidates: Vec<PathBuf>,
+    needed: &BTreeSet<String>,
+    found: &mut BTreeMap<String, PathBuf>,
+    seen: &mut BTreeSet<PathBuf>,
+) {
     while let Some(dir) = candidates.pop() {
+        if needed.iter().all(|name| found.contains_key(name)) {
+            return;
+        }
         let dir = fs::canonicalize(&dir).unwrap_or(dir);
         if !seen.insert(dir.clone()) {
             continue;
@@ -371,7 +395,6 @@ fn path_crates(root: &Path, start: &Path) -> BTreeMap<String, PathBuf> {
             }
         }
     }
-    found
 }
 
 /// Resolves a Rust crate: workspace root, package, toolchain, the part of the
@@ -483,7 +506,7 @@ fn closure(
 
     let mut path_dependencies = Vec::new();
     if !path_names.is_empty() {
-        let dirs = path_crates(&root, crate_dir);
+        let dirs = path_crates(&root, crate_dir, &path_names);
         for name in path_names {
             let dir = dirs.get(&name).ok_or_else(|| {
                 format!(
