@@ -41,7 +41,7 @@ use streamcdk_constructs::apigateway::{
     ApiGatewayAccount, ApiLogging, KinesisProxyApi, KinesisProxyApiProps, StageOptions,
 };
 use streamcdk_constructs::cloudwatch::{wire_alarm_actions, Dashboard, DashboardProps};
-use streamcdk_constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
+use streamcdk_constructs::kinesis::Stream;
 use streamcdk_constructs::lambda::{
     Code, EventSourceOptions, Function, FunctionProps, OnFailure, Runtime, Tracing,
 };
@@ -52,6 +52,7 @@ use streamcdk_core::{
     AssetSource, CondExpr, Condition, Diagnostics, Expr, JsonObject, Parameter, RemovalPolicy,
     Resource, Stack,
 };
+use streamcdk_pattern_parts::stream::StreamParameters;
 
 /// The stack name (REFERENCE.md section 0, under this project's solution name).
 pub const STACK_NAME: &str = "streamcdk-apigw-kds-lambda";
@@ -63,7 +64,7 @@ pub const DESCRIPTION: &str = "Streaming Data Solution for Amazon Kinesis (strea
 /// The parameter group of the API (the original's first group).
 pub const GROUP_API: &str = "Amazon API Gateway configuration";
 /// The parameter group of the stream (the original's second group).
-pub const GROUP_STREAM: &str = "Amazon Kinesis Data Streams configuration";
+pub use streamcdk_pattern_parts::stream::GROUP_STREAM;
 /// The parameter group of the consumer (the original's third group, with the
 /// failure destination and code location added).
 pub const GROUP_LAMBDA: &str = "AWS Lambda consumer configuration";
@@ -100,12 +101,9 @@ pub struct Parameters {
     pub throttling_burst: Parameter<i64>,
     /// `ApiGatewayCloudWatchRole`: `create` (default) or `exists`; new here.
     pub cloudwatch_role: Parameter<String>,
-    /// `ShardCount`: Number, 2, 1–200.
-    pub shard_count: Parameter<i64>,
-    /// `RetentionHours`: Number, 24, 24–8760.
-    pub retention_hours: Parameter<i64>,
-    /// `EnableEnhancedMonitoring`: `true` or `false` (default).
-    pub enhanced_monitoring: Parameter<String>,
+    /// `ShardCount`, `RetentionHours`, `EnableEnhancedMonitoring` (the
+    /// original's, declared as in every pattern).
+    pub stream: StreamParameters,
     /// `BatchSize`: Number, 100, 1–10000.
     pub batch_size: Parameter<i64>,
     /// `ParallelizationFactor`: Number, 1, 1–10.
@@ -139,21 +137,7 @@ impl Parameters {
                 .default("create")
                 .allowed_values(["create", "exists"])
                 .label("The Region's API Gateway CloudWatch Logs role (account setting): create it here, or it already exists (made by another stack)"),
-            shard_count: stack
-                .number_parameter("ShardCount")
-                .default(2)
-                .range(1, 200)
-                .label("Number of open shards"),
-            retention_hours: stack
-                .number_parameter("RetentionHours")
-                .default(24)
-                .range(24, 8760)
-                .label("Data retention period (hours)"),
-            enhanced_monitoring: stack
-                .string_parameter("EnableEnhancedMonitoring")
-                .default("false")
-                .allowed_values(["true", "false"])
-                .label("Enable enhanced (shard-level) metrics"),
+            stream: StreamParameters::declare(stack),
             batch_size: stack
                 .number_parameter("BatchSize")
                 .default(100)
@@ -184,10 +168,7 @@ impl Parameters {
                 "ApiGatewayCloudWatchRole",
             ],
         );
-        stack.add_parameter_group_by_name(
-            GROUP_STREAM,
-            &["ShardCount", "RetentionHours", "EnableEnhancedMonitoring"],
-        );
+        StreamParameters::add_group(stack);
         stack.add_parameter_group_by_name(
             GROUP_LAMBDA,
             &[
@@ -237,16 +218,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
         has_email: streamcdk_constructs::sns::has_alarm_email(&stack, &p.alarm_email),
     };
 
-    let stream = Stream::new(
-        &stack.scope("Kds"),
-        "DataStream",
-        StreamProps::default()
-            .shard_count(&p.shard_count)
-            .retention_hours(&p.retention_hours)
-            .shard_level_metrics(ShardLevelMetrics::FromParameter(
-                p.enhanced_monitoring.clone(),
-            )),
-    )?;
+    let stream = Stream::new(&stack.scope("Kds"), "DataStream", p.stream.stream_props())?;
     let api = proxy_api(&stack, &p, &c, &stream)?;
     let (function, queue, bucket) = consumer(&stack, &p, &c, &stream)?;
 

@@ -32,17 +32,18 @@ use streamcdk_constructs::apigateway::{
     LambdaRestApiProps, StageOptions,
 };
 use streamcdk_constructs::cloudwatch::{wire_alarm_actions, Dashboard, DashboardProps};
-use streamcdk_constructs::ec2::{ProducerArtifact, ProducerInstance, ProducerInstanceProps};
-use streamcdk_constructs::flink::{
-    ApplicationCode, FlinkApplication, FlinkApplicationProps, Runtime as FlinkRuntimeChoice,
-    Switch, VpcPlacement,
-};
-use streamcdk_constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
+use streamcdk_constructs::flink::FlinkApplication;
+use streamcdk_constructs::kinesis::Stream;
 use streamcdk_constructs::lambda::{Code, Function, FunctionProps, Runtime, Tracing};
 use streamcdk_constructs::sns::{Topic, TopicProps};
 use streamcdk_core::{AssetSource, CondExpr, Diagnostics, Expr, JsonObject, Stack};
 
-use parameters::{Parameters, APPLICATION_RUNTIMES, CLOUDWATCH_ROLE_CREATE};
+use streamcdk_pattern_parts::producer::ProducerKind;
+
+use parameters::{Parameters, CLOUDWATCH_ROLE_CREATE};
+
+pub use streamcdk_pattern_parts::application::FIRST_RUN_CONFIGURATION;
+pub use streamcdk_pattern_parts::producer::{PRODUCER_COMMAND, REPLAY_FILE};
 
 /// The stack name of `pattern4`.
 pub const STACK_NAME: &str = "streamcdk-kds-kda-apigw";
@@ -62,18 +63,6 @@ pub const FARE_METHOD: &str = "GET";
 /// See [`FARE_METHOD`].
 pub const FARE_PATH: &str = "/predictFare";
 
-/// The run configuration of the first start: there is no snapshot yet, so
-/// the application starts without restoring one. Later restarts use
-/// `RESTORE_FROM_LATEST_SNAPSHOT` to keep the job's state.
-pub const FIRST_RUN_CONFIGURATION: &str = r#"{"ApplicationRestoreConfiguration":{"ApplicationRestoreType":"SKIP_RESTORE_FROM_SNAPSHOT"}}"#;
-
-/// The taxi-trip sample the replay producer reads, relative to its
-/// directory (`/opt/producer`, where its artifact is unpacked).
-pub const REPLAY_FILE: &str = "taxi-trips.ndjson";
-
-/// The producer's executable, in its archive and on the instance.
-pub const PRODUCER_COMMAND: &str = "kinesis-producer";
-
 /// The fare function's code: the Rust crate `runtime/functions/fare-endpoint`
 /// of this workspace, as a Lambda asset (`bootstrap`, x86_64, glibc 2.34).
 pub fn fare_code() -> AssetSource {
@@ -91,14 +80,7 @@ pub fn fare_code() -> AssetSource {
 /// Amazon Linux 2023's), with the taxi-trip sample [`REPLAY_FILE`] beside it,
 /// where the producer looks for it by default.
 pub fn producer_code() -> AssetSource {
-    AssetSource::rust_executable(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../runtime/producers/kinesis-producer"
-        ),
-        PRODUCER_COMMAND,
-    )
-    .with_bundled_file(concat!("data/", "taxi-trips.ndjson"), REPLAY_FILE)
+    streamcdk_pattern_parts::producer::producer_code(ProducerKind::Replay)
 }
 
 /// Builds `pattern4`: the replay producer, the stream, the fare endpoint
@@ -126,18 +108,9 @@ pub fn build() -> Result<Stack, Diagnostics> {
         CondExpr::equals(&p.api_cloudwatch_role, CLOUDWATCH_ROLE_CREATE),
     );
 
-    let stream = Stream::new(
-        &stack.scope("Kds"),
-        "DataStream",
-        StreamProps::default()
-            .shard_count(&p.shard_count)
-            .retention_hours(&p.retention_hours)
-            .shard_level_metrics(ShardLevelMetrics::FromParameter(
-                p.enable_enhanced_monitoring.clone(),
-            )),
-    )?;
+    let stream = Stream::new(&stack.scope("Kds"), "DataStream", p.stream.stream_props())?;
 
-    let producer = producer(&stack, &p, &stream)?;
+    let producer = p.producer.instance(&stack, ProducerKind::Replay, &stream)?;
     let producer_grant = stream.grant_write(&producer)?;
     if let Some(policy) = producer_grant.policy() {
         policy.skip_checkov("CKV_AWS_111", "the only statements on Resource '*' are the Session Manager actions (ssm:UpdateInstanceInformation, ssmmessages:*) and cloudwatch:PutMetricData, which have no resource types; PutMetricData is limited to one namespace by its cloudwatch:namespace condition, which checkov does not read");
@@ -222,15 +195,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
     stack
         .output("RideApiEndpoint", api.url())
         .description("Invoke URL of the fare API's stage (requests must be signed with SigV4)");
-    stack
-        .output(
-            "StartApplicationCommand",
-            Expr::sub_with(
-                format!("aws kinesisanalyticsv2 start-application --application-name ${{Application}} --run-configuration '{FIRST_RUN_CONFIGURATION}' --region ${{AWS::Region}}"),
-                [("Application", app.name())],
-            ),
-        )
-        .description("Starts the Flink application the first time (CloudFormation creates it stopped); later restarts use RESTORE_FROM_LATEST_SNAPSHOT");
+    streamcdk_pattern_parts::application::add_start_application_output(&stack, &app);
     stack
         .output("AlarmTopicArn", topic.arn())
         .description("SNS topic that receives every alarm of the stack");
@@ -239,37 +204,6 @@ pub fn build() -> Result<Stack, Diagnostics> {
         &[streamcdk_core::asset::DEFAULT_ASSET_BUCKET_PARAMETER],
     );
     Ok(stack)
-}
-
-/// The replay producer: its settings are the instance's tags, fed by the
-/// start, rate and duration parameters; its mode (`replay`) and stream are
-/// its environment; its code is [`producer_code`], with the taxi-trip sample
-/// it replays beside the executable.
-fn producer(
-    stack: &Stack,
-    p: &Parameters,
-    stream: &Stream,
-) -> Result<ProducerInstance, Diagnostics> {
-    ProducerInstance::new(
-        &stack.root(),
-        "Kpl",
-        ProducerInstanceProps::new(
-            &p.producer_vpc_id,
-            &p.producer_subnet_id,
-            ProducerArtifact::asset(producer_code()),
-        )
-        .command(PRODUCER_COMMAND)
-        .image_id(&p.producer_ami_id)
-        .instance_type(&p.producer_instance_type)
-        .start(p.start_producer.expr().cast::<bool>())
-        .rate_records_per_second(&p.producer_records_per_second)
-        .duration_seconds(&p.producer_duration_seconds)
-        .environment("PRODUCER_MODE", "replay")
-        .environment("PRODUCER_STREAM_NAME", stream.name())
-        // The stream's maximum record size (not raised here), so the producer
-        // needs no kinesis:DescribeStreamSummary to learn it.
-        .environment("PRODUCER_MAX_RECORD_KIB", "1024"),
-    )
 }
 
 /// The Flink application: reads the stream, calls the fare API (allowed on
@@ -284,24 +218,14 @@ fn application(
     let app = FlinkApplication::new(
         &stack.root(),
         "Kda",
-        FlinkApplicationProps::new(ApplicationCode::s3(&p.artifact_bucket, &p.artifact_key))
-            .runtime(FlinkRuntimeChoice::Parameter {
-                parameter: p.runtime.clone(),
-                allowed: APPLICATION_RUNTIMES.to_vec(),
-            })
-            .description("Reads the taxi-trip events of the data stream and asks the fare API for the expected fare of sampled ride requests")
-            .property_group(
-                PROPERTY_GROUP,
-                JsonObject::new()
-                    .set(input, stream.name())
-                    .set(region, Expr::sub("${AWS::Region}"))
-                    .set(endpoint, api.url()),
-            )
-            .log_level(&p.log_level)
-            .metrics_level(&p.metrics_level)
-            .snapshots(Switch::FromParameter(p.enable_snapshots.clone()))
-            .auto_scaling(Switch::FromParameter(p.enable_auto_scaling.clone()))
-            .vpc(VpcPlacement::new(&p.subnet_ids, &p.security_group_ids)),
+        p.application.application_props(
+            "Reads the taxi-trip events of the data stream and asks the fare API for the expected fare of sampled ride requests",
+            PROPERTY_GROUP,
+            JsonObject::new()
+                .set(input, stream.name())
+                .set(region, Expr::sub("${AWS::Region}"))
+                .set(endpoint, api.url()),
+        ),
     )?;
     app.read_stream(stream)?;
     api.grant_invoke(&app, FARE_METHOD, FARE_PATH)?

@@ -38,10 +38,11 @@ use streamcdk_constructs::cloudwatch::{wire_alarm_actions, Dashboard, DashboardP
 use streamcdk_constructs::firehose::{
     Compression, DeliveryStream, DeliveryStreamProps, DynamicPartitioning,
 };
-use streamcdk_constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
+use streamcdk_constructs::kinesis::Stream;
 use streamcdk_constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessLogs};
 use streamcdk_constructs::sns::{Topic, TopicProps};
 use streamcdk_core::{CondExpr, Condition, Diagnostics, Parameter, Stack};
+use streamcdk_pattern_parts::stream::StreamParameters;
 
 /// The stack name (REFERENCE.md section 0, under this project's solution name).
 pub const STACK_NAME: &str = "streamcdk-kds-kdf-s3";
@@ -51,7 +52,7 @@ pub const STACK_NAME: &str = "streamcdk-kds-kdf-s3";
 pub const DESCRIPTION: &str = "Streaming Data Solution for Amazon Kinesis (streamcdk): Kinesis Data Streams -> Amazon Data Firehose -> Amazon S3";
 
 /// The parameter group of the stream (the original's first group).
-pub const GROUP_STREAM: &str = "Amazon Kinesis Data Streams configuration";
+pub use streamcdk_pattern_parts::stream::GROUP_STREAM;
 /// The parameter group of the delivery (the original's second group, with
 /// the two dynamic-partitioning parameters added).
 pub const GROUP_FIREHOSE: &str = "Amazon Kinesis Data Firehose configuration";
@@ -69,12 +70,9 @@ pub const PARTITION_KEYS: [(&str, &str); 2] = [("type", ".type"), ("source", ".s
 /// The template parameters, all defined in [`Parameters::add`].
 #[derive(Debug, Clone)]
 pub struct Parameters {
-    /// `ShardCount`: Number, 2, 1–200.
-    pub shard_count: Parameter<i64>,
-    /// `RetentionHours`: Number, 24, 24–8760.
-    pub retention_hours: Parameter<i64>,
-    /// `EnableEnhancedMonitoring`: `true` or `false` (default).
-    pub enhanced_monitoring: Parameter<String>,
+    /// `ShardCount`, `RetentionHours`, `EnableEnhancedMonitoring` (the
+    /// original's, declared as in every pattern).
+    pub stream: StreamParameters,
     /// `BufferingSize`: Number (MiB), 5, 1–128; the plain delivery stream's.
     pub buffering_size: Parameter<i64>,
     /// `BufferingInterval`: Number (seconds), 300, 60–900; both delivery
@@ -99,21 +97,7 @@ impl Parameters {
     /// and the three this pattern adds.
     pub fn add(stack: &Stack) -> Self {
         let p = Self {
-            shard_count: stack
-                .number_parameter("ShardCount")
-                .default(2)
-                .range(1, 200)
-                .label("Number of open shards"),
-            retention_hours: stack
-                .number_parameter("RetentionHours")
-                .default(24)
-                .range(24, 8760)
-                .label("Data retention period (hours)"),
-            enhanced_monitoring: stack
-                .string_parameter("EnableEnhancedMonitoring")
-                .default("false")
-                .allowed_values(["true", "false"])
-                .label("Enable enhanced (shard-level) metrics"),
+            stream: StreamParameters::declare(stack),
             buffering_size: stack
                 .number_parameter("BufferingSize")
                 .default(5)
@@ -141,10 +125,7 @@ impl Parameters {
                 .label("Size of the buffer (in MBs) with dynamic partitioning (64 to 128)"),
             alarm_email: streamcdk_constructs::sns::alarm_email_parameter(stack),
         };
-        stack.add_parameter_group_by_name(
-            GROUP_STREAM,
-            &["ShardCount", "RetentionHours", "EnableEnhancedMonitoring"],
-        );
+        StreamParameters::add_group(stack);
         stack.add_parameter_group_by_name(
             GROUP_FIREHOSE,
             &[
@@ -183,16 +164,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
     );
     let has_email = streamcdk_constructs::sns::has_alarm_email(&stack, &p.alarm_email);
 
-    let stream = Stream::new(
-        &stack.scope("Kds"),
-        "DataStream",
-        StreamProps::default()
-            .shard_count(&p.shard_count)
-            .retention_hours(&p.retention_hours)
-            .shard_level_metrics(ShardLevelMetrics::FromParameter(
-                p.enhanced_monitoring.clone(),
-            )),
-    )?;
+    let stream = Stream::new(&stack.scope("Kds"), "DataStream", p.stream.stream_props())?;
     let bucket = Bucket::new(
         &stack.scope("Output"),
         "Bucket",

@@ -28,18 +28,18 @@
 pub mod parameters;
 
 use streamcdk_constructs::cloudwatch::{wire_alarm_actions, Dashboard, DashboardProps};
-use streamcdk_constructs::ec2::{ProducerArtifact, ProducerInstance, ProducerInstanceProps};
-use streamcdk_constructs::flink::{
-    ApplicationCode, FlinkApplication, FlinkApplicationProps, Runtime, StudioNotebook,
-    StudioNotebookProps, Switch, VpcPlacement,
-};
+use streamcdk_constructs::flink::{FlinkApplication, StudioNotebook, StudioNotebookProps};
 use streamcdk_constructs::glue::{Database, DatabaseProps};
-use streamcdk_constructs::kinesis::{ShardLevelMetrics, Stream, StreamProps};
+use streamcdk_constructs::kinesis::Stream;
 use streamcdk_constructs::s3::{Bucket, BucketProps, LifecycleRule, ServerAccessLogs};
 use streamcdk_constructs::sns::{Topic, TopicProps};
 use streamcdk_core::{AssetSource, Diagnostics, Expr, JsonObject, Stack};
+use streamcdk_pattern_parts::producer::ProducerKind;
 
-use parameters::{ApplicationParameters, Parameters, Variant, APPLICATION_RUNTIMES};
+use parameters::{ApplicationParameters, Variant};
+
+pub use streamcdk_pattern_parts::application::FIRST_RUN_CONFIGURATION;
+pub use streamcdk_pattern_parts::producer::PRODUCER_COMMAND;
 
 /// The stack name of `pattern2`.
 pub const STACK_NAME: &str = "streamcdk-kpl-kds-kda";
@@ -53,26 +53,12 @@ pub const STUDIO_DATABASE_NAME: &str = "streamcdk_kpl_kds_kda";
 /// The property group the Flink job reads, as in the original.
 pub const PROPERTY_GROUP: &str = "FlinkApplicationProperties";
 
-/// The producer's executable, in its archive and on the instance.
-pub const PRODUCER_COMMAND: &str = "kinesis-producer";
-
 /// The demo producer's code: the Rust crate
 /// `runtime/producers/kinesis-producer` of this workspace as an executable
 /// asset (glibc 2.34, Amazon Linux 2023's), run in `stock` mode.
 pub fn producer_code() -> AssetSource {
-    AssetSource::rust_executable(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../runtime/producers/kinesis-producer"
-        ),
-        PRODUCER_COMMAND,
-    )
+    streamcdk_pattern_parts::producer::producer_code(ProducerKind::Demo)
 }
-
-/// The run configuration of the first start: there is no snapshot yet, so
-/// the application starts without restoring one. Later restarts use
-/// `RESTORE_FROM_LATEST_SNAPSHOT` to keep the job's state.
-pub const FIRST_RUN_CONFIGURATION: &str = r#"{"ApplicationRestoreConfiguration":{"ApplicationRestoreType":"SKIP_RESTORE_FROM_SNAPSHOT"}}"#;
 
 /// Builds `pattern2`: the producer, the stream, the Flink application, the
 /// output bucket, the alarms, the topic and the dashboard.
@@ -118,16 +104,7 @@ fn build_variant(variant: Variant) -> Result<Stack, Diagnostics> {
     let p = parameters::declare(&stack, variant);
     let has_email = streamcdk_constructs::sns::has_alarm_email(&stack, &p.alarm_email);
 
-    let stream = Stream::new(
-        &stack.scope("Kds"),
-        "DataStream",
-        StreamProps::default()
-            .shard_count(&p.shard_count)
-            .retention_hours(&p.retention_hours)
-            .shard_level_metrics(ShardLevelMetrics::FromParameter(
-                p.enable_enhanced_monitoring.clone(),
-            )),
-    )?;
+    let stream = Stream::new(&stack.scope("Kds"), "DataStream", p.stream.stream_props())?;
     let bucket = Bucket::new(
         &stack.scope("Output"),
         "Bucket",
@@ -141,7 +118,7 @@ fn build_variant(variant: Variant) -> Result<Stack, Diagnostics> {
         r.skip_checkov("CKV_AWS_21", "Flink's S3 sink writes each part file once under a unique name and the roles have no s3:DeleteObject; versions would only keep noncurrent copies after lifecycle expiry. Opt in with BucketProps::versioned");
     }
 
-    let producer = producer(&stack, &p, &stream)?;
+    let producer = p.producer.instance(&stack, ProducerKind::Demo, &stream)?;
     let producer_grant = stream.grant_write(&producer)?;
     if let Some(policy) = producer_grant.policy() {
         policy.skip_checkov("CKV_AWS_111", "the only statements on Resource '*' are the Session Manager actions (ssm:UpdateInstanceInformation, ssmmessages:*) and cloudwatch:PutMetricData, which have no resource types; PutMetricData is limited to one namespace by its cloudwatch:namespace condition, which checkov does not read");
@@ -176,15 +153,7 @@ fn build_variant(variant: Variant) -> Result<Stack, Diagnostics> {
             stack
                 .output("ApplicationName", app.name())
                 .description("Name of the Amazon Kinesis Data Analytics application");
-            stack
-                .output(
-                    "StartApplicationCommand",
-                    Expr::sub_with(
-                        format!("aws kinesisanalyticsv2 start-application --application-name ${{Application}} --run-configuration '{FIRST_RUN_CONFIGURATION}' --region ${{AWS::Region}}"),
-                        [("Application", app.name())],
-                    ),
-                )
-                .description("Starts the Flink application the first time (CloudFormation creates it stopped); later restarts use RESTORE_FROM_LATEST_SNAPSHOT");
+            streamcdk_pattern_parts::application::add_start_application_output(&stack, &app);
         }
         _ => {
             let database = Database::new(
@@ -234,36 +203,6 @@ fn build_variant(variant: Variant) -> Result<Stack, Diagnostics> {
     Ok(stack)
 }
 
-/// The demo producer: its settings are the instance's tags, fed by the
-/// start, rate and duration parameters; its mode (`stock`) and stream are its
-/// environment; its code is [`producer_code`].
-fn producer(
-    stack: &Stack,
-    p: &Parameters,
-    stream: &Stream,
-) -> Result<ProducerInstance, Diagnostics> {
-    ProducerInstance::new(
-        &stack.root(),
-        "Kpl",
-        ProducerInstanceProps::new(
-            &p.producer_vpc_id,
-            &p.producer_subnet_id,
-            ProducerArtifact::asset(producer_code()),
-        )
-        .command(PRODUCER_COMMAND)
-        .image_id(&p.producer_ami_id)
-        .instance_type(&p.producer_instance_type)
-        .start(p.start_producer.expr().cast::<bool>())
-        .rate_records_per_second(&p.producer_records_per_second)
-        .duration_seconds(&p.producer_duration_seconds)
-        .environment("PRODUCER_MODE", "stock")
-        .environment("PRODUCER_STREAM_NAME", stream.name())
-        // The stream's maximum record size (not raised here), so the producer
-        // needs no kinesis:DescribeStreamSummary to learn it.
-        .environment("PRODUCER_MAX_RECORD_KIB", "1024"),
-    )
-}
-
 /// The Flink application, reading the stream and writing the bucket.
 fn application(
     stack: &Stack,
@@ -274,24 +213,14 @@ fn application(
     let app = FlinkApplication::new(
         &stack.root(),
         "Kda",
-        FlinkApplicationProps::new(ApplicationCode::s3(&a.artifact_bucket, &a.artifact_key))
-            .runtime(Runtime::Parameter {
-                parameter: a.runtime.clone(),
-                allowed: APPLICATION_RUNTIMES.to_vec(),
-            })
-            .description("Reads the stock ticks of the data stream and writes its results to the output bucket")
-            .property_group(
-                PROPERTY_GROUP,
-                JsonObject::new()
-                    .set("InputStreamName", stream.name())
-                    .set("OutputBucketName", bucket.name())
-                    .set("Region", Expr::sub("${AWS::Region}")),
-            )
-            .log_level(&a.log_level)
-            .metrics_level(&a.metrics_level)
-            .snapshots(Switch::FromParameter(a.enable_snapshots.clone()))
-            .auto_scaling(Switch::FromParameter(a.enable_auto_scaling.clone()))
-            .vpc(VpcPlacement::new(&a.subnet_ids, &a.security_group_ids)),
+        a.application_props(
+            "Reads the stock ticks of the data stream and writes its results to the output bucket",
+            PROPERTY_GROUP,
+            JsonObject::new()
+                .set("InputStreamName", stream.name())
+                .set("OutputBucketName", bucket.name())
+                .set("Region", Expr::sub("${AWS::Region}")),
+        ),
     )?;
     app.read_stream(stream)?;
     bucket.grant_read_write(&app)?.apply_before(app.resource());
