@@ -111,7 +111,9 @@ pub(super) fn matches(pattern: &str, text: &str) -> Option<bool> {
         if text.starts_with(excluded) {
             return Some(false);
         }
-        return matches(&format!("^{rest}"), text);
+        if let Some(result) = matches(&format!("^{rest}"), text) {
+            return Some(result);
+        }
     }
     if let Some(hir) = parsed(pattern) {
         if let Some(result) = super::backtrack::is_match(&hir, text) {
@@ -132,7 +134,9 @@ fn negative_literal_prefix(pattern: &str) -> Option<(&str, &str)> {
         && literal
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '/' | ' '));
-    plain.then_some((literal, rest))
+    // An alternation in the rest (`^(?!aws:)a|b`) would take the look-ahead
+    // out of its branches: not this form.
+    (plain && !rest.contains('|')).then_some((literal, rest))
 }
 
 /// Whether `text` matches a schema `pattern` (such as the `*_PATTERN`
@@ -305,6 +309,21 @@ mod tests {
             walked_cases > 5_000,
             "the backtracking matcher took only {walked_cases} cases"
         );
+    }
+
+    #[test]
+    fn the_look_ahead_prefix_form_is_taken_only_without_alternation() {
+        let tag = r"^(?!aws:)[a-zA-Z0-9:]*$";
+        assert_eq!(
+            negative_literal_prefix(tag),
+            Some(("aws:", "[a-zA-Z0-9:]*$"))
+        );
+        assert_eq!(matches(tag, "aws:x"), Some(false));
+        assert_eq!(matches(tag, "awsx:y"), Some(true));
+        // `^(?!aws:)a|b` is `(^(?!aws:)a)|b`: "aws:b" matches through `b`.
+        assert_eq!(negative_literal_prefix(r"^(?!aws:)a|b"), None);
+        assert_eq!(matches(r"^(?!aws:)a|b", "aws:b"), Some(true));
+        assert_eq!(negative_literal_prefix(r"^(?!a.b)c"), None);
     }
 
     #[test]
