@@ -32,10 +32,18 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 export CARGO_PROFILE_TEST_DEBUG="${CARGO_PROFILE_TEST_DEBUG:-line-tables-only}"
 # A failing test's panic message is the last thing it prints (a backtrace
-# after it pushes the message out of a log's tail); rerun one test with
+# after it pushes the message out of a log's tail): in CI (CI=true) always,
+# elsewhere unless the caller asks for backtraces; rerun one test with
 # RUST_BACKTRACE=1 to see where.
-export RUST_BACKTRACE=0
-free_kb=$(df -Pk . | awk 'NR == 2 { print $4 }')
+if [[ "${CI:-}" == "true" ]]; then
+  export RUST_BACKTRACE=0
+else
+  export RUST_BACKTRACE="${RUST_BACKTRACE:-0}"
+fi
+# (These settings are part of cargo's fingerprints: switching between this
+# script and a plain `cargo test` rebuilds the workspace once each way.)
+free_kb=$(df -Pk . 2>/dev/null | awk 'NR == 2 { print $4 }' || true)
+free_kb=${free_kb:-0}
 echo "disk: $((free_kb / 1024 / 1024)) GB free beside the checkout"
 if [[ "$free_kb" -lt $((10 * 1024 * 1024)) ]]; then
   echo "warning: under 10 GB free; the builds below may fail with 'No space left on device'"

@@ -386,7 +386,7 @@ impl AssetSource {
     }
 }
 
-/// The hashed asset sources of the innermost [`with_shared_asset_hashes`]
+/// The hashed asset sources of the outermost [`with_shared_asset_hashes`]
 /// on this thread, with their results; `None` outside one.
 type SharedHashes = Option<Vec<(AssetSource, (String, Option<rust::ResolvedRust>))>>;
 
@@ -397,8 +397,8 @@ thread_local! {
 /// Runs `build` (which builds stacks) with asset hashes shared: an asset
 /// whose [`AssetSource`] equals one already added in the same call gets that
 /// hash without its files being read again. Use it when several stacks in one
-/// run carry the same code (the `synth` command builds patterns 2, 2-studio
-/// and 4 with the same producer crate in one): the files are then taken not
+/// run carry the same code (the `synth` command builds patterns 2 and
+/// 2-studio, which carry the same producer asset, in one): the files are then taken not
 /// to change while `build` runs. Outside such a call every
 /// [`Scope::add_asset`] reads its inputs afresh, so a process that changes
 /// files between two stacks still gets their new hash. Nested calls share

@@ -143,8 +143,8 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
     let mut stacks = Vec::new();
     let mut short_names = Vec::new();
     let mut errors = Vec::new();
-    // One run, so the stacks that carry the same code (the producer of
-    // patterns 2, 2-studio and 4) hash its files once.
+    // One run, so the stacks that carry the same code (the producer asset of
+    // patterns 2 and 2-studio) hash its files once.
     streamcdk_core::with_shared_asset_hashes(|| {
         for e in entries {
             match (e.build)() {

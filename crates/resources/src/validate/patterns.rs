@@ -108,11 +108,8 @@ pub(super) fn matches(pattern: &str, text: &str) -> Option<bool> {
         return Some(result);
     }
     if let Some((excluded, rest)) = negative_literal_prefix(pattern) {
-        if text.starts_with(excluded) {
-            return Some(false);
-        }
         if let Some(result) = matches(&format!("^{rest}"), text) {
-            return Some(result);
+            return Some(result && !text.starts_with(excluded));
         }
     }
     if let Some(hir) = parsed(pattern) {
@@ -135,8 +132,10 @@ fn negative_literal_prefix(pattern: &str) -> Option<(&str, &str)> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '/' | ' '));
     // An alternation in the rest (`^(?!aws:)a|b`) would take the look-ahead
-    // out of its branches: not this form.
-    (plain && !rest.contains('|')).then_some((literal, rest))
+    // out of its branches, and a quantifier after it (`^(?!a)?b`) would
+    // apply to the look-ahead: neither is this form.
+    let rest_is_plain = !rest.contains('|') && !rest.starts_with(['*', '+', '?', '{']);
+    (plain && rest_is_plain).then_some((literal, rest))
 }
 
 /// Whether `text` matches a schema `pattern` (such as the `*_PATTERN`
@@ -324,6 +323,9 @@ mod tests {
         assert_eq!(negative_literal_prefix(r"^(?!aws:)a|b"), None);
         assert_eq!(matches(r"^(?!aws:)a|b", "aws:b"), Some(true));
         assert_eq!(negative_literal_prefix(r"^(?!a.b)c"), None);
+        assert_eq!(negative_literal_prefix(r"^(?!a)?b"), None);
+        // An invalid rest is not checked at all, as the whole pattern is not.
+        assert_eq!(matches(r"^(?!a)b)", "abc"), None);
     }
 
     #[test]
