@@ -66,11 +66,11 @@ impl Deployer {
         .await
         .map_err(|e| aws_error("GetTemplate", &e))?;
         let body = template.template_body().unwrap_or_default();
-        let template: Value = match serde_json::from_str(body) {
+        let template: Value = match streamcdk_core::import::template_json(stack, body) {
             Ok(v) => v,
             Err(_) => {
                 self.ui.info(format!(
-                    "the template of {stack} is not JSON: its deletion policies were not read; check them before deleting"
+                    "the template of {stack} is neither JSON nor YAML CloudFormation reads: its deletion policies were not read; check them before deleting"
                 ));
                 return Ok(Vec::new());
             }

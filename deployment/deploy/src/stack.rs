@@ -869,11 +869,12 @@ impl Deployer {
             }
             Prepared::Ready(c) => c,
         };
-        // Replacements are judged by the new template's UpdateReplacePolicy;
-        // removals stay unknown (the old template is not read).
+        // Replacements are judged by the new template's UpdateReplacePolicy,
+        // removals by the current template's DeletionPolicy.
+        let current = self.current_template_for_removals(&change_set).await;
         streamcdk_deploy_plan::annotate_retention(
             &mut change_set.changes,
-            None,
+            current.as_ref(),
             Some(&request.template),
         );
         self.review(&change_set, &options.allow_replace, true)
@@ -902,6 +903,38 @@ impl Deployer {
         Ok(UpOutcome::Done { status, outputs })
     }
 
+    /// The stack's current template (JSON or YAML), read only when the change
+    /// set removes a resource: a removed resource is kept or deleted by its
+    /// `DeletionPolicy` there. `None` when nothing is removed or the
+    /// template cannot be read; the guard then says what happens unless a
+    /// policy keeps the resource.
+    async fn current_template_for_removals(&self, change_set: &ReadyChangeSet) -> Option<Value> {
+        if !change_set
+            .changes
+            .iter()
+            .any(|c| c.action == Action::Remove)
+        {
+            return None;
+        }
+        let out = retry("GetTemplate", self.backoff, || {
+            self.clients
+                .cfn
+                .get_template()
+                .stack_name(&change_set.stack_name)
+                .send()
+        })
+        .await
+        .map_err(|e| {
+            self.ui.info(format!(
+                "could not read the current template of {} ({}): the retention of removed resources is not known",
+                change_set.stack_name,
+                aws_error("GetTemplate", &e)
+            ))
+        })
+        .ok()?;
+        streamcdk_core::import::template_json("the current template", out.template_body()?).ok()
+    }
+
     /// `diff`: the change set is created, shown and deleted, and so is the
     /// empty `REVIEW_IN_PROGRESS` stack a new stack's diff leaves, unless
     /// `keep`. The guard's refusals are printed as what `up` would refuse.
@@ -924,9 +957,10 @@ impl Deployer {
             }
             Prepared::Ready(c) => c,
         };
+        let current = self.current_template_for_removals(&change_set).await;
         streamcdk_deploy_plan::annotate_retention(
             &mut change_set.changes,
-            None,
+            current.as_ref(),
             Some(&request.template),
         );
         if let Err(DeployError::Refused(refusals)) = self.review(&change_set, allowed, false).await

@@ -498,6 +498,92 @@ async fn replacing_a_stream_is_refused_and_allowed_with_allow_replace() {
     assert!(d.ui.text().contains("allowed by --allow-replace: Stream"));
 }
 
+/// An UPDATE change set that removes the queue `Queue`; the current
+/// template (YAML, as a stack made by another tool may have) is `current`.
+fn removing_queue_rules(current: &'static str) -> Vec<Rule> {
+    let describe = mock!(Cfn::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::UpdateComplete))
+        .repeatedly()
+        .build();
+    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
+        change_set(
+            ChangeSetStatus::CreateComplete,
+            None,
+            vec![change(
+                "Queue",
+                "AWS::SQS::Queue",
+                ChangeAction::Remove,
+                None,
+            )],
+        )
+    });
+    let template = mock!(Cfn::get_template)
+        .then_output(move || GetTemplateOutput::builder().template_body(current).build());
+    let stack_events = mock!(Cfn::describe_stack_events).then_output(|| events(vec![]));
+    let (create, execute, delete_cs) = ok_rules();
+    vec![
+        describe,
+        describe_cs,
+        template,
+        stack_events,
+        create,
+        execute,
+        delete_cs,
+    ]
+}
+
+#[tokio::test]
+async fn a_removal_is_judged_by_the_current_templates_deletion_policy() {
+    let retained = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    DeletionPolicy: Retain\n";
+    let rules = removing_queue_rules(retained);
+    let refs: Vec<&Rule> = rules.iter().collect();
+    let d = deployer(&refs, true);
+    let text = d
+        .up(&request(), &yes(), &mut no_interrupt())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(rules[2].num_calls(), 1, "the current template is read");
+    assert!(text.contains("removes Queue (AWS::SQS::Queue)"), "{text}");
+    assert!(
+        text.contains("its DeletionPolicy Retain keeps it, detached from the stack"),
+        "{text}"
+    );
+
+    let deleted = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
+    let rules = removing_queue_rules(deleted);
+    let refs: Vec<&Rule> = rules.iter().collect();
+    let d = deployer(&refs, true);
+    let text = d
+        .up(&request(), &yes(), &mut no_interrupt())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("removes Queue"), "{text}");
+    assert!(!text.contains("keeps it"), "{text}");
+    assert!(!text.contains("unless its DeletionPolicy"), "{text}");
+}
+
+#[tokio::test]
+async fn a_change_set_without_removals_does_not_read_the_current_template() {
+    let rules = replacing_stream_rules();
+    let refs: Vec<&Rule> = rules.iter().collect();
+    let d = deployer(&refs, true);
+    let text = d
+        .up(&request(), &yes(), &mut no_interrupt())
+        .await
+        .unwrap_err()
+        .to_string();
+    // No GetTemplate rule is set: a call would have failed the request and
+    // said so; the replacement is judged by the new template.
+    assert!(!d.ui.text().contains("could not read the current template"));
+    assert!(
+        text.contains("replaces (Replacement True) Stream"),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn without_yes_a_declined_confirmation_keeps_the_change_set_unexecuted() {
     let rules = replacing_stream_rules();
