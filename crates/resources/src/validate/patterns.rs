@@ -310,6 +310,83 @@ mod tests {
         );
     }
 
+    /// Texts of up to 12 characters drawn (with a fixed seed) from the
+    /// characters schema patterns distinguish: letters, digits, separators,
+    /// white space, a line break, non-ASCII letters and a symbol.
+    fn random_texts(seed: u64, count: usize) -> Vec<String> {
+        const ALPHABET: &[char] = &[
+            'a', 'z', 'A', 'Z', '0', '9', '-', '_', '.', ':', '/', '*', '@', '=', '+', ' ', '\t',
+            '\n', 'é', '日', '$', '{', '}', '[', ']', '(', ')', '|', ',', '#', '%', '\\',
+        ];
+        let mut state = seed;
+        let mut next = move || {
+            // xorshift64: enough for a fixed, repeatable spread of cases.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count)
+            .map(|_| {
+                let len = (next() % 13) as usize;
+                (0..len)
+                    .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The full matching path (simple forms, look-ahead prefix, backtracking)
+    /// against `fancy-regex` on random texts, for the embedded schemas'
+    /// patterns and, with the whole registry built in, a fixed sample of the
+    /// registry's (one in eight: compiling all 3,000 in a debug build would
+    /// take minutes).
+    #[test]
+    fn the_matching_path_agrees_with_the_regex_engine_on_random_texts() {
+        let mut patterns = Vec::new();
+        for info in crate::all_types() {
+            if let Some(schema) = schema_of(info.type_name) {
+                collect_patterns(schema, &mut patterns);
+            }
+        }
+        #[cfg(feature = "registry")]
+        {
+            let mut registry = Vec::new();
+            for name in crate::registry::type_names() {
+                if let Some(schema) = crate::registry::schema(name) {
+                    collect_patterns(schema, &mut registry);
+                }
+            }
+            registry.sort();
+            registry.dedup();
+            patterns.extend(registry.into_iter().step_by(8));
+        }
+        patterns.sort();
+        patterns.dedup();
+        let texts = random_texts(0x5eed_cafe, 60);
+        let mut checked = 0;
+        for p in &patterns {
+            let Some(regex) = compiled(p) else { continue };
+            for text in &texts {
+                let expected = regex.is_match(text).ok();
+                assert_eq!(matches(p, text), expected, "pattern {p:?} on {text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 5_000, "only {checked} cases");
+    }
+
+    /// fancy-regex 0.20.0 (before this workspace locked 0.20.2) matched
+    /// `^[a-zA-Z]+[-_]*[a-zA-Z]+$` (a registry pattern) on "a"; the random
+    /// agreement test found it.
+    #[test]
+    fn a_two_letter_minimum_is_not_met_by_one_letter() {
+        let p = "^[a-zA-Z]+[-_]*[a-zA-Z]+$";
+        assert_eq!(compiled(p).unwrap().is_match("a").ok(), Some(false));
+        assert_eq!(matches(p, "a"), Some(false));
+        assert_eq!(matches(p, "a-b"), Some(true));
+    }
+
     #[test]
     fn the_look_ahead_prefix_form_is_taken_only_without_alternation() {
         let tag = r"^(?!aws:)[a-zA-Z0-9:]*$";
