@@ -338,9 +338,8 @@ mod tests {
 
     /// The full matching path (simple forms, look-ahead prefix, backtracking)
     /// against `fancy-regex` on random texts, for the embedded schemas'
-    /// patterns and, with the whole registry built in, a fixed sample of the
-    /// registry's (one in eight: compiling all 3,000 in a debug build would
-    /// take minutes).
+    /// patterns and, with the whole registry built in, every registry
+    /// pattern (3,035; about 10 s in a debug build).
     #[test]
     fn the_matching_path_agrees_with_the_regex_engine_on_random_texts() {
         let mut patterns = Vec::new();
@@ -359,7 +358,7 @@ mod tests {
             }
             registry.sort();
             registry.dedup();
-            patterns.extend(registry.into_iter().step_by(8));
+            patterns.extend(registry);
         }
         patterns.sort();
         patterns.dedup();
