@@ -100,9 +100,10 @@ fn parsed(pattern: &str) -> Option<Arc<regex_syntax::hir::Hir>> {
 /// Whether `text` matches `pattern` (unanchored, as in JSON Schema); `None`
 /// when the pattern cannot be checked. Three engines, cheapest first: the
 /// hand-written [`simple`](super::simple) forms, the
-/// [`backtrack`](super::backtrack) matcher over the parsed pattern, and a
-/// compiled `fancy-regex` for look-around and for the matches the
-/// backtracking matcher gives up on.
+/// [`backtrack`](super::backtrack) matcher over the parsed pattern (a
+/// leading `(?!literal)`, the schemas' "not `aws:`", is tested as a prefix
+/// and the rest matched without it), and a compiled `fancy-regex` for other
+/// look-around and for the matches the backtracking matcher gives up on.
 pub(super) fn matches(pattern: &str, text: &str) -> Option<bool> {
     if let Some(result) = super::simple::eval(pattern, text) {
         return Some(result);
