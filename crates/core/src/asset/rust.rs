@@ -115,6 +115,31 @@ pub(crate) struct ResolvedRust {
 struct LockFile {
     #[serde(default)]
     package: Vec<LockPackage>,
+    /// Indexes into `package` by name, built on first use and shared by
+    /// every closure computed on this lock.
+    #[serde(skip)]
+    by_name: OnceLock<HashMap<String, Vec<usize>>>,
+}
+
+impl LockFile {
+    fn by_name(&self) -> &HashMap<String, Vec<usize>> {
+        self.by_name.get_or_init(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, p) in self.package.iter().enumerate() {
+                map.entry(p.name.clone()).or_default().push(i);
+            }
+            map
+        })
+    }
+
+    /// The packages named `name`.
+    fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a LockPackage> + 'a {
+        self.by_name()
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.package[i])
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,10 +163,31 @@ fn lock_cache() -> &'static LockCache {
     CACHE.get_or_init(Default::default)
 }
 
+/// The content key of `text`, read from `path`: BLAKE3 of the text, or the
+/// key of the last text read from the same path when the text is the same
+/// (a byte comparison costs a fraction of hashing it again).
+fn content_key(path: &Path, text: &str) -> [u8; 32] {
+    type LastRead = Mutex<HashMap<PathBuf, (String, [u8; 32])>>;
+    static LAST: OnceLock<LastRead> = OnceLock::new();
+    let last = LAST.get_or_init(Default::default);
+    if let Some(key) = last.lock().ok().and_then(|m| {
+        m.get(path)
+            .filter(|(seen, _)| seen.as_str() == text)
+            .map(|(_, key)| *key)
+    }) {
+        return key;
+    }
+    let key = *blake3::hash(text.as_bytes()).as_bytes();
+    if let Ok(mut m) = last.lock() {
+        m.insert(path.to_path_buf(), (text.to_owned(), key));
+    }
+    key
+}
+
 fn read_lock(path: &Path) -> Result<std::sync::Arc<LockFile>, String> {
     let text =
         fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let key = *blake3::hash(text.as_bytes()).as_bytes();
+    let key = content_key(path, &text);
     if let Some(lock) = lock_cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(lock);
     }
@@ -225,7 +271,10 @@ fn scan_lock(text: &str) -> Option<LockFile> {
     if let Some(done) = current.take() {
         packages.push(finish(done)?);
     }
-    Some(LockFile { package: packages })
+    Some(LockFile {
+        package: packages,
+        by_name: OnceLock::new(),
+    })
 }
 
 /// Reads a manifest, parsed once per content in this process (every Rust
@@ -235,7 +284,7 @@ fn read_toml(path: &Path) -> Result<std::sync::Arc<toml::Table>, String> {
     static CACHE: OnceLock<ManifestCache> = OnceLock::new();
     let text =
         fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let key = *blake3::hash(text.as_bytes()).as_bytes();
+    let key = content_key(path, &text);
     let cache = CACHE.get_or_init(Default::default);
     if let Some(table) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(table);
@@ -446,11 +495,6 @@ fn closure(
     toolchain: String,
     lock: &LockFile,
 ) -> Result<ResolvedRust, String> {
-    let by_name: HashMap<&str, Vec<&LockPackage>> =
-        lock.package.iter().fold(HashMap::new(), |mut map, p| {
-            map.entry(p.name.as_str()).or_default().push(p);
-            map
-        });
     let find = |spec: &str| -> Option<&LockPackage> {
         // A dependency is written `name`, `name version` or `name version (source)`.
         let mut parts = spec.splitn(3, ' ');
@@ -459,14 +503,14 @@ fn closure(
         let source = parts
             .next()
             .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
-        by_name.get(name)?.iter().copied().find(|p| {
+        lock.named(name).find(|p| {
             version.is_none_or(|v| p.version == v)
                 && source.is_none_or(|s| p.source.as_deref() == Some(s))
         })
     };
-    let root_package = by_name
-        .get(package.as_str())
-        .and_then(|candidates| candidates.iter().find(|p| p.source.is_none()))
+    let root_package = lock
+        .named(package.as_str())
+        .find(|p| p.source.is_none())
         .ok_or_else(|| {
             format!(
                 "package '{package}' is not in {}: run `cargo generate-lockfile` (or any cargo build) so the lock file covers it",
@@ -475,14 +519,15 @@ fn closure(
         })?;
 
     let mut reached: BTreeSet<(&str, &str, Option<&str>)> = BTreeSet::new();
-    let mut stack = vec![*root_package];
-    let mut entries = BTreeSet::new();
+    let mut stack = vec![root_package];
+    // Collected, then sorted and deduplicated once (cheaper than a set).
+    let mut entries = Vec::new();
     let mut path_names = BTreeSet::new();
     while let Some(p) = stack.pop() {
         if !reached.insert((&p.name, &p.version, p.source.as_deref())) {
             continue;
         }
-        entries.insert(format!(
+        entries.push(format!(
             "{} {} {} {}",
             p.name,
             p.version,
@@ -522,7 +567,11 @@ fn closure(
         workspace_root: root,
         package,
         toolchain,
-        lock_entries: entries.into_iter().collect(),
+        lock_entries: {
+            entries.sort_unstable();
+            entries.dedup();
+            entries
+        },
         path_dependencies,
     })
 }
