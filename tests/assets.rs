@@ -93,6 +93,73 @@ fn named_bucket_and_prefix_and_no_parameter() {
     );
 }
 
+/// The template refers to the location in effect when an asset is added;
+/// changing the stack's bucket or prefix afterwards would make the manifest
+/// upload elsewhere, so synth refuses it, naming the asset.
+#[test]
+fn changing_the_asset_location_after_adding_an_asset_is_an_error() {
+    let dir = source_dir("late");
+    let stack = Stack::new("assets");
+    stack
+        .scope("X")
+        .add_asset("Jar", AssetSource::file(dir.join("src/main.rs")))
+        .unwrap();
+    stack.set_asset_bucket(AssetBucket::Named("late-bucket".into()));
+    let err = stack.synth().unwrap_err().to_string();
+    assert!(err.contains("asset/location-changed"), "{err}");
+    assert!(err.contains("assets/X/Jar"), "{err}");
+    assert!(
+        err.contains("asset bucket changed after this asset was added"),
+        "{err}"
+    );
+    assert!(err.contains("from the parameter AssetBucketName"), "{err}");
+
+    let stack = Stack::new("assets");
+    stack
+        .scope("X")
+        .add_asset("Jar", AssetSource::file(dir.join("src/main.rs")))
+        .unwrap();
+    stack.set_asset_key_prefix("late/");
+    let err = stack.synth().unwrap_err().to_string();
+    assert!(err.contains("asset key prefix changed"), "{err}");
+}
+
+/// `with_asset_location` gives every stack created inside it its bucket and
+/// prefix before any asset is added (what `synth --asset-bucket` needs for
+/// stacks built by code it does not write); outside it the defaults hold.
+#[test]
+fn a_scoped_asset_location_applies_to_stacks_created_inside_it() {
+    let dir = source_dir("scoped");
+    let build = || {
+        let stack = Stack::new("assets");
+        let asset = stack
+            .scope("X")
+            .add_asset("Jar", AssetSource::file(dir.join("src/main.rs")))
+            .unwrap();
+        (stack, asset)
+    };
+    let (stack, asset) = streamcdk::core::with_asset_location(
+        Some(AssetBucket::Named("scoped-bucket".into())),
+        Some("scoped/".into()),
+        build,
+    );
+    assert_eq!(asset.bucket, Expr::from("scoped-bucket"));
+    assert_eq!(asset.key, Expr::from(format!("scoped/{}.rs", asset.hash)));
+    let s = stack.synth().unwrap();
+    assert!(s.template.value().get("Parameters").is_none());
+    assert_eq!(
+        s.asset_manifest["assets"][0]["destination"]["bucket"],
+        json!({"name": "scoped-bucket"})
+    );
+    // Only the prefix: the bucket stays the parameter.
+    let (_, asset) = streamcdk::core::with_asset_location(None, Some("p/".into()), build);
+    assert!(matches!(asset.bucket.node(), streamcdk::core::Node::Ref(_)));
+    assert!(format!("{:?}", asset.key).contains("p/"));
+    // Outside the call, the defaults again.
+    let (_, asset) = build();
+    assert_eq!(asset.key, Expr::from(format!("assets/{}.rs", asset.hash)));
+}
+
 #[test]
 fn same_content_same_key_on_any_path() {
     let a = source_dir("same-a");

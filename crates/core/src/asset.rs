@@ -526,6 +526,10 @@ pub(crate) struct AssetDef {
     pub hash: String,
     pub key: String,
     pub rust: Option<rust::ResolvedRust>,
+    /// The stack's asset bucket and key prefix when the asset was added: the
+    /// template refers to that location, so synth refuses a stack whose
+    /// location changed afterwards.
+    pub location: (AssetBucket, String),
 }
 
 /// An asset added to a stack: where the template finds it.
@@ -590,6 +594,7 @@ impl Scope {
         let prefix = stack.data().asset_key_prefix.clone();
         let key = format!("{prefix}{hash}{extension}");
         let bucket = stack.asset_bucket_expr();
+        let location = (stack.data().asset_bucket.clone(), prefix);
         stack.data().assets.push(AssetDef {
             id,
             path,
@@ -597,6 +602,7 @@ impl Scope {
             hash: hash.clone(),
             key: key.clone(),
             rust,
+            location,
         });
         Ok(Asset {
             bucket,
@@ -604,6 +610,90 @@ impl Scope {
             hash,
         })
     }
+}
+
+/// `asset/location-changed` for each asset added before the stack's asset
+/// bucket or key prefix was changed: the template already refers to the
+/// location in effect when the asset was added, while the manifest would
+/// upload it to the new one.
+pub(crate) fn check_locations(
+    bucket: &AssetBucket,
+    prefix: &str,
+    assets: &[AssetDef],
+    diags: &mut crate::Diagnostics,
+) {
+    for a in assets {
+        let (then_bucket, then_prefix) = &a.location;
+        let what = match (then_bucket != bucket, then_prefix != prefix) {
+            (false, false) => continue,
+            (true, false) => "asset bucket",
+            (false, true) => "asset key prefix",
+            (true, true) => "asset bucket and key prefix",
+        };
+        diags.push(crate::Diagnostic::error(
+            "asset/location-changed",
+            a.path.clone(),
+            format!(
+                "the stack's {what} changed after this asset was added, and the template already refers to the old location (bucket {}, key {}); set the asset bucket and key prefix before adding assets (Stack::set_asset_bucket, Stack::set_asset_key_prefix, or with_asset_location around the code that builds the stack)",
+                describe_bucket(then_bucket),
+                a.key
+            ),
+        ));
+    }
+}
+
+fn describe_bucket(bucket: &AssetBucket) -> String {
+    match bucket {
+        AssetBucket::Named(name) => format!("'{name}'"),
+        AssetBucket::Parameter { name } => format!("from the parameter {name}"),
+    }
+}
+
+/// The asset location of [`with_asset_location`] on this thread.
+type DefaultLocation = Option<(Option<AssetBucket>, Option<String>)>;
+
+thread_local! {
+    static DEFAULT_LOCATION: RefCell<DefaultLocation> = const { RefCell::new(None) };
+}
+
+/// Runs `build` with the asset location every [`Stack`](crate::Stack) created
+/// in it starts with: `bucket` instead of the `AssetBucketName` parameter,
+/// and `key_prefix` instead of `assets/` (each only when `Some`). For code
+/// that builds stacks it does not write (the `synth` command's
+/// `--asset-bucket` and `--asset-prefix` over the patterns' `build()`): the
+/// location must be set before the first asset is added, since the template
+/// refers to it from then on; changing it later is the synth error
+/// `asset/location-changed`. Calls nest; the innermost applies.
+pub fn with_asset_location<T>(
+    bucket: Option<AssetBucket>,
+    key_prefix: Option<String>,
+    build: impl FnOnce() -> T,
+) -> T {
+    let previous = DEFAULT_LOCATION.with(|d| d.replace(Some((bucket, key_prefix))));
+    // Restored on the way out, a panic included.
+    struct Restore(DefaultLocation);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            DEFAULT_LOCATION.with(|d| *d.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(previous);
+    build()
+}
+
+/// The bucket and key prefix a new stack starts with.
+pub(crate) fn default_location() -> (AssetBucket, String) {
+    DEFAULT_LOCATION.with(|d| {
+        let d = d.borrow();
+        let (bucket, prefix) = d
+            .as_ref()
+            .map_or((None, None), |(b, p)| (b.clone(), p.clone()));
+        (
+            bucket.unwrap_or_default(),
+            prefix.unwrap_or_else(|| DEFAULT_ASSET_KEY_PREFIX.to_owned()),
+        )
+    })
 }
 
 /// The asset manifest of one stack, as written beside its template.

@@ -41,7 +41,10 @@ pub mod output;
 pub mod stack;
 pub mod synth;
 
-pub use asset::{with_shared_asset_hashes, Asset, AssetBucket, AssetSource, HashInput, Packaging};
+pub use asset::{
+    with_asset_location, with_shared_asset_hashes, Asset, AssetBucket, AssetSource, HashInput,
+    Packaging,
+};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use expr::{CondExpr, Expr, ItemKey, Json, Node, Pseudo, RuleExpr, Target};
 pub use json::{IntoJson, JsonArray, JsonObject};

@@ -90,18 +90,20 @@ enum CheckFormat {
 }
 
 /// Applies the asset options of the command line to a stack.
-fn apply_asset_options(stack: &streamcdk_core::Stack, cli: &Cli) {
-    if let Some(bucket) = &cli.asset_bucket {
-        stack.set_asset_bucket(AssetBucket::Named(bucket.clone()));
-    }
-    if let Some(prefix) = &cli.asset_prefix {
-        stack.set_asset_key_prefix(prefix.as_str());
-    }
+/// Runs `build` with `--asset-bucket` and `--asset-prefix` as the location
+/// of every stack it creates: the location must be in place before the
+/// patterns add their assets, since the template refers to it from then on.
+fn with_asset_options<T>(cli: &Cli, build: impl FnOnce() -> T) -> T {
+    streamcdk_core::with_asset_location(
+        cli.asset_bucket.clone().map(AssetBucket::Named),
+        cli.asset_prefix.clone(),
+        build,
+    )
 }
 
 fn synth_one(entry: &CatalogEntry, cli: &Cli) -> Result<(), String> {
-    let stack = (entry.build)().map_err(|d| format!("{}: {d}", entry.short_name))?;
-    apply_asset_options(&stack, cli);
+    let stack =
+        with_asset_options(cli, entry.build).map_err(|d| format!("{}: {d}", entry.short_name))?;
     let synthesized = stack
         .synth()
         .map_err(|d| format!("{}: {d}", entry.short_name))?;
@@ -147,9 +149,8 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
     // patterns 2 and 2-studio) hash its files once.
     streamcdk_core::with_shared_asset_hashes(|| {
         for e in entries {
-            match (e.build)() {
+            match with_asset_options(cli, e.build) {
                 Ok(s) => {
-                    apply_asset_options(&s, cli);
                     stacks.push(s);
                     short_names.push(e.short_name);
                 }

@@ -59,6 +59,29 @@ fn all_writes_every_stack_with_the_asset_options() {
     );
     let written = std::fs::read_dir(&dir).expect("dir").count();
     assert!(written >= 12, "{written} files"); // a template and a manifest per stack
+                                               // The options reach the template, not only the manifest: no bucket
+                                               // parameter, the named bucket and the prefix in the function's code.
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).expect(name)).expect(name)
+    };
+    let template = read("streamcdk-apigw-kds-lambda.template.json");
+    assert!(
+        template["Parameters"].get("AssetBucketName").is_none(),
+        "{}",
+        template["Parameters"]
+    );
+    let code = &template["Resources"]["Consumer"]["Properties"]["Code"];
+    assert_eq!(code["S3Bucket"], "my-assets", "{code}");
+    assert!(
+        code["S3Key"].as_str().unwrap().starts_with("streamcdk/"),
+        "{code}"
+    );
+    let manifest = read("streamcdk-apigw-kds-lambda.assets.json");
+    assert_eq!(
+        manifest["assets"][0]["destination"]["bucket"],
+        serde_json::json!({"name": "my-assets"})
+    );
+    assert_eq!(manifest["assets"][0]["destination"]["key"], code["S3Key"]);
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -52,14 +52,16 @@ pub fn find_pattern(name: &str) -> Result<&'static CatalogEntry, DeployError> {
 /// # Errors
 /// The stack's errors.
 pub fn synthesize(entry: &CatalogEntry, prefix: &str) -> Result<Synthesized, DeployError> {
-    let stack =
-        (entry.build)().map_err(|d| DeployError::Usage(format!("{}: {d}", entry.short_name)))?;
-    if !prefix.is_empty() {
-        stack.set_asset_key_prefix(format!(
+    // The prefix is in place before the stack adds its assets: the template
+    // refers to each asset's key from then on.
+    let key_prefix = (!prefix.is_empty()).then(|| {
+        format!(
             "{prefix}{}",
             streamcdk_core::asset::DEFAULT_ASSET_KEY_PREFIX
-        ));
-    }
+        )
+    });
+    let stack = streamcdk_core::with_asset_location(None, key_prefix, entry.build)
+        .map_err(|d| DeployError::Usage(format!("{}: {d}", entry.short_name)))?;
     stack
         .synth()
         .map_err(|d| DeployError::Usage(format!("{}: {d}", entry.short_name)))

@@ -237,3 +237,21 @@ fn an_offline_diff_reads_yaml_templates() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `--prefix` goes before every asset key in the template and in the
+/// manifest alike (it is in place before the pattern adds its assets).
+#[test]
+fn a_prefix_reaches_the_template_and_the_manifest() {
+    let synthesized = streamcdk_deploy::run::synthesize(
+        streamcdk_deploy::run::find_pattern("pattern1").unwrap(),
+        "team-a/",
+    )
+    .unwrap();
+    let code = &synthesized.template.value()["Resources"]["Consumer"]["Properties"]["Code"];
+    let key = code["S3Key"].as_str().unwrap();
+    assert!(key.starts_with("team-a/assets/"), "{code}");
+    assert_eq!(
+        synthesized.asset_manifest["assets"][0]["destination"]["key"],
+        key
+    );
+}

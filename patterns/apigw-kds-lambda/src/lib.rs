@@ -261,10 +261,7 @@ pub fn build() -> Result<Stack, Diagnostics> {
     stack
         .output("AlarmTopicArn", topic.arn())
         .description("SNS topic that receives every alarm of the stack");
-    stack.add_parameter_group_by_name(
-        streamcdk_core::asset::ASSET_PARAMETER_GROUP,
-        &[streamcdk_core::asset::DEFAULT_ASSET_BUCKET_PARAMETER],
-    );
+    stack.add_asset_parameter_group(streamcdk_core::asset::ASSET_PARAMETER_GROUP);
     Ok(stack)
 }
 

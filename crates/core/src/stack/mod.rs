@@ -80,9 +80,11 @@ impl Stack {
     /// A new, empty stack. `name` is the CloudFormation stack name (checked at
     /// synth: a letter, then letters, digits and hyphens, at most 128).
     pub fn new(name: impl Into<String>) -> Self {
+        let (asset_bucket, asset_key_prefix) = crate::asset::default_location();
         let data = StackData {
             name: name.into(),
-            asset_key_prefix: crate::asset::DEFAULT_ASSET_KEY_PREFIX.into(),
+            asset_bucket,
+            asset_key_prefix,
             ..StackData::default()
         };
         Stack {
@@ -209,15 +211,34 @@ impl Stack {
     }
 
     /// Where assets are uploaded. Default: [`AssetBucket::Parameter`] named
-    /// `AssetBucketName`, so a template launches in any account as it is.
+    /// `AssetBucketName`, so a template launches in any account as it is
+    /// (or the bucket of an enclosing [`crate::asset::with_asset_location`]).
+    /// Set it before adding assets: the template refers to the bucket in
+    /// effect when each asset is added, and a later change is the synth
+    /// error `asset/location-changed`.
     pub fn set_asset_bucket(&self, bucket: AssetBucket) -> &Self {
         self.data().asset_bucket = bucket;
         self
     }
 
-    /// Key prefix of uploaded assets. Default: `assets/`.
+    /// Key prefix of uploaded assets. Default: `assets/` (or the prefix of
+    /// an enclosing [`crate::asset::with_asset_location`]). As with
+    /// [`Stack::set_asset_bucket`], set it before adding assets.
     pub fn set_asset_key_prefix(&self, prefix: impl Into<String>) -> &Self {
         self.data().asset_key_prefix = prefix.into();
+        self
+    }
+
+    /// Adds the console parameter group `label` holding the asset bucket's
+    /// parameter, when the stack's assets go to a bucket named by a parameter
+    /// (the default); nothing when the bucket is named at synth (then the
+    /// template has no such parameter). Call it after setting the asset
+    /// bucket.
+    pub fn add_asset_parameter_group(&self, label: &str) -> &Self {
+        let bucket = self.data().asset_bucket.clone();
+        if let AssetBucket::Parameter { name } = bucket {
+            self.add_parameter_group_by_name(label, &[name.as_str()]);
+        }
         self
     }
 

@@ -192,6 +192,12 @@ impl Stack {
         );
         let template = Template::new(template);
         crate::checks::check_size(&template, &stack_path, &mut diags);
+        crate::asset::check_locations(
+            &data.asset_bucket,
+            &data.asset_key_prefix,
+            &data.assets,
+            &mut diags,
+        );
 
         if diags.has_errors() {
             return Err(diags);
