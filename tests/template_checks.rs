@@ -132,6 +132,21 @@ fn logical_id_collision_after_stripping_symbols() {
     );
 }
 
+/// The same construct id twice in one scope: the message says so instead of
+/// naming the path as its own rival.
+#[test]
+fn the_same_construct_id_twice_is_named_as_such() {
+    let stack = Stack::new("ids");
+    stream(&stack, "Ingest", "Stream");
+    stream(&stack, "Ingest", "Stream");
+    assert_error(
+        &errors(&stack),
+        "logical-id/collision",
+        "ids/Ingest/Stream",
+        "the same id twice in one scope",
+    );
+}
+
 #[test]
 fn logical_id_collision_with_a_parameter() {
     let stack = Stack::new("ids");
@@ -466,11 +481,16 @@ fn duplicate_and_invalid_names() {
     stack.rule("R").assert(RuleExpr::equals(&p1, "a"), "one");
     stack.rule("R").assert(RuleExpr::equals(&p1, "b"), "two");
     let d = errors(&stack);
-    assert_error(&d, "parameter/duplicate", "Parameters/Env", "already used");
+    assert_error(
+        &d,
+        "parameter/duplicate",
+        "Parameters/Env",
+        "'Env' is declared twice",
+    );
     assert_error(&d, "name/invalid", "Parameters/Bad-Name", "contains '-'");
-    assert_error(&d, "output/duplicate", "Outputs/Out", "already used");
-    assert_error(&d, "condition/duplicate", "Conditions/C", "already used");
-    assert_error(&d, "rule/duplicate", "Rules/R", "already used");
+    assert_error(&d, "output/duplicate", "Outputs/Out", "declared twice");
+    assert_error(&d, "condition/duplicate", "Conditions/C", "declared twice");
+    assert_error(&d, "rule/duplicate", "Rules/R", "declared twice");
 }
 
 #[test]

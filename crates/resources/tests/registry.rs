@@ -45,3 +45,38 @@ fn a_registry_type_is_checked_like_a_generated_one() {
         s.warnings
     );
 }
+
+/// With the whole registry built in, an `AWS::` type it does not have does
+/// not exist: CloudFormation refuses the template (cfn-lint E3006), so it is
+/// an error with the closest type, not the unchecked-type warning. A
+/// third-party type still only gets the warning.
+#[test]
+fn an_aws_type_outside_the_registry_is_an_error() {
+    let stack = Stack::new("u");
+    streamcdk_resources::enable_schema_checks(&stack);
+    stack.root().add_resource("Strem", "AWS::Kinesis::Strem");
+    let err = stack.synth().unwrap_err();
+    assert!(
+        err.has_error("resource/unknown-type", "u/Strem", "AWS::Kinesis::Strem"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("Did you mean 'AWS::Kinesis::Stream'?"),
+        "{err}"
+    );
+
+    let third_party = Stack::new("t");
+    streamcdk_resources::enable_schema_checks(&third_party);
+    third_party
+        .root()
+        .add_resource("Thing", "Acme::Widgets::Widget");
+    let s = third_party.synth().unwrap();
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.code == "resource/unchecked-type"),
+        "{:?}",
+        s.warnings
+    );
+}

@@ -28,6 +28,7 @@ pub const CFN_LINT_RULES: &[(&str, &[&str])] = &[
     ("schema/unique-items", &["E3037"]),
     ("schema/format", &["E1150", "E1151", "E1152", "E1153"]),
     ("dependency/cycle", &["E3004"]),
+    ("resource/unknown-type", &["E3006"]),
     ("ref/dangling", &["E1012", "E1010"]),
     ("limit/lambda-runtime-deprecated", &["E2531", "W2531"]),
     ("limit/lambda-runtime-blocked", &["E2533"]),

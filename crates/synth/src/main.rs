@@ -242,6 +242,11 @@ fn main() -> ExitCode {
         }) => return check_command(*format, files, *info),
         None => {}
     }
+    let yaml = cli.yaml || cli.format == OutputFormat::Yaml;
+    if yaml && cli.out.is_some() {
+        eprintln!("--format yaml is for standard output; --out writes JSON templates (with their asset manifests), which CloudFormation and the deploy step read");
+        return ExitCode::from(2);
+    }
     if cli.all {
         let Some(dir) = &cli.out else {
             eprintln!("--all needs --out DIR");
@@ -270,6 +275,14 @@ fn main() -> ExitCode {
     if entries.is_empty() {
         eprintln!(
             "name a stack (synth list shows them), or --all --out DIR; synth --help for more"
+        );
+        return ExitCode::from(2);
+    }
+    if entries.len() > 1 && cli.out.is_none() {
+        // One template after another is not one JSON or YAML document.
+        eprintln!(
+            "{} stacks cannot share standard output as one template: name one stack, or write each to a file with --out DIR",
+            entries.len()
         );
         return ExitCode::from(2);
     }

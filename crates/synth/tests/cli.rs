@@ -85,6 +85,41 @@ fn all_writes_every_stack_with_the_asset_options() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Two templates one after the other on standard output are no JSON or
+/// YAML document a reader takes (a YAML reader even merges them silently),
+/// and --out writes JSON: both combinations are usage errors.
+#[test]
+fn output_combinations_that_cannot_be_read_are_refused() {
+    let out = synth()
+        .args(["pattern1", "pattern3"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("name one stack, or write each to a file with --out DIR"));
+    assert!(out.stdout.is_empty());
+    let dir = std::env::temp_dir().join(format!("synth-cli-yaml-{}", std::process::id()));
+    let out = synth()
+        .args(["pattern3", "--format", "yaml", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format yaml is for standard output"));
+    assert!(!dir.exists(), "nothing written");
+    let out = synth()
+        .args(["pattern1", "pattern3", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn mistakes_are_clear_errors() {
     let out = synth().arg("pattern9").output().expect("runs");

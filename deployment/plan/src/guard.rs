@@ -9,7 +9,7 @@ pub const STATEFUL_TYPES: &[(&str, &str)] = &[
     ("AWS::Kinesis::Stream", "its records (every shard's retained data) are deleted with it"),
     ("AWS::Kinesis::StreamConsumer", "its enhanced fan-out registration is deleted, and the consumers using its ARN stop reading"),
     ("AWS::S3::Bucket", "its objects are lost (a non-empty bucket also makes the deletion fail)"),
-    ("AWS::SQS::Queue", "its messages (the failed batches waiting to be examined) are deleted with it"),
+    ("AWS::SQS::Queue", "its messages not yet received and deleted by a consumer are deleted with it"),
     ("AWS::Logs::LogGroup", "its log events are deleted with it"),
     ("AWS::KMS::Key", "data encrypted under it becomes unreadable once the key is deleted"),
     ("AWS::Glue::Database", "its table definitions are deleted with it"),

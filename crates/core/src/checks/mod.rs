@@ -73,6 +73,14 @@ pub trait TemplateCheck: Send + Sync {
     fn known_types(&self) -> Vec<&str> {
         Vec::new()
     }
+
+    /// Whether this check knows every `AWS::` resource type of its registry
+    /// (the whole registry is built in), so that an `AWS::` type it does not
+    /// cover does not exist there: the error `resource/unknown-type` instead
+    /// of the `resource/unchecked-type` warning. Default: false.
+    fn knows_every_aws_type(&self) -> bool {
+        false
+    }
 }
 
 /// What a [`TemplateCheck`] sees.

@@ -64,6 +64,7 @@ pub(crate) fn check_unchecked_types(
             }
         }
     }
+    let whole_registry = checks.iter().any(|c| c.knows_every_aws_type());
     for (type_name, first, count) in unchecked {
         let known: Vec<&str> = checks.iter().flat_map(|c| c.known_types()).collect();
         let hint = did_you_mean(type_name, known.iter().copied());
@@ -72,6 +73,18 @@ pub(crate) fn check_unchecked_types(
         } else {
             String::new()
         };
+        if whole_registry && type_name.starts_with("AWS::") {
+            // CloudFormation refuses a type its registry does not have
+            // (cfn-lint E3006).
+            diags.error(
+                "resource/unknown-type",
+                resource_path(first),
+                format!(
+                    "resource type '{type_name}' is not in the CloudFormation registry{others}: CloudFormation refuses the template.{hint} (The registry built in is cfn-lint's us-east-1 index; a type released after it is not known yet.)"
+                ),
+            );
+            continue;
+        }
         diags.warning(
             "resource/unchecked-type",
             resource_path(first),

@@ -39,11 +39,12 @@ pub(super) fn check_names<'a>(
             diags.error("name/invalid", path, format!("{section} name: {m}"));
         }
         if let Some(first) = seen.insert(name, path) {
-            diags.error(
-                code_duplicate,
-                path,
-                format!("{section} name '{name}' is already used by {first}"),
-            );
+            let message = if first == path {
+                format!("{section} name '{name}' is declared twice at {path}; give one of them another name")
+            } else {
+                format!("{section} name '{name}' is already used by {first}")
+            };
+            diags.error(code_duplicate, path, message);
         }
     }
 }
@@ -153,11 +154,12 @@ pub(super) fn logical_ids(
     }
     for (i, id) in resource_ids.iter().enumerate() {
         if let Some(first) = owner.insert(id, &paths[i]) {
-            diags.error(
-                "logical-id/collision",
-                &paths[i],
-                format!("logical ID '{id}' is already used by {first}; give one of them another construct id or override its logical ID"),
-            );
+            let message = if first == paths[i] {
+                format!("two constructs have the path {first} (the same id twice in one scope), so both would get the logical ID '{id}'; give one of them another construct id")
+            } else {
+                format!("logical ID '{id}' is already used by {first}; give one of them another construct id or override its logical ID")
+            };
+            diags.error("logical-id/collision", &paths[i], message);
         }
     }
     resource_ids

@@ -95,6 +95,12 @@ impl TemplateCheck for SchemaCheck {
         Some(generated)
     }
 
+    /// With the `registry` feature, every `AWS::` type of cfn-lint's
+    /// us-east-1 index is known.
+    fn knows_every_aws_type(&self) -> bool {
+        cfg!(feature = "registry")
+    }
+
     fn known_types(&self) -> Vec<&str> {
         #[allow(unused_mut)] // extended only with the `registry` feature
         let mut types: Vec<&str> = crate::all_types().map(|t| t.type_name).collect();
