@@ -568,3 +568,25 @@ fn max_unique_items() {
         "has 6 distinct items, more than the maximum 5",
     );
 }
+
+/// The allowed names of an unknown top-level property leave out the
+/// read-only attributes (a stream's `Arn`), which a template may not set.
+#[test]
+fn unknown_property_suggestions_leave_out_read_only_attributes() {
+    let findings = raw("AWS::Kinesis::Stream", json!({"ShardCont": 1}));
+    expect(
+        &findings,
+        "schema/unknown-property",
+        "Properties/ShardCont",
+        "ShardCount",
+    );
+    let message = &findings
+        .iter()
+        .find(|d| d.code == "schema/unknown-property")
+        .unwrap()
+        .message;
+    assert!(
+        !message.contains("Arn,") && !message.ends_with("Arn"),
+        "{message}"
+    );
+}

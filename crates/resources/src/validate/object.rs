@@ -81,10 +81,29 @@ impl Validator<'_> {
             }
             match additional {
                 Some(Value::Bool(false)) => {
+                    // At the top level, the read-only attributes (`Arn`) are
+                    // properties of the schema but not settable: not offered.
+                    let read_only: Vec<&str> = if self
+                        .root
+                        .as_object()
+                        .is_some_and(|root| std::ptr::eq(root, schema))
+                    {
+                        self.root
+                            .get("readOnlyProperties")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str)
+                            .map(|p| p.strip_prefix("/properties/").unwrap_or(p))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
                     let mut allowed: Vec<&str> = properties
                         .into_iter()
                         .flatten()
                         .map(|(n, _)| n.as_str())
+                        .filter(|n| !read_only.contains(n))
                         .collect();
                     allowed.sort_unstable();
                     let mut message = if allowed.is_empty() {
