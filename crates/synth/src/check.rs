@@ -217,17 +217,17 @@ pub fn render(findings: &[Finding], format: Format) -> String {
         Format::Text => {
             let mut out = String::new();
             for f in findings {
-                let _ = writeln!(
+                let _ = write!(
                     out,
-                    "{}:{}:{}: {} {} {} ({})",
-                    f.file,
-                    f.position.line,
-                    f.position.column,
-                    f.severity,
-                    f.code,
-                    f.message,
-                    f.path
+                    "{}:{}:{}: {} {} {}",
+                    f.file, f.position.line, f.position.column, f.severity, f.code, f.message,
                 );
+                // A finding about the document as a whole (a syntax error)
+                // has no construct path.
+                if !f.path.is_empty() {
+                    let _ = write!(out, " ({})", f.path);
+                }
+                out.push('\n');
             }
             out
         }
@@ -254,7 +254,7 @@ pub fn render(findings: &[Finding], format: Format) -> String {
                     json!({
                         "ruleId": f.code,
                         "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
-                        "message": {"text": format!("{} ({})", f.message, f.path)},
+                        "message": {"text": if f.path.is_empty() { f.message.clone() } else { format!("{} ({})", f.message, f.path) }},
                         "locations": [{"physicalLocation": {
                             "artifactLocation": {"uri": f.file},
                             "region": {"startLine": f.position.line, "startColumn": f.position.column}
