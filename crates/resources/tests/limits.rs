@@ -336,3 +336,26 @@ fn string_parameter_against_an_enum_and_both_if_branches() {
         "parameter Free allows any value (no AllowedValues)",
     );
 }
+
+/// One mistake, one error: a parameter wider than the service limit (24 to
+/// 8,760 hours of retention) is reported against that limit only, not again
+/// against the schema's wider 1 to 8,760 (which read as a contradiction).
+#[test]
+fn a_too_wide_parameter_is_reported_against_the_narrowest_range_once() {
+    let s = Stack::new("t");
+    let hours = s
+        .number_parameter("RetentionHours")
+        .default(24)
+        .range(1, 10000);
+    raw(&s, "AWS::Kinesis::Stream", json!({"ShardCount": 1}))
+        .set_property("RetentionPeriodHours", &hours);
+    let found: Vec<_> = findings(&s)
+        .into_iter()
+        .filter(|d| d.code == "parameter/range-mismatch")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("accepts only 24..=8760"),
+        "{found:#?}"
+    );
+}

@@ -223,6 +223,7 @@ impl TemplateCheck for LimitsCheck {
                 context,
                 logical_id: id,
                 diags,
+                range_reported: Vec::new(),
             };
             for limit in LIMITS.iter().filter(|l| l.type_name == type_name) {
                 if let Some(value) = lookup(properties, limit.path) {
@@ -362,6 +363,9 @@ struct Checker<'a, 'd> {
     context: &'a CheckContext<'a>,
     logical_id: &'a str,
     diags: &'d mut Diagnostics,
+    /// (parameter, property path) pairs a service limit already found too
+    /// wide: the schema's wider range is not reported again for them.
+    range_reported: Vec<(String, String)>,
 }
 
 impl Checker<'_, '_> {
@@ -423,6 +427,7 @@ impl Checker<'_, '_> {
                         },
                     };
                     if !fits {
+                        self.range_reported.push((name.to_string(), property()));
                         self.diags.error(
                             "parameter/range-mismatch",
                             self.at(),
@@ -502,7 +507,11 @@ impl Checker<'_, '_> {
                     rule.accepts_range(lo, hi)
                 }
             };
-            if !fits {
+            let reported = self
+                .range_reported
+                .iter()
+                .any(|(p, at)| p == name && at == path);
+            if !fits && !reported {
                 self.diags.error(
                     "parameter/range-mismatch",
                     self.at(),
