@@ -30,7 +30,8 @@ use streamcdk_synth::{catalog, find, CatalogEntry};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Stacks to synthesize, by short name (`synth list` shows them).
+    /// Stacks to synthesize, by short name (`synth list` shows them); more
+    /// than one needs --out.
     names: Vec<String>,
     /// Every stack of the catalog (needs --out).
     #[arg(long)]
@@ -39,7 +40,7 @@ struct Cli {
     /// of printing the template.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Template format on standard output.
+    /// Template format on standard output (--out always writes JSON).
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     format: OutputFormat,
     /// Same as --format yaml.
