@@ -5,7 +5,6 @@
 
 use serde_json::Value;
 
-use crate::aws::{aws_error, retry};
 use crate::stack::Deployer;
 use crate::DeployError;
 
@@ -60,48 +59,27 @@ impl Deployer {
     /// # Errors
     /// A failed call.
     pub async fn kept_resources(&self, stack: &str) -> Result<Vec<Kept>, DeployError> {
-        let template = retry("GetTemplate", self.backoff, || {
-            self.clients.cfn.get_template().stack_name(stack).send()
-        })
-        .await
-        .map_err(|e| aws_error("GetTemplate", &e))?;
-        let body = template.template_body().unwrap_or_default();
-        let template: Value = match streamcdk_core::import::template_json(stack, body) {
-            Ok(v) => v,
-            Err(_) => {
-                self.ui.info(format!(
-                    "the template of {stack} is neither JSON nor YAML CloudFormation reads: its deletion policies were not read; check them before deleting"
-                ));
-                return Ok(Vec::new());
-            }
+        let Some(template) = self.current_template(stack).await? else {
+            self.ui.info(format!(
+                "the template of {stack} is neither JSON nor YAML CloudFormation reads: its deletion policies were not read; check them before deleting"
+            ));
+            return Ok(Vec::new());
         };
         let retained = retained(&template);
         if retained.is_empty() {
             return Ok(Vec::new());
         }
-        let mut physical = std::collections::HashMap::new();
-        let mut token: Option<String> = None;
-        loop {
-            let out = retry("ListStackResources", self.backoff, || {
-                self.clients
-                    .cfn
-                    .list_stack_resources()
-                    .stack_name(stack)
-                    .set_next_token(token.clone())
-                    .send()
+        let physical: std::collections::HashMap<String, String> = self
+            .stack_resources(stack)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                Some((
+                    r.logical_resource_id()?.to_owned(),
+                    r.physical_resource_id()?.to_owned(),
+                ))
             })
-            .await
-            .map_err(|e| aws_error("ListStackResources", &e))?;
-            for r in out.stack_resource_summaries() {
-                if let (Some(id), Some(p)) = (r.logical_resource_id(), r.physical_resource_id()) {
-                    physical.insert(id.to_owned(), p.to_owned());
-                }
-            }
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                _ => break,
-            }
-        }
+            .collect();
         Ok(retained
             .into_iter()
             .map(|(id, policy)| Kept {

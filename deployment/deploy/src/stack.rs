@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use aws_sdk_cloudformation::types::{
     Capability, Change, ChangeAction, ChangeSetStatus, ChangeSetType, Parameter, Stack, StackEvent,
-    Tag,
+    StackResourceSummary, Tag,
 };
 use serde_json::Value;
 use streamcdk_deploy_plan::{guard, table, Action, Replacement, ResourceChange};
@@ -783,15 +783,16 @@ impl Deployer {
         }
     }
 
-    /// Starts the stack's Flink applications that are not running
-    /// (CloudFormation creates them stopped).
+    /// Every resource of `stack` (ListStackResources, all pages).
     ///
     /// # Errors
     /// A failed call.
-    pub async fn start_flink(&self, stack: &str) -> Result<Vec<String>, DeployError> {
-        let mut started = Vec::new();
+    pub(crate) async fn stack_resources(
+        &self,
+        stack: &str,
+    ) -> Result<Vec<StackResourceSummary>, DeployError> {
+        let mut resources = Vec::new();
         let mut token: Option<String> = None;
-        let mut applications = Vec::new();
         loop {
             let out = retry("ListStackResources", self.backoff, || {
                 self.clients
@@ -803,18 +804,45 @@ impl Deployer {
             })
             .await
             .map_err(|e| aws_error("ListStackResources", &e))?;
-            for r in out.stack_resource_summaries() {
-                if r.resource_type() == Some("AWS::KinesisAnalyticsV2::Application") {
-                    if let Some(id) = r.physical_resource_id() {
-                        applications.push(id.to_owned());
-                    }
-                }
-            }
+            resources.extend(out.stack_resource_summaries().iter().cloned());
             match out.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                _ => break,
+                _ => return Ok(resources),
             }
         }
+    }
+
+    /// The current template of `stack` (GetTemplate), read as JSON or YAML
+    /// through the import's reader; `Ok(None)` when it has no body
+    /// CloudFormation reads.
+    ///
+    /// # Errors
+    /// A failed call.
+    pub(crate) async fn current_template(&self, stack: &str) -> Result<Option<Value>, DeployError> {
+        let out = retry("GetTemplate", self.backoff, || {
+            self.clients.cfn.get_template().stack_name(stack).send()
+        })
+        .await
+        .map_err(|e| aws_error("GetTemplate", &e))?;
+        Ok(out
+            .template_body()
+            .and_then(|body| streamcdk_core::import::template_json(stack, body).ok()))
+    }
+
+    /// Starts the stack's Flink applications that are not running
+    /// (CloudFormation creates them stopped).
+    ///
+    /// # Errors
+    /// A failed call.
+    pub async fn start_flink(&self, stack: &str) -> Result<Vec<String>, DeployError> {
+        let mut started = Vec::new();
+        let applications: Vec<String> = self
+            .stack_resources(stack)
+            .await?
+            .into_iter()
+            .filter(|r| r.resource_type() == Some("AWS::KinesisAnalyticsV2::Application"))
+            .filter_map(|r| r.physical_resource_id().map(str::to_owned))
+            .collect();
         for app in applications {
             let described = retry("DescribeApplication", self.backoff, || {
                 self.clients
@@ -859,24 +887,9 @@ impl Deployer {
         options: &UpOptions,
         interrupt: &mut Interrupt,
     ) -> Result<UpOutcome, DeployError> {
-        let mut change_set = match self.prepare(request).await? {
-            Prepared::NoChanges => {
-                self.ui.out(format!(
-                    "No changes: stack {} is already up to date.",
-                    request.stack_name
-                ));
-                return Ok(UpOutcome::NoChanges);
-            }
-            Prepared::Ready(c) => c,
+        let Some(change_set) = self.prepare_annotated(request).await? else {
+            return Ok(UpOutcome::NoChanges);
         };
-        // Replacements are judged by the new template's UpdateReplacePolicy,
-        // removals by the current template's DeletionPolicy.
-        let current = self.current_template_for_removals(&change_set).await;
-        streamcdk_deploy_plan::annotate_retention(
-            &mut change_set.changes,
-            current.as_ref(),
-            Some(&request.template),
-        );
         self.review(&change_set, &options.allow_replace, true)
             .await?;
         if change_set.changes.is_empty() {
@@ -916,23 +929,43 @@ impl Deployer {
         {
             return None;
         }
-        let out = retry("GetTemplate", self.backoff, || {
-            self.clients
-                .cfn
-                .get_template()
-                .stack_name(&change_set.stack_name)
-                .send()
-        })
-        .await
-        .map_err(|e| {
-            self.ui.info(format!(
-                "could not read the current template of {} ({}): the retention of removed resources is not known",
-                change_set.stack_name,
-                aws_error("GetTemplate", &e)
-            ))
-        })
-        .ok()?;
-        streamcdk_core::import::template_json("the current template", out.template_body()?).ok()
+        match self.current_template(&change_set.stack_name).await {
+            Ok(template) => template,
+            Err(e) => {
+                self.ui.info(format!(
+                    "could not read the current template of {} ({e}): the retention of removed resources is not known",
+                    change_set.stack_name
+                ));
+                None
+            }
+        }
+    }
+
+    /// The change set of `request`, its removals and replacements annotated
+    /// with what their policies keep (a replacement by the new template's
+    /// `UpdateReplacePolicy`, a removal by the current template's
+    /// `DeletionPolicy`); `None`, after saying so, when nothing changes.
+    async fn prepare_annotated(
+        &self,
+        request: &ChangeSetRequest,
+    ) -> Result<Option<ReadyChangeSet>, DeployError> {
+        let mut change_set = match self.prepare(request).await? {
+            Prepared::NoChanges => {
+                self.ui.out(format!(
+                    "No changes: stack {} is already up to date.",
+                    request.stack_name
+                ));
+                return Ok(None);
+            }
+            Prepared::Ready(c) => c,
+        };
+        let current = self.current_template_for_removals(&change_set).await;
+        streamcdk_deploy_plan::annotate_retention(
+            &mut change_set.changes,
+            current.as_ref(),
+            Some(&request.template),
+        );
+        Ok(Some(change_set))
     }
 
     /// `diff`: the change set is created, shown and deleted, and so is the
@@ -947,22 +980,9 @@ impl Deployer {
         allowed: &[String],
         keep: bool,
     ) -> Result<Vec<ResourceChange>, DeployError> {
-        let mut change_set = match self.prepare(request).await? {
-            Prepared::NoChanges => {
-                self.ui.out(format!(
-                    "No changes: stack {} is already up to date.",
-                    request.stack_name
-                ));
-                return Ok(Vec::new());
-            }
-            Prepared::Ready(c) => c,
+        let Some(change_set) = self.prepare_annotated(request).await? else {
+            return Ok(Vec::new());
         };
-        let current = self.current_template_for_removals(&change_set).await;
-        streamcdk_deploy_plan::annotate_retention(
-            &mut change_set.changes,
-            current.as_ref(),
-            Some(&request.template),
-        );
         if let Err(DeployError::Refused(refusals)) = self.review(&change_set, allowed, false).await
         {
             for r in refusals {
