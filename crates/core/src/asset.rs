@@ -361,6 +361,15 @@ impl AssetSource {
         );
         hash_bytes(hasher, "rust-glibc", build.glibc.as_bytes());
         hash_bytes(hasher, "rust-toolchain", resolved.toolchain.as_bytes());
+        // Only when there are any, so a workspace without settings keeps the
+        // keys it had before they were covered.
+        if !resolved.build_settings.is_empty() {
+            hash_bytes(
+                hasher,
+                "rust-build-settings",
+                resolved.build_settings.as_bytes(),
+            );
+        }
         hash_bytes(
             hasher,
             "rust-lock",

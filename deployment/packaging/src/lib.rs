@@ -388,8 +388,10 @@ fn package_rust(
         .unwrap_or_else(|| workspace.join("target/runtime"));
     let lambda_dir = build_dir.join("lambda");
 
-    // Local paths out of the binary: the workspace, cargo's registry and the toolchain.
-    let mut rustflags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    // Local paths out of the binary: the workspace, cargo's registry and the
+    // toolchain. These are the only flags: the caller's RUSTFLAGS are not
+    // part of the asset key (see `ignored_build_variables`).
+    let mut rustflags = String::new();
     let home = std::env::var("HOME").unwrap_or_default();
     let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo"));
     let rustup_home = std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{home}/.rustup"));
@@ -432,6 +434,16 @@ fn package_rust(
             "PATH",
             std::env::join_paths(path).map_err(|e| AssetError::Manifest(e.to_string()))?,
         );
+    let ignored = ignored_build_variables(std::env::vars_os().map(|(name, _)| name));
+    for name in &ignored {
+        command.env_remove(name);
+    }
+    if !ignored.is_empty() {
+        eprintln!(
+            "packaging {asset}: ignoring {} from the environment: the asset key covers the workspace's [profile] tables and .cargo/config.toml, not the environment, so set build options there",
+            ignored.join(", ")
+        );
+    }
     let shown = format!(
         "{} lambda build --release --package {package} --bin {binary} --target {full_target}",
         cargo_lambda.display()
@@ -489,4 +501,59 @@ fn package_rust(
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
+}
+
+/// The environment variables that change what cargo builds but are not part
+/// of a Rust asset's key (which covers the workspace's `[profile]` tables and
+/// `.cargo/config.toml`): the packaging build runs without them, so the zip
+/// uploaded under a key is the one that key describes.
+/// <https://doc.rust-lang.org/cargo/reference/environment-variables.html#configuration-environment-variables>
+fn ignored_build_variables(names: impl Iterator<Item = std::ffi::OsString>) -> Vec<String> {
+    let mut ignored: Vec<String> = names
+        .filter_map(|name| name.into_string().ok())
+        .filter(|name| {
+            matches!(
+                name.as_str(),
+                "RUSTFLAGS" | "CARGO_ENCODED_RUSTFLAGS" | "CARGO_BUILD_RUSTFLAGS"
+            ) || name.starts_with("CARGO_PROFILE_")
+                || (name.starts_with("CARGO_TARGET_")
+                    && (name.ends_with("_RUSTFLAGS") || name.ends_with("_LINKER")))
+        })
+        .collect();
+    ignored.sort();
+    ignored
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ignored_build_variables;
+
+    #[test]
+    fn build_variables_outside_the_asset_key_are_ignored_and_others_kept() {
+        let names = [
+            "PATH",
+            "RUSTFLAGS",
+            "CARGO_PROFILE_RELEASE_LTO",
+            "CARGO_PROFILE_DEV_DEBUG",
+            "CARGO_ENCODED_RUSTFLAGS",
+            "CARGO_BUILD_RUSTFLAGS",
+            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS",
+            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER",
+            "CARGO_TARGET_DIR",
+            "CARGO_HOME",
+            "CARGO_LAMBDA",
+        ];
+        assert_eq!(
+            ignored_build_variables(names.iter().map(|n| n.into())),
+            [
+                "CARGO_BUILD_RUSTFLAGS",
+                "CARGO_ENCODED_RUSTFLAGS",
+                "CARGO_PROFILE_DEV_DEBUG",
+                "CARGO_PROFILE_RELEASE_LTO",
+                "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER",
+                "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS",
+                "RUSTFLAGS",
+            ]
+        );
+    }
 }

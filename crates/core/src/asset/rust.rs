@@ -22,6 +22,13 @@
 //!   channel name such as `stable` changes meaning without the file changing,
 //!   so the hash could not see a new compiler. The packaging step refuses to
 //!   build with any other `rustc`.
+//! - the workspace's build settings: the root manifest's `[profile]` tables
+//!   (`lto`, `opt-level`, `codegen-units`, `panic`... change the binary) and
+//!   the workspace's `.cargo/config.toml` (or `.cargo/config`), whole. Cargo
+//!   also reads configuration from the folders above the workspace and from
+//!   `$CARGO_HOME`; those are outside the key, and the packaging step builds
+//!   without the `RUSTFLAGS` and `CARGO_PROFILE_*` environment variables for
+//!   the same reason;
 //! - the binary's name, how it is packaged, and the bundled files' names.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -105,6 +112,9 @@ pub(crate) struct ResolvedRust {
     pub package: String,
     /// The toolchain version from the workspace's toolchain file.
     pub toolchain: String,
+    /// The workspace's build settings (see [`read_build_settings`]); empty
+    /// when it has none.
+    pub build_settings: String,
     /// `name version source checksum` of every package the crate resolves to, sorted.
     pub lock_entries: Vec<String>,
     /// Path dependencies (name, folder), sorted by name; the crate itself excluded.
@@ -460,6 +470,7 @@ pub(crate) fn resolve(crate_dir: &Path) -> Result<ResolvedRust, String> {
     let package = package_name(&manifest, &manifest_path)?;
     let root = find_workspace_root(&crate_dir)?;
     let toolchain = read_toolchain(&root)?;
+    let build_settings = read_build_settings(&root)?;
     let lock = read_lock(&root.join("Cargo.lock"))?;
 
     // The closure depends only on the package, the lock's content (the cached
@@ -474,16 +485,97 @@ pub(crate) fn resolve(crate_dir: &Path) -> Result<ResolvedRust, String> {
         toolchain.clone(),
     );
     let cache = RESOLVED.get_or_init(Default::default);
-    if let Some(done) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+    if let Some(mut done) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
         if done.package == package {
+            done.build_settings = build_settings;
             return Ok(done);
         }
     }
-    let resolved = closure(&crate_dir, &manifest_path, package, root, toolchain, &lock)?;
+    let mut resolved = closure(&crate_dir, &manifest_path, package, root, toolchain, &lock)?;
     if let Ok(mut c) = cache.lock() {
         c.insert(key, resolved.clone());
     }
+    // Not part of the cached closure: read afresh on every resolve.
+    resolved.build_settings = build_settings;
     Ok(resolved)
+}
+
+/// The workspace's build settings that change a binary without changing its
+/// sources or the lock: the root manifest's `[profile]` tables, rendered
+/// canonically (sorted keys, so reformatting the manifest or editing its
+/// member list changes nothing), and the text of `.cargo/config.toml` (or
+/// the older `.cargo/config`) at the workspace root.
+/// <https://doc.rust-lang.org/cargo/reference/profiles.html>,
+/// <https://doc.rust-lang.org/cargo/reference/config.html>
+///
+/// # Errors
+/// A root manifest that is not TOML, or an unreadable configuration file.
+fn read_build_settings(root: &Path) -> Result<String, String> {
+    let mut settings = String::new();
+    let manifest = root.join("Cargo.toml");
+    if manifest.is_file() {
+        if let Some(profile) = read_toml(&manifest)?.get("profile") {
+            settings.push_str("profile ");
+            render_toml(profile, &mut settings);
+            settings.push('\n');
+        }
+    }
+    for name in [".cargo/config.toml", ".cargo/config"] {
+        let path = root.join(name);
+        if path.is_file() {
+            let text = fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            settings.push_str(name);
+            settings.push(' ');
+            settings.push_str(&text);
+            settings.push('\n');
+        }
+    }
+    Ok(settings)
+}
+
+/// A TOML value in one canonical form: tables with sorted keys (the table
+/// type is ordered by key), strings in their `Debug` quoting.
+fn render_toml(value: &toml::Value, out: &mut String) {
+    use std::fmt::Write;
+    match value {
+        toml::Value::String(s) => {
+            let _ = write!(out, "{s:?}");
+        }
+        toml::Value::Integer(i) => {
+            let _ = write!(out, "{i}");
+        }
+        toml::Value::Float(f) => {
+            let _ = write!(out, "{f:?}");
+        }
+        toml::Value::Boolean(b) => {
+            let _ = write!(out, "{b}");
+        }
+        toml::Value::Datetime(d) => {
+            let _ = write!(out, "{d}");
+        }
+        toml::Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                render_toml(item, out);
+            }
+            out.push(']');
+        }
+        toml::Value::Table(table) => {
+            out.push('{');
+            for (i, (key, item)) in table.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{key:?}=");
+                render_toml(item, out);
+            }
+            out.push('}');
+        }
+    }
 }
 
 /// The part of the lock file `package` resolves to, and its path dependencies.
@@ -567,6 +659,7 @@ fn closure(
         workspace_root: root,
         package,
         toolchain,
+        build_settings: String::new(),
         lock_entries: {
             entries.sort_unstable();
             entries.dedup();
@@ -776,6 +869,50 @@ dependencies = [
         let keys = [after_toolchain, arm, glibc, executable];
         let distinct: std::collections::BTreeSet<_> = keys.iter().collect();
         assert_eq!(distinct.len(), keys.len(), "{keys:?}");
+    }
+
+    #[test]
+    fn the_workspace_profile_and_cargo_config_change_the_key_but_its_member_list_does_not() {
+        let root = workspace("settings");
+        let base = hash(&root).unwrap();
+        // The member list and formatting of the root manifest build the same binary.
+        fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\", \"helper\"]\n",
+        )
+        .unwrap();
+        assert_eq!(base, hash(&root).unwrap());
+
+        // A release profile changes the binary: link-time optimization here.
+        fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\"]\n\n[profile.release]\nlto = \"fat\"\ncodegen-units = 1\n",
+        )
+        .unwrap();
+        let with_profile = hash(&root).unwrap();
+        assert_ne!(base, with_profile);
+        // The same settings written in another order are the same key.
+        fs::write(
+            root.join("Cargo.toml"),
+            "[profile.release]\ncodegen-units = 1\nlto = \"fat\"\n\n[workspace]\nmembers = [\"app\"]\n",
+        )
+        .unwrap();
+        assert_eq!(with_profile, hash(&root).unwrap());
+        edit(root.join("Cargo.toml"), "lto = \"fat\"", "lto = \"thin\"");
+        let thin = hash(&root).unwrap();
+        assert_ne!(with_profile, thin);
+
+        // Cargo configuration at the workspace root (flags, linker) too.
+        fs::create_dir_all(root.join(".cargo")).unwrap();
+        fs::write(
+            root.join(".cargo/config.toml"),
+            "[build]\nrustflags = [\"-C\", \"target-cpu=native\"]\n",
+        )
+        .unwrap();
+        let with_config = hash(&root).unwrap();
+        assert_ne!(thin, with_config);
+        fs::remove_file(root.join(".cargo/config.toml")).unwrap();
+        assert_eq!(thin, hash(&root).unwrap());
     }
 
     #[test]
