@@ -139,22 +139,28 @@ fn emit(text: &str) -> Result<(), String> {
     }
 }
 
-/// `--all`: builds every stack, then synthesizes them together with
-/// [`streamcdk_core::synth_all`], so that export names are checked across
-/// stacks too, and writes each.
+/// `--all`: builds and synthesizes every stack, one at a time (a stack is
+/// dropped as soon as its template exists, so memory holds one stack, not
+/// all), then checks them together with
+/// [`streamcdk_core::check_across_stacks`] (export names and stack names
+/// across stacks) and writes each.
 fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> Result<(), String> {
-    let mut stacks = Vec::new();
+    let mut done = Vec::new();
     let mut short_names = Vec::new();
     let mut errors = Vec::new();
+    let mut diags = streamcdk_core::Diagnostics::new();
     // One run, so the stacks that carry the same code (the producer asset of
     // patterns 2 and 2-studio) hash its files once.
     streamcdk_core::with_shared_asset_hashes(|| {
         for e in entries {
             match with_asset_options(cli, e.build) {
-                Ok(s) => {
-                    stacks.push(s);
-                    short_names.push(e.short_name);
-                }
+                Ok(stack) => match stack.synth() {
+                    Ok(s) => {
+                        done.push(s);
+                        short_names.push(e.short_name);
+                    }
+                    Err(d) => diags.extend(d),
+                },
                 Err(d) => errors.push(format!("{}: {d}", e.short_name)),
             }
         }
@@ -162,8 +168,7 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }
-    let refs: Vec<&streamcdk_core::Stack> = stacks.iter().collect();
-    let all = streamcdk_core::synth_all(&refs).map_err(|d| d.to_string())?;
+    let all = streamcdk_core::check_across_stacks(done, diags).map_err(|d| d.to_string())?;
     for (short, synthesized) in short_names.iter().zip(&all) {
         for w in &synthesized.warnings {
             eprintln!("{short}: {w}");

@@ -87,6 +87,22 @@ pub fn synth_all(stacks: &[&Stack]) -> Result<Vec<Synthesized>, Diagnostics> {
             Err(d) => diags.extend(d),
         }
     }
+    check_across_stacks(done, diags)
+}
+
+/// The checks of [`synth_all`] across stacks (`stack/duplicate-name`,
+/// `output/duplicate-export-across-stacks`), over stacks synthesized one by
+/// one: for a caller that synthesizes each stack as soon as it is built and
+/// drops the stack then (the `synth --all` command does, so that its memory
+/// holds one stack at a time), with the errors its own synths returned
+/// (`diags`).
+///
+/// # Errors
+/// `diags`' errors and the cross-stack errors, with every warning of `done`.
+pub fn check_across_stacks(
+    done: Vec<Synthesized>,
+    mut diags: Diagnostics,
+) -> Result<Vec<Synthesized>, Diagnostics> {
     let mut names: HashMap<&str, ()> = HashMap::new();
     let mut exports: HashMap<String, String> = HashMap::new();
     for s in &done {

@@ -28,7 +28,7 @@ use serde_json::Value;
 use streamcdk_core::checks::{CheckContext, TemplateCheck};
 use streamcdk_core::{Diagnostics, Stack};
 
-use crate::validate::{is_dynamic_reference, resolve_reference, schema_of};
+use crate::validate::{checked_schema, is_dynamic_reference, SchemaRoot};
 
 mod cloudwatch;
 mod firehose;
@@ -247,8 +247,13 @@ impl TemplateCheck for LimitsCheck {
             policy::check(&mut checker, type_name, properties);
             // Walking the schema costs time: only resources fed by a parameter need it.
             if refers_to_parameter(properties, parameters) {
-                if let Some(schema) = schema_of(type_name) {
-                    checker.parameters_against_schema(properties, schema, schema, "Properties");
+                if let Some(schema) = checked_schema(type_name) {
+                    checker.parameters_against_schema(
+                        properties,
+                        schema.top(),
+                        schema,
+                        "Properties",
+                    );
                 }
             }
         }
@@ -447,7 +452,13 @@ impl Checker<'_, '_> {
     }
 
     /// Parameters that feed schema-constrained properties, anywhere in the tree.
-    fn parameters_against_schema(&mut self, value: &Value, node: &Value, root: &Value, path: &str) {
+    fn parameters_against_schema(
+        &mut self,
+        value: &Value,
+        node: &Value,
+        root: SchemaRoot<'_>,
+        path: &str,
+    ) {
         let node = resolve_ref(node, root);
         let mut found = Vec::new();
         sources(value, &mut found);
@@ -556,11 +567,11 @@ impl Checker<'_, '_> {
 }
 
 /// Follows a local `$ref` (`#/definitions/X`).
-fn resolve_ref<'a>(node: &'a Value, root: &'a Value) -> &'a Value {
+fn resolve_ref<'a>(node: &'a Value, root: SchemaRoot<'a>) -> &'a Value {
     let mut node = node;
     for _ in 0..8 {
         match node.get("$ref").and_then(Value::as_str) {
-            Some(r) => match resolve_reference(root, r) {
+            Some(r) => match root.resolve(r) {
                 Some(target) => node = target,
                 None => return node,
             },

@@ -39,7 +39,9 @@
 //! value: intrinsics, conversions, rendering for messages), `path` (the
 //! property path of a finding), `walker` (the descent, `$ref`, `type`, `enum`,
 //! `const` and the number and string keywords), `object`, `array` and
-//! `combinators` (the keywords of their kind), `patterns` (the regex dialect).
+//! `combinators` (the keywords of their kind), `patterns` (the regex dialect),
+//! `schema` (an embedded schema split so that each definition is parsed only
+//! when a `$ref` first reaches it).
 
 mod array;
 mod backtrack;
@@ -49,6 +51,7 @@ mod formats;
 mod object;
 mod path;
 mod patterns;
+mod schema;
 mod simple;
 mod values;
 mod walker;
@@ -57,6 +60,8 @@ pub use dynamic::{dynamic_reference_problems, is_dynamic_reference, DYNAMIC_REFE
 pub use patterns::{pattern_matches, unsupported_patterns};
 
 use path::PropPath;
+use schema::LazySchema;
+pub(crate) use schema::SchemaRoot;
 use values::is_no_value;
 use walker::Validator;
 
@@ -117,10 +122,10 @@ impl TemplateCheck for SchemaCheck {
             let Some(type_name) = body.get("Type").and_then(Value::as_str) else {
                 continue;
             };
-            let Some(schema) = schema_of(type_name) else {
+            let Some(schema) = checked_schema(type_name) else {
                 continue;
             };
-            let findings = validate_properties(schema, body.get("Properties"));
+            let findings = validate_against(schema, body.get("Properties"));
             if findings.is_empty() {
                 continue;
             }
@@ -168,8 +173,33 @@ fn generated_schema(type_name: &str) -> Option<&'static Value> {
         .as_ref()
 }
 
+/// The schema of `type_name` as the synth-time checks read it: a generated
+/// type's embedded schema split by [`LazySchema`] (definitions parsed when
+/// first reached), or with the `registry` feature a registry type's, whole.
+pub(crate) fn checked_schema(type_name: &str) -> Option<SchemaRoot<'static>> {
+    type Table = HashMap<&'static str, (&'static TypeInfo, OnceLock<Option<LazySchema>>)>;
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        crate::all_types()
+            .map(|info| (info.type_name, (info, OnceLock::new())))
+            .collect()
+    });
+    match table.get(type_name) {
+        Some((info, cell)) => match cell.get_or_init(|| LazySchema::parse(info.schema)) {
+            Some(lazy) => Some(SchemaRoot::Lazy(lazy)),
+            // Not splittable (never for the registry's text): whole.
+            None => generated_schema(type_name).map(SchemaRoot::Whole),
+        },
+        None => schema_of(type_name).map(SchemaRoot::Whole),
+    }
+}
+
 /// Checks a resource's `Properties` value (absent means none) against its schema.
 pub fn validate_properties(schema: &Value, properties: Option<&Value>) -> Vec<Finding> {
+    validate_against(SchemaRoot::Whole(schema), properties)
+}
+
+fn validate_against(schema: SchemaRoot<'_>, properties: Option<&Value>) -> Vec<Finding> {
     let empty = Value::Object(serde_json::Map::new());
     let properties = properties.unwrap_or(&empty);
     let mut v = Validator {
@@ -178,7 +208,10 @@ pub fn validate_properties(schema: &Value, properties: Option<&Value>) -> Vec<Fi
     };
     if let (Some(obj), Some(read_only)) = (
         properties.as_object(),
-        schema.get("readOnlyProperties").and_then(Value::as_array),
+        schema
+            .top()
+            .get("readOnlyProperties")
+            .and_then(Value::as_array),
     ) {
         for name in read_only.iter().filter_map(Value::as_str) {
             if obj.get(name).is_some_and(|v| !is_no_value(v)) {
@@ -190,18 +223,6 @@ pub fn validate_properties(schema: &Value, properties: Option<&Value>) -> Vec<Fi
             }
         }
     }
-    v.validate(properties, schema, &PropPath::root("Properties"));
+    v.validate(properties, schema.top(), &PropPath::root("Properties"));
     v.out
-}
-
-/// The schema a local `$ref` (`#/definitions/X`, or any `#/...` JSON pointer)
-/// of `root` points at. The common form is looked up without the allocations
-/// of a general JSON pointer: this runs for every reference at every synth.
-pub(crate) fn resolve_reference<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
-    if let Some(name) = reference.strip_prefix("#/definitions/") {
-        if !name.contains(['/', '~']) {
-            return root.get("definitions")?.get(name);
-        }
-    }
-    root.pointer(reference.strip_prefix('#')?)
 }

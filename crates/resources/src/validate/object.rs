@@ -83,13 +83,12 @@ impl Validator<'_> {
                 Some(Value::Bool(false)) => {
                     // At the top level, the read-only attributes (`Arn`) are
                     // properties of the schema but not settable: not offered.
-                    let read_only: Vec<&str> = if self
-                        .root
+                    let top = self.root.top();
+                    let read_only: Vec<&str> = if top
                         .as_object()
                         .is_some_and(|root| std::ptr::eq(root, schema))
                     {
-                        self.root
-                            .get("readOnlyProperties")
+                        top.get("readOnlyProperties")
                             .and_then(Value::as_array)
                             .into_iter()
                             .flatten()

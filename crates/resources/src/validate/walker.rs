@@ -9,10 +9,10 @@ use super::patterns::matches;
 use super::values::{
     format_number, intrinsic, is_no_value, is_type, keywords, number, show, show_list, values_equal,
 };
-use super::{resolve_reference, Finding};
+use super::{Finding, SchemaRoot};
 
 pub(super) struct Validator<'s> {
-    pub(super) root: &'s Value,
+    pub(super) root: SchemaRoot<'s>,
     pub(super) out: Vec<Finding>,
 }
 
@@ -26,7 +26,7 @@ impl<'s> Validator<'s> {
     }
 
     pub(super) fn resolve(&self, reference: &str) -> Option<&'s Value> {
-        resolve_reference(self.root, reference)
+        self.root.resolve(reference)
     }
 
     /// Validates `value` against `schema` into a separate list (for combinators).
