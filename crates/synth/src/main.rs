@@ -121,7 +121,7 @@ fn synth_one(entry: &CatalogEntry, cli: &Cli) -> Result<(), String> {
         None if cli.yaml || cli.format == OutputFormat::Yaml => {
             emit(&synthesized.template.to_yaml()?)?
         }
-        None => emit(&synthesized.template.to_json())?,
+        None => emit(synthesized.template.json_str())?,
     }
     Ok(())
 }

@@ -52,7 +52,7 @@ impl Synthesized {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir)?;
         let template_path = dir.join(format!("{}.template.json", self.name));
-        std::fs::write(&template_path, self.template.to_json())?;
+        std::fs::write(&template_path, self.template.json_str())?;
         let manifest =
             serde_json::to_string_pretty(&self.asset_manifest).map_err(std::io::Error::other)?;
         std::fs::write(
