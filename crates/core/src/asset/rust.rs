@@ -129,6 +129,11 @@ struct LockFile {
     /// every closure computed on this lock.
     #[serde(skip)]
     by_name: OnceLock<HashMap<String, Vec<usize>>>,
+    /// Each package's dependencies as indexes into `package` (or the first
+    /// entry that names no package of the lock), resolved on first use and
+    /// shared by every closure computed on this lock.
+    #[serde(skip)]
+    dependency_indexes: OnceLock<Vec<Result<Vec<usize>, String>>>,
 }
 
 impl LockFile {
@@ -142,13 +147,39 @@ impl LockFile {
         })
     }
 
-    /// The packages named `name`.
-    fn named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a LockPackage> + 'a {
-        self.by_name()
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.package[i])
+    /// The indexes of the packages named `name`.
+    fn named(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
+        self.by_name().get(name).into_iter().flatten().copied()
+    }
+
+    /// The index of the package a dependency entry names: `name`,
+    /// `name version` or `name version (source)`.
+    fn find(&self, spec: &str) -> Option<usize> {
+        let mut parts = spec.splitn(3, ' ');
+        let name = parts.next()?;
+        let version = parts.next();
+        let source = parts
+            .next()
+            .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
+        self.named(name).find(|&i| {
+            let p = &self.package[i];
+            version.is_none_or(|v| p.version == v)
+                && source.is_none_or(|s| p.source.as_deref() == Some(s))
+        })
+    }
+
+    fn dependency_indexes(&self) -> &[Result<Vec<usize>, String>] {
+        self.dependency_indexes.get_or_init(|| {
+            self.package
+                .iter()
+                .map(|p| {
+                    p.dependencies
+                        .iter()
+                        .map(|dep| self.find(dep).ok_or_else(|| dep.clone()))
+                        .collect()
+                })
+                .collect()
+        })
     }
 }
 
@@ -221,7 +252,7 @@ fn read_lock(path: &Path) -> Result<std::sync::Arc<LockFile>, String> {
 fn scan_lock(text: &str) -> Option<LockFile> {
     fn quoted(value: &str) -> Option<String> {
         let inner = value.strip_prefix('"')?.strip_suffix('"')?;
-        (!inner.contains(['"', '\\'])).then(|| inner.to_owned())
+        (!inner.bytes().any(|b| b == b'"' || b == b'\\')).then(|| inner.to_owned())
     }
     #[derive(Default)]
     struct Partial {
@@ -243,8 +274,14 @@ fn scan_lock(text: &str) -> Option<LockFile> {
     let mut packages = Vec::new();
     let mut current: Option<Partial> = None;
     let mut in_dependencies = false;
-    for line in text.lines() {
-        let line = line.trim_end();
+    // Lines found by a byte loop: `str::lines` searches each line with a
+    // general searcher, whose set-up cost more than the short lines of a
+    // lock file.
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
+        let line = rest[..end].trim_end();
+        rest = rest.get(end + 1..).unwrap_or("");
         if in_dependencies {
             if line == "]" {
                 in_dependencies = false;
@@ -264,7 +301,11 @@ fn scan_lock(text: &str) -> Option<LockFile> {
             current = Some(Partial::default());
             continue;
         }
-        let (key, value) = line.split_once(" = ")?;
+        // `key = value` (a byte search: a substring searcher per line cost
+        // more than the rest of the scan).
+        let equals = line.bytes().position(|b| b == b'=')?;
+        let key = line[..equals].strip_suffix(' ')?;
+        let value = line[equals + 1..].strip_prefix(' ')?;
         match (current.as_mut(), key) {
             (None, "version") => {}
             (Some(p), "name") => p.name = Some(quoted(value)?),
@@ -284,6 +325,7 @@ fn scan_lock(text: &str) -> Option<LockFile> {
     Some(LockFile {
         package: packages,
         by_name: OnceLock::new(),
+        dependency_indexes: OnceLock::new(),
     })
 }
 
@@ -587,22 +629,9 @@ fn closure(
     toolchain: String,
     lock: &LockFile,
 ) -> Result<ResolvedRust, String> {
-    let find = |spec: &str| -> Option<&LockPackage> {
-        // A dependency is written `name`, `name version` or `name version (source)`.
-        let mut parts = spec.splitn(3, ' ');
-        let name = parts.next()?;
-        let version = parts.next();
-        let source = parts
-            .next()
-            .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
-        lock.named(name).find(|p| {
-            version.is_none_or(|v| p.version == v)
-                && source.is_none_or(|s| p.source.as_deref() == Some(s))
-        })
-    };
     let root_package = lock
         .named(package.as_str())
-        .find(|p| p.source.is_none())
+        .find(|&i| lock.package[i].source.is_none())
         .ok_or_else(|| {
             format!(
                 "package '{package}' is not in {}: run `cargo generate-lockfile` (or any cargo build) so the lock file covers it",
@@ -610,34 +639,48 @@ fn closure(
             )
         })?;
 
-    let mut reached: BTreeSet<(&str, &str, Option<&str>)> = BTreeSet::new();
+    // A walk over package indexes: each dependency entry was resolved to
+    // its package once per lock, not once per crate.
+    let dependencies = lock.dependency_indexes();
+    let mut reached = vec![false; lock.package.len()];
     let mut stack = vec![root_package];
     // Collected, then sorted and deduplicated once (cheaper than a set).
     let mut entries = Vec::new();
     let mut path_names = BTreeSet::new();
-    while let Some(p) = stack.pop() {
-        if !reached.insert((&p.name, &p.version, p.source.as_deref())) {
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut reached[i], true) {
             continue;
         }
-        entries.push(format!(
-            "{} {} {} {}",
-            p.name,
-            p.version,
-            p.source.as_deref().unwrap_or("path"),
-            p.checksum.as_deref().unwrap_or("-")
-        ));
+        let p = &lock.package[i];
+        // `name version source checksum`, built by hand: `format!` was
+        // most of the walk.
+        let source = p.source.as_deref().unwrap_or("path");
+        let checksum = p.checksum.as_deref().unwrap_or("-");
+        let mut entry = String::with_capacity(
+            p.name.len() + p.version.len() + source.len() + checksum.len() + 3,
+        );
+        for (n, part) in [p.name.as_str(), &p.version, source, checksum]
+            .into_iter()
+            .enumerate()
+        {
+            if n > 0 {
+                entry.push(' ');
+            }
+            entry.push_str(part);
+        }
+        entries.push(entry);
         if p.source.is_none() && p.name != package {
             path_names.insert(p.name.clone());
         }
-        for dep in &p.dependencies {
-            let resolved = find(dep).ok_or_else(|| {
-                format!(
+        match &dependencies[i] {
+            Ok(indexes) => stack.extend(indexes.iter().copied().filter(|&d| !reached[d])),
+            Err(dep) => {
+                return Err(format!(
                     "{} lists dependency '{dep}' of '{}' that it does not define: regenerate it with cargo",
                     root.join("Cargo.lock").display(),
                     p.name
-                )
-            })?;
-            stack.push(resolved);
+                ))
+            }
         }
     }
 
