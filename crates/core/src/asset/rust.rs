@@ -959,6 +959,30 @@ dependencies = [
     }
 
     #[test]
+    fn an_undefined_dependency_is_an_error_only_when_the_crate_reaches_it() {
+        let root = workspace("undefined-dependency");
+        let base = hash(&root).unwrap();
+        // An unrelated package's broken entry is not the crate's problem.
+        edit(
+            root.join("Cargo.lock"),
+            "\"serde 0.9.0\"",
+            "\"ghost 0.9.0\"",
+        );
+        assert_eq!(base, hash(&root).unwrap());
+        // A reached one is, named with the package that lists it.
+        edit(
+            root.join("Cargo.lock"),
+            " \"helper\",",
+            " \"helper\",\n \"phantom\",",
+        );
+        let err = hash(&root).unwrap_err();
+        assert!(
+            err.contains("'phantom'") && err.contains("'app'") && err.contains("Cargo.lock"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_channel_name_a_missing_toolchain_file_or_lock_file_is_an_error() {
         let root = workspace("errors");
         fs::write(
