@@ -41,8 +41,8 @@ impl Template {
     /// The canonical JSON, without copying it.
     pub fn json_str(&self) -> &str {
         self.json.get_or_init(|| {
-            // Serializing a serde_json::Value cannot fail: its keys are strings.
-            let mut s = serde_json::to_string_pretty(&self.value).unwrap_or_default();
+            let mut s = String::with_capacity(64 * 1024);
+            write_pretty(&self.value, 0, &mut s);
             s.push('\n');
             s
         })
@@ -92,10 +92,179 @@ pub fn parse_yaml(text: &str) -> Result<Value, String> {
     serde_saphyr::from_str(text).map_err(|e| format!("cannot read YAML: {e}"))
 }
 
+/// Writes `value` as `serde_json::to_string_pretty` does (two-space
+/// indentation, `"key": value`, `{}` and `[]` when empty, the same string
+/// escapes and number forms), straight into a `String`: serde_json's
+/// serializer goes through its formatter and writer traits for every token,
+/// and the pretty JSON was a tenth of `synth --all`. The test
+/// `pretty_json_is_serde_jsons` compares the two.
+fn write_pretty(value: &Value, depth: usize, out: &mut String) {
+    fn indent(depth: usize, out: &mut String) {
+        const SPACES: &str = "                                                                ";
+        let mut width = 2 * depth;
+        while width > 0 {
+            let n = width.min(SPACES.len());
+            out.push_str(&SPACES[..n]);
+            width -= n;
+        }
+    }
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        // `Number`'s `Display` is the serializer's form (itoa, ryu).
+        Value::Number(n) => {
+            use std::fmt::Write;
+            let _ = write!(out, "{n}");
+        }
+        Value::String(text) => write_json_string(text, out),
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                indent(depth + 1, out);
+                write_pretty(item, depth + 1, out);
+            }
+            out.push('\n');
+            indent(depth, out);
+            out.push(']');
+        }
+        Value::Object(map) if map.is_empty() => out.push_str("{}"),
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                indent(depth + 1, out);
+                write_json_string(key, out);
+                out.push_str(": ");
+                write_pretty(item, depth + 1, out);
+            }
+            out.push('\n');
+            indent(depth, out);
+            out.push('}');
+        }
+    }
+}
+
+/// A JSON string with serde_json's escapes: `\"`, `\\`, the short forms
+/// `\b \f \n \r \t`, `\u00XX` for the other control characters, every
+/// other character as it is. Runs without escapes are copied whole.
+fn write_json_string(text: &str, out: &mut String) {
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs an escape: most strings
+        // of a template need none.
+        if let Some(word) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+            if !needs_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // Escaped bytes are ASCII, so `i - 1` is a character boundary.
+        out.push_str(&text[start..i - 1]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+/// Whether any of the eight bytes of `word` is a control character, `"` or
+/// `\\` (the bytes JSON escapes), by the usual word-at-a-time tests: a byte
+/// below 0x20, or equal to 0x22 or 0x5c. Bytes of 0x80 and above (UTF-8)
+/// never match.
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (below_0x20
+        | has_zero(word ^ (ONES * u64::from(b'"')))
+        | has_zero(word ^ (ONES * u64::from(b'\\'))))
+        != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn pretty_json_is_serde_jsons() {
+        let mut every_byte = String::new();
+        for b in 0u8..=0x7f {
+            every_byte.push(char::from(b));
+        }
+        let values = [
+            json!(null),
+            json!({}),
+            json!([]),
+            json!(""),
+            json!({"a": {}, "b": [], "c": [{}], "d": [[]], "e": {"f": {"g": []}}}),
+            json!([
+                1,
+                -2,
+                3.5,
+                -0.0,
+                1e300,
+                2.5e-8,
+                18446744073709551615u64,
+                i64::MIN,
+                true,
+                false,
+                null
+            ]),
+            json!({"Fn::Sub": "${AWS::StackName}-\"quoted\"\\path\u{7f}\u{80}é€😀"}),
+            json!([
+                every_byte,
+                "tab\tline\nfeed\u{0c}back\u{08}ret\r\u{0}\u{1f}"
+            ]),
+            json!({"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": [{"Key": "k", "Value": "v"}]}}}}),
+        ];
+        // An escape at every position of strings around the eight-byte steps.
+        let mut strings = Vec::new();
+        for len in 0..20 {
+            for at in 0..len {
+                for special in ['"', '\\', '\n', '\u{1}', 'é', '\u{7f}'] {
+                    let mut text: String = "abcdefghijklmnopqrst"[..len].into();
+                    text.replace_range(at..at + 1, &special.to_string());
+                    strings.push(json!(text));
+                }
+            }
+        }
+        for value in values.into_iter().chain(strings) {
+            let template = Template::from_value(value.clone());
+            assert_eq!(
+                template.json_str(),
+                serde_json::to_string_pretty(&value).unwrap() + "\n",
+                "{value}"
+            );
+        }
+    }
 
     #[test]
     fn ambiguous_strings_stay_strings_in_yaml() {
