@@ -86,7 +86,9 @@ impl TemplateCheck for UndeliverableAlarmActions {
                     let Some(topic_id) = referenced_id(action) else {
                         continue;
                     };
-                    let topic = &resources.get(topic_id).cloned().unwrap_or(Value::Null);
+                    let Some(topic) = resources.get(topic_id) else {
+                        continue;
+                    };
                     if topic["Type"] != "AWS::SNS::Topic" {
                         continue;
                     }

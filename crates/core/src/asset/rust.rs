@@ -128,7 +128,7 @@ struct LockFile {
     /// Indexes into `package` by name, built on first use and shared by
     /// every closure computed on this lock.
     #[serde(skip)]
-    by_name: OnceLock<HashMap<String, Vec<usize>>>,
+    by_name: OnceLock<HashMap<String, Vec<usize>, foldhash::fast::RandomState>>,
     /// Each package's dependencies as indexes into `package` (or the first
     /// entry that names no package of the lock), resolved on first use and
     /// shared by every closure computed on this lock.
@@ -137,9 +137,9 @@ struct LockFile {
 }
 
 impl LockFile {
-    fn by_name(&self) -> &HashMap<String, Vec<usize>> {
+    fn by_name(&self) -> &HashMap<String, Vec<usize>, foldhash::fast::RandomState> {
         self.by_name.get_or_init(|| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut map: HashMap<String, Vec<usize>, _> = HashMap::default();
             for (i, p) in self.package.iter().enumerate() {
                 map.entry(p.name.clone()).or_default().push(i);
             }

@@ -29,6 +29,9 @@
 
 use std::collections::HashMap;
 
+/// A map with a fast hasher: the walk looks names up for every reference.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostics;
@@ -43,13 +46,13 @@ type Fact<'a> = (&'a str, bool);
 /// name for conditions with identical definitions.
 struct Guards<'a> {
     conditions: &'a Map<String, Value>,
-    canonical: HashMap<&'a str, &'a str>,
+    canonical: FastMap<&'a str, &'a str>,
 }
 
 impl<'a> Guards<'a> {
     fn new(conditions: &'a Map<String, Value>) -> Self {
-        let mut by_body: HashMap<String, &'a str> = HashMap::new();
-        let mut canonical = HashMap::new();
+        let mut by_body: FastMap<String, &'a str> = FastMap::default();
+        let mut canonical = FastMap::default();
         for (name, body) in conditions {
             let key = body.to_string();
             let first = *by_body.entry(key).or_insert(name.as_str());
@@ -171,7 +174,7 @@ struct Unguarded<'a> {
 struct Walk<'g, 'a> {
     guards: &'g Guards<'a>,
     /// Condition of each conditional resource, by logical ID.
-    conditional: &'g HashMap<&'a str, &'a str>,
+    conditional: &'g FastMap<&'a str, &'a str>,
     found: Vec<Unguarded<'a>>,
 }
 
@@ -268,7 +271,7 @@ pub(super) fn check_conditional_references(
     resource_path: &dyn Fn(&str) -> String,
     diags: &mut Diagnostics,
 ) {
-    let conditional: HashMap<&str, &str> = resources
+    let conditional: FastMap<&str, &str> = resources
         .iter()
         .filter_map(|(id, body)| {
             let c = super::field(body, "Condition")?.as_str()?;

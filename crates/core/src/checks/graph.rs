@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub(super) fn find_cycles<'a>(graph: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<Vec<&'a str>> {
     // Tarjan's algorithm, iterative to keep deep graphs off the call stack.
     let nodes: Vec<&str> = graph.keys().copied().collect();
-    let index_of: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let index_of: HashMap<&str, usize, foldhash::fast::RandomState> =
+        nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let n = nodes.len();
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];

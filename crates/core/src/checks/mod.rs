@@ -356,7 +356,7 @@ pub(crate) fn check_template(
     };
 
     // References by section, and what they use.
-    let mut used: HashSet<Reference> = HashSet::new();
+    let mut used: HashSet<Reference, foldhash::fast::RandomState> = HashSet::default();
     let mut check_refs = |refs: &[Reference],
                           at: &str,
                           allow_resources: bool,

@@ -33,7 +33,7 @@ pub(super) fn check_names<'a>(
     items: impl Iterator<Item = (&'a str, &'a str)>,
     diags: &mut Diagnostics,
 ) {
-    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut seen: HashMap<&str, &str, foldhash::fast::RandomState> = HashMap::default();
     for (name, path) in items {
         if let Err(m) = validate_logical_id(name) {
             diags.error("name/invalid", path, format!("{section} name: {m}"));
@@ -148,7 +148,7 @@ pub(super) fn logical_ids(
             resource_ids[i] = id;
         }
     }
-    let mut owner: HashMap<&str, &str> = HashMap::new();
+    let mut owner: HashMap<&str, &str, foldhash::fast::RandomState> = HashMap::default();
     for p in &data.parameters {
         owner.insert(&p.name, &p.path);
     }

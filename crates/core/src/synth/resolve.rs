@@ -95,7 +95,8 @@ impl Resolver<'_> {
                 Value::Array(items.iter().map(|n| self.resolve(n, section, at)).collect())
             }
             Node::Map(map) => {
-                let mut out = Map::new();
+                // Sized up front: growing an index map rehashes its keys.
+                let mut out = Map::with_capacity(map.len());
                 for (k, v) in map {
                     // AWS::NoValue in a literal map removes the key, as CloudFormation would.
                     if matches!(v, Node::Ref(Target::Pseudo(Pseudo::NoValue))) {

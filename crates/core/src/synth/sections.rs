@@ -117,7 +117,7 @@ pub(super) fn resources(
     template: &mut Map<String, Value>,
 ) {
     let data = resolver.data;
-    let mut resources = Map::new();
+    let mut resources = Map::with_capacity(data.resources.len());
     for (i, r) in data.resources.iter().enumerate() {
         let at = &paths[i];
         let tags = merged_tags(
@@ -131,7 +131,7 @@ pub(super) fn resources(
         let mut body = Map::new();
         body.insert("Type".into(), r.type_name.clone().into());
         if !r.properties.is_empty() || tags.is_some() {
-            let mut props = Map::new();
+            let mut props = Map::with_capacity(r.properties.len() + 1);
             let mut pending_tags = tags.as_ref();
             for (k, v) in &r.properties {
                 if let Some(t) = pending_tags.filter(|_| k.as_str() >= "Tags") {

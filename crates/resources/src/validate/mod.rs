@@ -161,7 +161,11 @@ pub fn schema_of(type_name: &str) -> Option<&'static Value> {
 }
 
 fn generated_schema(type_name: &str) -> Option<&'static Value> {
-    type Table = HashMap<&'static str, (&'static TypeInfo, OnceLock<Option<Value>>)>;
+    type Table = HashMap<
+        &'static str,
+        (&'static TypeInfo, OnceLock<Option<Value>>),
+        foldhash::fast::RandomState,
+    >;
     static TABLE: OnceLock<Table> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         crate::all_types()
@@ -177,7 +181,11 @@ fn generated_schema(type_name: &str) -> Option<&'static Value> {
 /// type's embedded schema split by [`LazySchema`] (definitions parsed when
 /// first reached), or with the `registry` feature a registry type's, whole.
 pub(crate) fn checked_schema(type_name: &str) -> Option<SchemaRoot<'static>> {
-    type Table = HashMap<&'static str, (&'static TypeInfo, OnceLock<Option<LazySchema>>)>;
+    type Table = HashMap<
+        &'static str,
+        (&'static TypeInfo, OnceLock<Option<LazySchema>>),
+        foldhash::fast::RandomState,
+    >;
     static TABLE: OnceLock<Table> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         crate::all_types()

@@ -16,7 +16,8 @@ use serde_json::Value;
 /// and each definition's text, parsed on first use and kept.
 pub(crate) struct LazySchema {
     top: Value,
-    definitions: HashMap<&'static str, (&'static str, OnceLock<Option<Value>>)>,
+    definitions:
+        HashMap<&'static str, (&'static str, OnceLock<Option<Value>>), foldhash::fast::RandomState>,
 }
 
 impl LazySchema {
@@ -24,10 +25,10 @@ impl LazySchema {
     /// key with an escape is not split), in which case the caller parses
     /// the whole text instead.
     pub(crate) fn parse(text: &'static str) -> Option<Self> {
-        let mut top = serde_json::Map::new();
-        let mut definitions = HashMap::new();
         // The definitions' members are found in the same pass.
         let (parts, _) = members(text, 0, Some("definitions"))?;
+        let mut top = serde_json::Map::with_capacity(parts.len());
+        let mut definitions = HashMap::default();
         for (key, member) in parts {
             match member {
                 Member::Text(raw) => {
