@@ -107,7 +107,14 @@ pub(super) fn emit_resource(out: &mut String, submodules: &mut String, r: &Resou
     let _ = writeln!(out, "    /// Properties (paths below `Properties`) whose change replaces the resource.\n    pub const CREATE_ONLY_PROPERTIES: &'static [&'static str] = &[{}];", create_only.join(", "));
     let _ = writeln!(out, "    /// Whether the type supports tags (`tagging.taggable` of its schema).\n    pub const TAGGABLE: bool = {};", r.taggable);
     let _ = writeln!(out, "    /// How the type carries tags, which decides whether scope tags reach it.\n    pub const TAG_FORMAT: TagFormat = TagFormat::{};", r.tag_format);
-    let _ = writeln!(out, "    /// The type's registry entry, used by the schema checks.\n    pub const INFO: TypeInfo = TypeInfo {{\n        type_name: Self::TYPE_NAME,\n        schema: include_str!(\"../../schemas/{}.json\"),\n        create_only_properties: Self::CREATE_ONLY_PROPERTIES,\n        taggable: Self::TAGGABLE,\n        tag_format: Self::TAG_FORMAT,\n    }};\n", r.file_stem);
+    let ranges = |parts: &[(String, usize, usize)]| -> String {
+        parts
+            .iter()
+            .map(|(name, start, end)| format!("({}, {start}, {end})", string_literal(name)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(out, "    /// The type's registry entry, used by the schema checks.\n    pub const INFO: TypeInfo = TypeInfo {{\n        type_name: Self::TYPE_NAME,\n        schema: include_str!(\"../../schemas/{}.json\"),\n        schema_layout: SchemaLayout {{\n            top: &[{}],\n            properties: &[{}],\n            definitions: &[{}],\n        }},\n        create_only_properties: Self::CREATE_ONLY_PROPERTIES,\n        taggable: Self::TAGGABLE,\n        tag_format: Self::TAG_FORMAT,\n    }};\n", r.file_stem, ranges(&r.layout.top), ranges(&r.layout.properties), ranges(&r.layout.definitions));
     let _ = writeln!(out, "    /// Adds a `{}` named `id` below `scope`, and turns on the schema checks of its stack.\n    pub fn new(scope: &Scope, id: &str, props: {props_name}) -> Self {{\n        Self {{\n            resource: add(scope, id, &Self::INFO, props.into_properties()),\n        }}\n    }}\n", r.type_name);
     let _ = writeln!(out, "    /// The typed handle of a resource already in a stack, such as one of an\n    /// imported template (`streamcdk_resources::TypedImport::l1`): `None` when\n    /// `resource` is of another type.\n    pub fn from_resource(resource: streamcdk_core::Resource) -> Option<Self> {{\n        (resource.type_name() == Self::TYPE_NAME).then_some(Self {{ resource }})\n    }}\n");
     let _ = writeln!(out, "    /// The core resource handle: dependencies, conditions, policies, metadata and raw overrides.\n    pub fn resource(&self) -> &streamcdk_core::Resource {{\n        &self.resource\n    }}\n");
@@ -202,7 +209,7 @@ pub(super) fn emit_module(service: &str, module: &str, resources: &[ResourceMode
     }
     let _ = writeln!(
         out,
-        "use crate::runtime::{{add, put, TypeInfo}};\nuse std::collections::BTreeMap;\nuse streamcdk_core::{{{}}};\n",
+        "use crate::runtime::{{add, put, SchemaLayout, TypeInfo}};\nuse std::collections::BTreeMap;\nuse streamcdk_core::{{{}}};\n",
         uses.join(", ")
     );
     out.push_str(body.trim_end());

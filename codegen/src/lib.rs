@@ -426,6 +426,78 @@ struct FieldNotes {
     create_only: BTreeSet<String>,
 }
 
+/// The byte ranges of a reduced schema's parts in its compact JSON text, so
+/// that synth parses a part only when a template reaches it, with no scan
+/// of the text: the top-level members other than `properties` and
+/// `definitions`, each top-level property's schema, each definition.
+#[derive(Debug, Default)]
+struct SchemaLayout {
+    top: Vec<(String, usize, usize)>,
+    properties: Vec<(String, usize, usize)>,
+    definitions: Vec<(String, usize, usize)>,
+}
+
+impl SchemaLayout {
+    /// The ranges of `schema`'s parts in `json`, its compact serialization:
+    /// computed by serializing each part the way serde_json writes an object
+    /// (`{"key":value,...}` in the map's order), and checked against `json`.
+    fn of(schema: &Value, json: &str) -> Result<Self, String> {
+        let object = schema.as_object().ok_or("the schema is not an object")?;
+        let mut layout = Self::default();
+        let mut at = 1; // after `{`
+        for (key, value) in object {
+            at += serde_json::to_string(key).map_err(|e| e.to_string())?.len() + 1;
+            let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
+            match (key.as_str(), value) {
+                ("properties" | "definitions", Value::Object(members)) => {
+                    let parts = members_at(members, at)?;
+                    if key == "properties" {
+                        layout.properties = parts;
+                    } else {
+                        layout.definitions = parts;
+                    }
+                }
+                _ => layout.top.push((key.clone(), at, at + text.len())),
+            }
+            at += text.len() + 1; // the value and `,` or `}`
+        }
+        if at != json.len() {
+            return Err(format!("layout ends at {at}, the text at {}", json.len()));
+        }
+        for (name, start, end) in layout
+            .top
+            .iter()
+            .chain(&layout.properties)
+            .chain(&layout.definitions)
+        {
+            let part = json
+                .get(*start..*end)
+                .ok_or_else(|| format!("{name}: range outside the text"))?;
+            serde_json::from_str::<Value>(part)
+                .map_err(|e| format!("{name}: the range is not its value ({e})"))?;
+        }
+        Ok(layout)
+    }
+}
+
+/// The ranges of the members' values of an object serialized at `at`.
+fn members_at(
+    members: &serde_json::Map<String, Value>,
+    at: usize,
+) -> Result<Vec<(String, usize, usize)>, String> {
+    let mut out = Vec::new();
+    let mut at = at + 1; // after `{`
+    for (key, value) in members {
+        at += serde_json::to_string(key).map_err(|e| e.to_string())?.len() + 1;
+        let len = serde_json::to_string(value)
+            .map_err(|e| e.to_string())?
+            .len();
+        out.push((key.clone(), at, at + len));
+        at += len + 1;
+    }
+    Ok(out)
+}
+
 /// One generated resource type.
 struct ResourceModel {
     type_name: String,
@@ -438,6 +510,8 @@ struct ResourceModel {
     create_only: Vec<String>,
     taggable: bool,
     tag_format: &'static str,
+    /// Where the parts of the reduced schema text are (see [`SchemaLayout`]).
+    layout: SchemaLayout,
     /// (method name, GetAtt attribute, type, doc)
     attributes: Vec<(String, String, Ty, String)>,
 }
@@ -595,6 +669,7 @@ impl ResourceModel {
             doc = format!("A `{type_name}`.");
         }
         Ok(ResourceModel {
+            layout: SchemaLayout::default(),
             tag_format: tag_format(schema, taggable),
             type_name,
             file_stem: file_stem.to_owned(),
@@ -644,7 +719,7 @@ pub fn generate(root: &Path) -> Result<BTreeMap<String, String>, String> {
             .and_then(|s| s.to_str())
             .ok_or_else(|| format!("{}: bad file name", path.display()))?
             .to_owned();
-        let model = ResourceModel::build(&schema, &stem)?;
+        let mut model = ResourceModel::build(&schema, &stem)?;
         let service = model
             .type_name
             .split("::")
@@ -654,6 +729,7 @@ pub fn generate(root: &Path) -> Result<BTreeMap<String, String>, String> {
         let module = service_module(&service);
         let reduced = sorted(&validation_schema(&schema));
         let json = serde_json::to_string(&reduced).map_err(|e| e.to_string())?;
+        model.layout = SchemaLayout::of(&reduced, &json).map_err(|e| format!("{stem}: {e}"))?;
         files.insert(format!("{SCHEMA_DIR}/{stem}.json"), json);
         services
             .entry(module)

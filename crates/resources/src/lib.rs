@@ -51,7 +51,7 @@ mod runtime;
 mod typed_import;
 pub mod validate;
 
-pub use runtime::{enable_schema_checks, list, TypeInfo};
+pub use runtime::{enable_schema_checks, list, SchemaLayout, TypeInfo};
 pub use typed_import::{L1Resource, TypedImport};
 pub use validate::SchemaCheck;
 

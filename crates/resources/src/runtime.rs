@@ -14,6 +14,9 @@ pub struct TypeInfo {
     pub type_name: &'static str,
     /// The type's schema reduced to its constraints (minified JSON), checked at synth.
     pub schema: &'static str,
+    /// Where the parts of `schema` are, so that synth parses only the parts
+    /// a template reaches.
+    pub schema_layout: SchemaLayout,
     /// Properties (paths below `Properties`, e.g. `Name` or `VpcConfig/SubnetIds`)
     /// whose change replaces the resource.
     pub create_only_properties: &'static [&'static str],
@@ -21,6 +24,20 @@ pub struct TypeInfo {
     pub taggable: bool,
     /// How the type carries tags.
     pub tag_format: TagFormat,
+}
+
+/// The byte ranges (start, end) of a [`TypeInfo::schema`]'s parts, by name,
+/// written by the code generator: synth parses the top level and then each
+/// property's schema and each definition only when a template reaches it,
+/// without scanning the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaLayout {
+    /// The top-level members other than `properties` and `definitions`.
+    pub top: &'static [(&'static str, usize, usize)],
+    /// Each top-level property's schema, sorted by name.
+    pub properties: &'static [(&'static str, usize, usize)],
+    /// Each definition, sorted by name.
+    pub definitions: &'static [(&'static str, usize, usize)],
 }
 
 /// Inserts `value` under `key` when it is set.

@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `apigateway` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -38,6 +38,11 @@ impl Account {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-account.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 127, 133), ("typeName", 145, 171)],
+            properties: &[("CloudWatchRoleArn", 64, 81), ("Id", 87, 104)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -128,6 +133,11 @@ impl ApiKey {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-apikey.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 789, 801), ("typeName", 813, 838)],
+            properties: &[("APIKeyId", 395, 412), ("CustomerId", 426, 443), ("Description", 458, 475), ("Enabled", 486, 504), ("GenerateDistinctId", 526, 544), ("Name", 552, 569), ("StageKeys", 582, 659), ("Tags", 667, 740), ("Value", 749, 766)],
+            definitions: &[("StageKey", 56, 177), ("Tag", 184, 368)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -282,6 +292,11 @@ impl Deployment {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-deployment.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 2663, 2679), ("required", 2691, 2704), ("typeName", 2716, 2745)],
+            properties: &[("DeploymentCanarySettings", 2405, 2454), ("DeploymentId", 2470, 2487), ("Description", 2502, 2519), ("RestApiId", 2532, 2549), ("StageDescription", 2569, 2610), ("StageName", 2623, 2640)],
+            definitions: &[("AccessLogSetting", 64, 187), ("CanarySetting", 204, 462), ("DeploymentCanarySettings", 490, 748), ("MethodSetting", 765, 1194), ("StageDescription", 1214, 2217), ("Tag", 2224, 2362)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -407,6 +422,11 @@ impl Method {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-method.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 2889, 2928), ("typeName", 2940, 2965)],
+            properties: &[("ApiKeyRequired", 2152, 2170), ("AuthorizationScopes", 2193, 2235), ("AuthorizationType", 2256, 2273), ("AuthorizerId", 2289, 2306), ("HttpMethod", 2320, 2337), ("Integration", 2352, 2388), ("MethodResponses", 2407, 2490), ("OperationName", 2507, 2524), ("RequestModels", 2541, 2642), ("RequestParameters", 2663, 2776), ("RequestValidatorId", 2798, 2815), ("ResourceId", 2829, 2846), ("RestApiId", 2859, 2876)],
+            definitions: &[("Integration", 59, 1223), ("IntegrationResponse", 1246, 1729), ("MethodResponse", 1747, 2119)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -595,6 +615,11 @@ impl Model {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-model.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 213, 226), ("typeName", 238, 262)],
+            properties: &[("ContentType", 58, 75), ("Description", 90, 107), ("Name", 115, 132), ("RestApiId", 145, 162), ("Schema", 172, 200)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -723,6 +748,11 @@ impl RequestValidator {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-requestvalidator.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 248, 270), ("required", 282, 295), ("typeName", 307, 342)],
+            properties: &[("Name", 51, 68), ("RequestValidatorId", 90, 107), ("RestApiId", 120, 137), ("ValidateRequestBody", 160, 178), ("ValidateRequestParameters", 207, 225)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -838,6 +868,11 @@ impl Resource {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-resource.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 185, 199), ("required", 211, 246), ("typeName", 258, 285)],
+            properties: &[("ParentId", 55, 72), ("PathPart", 84, 101), ("ResourceId", 115, 132), ("RestApiId", 145, 162)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -951,6 +986,11 @@ impl RestApi {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-restapi.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1604, 1634), ("typeName", 1646, 1672)],
+            properties: &[("ApiKeySourceType", 672, 689), ("BinaryMediaTypes", 709, 770), ("Body", 778, 806), ("BodyS3Location", 824, 859), ("CloneFrom", 872, 889), ("Description", 904, 921), ("DisableExecuteApiEndpoint", 950, 968), ("EndpointAccessMode", 990, 1007), ("EndpointConfiguration", 1032, 1078), ("FailOnWarnings", 1096, 1114), ("MinimumCompressionSize", 1140, 1158), ("Mode", 1166, 1183), ("Name", 1191, 1208), ("Parameters", 1222, 1334), ("Policy", 1344, 1372), ("RestApiId", 1385, 1402), ("RootResourceId", 1420, 1437), ("SecurityPolicy", 1455, 1472), ("Tags", 1480, 1553), ("Version", 1564, 1581)],
+            definitions: &[("EndpointConfiguration", 69, 313), ("S3Location", 327, 492), ("Tag", 499, 637)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1190,6 +1230,11 @@ impl Stage {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-stage.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 1955, 1968), ("typeName", 1980, 2004)],
+            properties: &[("AccessLogSetting", 1231, 1272), ("CacheClusterEnabled", 1295, 1313), ("CacheClusterSize", 1333, 1350), ("CanarySetting", 1367, 1405), ("ClientCertificateId", 1428, 1445), ("DeploymentId", 1461, 1478), ("Description", 1493, 1510), ("DocumentationVersion", 1534, 1551), ("MethodSettings", 1569, 1651), ("RestApiId", 1664, 1681), ("StageName", 1694, 1711), ("Tags", 1719, 1792), ("TracingEnabled", 1810, 1828), ("Variables", 1841, 1942)],
+            definitions: &[("AccessLogSetting", 64, 187), ("CanarySetting", 204, 521), ("MethodSetting", 538, 991), ("Tag", 998, 1196)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1387,6 +1432,11 @@ impl UsagePlan {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-usageplan.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1250, 1256), ("typeName", 1268, 1296)],
+            properties: &[("ApiStages", 880, 957), ("Description", 972, 989), ("Id", 995, 1012), ("Quota", 1021, 1059), ("Tags", 1067, 1140), ("Throttle", 1152, 1193), ("UsagePlanName", 1210, 1227)],
+            definitions: &[("ApiStage", 56, 296), ("QuotaSettings", 313, 480), ("Tag", 487, 685), ("ThrottleSettings", 705, 852)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1515,6 +1565,11 @@ impl UsagePlanKey {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-apigateway-usageplankey.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 194, 200), ("required", 212, 245), ("typeName", 257, 288)],
+            properties: &[("Id", 49, 66), ("KeyId", 75, 92), ("KeyType", 103, 139), ("UsagePlanId", 154, 171)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

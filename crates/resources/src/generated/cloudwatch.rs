@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `cloudwatch` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Node, Scope, TagFormat};
 
@@ -38,6 +38,11 @@ impl Alarm {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-cloudwatch-alarm.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("dependentExcluded", 3391, 3626), ("readOnlyProperties", 6276, 6283), ("requiredXor", 6298, 6343), ("typeName", 6355, 6379)],
+            properties: &[("ActionConfiguration", 3663, 3707), ("ActionsEnabled", 3725, 3743), ("AlarmActions", 3759, 3884), ("AlarmDescription", 3904, 3952), ("AlarmName", 3965, 4012), ("Arn", 4019, 4036), ("ComparisonOperator", 4058, 4284), ("DatapointsToAlarm", 4305, 4335), ("Dimensions", 4349, 4455), ("EvaluateLowSampleCountPercentile", 4491, 4538), ("EvaluationCriteria", 4560, 4603), ("EvaluationInterval", 4625, 4671), ("EvaluationPeriods", 4692, 4722), ("EvaluationWindow", 4742, 4783), ("ExtendedStatistic", 4804, 4821), ("InsufficientDataActions", 4848, 4973), ("MetricName", 4987, 5034), ("Metrics", 5045, 5129), ("Namespace", 5142, 5207), ("OKActions", 5220, 5345), ("Period", 5355, 5385), ("Statistic", 5398, 5474), ("Tags", 5482, 5568), ("Threshold", 5581, 5598), ("ThresholdMetricId", 5619, 5666), ("TreatMissingData", 5686, 5788), ("Unit", 5796, 6186), ("WarmUpConfiguration", 6209, 6253)],
+            definitions: &[("ActionConfiguration", 67, 197), ("AlarmPromQLCriteria", 220, 378), ("AlarmTagsPropagation", 402, 789), ("Dimension", 802, 1003), ("EvaluationCriteria", 1025, 1148), ("EvaluationWindow", 1168, 1425), ("Metric", 1435, 1755), ("MetricDataQuery", 1774, 2214), ("MetricStat", 2228, 2831), ("Tag", 2838, 3036), ("WallClockWindow", 3055, 3145), ("WarmUpConfiguration", 3168, 3369)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -473,6 +478,11 @@ impl CompositeAlarm {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-cloudwatch-compositealarm.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1869, 1876), ("required", 1888, 1901), ("typeName", 1913, 1946)],
+            properties: &[("ActionConfiguration", 917, 961), ("ActionsEnabled", 979, 997), ("ActionsSuppressor", 1018, 1066), ("ActionsSuppressorExtensionPeriod", 1102, 1132), ("ActionsSuppressorWaitPeriod", 1163, 1193), ("AlarmActions", 1209, 1295), ("AlarmDescription", 1315, 1363), ("AlarmName", 1376, 1423), ("AlarmRule", 1436, 1485), ("Arn", 1492, 1540), ("InsufficientDataActions", 1567, 1653), ("OKActions", 1666, 1752), ("Tags", 1760, 1846)],
+            definitions: &[("ActionConfiguration", 67, 197), ("AlarmActionARN", 215, 263), ("AlarmTagsPropagation", 287, 674), ("Tag", 681, 879)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -701,6 +711,11 @@ impl Dashboard {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-cloudwatch-dashboard.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 439, 456), ("typeName", 468, 496)],
+            properties: &[("DashboardBody", 281, 298), ("DashboardName", 315, 332), ("Tags", 340, 426)],
+            definitions: &[("Tag", 51, 249)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

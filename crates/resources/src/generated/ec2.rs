@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `ec2` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -34,6 +34,11 @@ impl Instance {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-instance.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("dependentExcluded", 4873, 4940), ("readOnlyProperties", 8088, 8174), ("typeName", 8186, 8206)],
+            properties: &[("AdditionalInfo", 4972, 4989), ("Affinity", 5001, 5044), ("AvailabilityZone", 5064, 5081), ("BlockDeviceMappings", 5104, 5192), ("CpuOptions", 5206, 5334), ("CreditSpecification", 5357, 5449), ("DisableApiTermination", 5474, 5492), ("EbsOptimized", 5508, 5526), ("ElasticGpuSpecifications", 5554, 5647), ("ElasticInferenceAccelerators", 5679, 5776), ("EnclaveOptions", 5794, 5884), ("HibernationOptions", 5906, 5999), ("HostId", 6009, 6026), ("HostResourceGroupArn", 6050, 6067), ("IamInstanceProfile", 6089, 6106), ("ImageId", 6117, 6164), ("InstanceId", 6178, 6195), ("InstanceInitiatedShutdownBehavior", 6232, 6277), ("InstanceType", 6293, 6310), ("Ipv6AddressCount", 6330, 6348), ("Ipv6Addresses", 6365, 6454), ("KernelId", 6466, 6483), ("KeyName", 6494, 6511), ("LaunchTemplate", 6529, 6597), ("LicenseSpecifications", 6622, 6712), ("MetadataOptions", 6731, 6787), ("Monitoring", 6801, 6819), ("NetworkInterfaces", 6840, 6926), ("PlacementGroupName", 6948, 6965), ("PrivateDnsName", 6983, 7000), ("PrivateDnsNameOptions", 7025, 7087), ("PrivateIp", 7100, 7117), ("PrivateIpAddress", 7137, 7154), ("PropagateTagsToVolumeOnCreation", 7189, 7207), ("PublicDnsName", 7224, 7241), ("PublicIp", 7253, 7270), ("RamdiskId", 7283, 7300), ("SecurityGroupIds", 7320, 7451), ("SecurityGroups", 7469, 7531), ("SourceDestCheck", 7550, 7568), ("SsmAssociations", 7587, 7671), ("State", 7680, 7726), ("SubnetId", 7738, 7786), ("Tags", 7794, 7867), ("Tenancy", 7878, 7895), ("UserData", 7907, 7924), ("Volumes", 7935, 8011), ("VpcId", 8020, 8065)],
+            definitions: &[("AssociationParameter", 68, 251), ("BlockDeviceMapping", 273, 563), ("Ebs", 570, 927), ("ElasticGpuSpecification", 954, 1060), ("ElasticInferenceAccelerator", 1091, 1236), ("EnaSrdSpecification", 1259, 1428), ("EnaSrdUdpSpecification", 1454, 1553), ("InstanceIpv6Address", 1576, 1696), ("LaunchTemplateSpecification", 1727, 1992), ("LicenseSpecification", 2016, 2160), ("MetadataOptions", 2179, 2573), ("NetworkInterface", 2593, 3712), ("PrivateDnsNameOptions", 3737, 3969), ("PrivateIpAddressSpecification", 4002, 4171), ("SsmAssociation", 4189, 4426), ("State", 4435, 4546), ("Tag", 4553, 4691), ("Volume", 4701, 4851)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -540,6 +545,11 @@ impl InternetGateway {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-internetgateway.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 392, 413), ("typeName", 425, 452)],
+            properties: &[("InternetGatewayId", 271, 288), ("Tags", 296, 369)],
+            definitions: &[("Tag", 51, 235)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -631,6 +641,11 @@ impl LaunchTemplate {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-launchtemplate.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 19165, 19230), ("required", 19242, 19264), ("typeName", 19276, 19302)],
+            properties: &[("DefaultVersionNumber", 18754, 18771), ("LatestVersionNumber", 18794, 18811), ("LaunchTemplateData", 18833, 18876), ("LaunchTemplateId", 18896, 18913), ("LaunchTemplateName", 18935, 18952), ("TagSpecifications", 18973, 19073), ("VersionDescription", 19095, 19142)],
+            definitions: &[("AcceleratorCount", 64, 175), ("AcceleratorTotalMemoryMiB", 204, 315), ("BaselineEbsBandwidthMbps", 343, 454), ("BaselinePerformanceFactors", 484, 580), ("BlockDeviceMapping", 602, 837), ("CapacityReservationSpecification", 873, 1115), ("CapacityReservationTarget", 1144, 1303), ("ConnectionTrackingSpecification", 1338, 1512), ("Cpu", 1519, 1629), ("CpuOptions", 1643, 1902), ("CreditSpecification", 1925, 2017), ("Ebs", 2024, 2493), ("EnaSrdSpecification", 2516, 2685), ("EnaSrdUdpSpecification", 2711, 2810), ("EnclaveOptions", 2828, 2918), ("HibernationOptions", 2940, 3033), ("IamInstanceProfile", 3055, 3165), ("InstanceMarketOptions", 3190, 3415), ("InstanceRequirements", 3439, 5873), ("Ipv4PrefixSpecification", 5900, 5992), ("Ipv6Add", 6003, 6096), ("Ipv6PrefixSpecification", 6123, 6215), ("LaunchTemplateData", 6237, 8246), ("LaunchTemplateTagSpecification", 8280, 11107), ("LicenseSpecification", 11131, 11236), ("MaintenanceOptions", 11258, 11382), ("MemoryGiBPerVCpu", 11402, 11511), ("MemoryMiB", 11524, 11635), ("MetadataOptions", 11654, 12023), ("Monitoring", 12037, 12127), ("NetworkBandwidthGbps", 12151, 12260), ("NetworkInterface", 12280, 13827), ("NetworkInterfaceCount", 13852, 13963), ("NetworkPerformanceOptions", 13992, 14127), ("Placement", 14140, 14529), ("PrivateDnsNameOptions", 14554, 14786), ("PrivateIpAdd", 14802, 14929), ("Reference", 14942, 15038), ("References", 15052, 15130), ("SpotOptions", 15145, 15467), ("Tag", 15474, 15612), ("TagSpecification", 15632, 18459), ("TotalLocalStorageGB", 18482, 18591), ("VCpuCount", 18604, 18715)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -766,6 +781,11 @@ impl Route {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-route.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 695, 708), ("required", 720, 736), ("typeName", 748, 765)],
+            properties: &[("CarrierGatewayId", 63, 80), ("CidrBlock", 93, 110), ("CoreNetworkArn", 128, 145), ("DestinationCidrBlock", 169, 186), ("DestinationIpv6CidrBlock", 214, 231), ("DestinationPrefixListId", 258, 275), ("EgressOnlyInternetGatewayId", 306, 323), ("GatewayId", 336, 353), ("InstanceId", 367, 384), ("LocalGatewayId", 402, 419), ("NatGatewayId", 435, 452), ("NetworkInterfaceId", 474, 491), ("OdbNetworkArn", 508, 525), ("RouteTableId", 541, 558), ("TransitGatewayId", 578, 595), ("VpcEndpointId", 612, 629), ("VpcPeeringConnectionId", 655, 672)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -989,6 +1009,11 @@ impl RouteTable {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-routetable.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 395, 411), ("required", 423, 432), ("typeName", 444, 466)],
+            properties: &[("RouteTableId", 220, 237), ("Tags", 245, 318), ("VpcId", 327, 372)],
+            definitions: &[("Tag", 51, 189)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1086,6 +1111,11 @@ impl SecurityGroup {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-securitygroup.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("dependentRequired", 1349, 1382), ("readOnlyProperties", 2055, 2071), ("required", 2083, 2103), ("typeName", 2115, 2140)],
+            properties: &[("GroupDescription", 1416, 1525), ("GroupId", 1536, 1591), ("GroupName", 1604, 1621), ("Id", 1627, 1697), ("SecurityGroupEgress", 1720, 1796), ("SecurityGroupIngress", 1820, 1897), ("Tags", 1905, 1978), ("VpcId", 1987, 2032)],
+            definitions: &[("Egress", 54, 564), ("Ingress", 575, 1182), ("Tag", 1189, 1327)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1238,6 +1268,11 @@ impl Subnet {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-subnet.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("dependentExcluded", 211, 428), ("dependentRequired", 449, 606), ("readOnlyProperties", 1843, 1924), ("required", 1936, 1945), ("requiredOr", 1959, 2022), ("typeName", 2034, 2052)],
+            properties: &[("AssignIpv6AddressOnCreation", 651, 669), ("AvailabilityZone", 689, 706), ("AvailabilityZoneId", 728, 745), ("BlockPublicAccessStates", 772, 878), ("CidrBlock", 891, 908), ("EnableDns64", 923, 941), ("EnableLniAtDeviceIndex", 967, 985), ("Ipv4IpamPoolId", 1003, 1020), ("Ipv4NetmaskLength", 1041, 1059), ("Ipv6CidrBlock", 1076, 1093), ("Ipv6CidrBlocks", 1111, 1173), ("Ipv6IpamPoolId", 1191, 1208), ("Ipv6Native", 1222, 1240), ("Ipv6NetmaskLength", 1261, 1279), ("MapPublicIpOnLaunch", 1302, 1320), ("NetworkAclAssociationId", 1347, 1364), ("OutpostArn", 1378, 1395), ("PrivateDnsNameOptionsOnLaunch", 1428, 1625), ("SubnetId", 1637, 1685), ("Tags", 1693, 1766), ("VpcId", 1775, 1820)],
+            definitions: &[("Tag", 51, 189)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1515,6 +1550,11 @@ impl SubnetRouteTableAssociation {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-subnetroutetableassociation.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 182, 188), ("required", 200, 227), ("typeName", 239, 278)],
+            properties: &[("Id", 49, 66), ("RouteTableId", 82, 99), ("SubnetId", 111, 159)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1618,6 +1658,11 @@ impl Vpc {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-vpc.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("dependentRequired", 1987, 2066), ("readOnlyProperties", 2847, 2940), ("requiredXor", 2955, 2985), ("typeName", 2997, 3012)],
+            properties: &[("CidrBlock", 2093, 2110), ("CidrBlockAssociations", 2135, 2197), ("DefaultNetworkAcl", 2218, 2235), ("DefaultSecurityGroup", 2259, 2314), ("EnableDnsHostnames", 2336, 2354), ("EnableDnsSupport", 2374, 2392), ("InstanceTenancy", 2411, 2466), ("Ipv4IpamPoolId", 2484, 2501), ("Ipv4NetmaskLength", 2522, 2540), ("Ipv6CidrBlocks", 2558, 2620), ("Tags", 2628, 2701), ("VpcEncryptionControl", 2725, 2770), ("VpcId", 2779, 2824)],
+            definitions: &[("Tag", 51, 189), ("VpcEncryptionControl", 213, 1139), ("VpcEncryptionControlExclusion", 1172, 1292), ("VpcEncryptionControlExclusions", 1326, 1965)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1990,6 +2035,11 @@ impl VpcGatewayAttachment {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-ec2-vpcgatewayattachment.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 226, 244), ("required", 256, 265), ("typeName", 277, 309)],
+            properties: &[("AttachmentType", 61, 78), ("InternetGatewayId", 99, 116), ("VpcId", 125, 170), ("VpnGatewayId", 186, 203)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

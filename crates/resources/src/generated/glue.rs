@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `glue` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Node, Scope, TagFormat};
 
@@ -34,6 +34,11 @@ impl Database {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-glue-database.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 1727, 1756), ("typeName", 1768, 1789)],
+            properties: &[("CatalogId", 1579, 1626), ("DatabaseInput", 1643, 1681), ("DatabaseName", 1697, 1714)],
+            definitions: &[("DataLakePrincipal", 65, 204), ("DatabaseIdentifier", 226, 467), ("DatabaseInput", 484, 1014), ("FederatedDatabase", 1035, 1222), ("PrincipalPrivileges", 1245, 1551)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -143,6 +148,11 @@ impl Table {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-glue-table.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 7342, 7370), ("typeName", 7382, 7400)],
+            properties: &[("CatalogId", 7046, 7093), ("DatabaseName", 7109, 7156), ("Name", 7164, 7211), ("OpenTableFormatInput", 7235, 7280), ("TableInput", 7294, 7329)],
+            definitions: &[("Column", 54, 306), ("IcebergInput", 322, 567), ("IcebergPartitionField", 592, 810), ("IcebergPartitionSpec", 834, 1026), ("IcebergSchema", 1043, 1324), ("IcebergSortField", 1344, 1585), ("IcebergSortOrder", 1605, 1803), ("IcebergStructField", 1825, 2057), ("IcebergTableInput", 2078, 2473), ("MetadataOperation", 2494, 2529), ("OpenTableFormatInput", 2553, 2667), ("Order", 2676, 2883), ("SchemaId", 2895, 3261), ("SchemaReference", 3280, 3597), ("SerdeInfo", 3610, 3839), ("SkewedInfo", 3853, 4172), ("StorageDescriptor", 4193, 5035), ("TableIdentifier", 5054, 5350), ("TableInput", 5364, 6193), ("ViewDefinition", 6211, 6594), ("ViewRepresentation", 6616, 7018)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

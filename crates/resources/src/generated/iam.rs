@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `iam` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -39,6 +39,11 @@ impl InstanceProfile {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-iam-instanceprofile.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 434, 441), ("required", 453, 462), ("typeName", 474, 501)],
+            properties: &[("Arn", 50, 67), ("InstanceProfileName", 90, 167), ("Path", 175, 281), ("Roles", 290, 411)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -182,6 +187,11 @@ impl ManagedPolicy {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-iam-managedpolicy.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 864, 998), ("required", 1010, 1028), ("typeName", 1040, 1065)],
+            properties: &[("AttachmentCount", 62, 80), ("CreateDate", 94, 111), ("DefaultVersionId", 131, 148), ("Description", 163, 211), ("Groups", 221, 282), ("IsAttachable", 298, 316), ("ManagedPolicyName", 337, 354), ("Path", 362, 454), ("PermissionsBoundaryUsageCount", 487, 505), ("PolicyArn", 518, 535), ("PolicyDocument", 553, 641), ("PolicyId", 653, 670), ("Roles", 679, 740), ("UpdateDate", 754, 771), ("Users", 780, 841)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -404,6 +414,11 @@ impl Policy {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-iam-policy.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("anyOf", 38, 109), ("readOnlyProperties", 604, 610), ("required", 622, 653), ("typeName", 665, 683)],
+            properties: &[("Groups", 133, 195), ("Id", 201, 218), ("PolicyDocument", 236, 351), ("PolicyName", 365, 439), ("Roles", 448, 510), ("Users", 519, 581)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -562,6 +577,11 @@ impl Role {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-iam-role.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1612, 1628), ("required", 1640, 1668), ("typeName", 1680, 1696)],
+            properties: &[("Arn", 554, 571), ("AssumeRolePolicyDocument", 599, 714), ("Description", 729, 846), ("ManagedPolicyArns", 867, 1024), ("MaxSessionDuration", 1046, 1095), ("Path", 1103, 1209), ("PermissionsBoundary", 1232, 1281), ("Policies", 1293, 1369), ("RoleId", 1379, 1396), ("RoleName", 1408, 1481), ("Tags", 1489, 1589)],
+            definitions: &[("Policy", 54, 235), ("Tag", 242, 532)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

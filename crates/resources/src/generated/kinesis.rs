@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `kinesis` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -34,6 +34,11 @@ impl ResourcePolicy {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-kinesis-resourcepolicy.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 223, 255), ("typeName", 267, 297)],
+            properties: &[("ResourceArn", 58, 175), ("ResourcePolicy", 193, 210)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -138,6 +143,11 @@ impl Stream {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-kinesis-stream.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1960, 1990), ("typeName", 2002, 2024)],
+            properties: &[("Arn", 1085, 1102), ("DesiredShardLevelMetrics", 1130, 1226), ("MaxRecordSizeInKiB", 1248, 1297), ("Name", 1305, 1382), ("RecordDistributionStrategy", 1412, 1466), ("RetentionPeriodHours", 1490, 1535), ("ShardCount", 1549, 1596), ("StreamEncryption", 1616, 1657), ("StreamModeDetails", 1678, 1720), ("Tags", 1728, 1815), ("WarmThroughputMiBps", 1838, 1868), ("WarmThroughputObject", 1892, 1937)],
+            definitions: &[("EnhancedMetric", 62, 290), ("StreamEncryption", 310, 532), ("StreamModeDetails", 553, 706), ("Tag", 713, 911), ("WarmThroughputObject", 935, 1063)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -337,6 +347,11 @@ impl StreamConsumer {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-kinesis-streamconsumer.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 703, 763), ("required", 775, 803), ("typeName", 815, 845)],
+            properties: &[("ConsumerARN", 279, 296), ("ConsumerCreationTimestamp", 325, 342), ("ConsumerName", 358, 435), ("ConsumerStatus", 453, 470), ("StreamARN", 483, 585), ("Tags", 593, 680)],
+            definitions: &[("Tag", 51, 249)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

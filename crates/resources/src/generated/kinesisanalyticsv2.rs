@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `kinesisanalyticsv2` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Node, Scope, TagFormat};
 
@@ -36,6 +36,11 @@ impl Application {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-kinesisanalyticsv2-application.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 12355, 12400), ("typeName", 12412, 12450)],
+            properties: &[("ApplicationConfiguration", 11485, 11534), ("ApplicationDescription", 11560, 11608), ("ApplicationMaintenanceConfiguration", 11647, 11707), ("ApplicationMode", 11726, 11778), ("ApplicationName", 11797, 11874), ("RunConfiguration", 11894, 11935), ("RuntimeEnvironment", 11957, 12182), ("ServiceExecutionRole", 12206, 12234), ("Tags", 12242, 12342)],
+            definitions: &[("ApplicationCodeConfiguration", 76, 300), ("ApplicationConfiguration", 328, 1166), ("ApplicationEncryptionConfiguration", 1204, 1556), ("ApplicationMaintenanceConfiguration", 1595, 1811), ("ApplicationRestoreConfiguration", 1846, 2181), ("ApplicationSnapshotConfiguration", 2217, 2348), ("ApplicationSystemRollbackConfiguration", 2390, 2519), ("Arn", 2526, 2595), ("CSVMappingParameters", 2619, 2881), ("CatalogConfiguration", 2905, 3051), ("CheckpointConfiguration", 3078, 3452), ("CodeContent", 3467, 3691), ("CustomArtifactConfiguration", 3722, 3996), ("CustomArtifactsConfiguration", 4028, 4152), ("DeployAsApplicationConfiguration", 4188, 4349), ("EnvironmentProperties", 4374, 4563), ("FlinkApplicationConfiguration", 4596, 4884), ("FlinkRunConfiguration", 4909, 5013), ("GlueDataCatalogConfiguration", 5045, 5149), ("Input", 5158, 5678), ("InputLambdaProcessor", 5702, 5833), ("InputParallelism", 5853, 5966), ("InputProcessingConfiguration", 5998, 6128), ("InputSchema", 6143, 6509), ("JSONMappingParameters", 6534, 6725), ("KinesisFirehoseInput", 6749, 6880), ("KinesisStreamsInput", 6903, 7034), ("MappingParameters", 7055, 7256), ("MavenReference", 7274, 7648), ("MonitoringConfiguration", 7675, 7991), ("ParallelismConfiguration", 8019, 8315), ("PropertyGroup", 8332, 8653), ("RecordColumn", 8669, 8959), ("RecordFormat", 8975, 9190), ("RunConfiguration", 9210, 9433), ("S3ContentBaseLocation", 9458, 9681), ("S3ContentLocation", 9702, 9963), ("SqlApplicationConfiguration", 9994, 10153), ("Tag", 10160, 10358), ("VpcConfiguration", 10378, 10731), ("VpcConfigurations", 10752, 10851), ("ZeppelinApplicationConfiguration", 10887, 11278), ("ZeppelinMonitoringConfiguration", 11313, 11442)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -221,6 +226,11 @@ impl ApplicationCloudWatchLoggingOption {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-kinesisanalyticsv2-applicationcloudwatchloggingoption.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 365, 371), ("required", 383, 428), ("typeName", 440, 501)],
+            properties: &[("ApplicationName", 227, 244), ("CloudWatchLoggingOption", 271, 319), ("Id", 325, 342)],
+            definitions: &[("CloudWatchLoggingOption", 71, 193)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `kms` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -38,6 +38,11 @@ impl Alias {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-kms-alias.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 217, 244), ("typeName", 256, 273)],
+            properties: &[("AliasName", 56, 142), ("TargetKeyId", 157, 204)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -155,6 +160,11 @@ impl Key {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-kms-key.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1272, 1287), ("typeName", 1299, 1314)],
+            properties: &[("Arn", 271, 288), ("BypassPolicyLockoutSafetyCheck", 322, 340), ("Description", 355, 403), ("EnableKeyRotation", 424, 442), ("Enabled", 453, 471), ("KeyId", 480, 528), ("KeyPolicy", 541, 569), ("KeySpec", 580, 835), ("KeyUsage", 847, 943), ("MultiRegion", 958, 976), ("Origin", 986, 1033), ("PendingWindowInDays", 1056, 1099), ("RotationPeriodInDays", 1123, 1169), ("Tags", 1177, 1249)],
+            definitions: &[("Tag", 51, 249)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

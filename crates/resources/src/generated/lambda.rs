@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `lambda` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -38,6 +38,11 @@ impl EventSourceMapping {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-lambda-eventsourcemapping.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 8134, 8164), ("required", 8176, 8192), ("typeName", 8204, 8237)],
+            properties: &[("AmazonManagedKafkaEventSourceConfig", 5087, 5147), ("BatchSize", 5160, 5206), ("BisectBatchOnFunctionError", 5236, 5254), ("DestinationConfig", 5275, 5317), ("DocumentDBEventSourceConfig", 5348, 5400), ("Enabled", 5411, 5429), ("EventSourceArn", 5447, 5623), ("EventSourceMappingArn", 5648, 5896), ("FilterCriteria", 5914, 5953), ("FunctionName", 5969, 6202), ("FunctionResponseTypes", 6227, 6377), ("Id", 6383, 6518), ("KmsKeyArn", 6531, 6633), ("LoggingConfig", 6650, 6688), ("MaximumBatchingWindowInSeconds", 6722, 6766), ("MaximumRecordAgeInSeconds", 6795, 6843), ("MaximumRetryAttempts", 6867, 6914), ("MetricsConfig", 6931, 6969), ("ParallelizationFactor", 6994, 7037), ("ProvisionedPollerConfig", 7064, 7112), ("Queues", 7122, 7262), ("ScalingConfig", 7279, 7317), ("SelfManagedEventSource", 7343, 7390), ("SelfManagedKafkaEventSourceConfig", 7427, 7485), ("SourceAccessConfigurations", 7515, 7636), ("StartingPosition", 7656, 7750), ("StartingPositionTimestamp", 7779, 7796), ("Tags", 7804, 7876), ("Topics", 7886, 8040), ("TumblingWindowInSeconds", 8067, 8111)],
+            definitions: &[("AmazonManagedKafkaEventSourceConfig", 83, 272), ("ConsumerGroupId", 291, 375), ("ConsumptionMode", 394, 437), ("DestinationConfig", 458, 566), ("DocumentDBEventSourceConfig", 597, 938), ("Endpoints", 951, 1288), ("Filter", 1298, 1433), ("FilterCriteria", 1451, 1625), ("LoggingConfig", 1642, 1769), ("MaximumConcurrency", 1791, 1836), ("MetricsConfig", 1853, 2062), ("OnFailure", 2075, 2370), ("ProvisionedPollerConfig", 2397, 2679), ("ScalingConfig", 2696, 2822), ("SchemaRegistryAccessConfig", 2852, 3221), ("SchemaRegistryConfig", 3245, 3743), ("SchemaValidationConfig", 3769, 3883), ("SelfManagedEventSource", 3909, 4017), ("SelfManagedKafkaEventSourceConfig", 4054, 4302), ("SourceAccessConfiguration", 4331, 4836), ("Tag", 4843, 5033)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -505,6 +510,11 @@ impl Function {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-lambda-function.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 8914, 8941), ("required", 8953, 8968), ("typeName", 8980, 9003)],
+            properties: &[("Architectures", 5698, 5811), ("Arn", 5818, 5835), ("CapacityProviderConfig", 5861, 5908), ("Code", 5916, 5945), ("CodeSigningConfigArn", 5969, 6156), ("DeadLetterConfig", 6176, 6217), ("Description", 6232, 6279), ("DurableConfig", 6296, 6334), ("Environment", 6349, 6385), ("EphemeralStorage", 6405, 6446), ("FileSystemConfigs", 6467, 6559), ("FunctionName", 6575, 6718), ("FunctionScalingConfig", 6743, 6789), ("Handler", 6800, 6869), ("ImageConfig", 6884, 6920), ("KmsKeyArn", 6933, 7037), ("Layers", 7047, 7277), ("LoggingConfig", 7294, 7332), ("MemorySize", 7346, 7394), ("PackageType", 7409, 7449), ("PublishToLatestPublished", 7477, 7495), ("RecursiveLoop", 7512, 7550), ("ReservedConcurrentExecutions", 7582, 7612), ("Role", 7620, 7747), ("Runtime", 7758, 8413), ("RuntimeManagementConfig", 8440, 8488), ("SnapStart", 8501, 8535), ("SnapStartResponse", 8556, 8598), ("Tags", 8606, 8678), ("TenancyConfig", 8695, 8733), ("Timeout", 8744, 8789), ("TracingConfig", 8806, 8844), ("VpcConfig", 8857, 8891)],
+            definitions: &[("CapacityProviderConfig", 70, 308), ("Code", 316, 849), ("DeadLetterConfig", 869, 1047), ("DurableConfig", 1064, 1411), ("Environment", 1426, 1658), ("EphemeralStorage", 1678, 1815), ("FileSystemConfig", 1835, 2373), ("FunctionScalingConfig", 2398, 2607), ("ImageConfig", 2622, 2956), ("LambdaManagedInstancesCapacityProviderConfig", 3004, 3472), ("LoggingConfig", 3489, 3857), ("RecursiveLoop", 3874, 3920), ("RuntimeManagementConfig", 3947, 4155), ("S3FilesConfig", 4172, 4303), ("SnapStart", 4316, 4464), ("SnapStartResponse", 4485, 4669), ("Tag", 4676, 4866), ("TenancyConfig", 4883, 5041), ("TracingConfig", 5058, 5176), ("VpcConfig", 5189, 5666)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1000,6 +1010,11 @@ impl Permission {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-lambda-permission.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1151, 1157), ("required", 1169, 1206), ("typeName", 1218, 1243)],
+            properties: &[("Action", 53, 148), ("EventSourceToken", 168, 247), ("FunctionName", 263, 498), ("FunctionUrlAuthType", 521, 564), ("Id", 570, 634), ("InvokedViaFunctionUrl", 659, 677), ("Principal", 690, 754), ("PrincipalOrgID", 772, 851), ("SourceAccount", 868, 937), ("SourceArn", 950, 1128)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -1235,6 +1250,11 @@ impl Url {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-lambda-url.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1662, 1691), ("required", 1703, 1735), ("typeName", 1747, 1765)],
+            properties: &[("AuthType", 967, 1010), ("Cors", 1018, 1047), ("FunctionArn", 1062, 1238), ("FunctionUrl", 1253, 1270), ("InvokeMode", 1284, 1339), ("Qualifier", 1352, 1442), ("TargetFunctionArn", 1463, 1639)],
+            definitions: &[("AllowHeaders", 60, 161), ("AllowMethods", 177, 329), ("AllowOrigins", 345, 445), ("Cors", 453, 822), ("ExposeHeaders", 839, 940)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `logs` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -38,6 +38,11 @@ impl LogGroup {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-logs-loggroup.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1136, 1143), ("typeName", 1155, 1176)],
+            properties: &[("Arn", 271, 288), ("BearerTokenAuthenticationEnabled", 324, 342), ("DataProtectionPolicy", 366, 394), ("DeletionProtectionEnabled", 423, 441), ("FieldIndexPolicies", 463, 524), ("KmsKeyId", 536, 671), ("LogGroupClass", 688, 756), ("LogGroupName", 772, 861), ("ResourcePolicyDocument", 887, 904), ("RetentionInDays", 923, 1033), ("Tags", 1041, 1113)],
+            definitions: &[("Tag", 51, 249)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -238,6 +243,11 @@ impl LogStream {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-logs-logstream.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 240, 256), ("typeName", 268, 290)],
+            properties: &[("LogGroupName", 59, 142), ("LogStreamName", 159, 227)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

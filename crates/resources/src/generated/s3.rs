@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `s3` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -37,6 +37,11 @@ impl Bucket {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-s3-bucket.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 21810, 21886), ("typeName", 21898, 21915)],
+            properties: &[("AbacStatus", 19577, 19624), ("AccelerateConfiguration", 19651, 19699), ("AccessControl", 19716, 19879), ("AnalyticsConfigurations", 19906, 19997), ("Arn", 20004, 20032), ("BucketEncryption", 20052, 20093), ("BucketName", 20107, 20184), ("BucketNamePrefix", 20204, 20221), ("BucketNamespace", 20240, 20294), ("CorsConfiguration", 20315, 20357), ("DomainName", 20371, 20388), ("DualStackDomainName", 20411, 20428), ("IntelligentTieringConfigurations", 20464, 20564), ("InventoryConfigurations", 20591, 20682), ("LifecycleConfiguration", 20708, 20755), ("LoggingConfiguration", 20779, 20824), ("MetadataConfiguration", 20849, 20895), ("MetadataTableConfiguration", 20925, 20976), ("MetricsConfigurations", 21001, 21090), ("NotificationConfiguration", 21119, 21169), ("ObjectLockConfiguration", 21196, 21244), ("ObjectLockEnabled", 21265, 21283), ("OwnershipControls", 21304, 21346), ("PublicAccessBlockConfiguration", 21380, 21435), ("RegionalDomainName", 21457, 21474), ("ReplicationConfiguration", 21502, 21551), ("Tags", 21559, 21612), ("VersioningConfiguration", 21639, 21687), ("WebsiteConfiguration", 21711, 21756), ("WebsiteURL", 21770, 21787)],
+            definitions: &[("AbortIncompleteMultipartUpload", 78, 227), ("AccelerateConfiguration", 254, 419), ("AccessControlTranslation", 447, 600), ("AnalyticsConfiguration", 626, 939), ("AnnotationTableConfiguration", 971, 1307), ("Arn", 1314, 1331), ("BlockedEncryptionTypeList", 1360, 1445), ("BlockedEncryptionTypes", 1471, 1600), ("BucketEncryption", 1620, 1860), ("CorsConfiguration", 1881, 2073), ("CorsRule", 2085, 2632), ("DataExport", 2646, 2861), ("DefaultEventHold", 2881, 2995), ("DefaultRetention", 3015, 3250), ("DeleteMarkerReplication", 3277, 3395), ("Destination", 3410, 3656), ("EncryptionConfiguration", 3683, 3811), ("EventBridgeConfiguration", 3839, 3974), ("FilterRule", 3988, 4145), ("IntelligentTieringConfiguration", 4180, 4566), ("InventoryConfiguration", 4592, 5499), ("InventoryTableConfiguration", 5530, 5841), ("JournalTableConfiguration", 5870, 6171), ("LambdaConfiguration", 6194, 6395), ("LifecycleConfiguration", 6421, 6702), ("LoggingConfiguration", 6726, 6934), ("MetadataConfiguration", 6959, 7367), ("MetadataDestination", 7390, 7614), ("MetadataTableConfiguration", 7644, 7807), ("MetadataTableEncryptionConfiguration", 7847, 8027), ("Metrics", 8038, 8241), ("MetricsConfiguration", 8265, 8521), ("NoncurrentVersionExpiration", 8552, 8724), ("NoncurrentVersionTransition", 8755, 9085), ("NotificationConfiguration", 9114, 9584), ("NotificationFilter", 9606, 9733), ("ObjectLockConfiguration", 9760, 9943), ("ObjectLockRule", 9961, 10083), ("OwnershipControls", 10104, 10285), ("OwnershipControlsRule", 10310, 10476), ("PartitionedPrefix", 10497, 10634), ("PublicAccessBlockConfiguration", 10668, 10886), ("QueueConfiguration", 10908, 11103), ("RecordExpiration", 11123, 11297), ("RedirectAllRequestsTo", 11322, 11584), ("RedirectRule", 11600, 11856), ("ReplicaModifications", 11880, 12020), ("ReplicationConfiguration", 12048, 12286), ("ReplicationDestination", 12312, 12865), ("ReplicationRule", 12884, 13419), ("ReplicationRuleAndOperator", 13449, 13629), ("ReplicationRuleFilter", 13654, 13847), ("ReplicationTime", 13866, 14066), ("ReplicationTimeValue", 14090, 14203), ("RoutingRule", 14218, 14429), ("RoutingRuleCondition", 14453, 14686), ("Rule", 14694, 15997), ("S3KeyFilter", 16012, 16182), ("S3TablesDestination", 16205, 16437), ("ServerSideEncryptionByDefault", 16470, 16689), ("ServerSideEncryptionRule", 16717, 16976), ("SourceSelectionCriteria", 17003, 17206), ("SseKmsEncryptedObjects", 17232, 17372), ("StorageClassAnalysis", 17396, 17506), ("Tag", 17513, 17697), ("TagFilter", 17710, 17848), ("TargetObjectKeyFormat", 17873, 18178), ("Tiering", 18189, 18388), ("TopicConfiguration", 18410, 18605), ("Transition", 18619, 18938), ("VersioningConfiguration", 18965, 19106), ("WebsiteConfiguration", 19130, 19407), ("iso8601UTC", 19421, 19548)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -460,6 +465,11 @@ impl BucketPolicy {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-s3-bucketpolicy.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("required", 129, 156), ("typeName", 168, 191)],
+            properties: &[("Bucket", 53, 70), ("PolicyDocument", 88, 116)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `sns` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -34,6 +34,11 @@ impl Subscription {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-sns-subscription.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 501, 508), ("required", 520, 543), ("typeName", 555, 579)],
+            properties: &[("Arn", 50, 67), ("DeliveryPolicy", 85, 113), ("Endpoint", 125, 142), ("FilterPolicy", 158, 186), ("FilterPolicyScope", 207, 224), ("Protocol", 236, 253), ("RawMessageDelivery", 275, 293), ("RedrivePolicy", 310, 338), ("Region", 348, 365), ("ReplayPolicy", 381, 409), ("SubscriptionRoleArn", 432, 449), ("TopicArn", 461, 478)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -219,6 +224,11 @@ impl Topic {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-sns-topic.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1584, 1596), ("typeName", 1608, 1625)],
+            properties: &[("ArchivePolicy", 772, 800), ("ContentBasedDeduplication", 829, 847), ("DataProtectionPolicy", 871, 899), ("DeliveryStatusLogging", 924, 1006), ("DisplayName", 1021, 1038), ("FifoThroughputScope", 1061, 1078), ("FifoTopic", 1091, 1109), ("KmsMasterKeyId", 1127, 1163), ("MaximumMessageSize", 1185, 1236), ("SignatureVersion", 1256, 1273), ("Subscription", 1289, 1371), ("Tags", 1379, 1452), ("TopicArn", 1464, 1481), ("TopicName", 1494, 1527), ("TracingConfig", 1544, 1561)],
+            definitions: &[("LoggingConfig", 61, 365), ("Subscription", 381, 535), ("Tag", 542, 740)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -451,6 +461,11 @@ impl TopicPolicy {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-sns-topicpolicy.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 207, 213), ("required", 225, 252), ("typeName", 264, 287)],
+            properties: &[("Id", 49, 66), ("PolicyDocument", 84, 112), ("Topics", 122, 184)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

@@ -5,7 +5,7 @@
 //! Generated from the CloudFormation registry schemas; behind the `sqs` feature.
 #![allow(clippy::too_many_lines)]
 
-use crate::runtime::{add, put, TypeInfo};
+use crate::runtime::{add, put, SchemaLayout, TypeInfo};
 use std::collections::BTreeMap;
 use streamcdk_core::{Expr, Json, Node, Scope, TagFormat};
 
@@ -38,6 +38,11 @@ impl Queue {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-sqs-queue.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 1446, 1464), ("typeName", 1476, 1493)],
+            properties: &[("Arn", 367, 384), ("ContentBasedDeduplication", 413, 431), ("DeduplicationScope", 453, 470), ("DelaySeconds", 486, 530), ("FifoQueue", 543, 561), ("FifoThroughputLimit", 584, 601), ("KmsDataKeyReusePeriodSeconds", 633, 680), ("KmsMasterKeyId", 698, 734), ("MaximumMessageSize", 756, 807), ("MessageRetentionPeriod", 833, 882), ("QueueName", 895, 912), ("QueueUrl", 924, 941), ("ReceiveMessageWaitTimeSeconds", 974, 1017), ("RedriveAllowPolicy", 1039, 1067), ("RedrivePolicy", 1084, 1233), ("SqsManagedSseEnabled", 1257, 1275), ("Tags", 1283, 1356), ("VisibilityTimeout", 1377, 1423)],
+            definitions: &[("Tag", 51, 345)],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,
@@ -338,6 +343,11 @@ impl QueuePolicy {
     pub const INFO: TypeInfo = TypeInfo {
         type_name: Self::TYPE_NAME,
         schema: include_str!("../../schemas/aws-sqs-queuepolicy.json"),
+        schema_layout: SchemaLayout {
+            top: &[("additionalProperties", 24, 29), ("readOnlyProperties", 207, 213), ("required", 225, 252), ("typeName", 264, 287)],
+            properties: &[("Id", 49, 66), ("PolicyDocument", 84, 112), ("Queues", 122, 184)],
+            definitions: &[],
+        },
         create_only_properties: Self::CREATE_ONLY_PROPERTIES,
         taggable: Self::TAGGABLE,
         tag_format: Self::TAG_FORMAT,

@@ -40,8 +40,8 @@
 //! property path of a finding), `walker` (the descent, `$ref`, `type`, `enum`,
 //! `const` and the number and string keywords), `object`, `array` and
 //! `combinators` (the keywords of their kind), `patterns` (the regex dialect),
-//! `schema` (an embedded schema split so that each definition is parsed only
-//! when a `$ref` first reaches it).
+//! `schema` (an embedded schema read by parts, each property's schema and
+//! each definition parsed only when a template first reaches it).
 
 mod array;
 mod backtrack;
@@ -193,7 +193,7 @@ pub(crate) fn checked_schema(type_name: &str) -> Option<SchemaRoot<'static>> {
             .collect()
     });
     match table.get(type_name) {
-        Some((info, cell)) => match cell.get_or_init(|| LazySchema::parse(info.schema)) {
+        Some((info, cell)) => match cell.get_or_init(|| LazySchema::from_info(info)) {
             Some(lazy) => Some(SchemaRoot::Lazy(lazy)),
             // Not splittable (never for the registry's text): whole.
             None => generated_schema(type_name).map(SchemaRoot::Whole),

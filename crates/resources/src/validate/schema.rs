@@ -1,187 +1,88 @@
 //! The schemas as the checks read them: an embedded schema's top level is
-//! parsed on first use, and each of its `definitions` only when a `$ref`
-//! first reaches it.
+//! parsed on first use, and each top-level property's schema and each of
+//! its `definitions` only when a template first reaches it.
 //!
-//! A template uses a few of a type's definitions (pattern 3's delivery
-//! stream reaches the S3 destination's, not the 40 others of
-//! `AWS::KinesisFirehose::DeliveryStream`), and building a
-//! `serde_json::Value` is most of what parsing costs.
+//! A template sets a few of a type's properties and reaches a few of its
+//! definitions (pattern 3's delivery stream reaches the S3 destination's,
+//! not the 40 others of `AWS::KinesisFirehose::DeliveryStream`), and
+//! building a `serde_json::Value` is most of what parsing costs. The code
+//! generator writes where each part is in the schema text
+//! ([`SchemaLayout`](crate::SchemaLayout)), so nothing is scanned either.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// An embedded schema, split: the top level without `definitions`, parsed,
-/// and each definition's text, parsed on first use and kept.
+use crate::TypeInfo;
+
+/// An embedded schema: the top level parsed, with each property's schema a
+/// `$ref` to `#/properties/<name>` (the same schema: that pointer names it
+/// in the whole document), and each property's and definition's text
+/// parsed on first use and kept.
 pub(crate) struct LazySchema {
+    info: &'static TypeInfo,
     top: Value,
-    definitions:
-        HashMap<&'static str, (&'static str, OnceLock<Option<Value>>), foldhash::fast::RandomState>,
+    properties: Vec<OnceLock<Option<Value>>>,
+    definitions: Vec<OnceLock<Option<Value>>>,
 }
 
 impl LazySchema {
-    /// Splits `text`; `None` if it is not a JSON object of that shape (a
-    /// key with an escape is not split), in which case the caller parses
-    /// the whole text instead.
-    pub(crate) fn parse(text: &'static str) -> Option<Self> {
-        // The definitions' members are found in the same pass.
-        let (parts, _) = members(text, 0, Some("definitions"))?;
-        let mut top = serde_json::Map::with_capacity(parts.len());
-        let mut definitions = HashMap::default();
-        for (key, member) in parts {
-            match member {
-                Member::Text(raw) => {
-                    top.insert(key.to_owned(), serde_json::from_str(raw).ok()?);
-                }
-                Member::Members(defs) => {
-                    definitions = defs
-                        .into_iter()
-                        .map(|(name, raw)| match raw {
-                            Member::Text(raw) => Some((name, (raw, OnceLock::new()))),
-                            Member::Members(_) => None,
-                        })
-                        .collect::<Option<_>>()?;
-                }
+    /// The schema of a generated type; `None` if a top-level part does not
+    /// parse (the caller then parses the whole text).
+    pub(crate) fn from_info(info: &'static TypeInfo) -> Option<Self> {
+        let layout = &info.schema_layout;
+        let mut top = Map::with_capacity(layout.top.len() + 1);
+        for (key, start, end) in layout.top {
+            let part = info.schema.get(*start..*end)?;
+            top.insert((*key).to_owned(), serde_json::from_str(part).ok()?);
+        }
+        if !layout.properties.is_empty() {
+            let mut properties = Map::with_capacity(layout.properties.len());
+            for (name, _, _) in layout.properties {
+                let mut reference = Map::with_capacity(1);
+                reference.insert(
+                    "$ref".to_owned(),
+                    Value::String(format!("#/properties/{}", escape_pointer_token(name))),
+                );
+                properties.insert((*name).to_owned(), Value::Object(reference));
             }
+            top.insert("properties".to_owned(), Value::Object(properties));
         }
         Some(Self {
+            info,
             top: Value::Object(top),
-            definitions,
+            properties: layout.properties.iter().map(|_| OnceLock::new()).collect(),
+            definitions: layout.definitions.iter().map(|_| OnceLock::new()).collect(),
         })
     }
 
-    fn definition(&self, name: &str) -> Option<&Value> {
-        let (raw, cell) = self.definitions.get(name)?;
-        cell.get_or_init(|| serde_json::from_str(raw).ok()).as_ref()
+    /// The part `name` of `parts` (sorted by name), parsed on first use.
+    fn part<'s>(
+        &'s self,
+        parts: &'static [(&'static str, usize, usize)],
+        cells: &'s [OnceLock<Option<Value>>],
+        name: &str,
+    ) -> Option<&'s Value> {
+        let i = parts.binary_search_by(|(n, _, _)| (*n).cmp(name)).ok()?;
+        let (_, start, end) = parts[i];
+        cells
+            .get(i)?
+            .get_or_init(|| {
+                self.info
+                    .schema
+                    .get(start..end)
+                    .and_then(|part| serde_json::from_str(part).ok())
+            })
+            .as_ref()
     }
 }
 
-/// A member's value: its text, or (for the member named to [`members`])
-/// its own members.
-enum Member<'t> {
-    Text(&'t str),
-    Members(Vec<(&'t str, Member<'t>)>),
-}
-
-/// The members of the JSON object starting at `start` in `text`, each value
-/// as its text (the member named `split`'s as its own members, found in the
-/// same pass), and the index after the object. A byte scan (strings skipped
-/// by their quotes, nesting by counting brackets), several times cheaper
-/// than a parser's skipping, since it does not validate: a value is
-/// validated when it is parsed, on first use, and the test
-/// `every_embedded_schema_splits_and_resolves_each_reference_as_the_whole_one`
-/// checks the split against a full parse for every embedded schema. `None`
-/// for anything but an object, or a key with an escape.
-#[allow(clippy::type_complexity)]
-fn members<'t>(
-    text: &'t str,
-    start: usize,
-    split: Option<&str>,
-) -> Option<(Vec<(&'t str, Member<'t>)>, usize)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = skip_space(bytes, start);
-    if bytes.get(i) != Some(&b'{') {
-        return None;
-    }
-    i = skip_space(bytes, i + 1);
-    if bytes.get(i) == Some(&b'}') {
-        return Some((out, i + 1));
-    }
-    loop {
-        if bytes.get(i) != Some(&b'"') {
-            return None;
-        }
-        let key_end = string_end(bytes, i)?;
-        let key = text.get(i + 1..key_end - 1)?;
-        if key.contains('\\') {
-            return None;
-        }
-        i = skip_space(bytes, key_end);
-        if bytes.get(i) != Some(&b':') {
-            return None;
-        }
-        let value_start = skip_space(bytes, i + 1);
-        let end = if split == Some(key) {
-            let (inner, end) = members(text, value_start, None)?;
-            out.push((key, Member::Members(inner)));
-            end
-        } else {
-            let end = value_end(bytes, value_start)?;
-            out.push((key, Member::Text(text.get(value_start..end)?)));
-            end
-        };
-        i = skip_space(bytes, end);
-        match bytes.get(i) {
-            Some(b',') => i = skip_space(bytes, i + 1),
-            Some(b'}') => return Some((out, i + 1)),
-            _ => return None,
-        }
-    }
-}
-
-fn skip_space(bytes: &[u8], mut i: usize) -> usize {
-    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
-        i += 1;
-    }
-    i
-}
-
-/// The index after the string starting (with its quote) at `start`.
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut i = start + 1;
-    loop {
-        i += bytes
-            .get(i..)?
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\')?;
-        if bytes[i] == b'"' {
-            return Some(i + 1);
-        }
-        i += 2;
-    }
-}
-
-/// The index after the value starting at `start`.
-fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
-    match bytes.get(start)? {
-        b'"' => string_end(bytes, start),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut i = start;
-            loop {
-                // Straight to the next byte that matters.
-                i += bytes
-                    .get(i..)?
-                    .iter()
-                    .position(|&b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))?;
-                match bytes[i] {
-                    b'"' => {
-                        i = string_end(bytes, i)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    _ => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(i + 1);
-                        }
-                    }
-                }
-                i += 1;
-            }
-        }
-        _ => {
-            let mut i = start;
-            while bytes
-                .get(i)
-                .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
-            {
-                i += 1;
-            }
-            (i > start).then_some(i)
-        }
+/// A JSON pointer token with `~` and `/` escaped (RFC 6901).
+fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
     }
 }
 
@@ -222,19 +123,24 @@ impl<'a> SchemaRoot<'a> {
                 }
                 root.pointer(pointer)
             }
-            SchemaRoot::Lazy(schema) => match pointer.strip_prefix("/definitions/") {
-                Some(rest) => {
-                    let (name, deeper) = rest.split_once('/').unwrap_or((rest, ""));
-                    let name = unescape_pointer_token(name);
-                    let definition = schema.definition(&name)?;
-                    if deeper.is_empty() {
-                        Some(definition)
-                    } else {
-                        definition.pointer(&format!("/{deeper}"))
-                    }
+            SchemaRoot::Lazy(schema) => {
+                let layout = &schema.info.schema_layout;
+                let (parts, cells, rest) = if let Some(rest) = pointer.strip_prefix("/definitions/")
+                {
+                    (layout.definitions, &schema.definitions, rest)
+                } else if let Some(rest) = pointer.strip_prefix("/properties/") {
+                    (layout.properties, &schema.properties, rest)
+                } else {
+                    return schema.top.pointer(pointer);
+                };
+                let (name, deeper) = rest.split_once('/').unwrap_or((rest, ""));
+                let part = schema.part(parts, cells, &unescape_pointer_token(name))?;
+                if deeper.is_empty() {
+                    Some(part)
+                } else {
+                    part.pointer(&format!("/{deeper}"))
                 }
-                None => schema.top.pointer(pointer),
-            },
+            }
         }
     }
 }
@@ -251,42 +157,6 @@ fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::{LazySchema, SchemaRoot};
-    use serde_json::json;
-
-    const TEXT: &str = r##"{"additionalProperties":false,"definitions":{"A":{"type":"string","maxLength":3},"B/C":{"properties":{"D":{"type":"integer"}}},"Unused":{"type":"object"}},"properties":{"P":{"$ref":"#/definitions/A"}},"required":["P"]}"##;
-
-    #[test]
-    fn a_lazy_schema_resolves_what_the_whole_one_does() {
-        let lazy = Box::leak(Box::new(LazySchema::parse(TEXT).expect("splits")));
-        let whole: &'static serde_json::Value =
-            Box::leak(Box::new(serde_json::from_str(TEXT).unwrap()));
-        let (lazy, whole) = (SchemaRoot::Lazy(lazy), SchemaRoot::Whole(whole));
-        assert_eq!(lazy.top()["properties"], whole.top()["properties"]);
-        assert_eq!(lazy.top()["required"], json!(["P"]));
-        assert!(lazy.top().get("definitions").is_none());
-        for reference in [
-            "#/definitions/A",
-            "#/definitions/A/maxLength",
-            "#/definitions/B~1C",
-            "#/definitions/B~1C/properties/D",
-            "#/properties/P",
-            "#/definitions/Missing",
-            "#/nowhere",
-            "no-hash",
-        ] {
-            assert_eq!(
-                lazy.resolve(reference),
-                whole.resolve(reference),
-                "{reference}"
-            );
-        }
-        // Only the definitions reached were parsed.
-        let SchemaRoot::Lazy(schema) = lazy else {
-            unreachable!()
-        };
-        assert!(schema.definitions["A"].1.get().is_some());
-        assert!(schema.definitions["Unused"].1.get().is_none());
-    }
 
     /// Every `$ref` string in `value`.
     fn references<'v>(value: &'v serde_json::Value, out: &mut Vec<&'v str>) {
@@ -305,16 +175,26 @@ mod tests {
     }
 
     #[test]
-    fn every_embedded_schema_splits_and_resolves_each_reference_as_the_whole_one() {
+    fn every_embedded_schema_reads_by_parts_as_the_whole_one() {
         for info in crate::all_types() {
-            let lazy = LazySchema::parse(info.schema)
-                .unwrap_or_else(|| panic!("{} does not split", info.type_name));
+            let lazy = LazySchema::from_info(info)
+                .unwrap_or_else(|| panic!("{} does not read by parts", info.type_name));
             let whole: serde_json::Value = serde_json::from_str(info.schema).unwrap();
+            let (lazy_root, whole_root) = (SchemaRoot::Lazy(&lazy), SchemaRoot::Whole(&whole));
+            // Every reference of the schema, and every property's pointer.
             let mut found = Vec::new();
             references(&whole, &mut found);
-            let (lazy, whole_root) = (SchemaRoot::Lazy(&lazy), SchemaRoot::Whole(&whole));
-            for reference in found {
-                let resolved = lazy.resolve(reference);
+            let property_pointers: Vec<String> = whole["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(name, _)| format!("#/properties/{name}"))
+                .collect();
+            for reference in found
+                .into_iter()
+                .chain(property_pointers.iter().map(String::as_str))
+            {
+                let resolved = lazy_root.resolve(reference);
                 assert!(resolved.is_some(), "{}: {reference}", info.type_name);
                 assert_eq!(
                     resolved,
@@ -323,32 +203,56 @@ mod tests {
                     info.type_name
                 );
             }
-            let mut top = whole.as_object().unwrap().clone();
-            top.remove("definitions");
+            // The top level is the whole one's, with each property's schema
+            // a reference to its part.
+            let mut expected = whole.as_object().unwrap().clone();
+            expected.remove("definitions");
+            if let Some(serde_json::Value::Object(properties)) = expected.get_mut("properties") {
+                for (name, schema) in properties.iter_mut() {
+                    *schema = serde_json::json!({"$ref": format!("#/properties/{name}")});
+                }
+            }
             assert_eq!(
-                lazy.top(),
-                &serde_json::Value::Object(top),
+                lazy_root.top(),
+                &serde_json::Value::Object(expected),
                 "{}",
                 info.type_name
             );
+            // Deeper pointers, escapes and missing names.
+            for reference in [
+                "#/definitions/Missing",
+                "#/properties/Missing",
+                "#/nowhere",
+                "no-hash",
+            ] {
+                assert_eq!(
+                    lazy_root.resolve(reference),
+                    whole_root.resolve(reference),
+                    "{reference}"
+                );
+            }
         }
     }
 
     #[test]
-    fn text_that_is_not_an_object_is_not_split() {
-        assert!(LazySchema::parse("[1, 2]").is_none());
-        assert!(LazySchema::parse(r#"{"definitions": 5}"#).is_none());
-        assert!(LazySchema::parse(r#"{"a\"b": 1}"#).is_none());
-        assert!(LazySchema::parse(r#"{"a": }"#).is_none());
-        assert!(LazySchema::parse(r#"{"a": [1, "]"}"#).is_none());
-        // Strings with brackets and escaped quotes inside values are skipped whole.
-        let text = r#"{ "definitions" : { "X" : { "pattern" : "^[{]\"}$" } } , "n" : -1.5e3 }"#;
-        let lazy = LazySchema::parse(text).expect("splits");
-        assert_eq!(lazy.top, json!({"n": -1.5e3}));
-        assert_eq!(
-            SchemaRoot::Lazy(&lazy).resolve("#/definitions/X/pattern"),
-            Some(&json!("^[{]\"}$"))
+    fn parts_are_parsed_only_when_reached() {
+        let info = crate::type_info("AWS::KinesisFirehose::DeliveryStream").expect("generated");
+        let lazy = LazySchema::from_info(info).expect("reads by parts");
+        let root = SchemaRoot::Lazy(&lazy);
+        assert!(lazy.definitions.iter().all(|c| c.get().is_none()));
+        let s3 = root
+            .resolve("#/definitions/ExtendedS3DestinationConfiguration/properties/BucketARN")
+            .expect("a deeper pointer");
+        assert!(
+            s3.get("pattern").is_some() || s3.get("type").is_some(),
+            "{s3}"
         );
-        assert!(LazySchema::parse("{}").is_some());
+        let parsed = lazy
+            .definitions
+            .iter()
+            .filter(|c| c.get().is_some())
+            .count();
+        assert_eq!(parsed, 1, "only the definition reached is parsed");
+        assert!(lazy.properties.iter().all(|c| c.get().is_none()));
     }
 }
