@@ -503,10 +503,12 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
 }
 
-/// The environment variables that change what cargo builds but are not part
-/// of a Rust asset's key (which covers the workspace's `[profile]` tables and
-/// `.cargo/config.toml`): the packaging build runs without them, so the zip
-/// uploaded under a key is the one that key describes.
+/// The environment variables that change what a release build makes but are
+/// not part of a Rust asset's key (which covers the workspace's `[profile]`
+/// tables and `.cargo/config.toml`): the packaging build runs without them,
+/// so the zip uploaded under a key is the one that key describes. Other
+/// profiles' variables (the test command sets the dev profile's for its
+/// debug builds) do not touch a release build and stay.
 /// <https://doc.rust-lang.org/cargo/reference/environment-variables.html#configuration-environment-variables>
 fn ignored_build_variables(names: impl Iterator<Item = std::ffi::OsString>) -> Vec<String> {
     let mut ignored: Vec<String> = names
@@ -515,7 +517,7 @@ fn ignored_build_variables(names: impl Iterator<Item = std::ffi::OsString>) -> V
             matches!(
                 name.as_str(),
                 "RUSTFLAGS" | "CARGO_ENCODED_RUSTFLAGS" | "CARGO_BUILD_RUSTFLAGS"
-            ) || name.starts_with("CARGO_PROFILE_")
+            ) || name.starts_with("CARGO_PROFILE_RELEASE_")
                 || (name.starts_with("CARGO_TARGET_")
                     && (name.ends_with("_RUSTFLAGS") || name.ends_with("_LINKER")))
         })
@@ -534,6 +536,7 @@ mod tests {
             "PATH",
             "RUSTFLAGS",
             "CARGO_PROFILE_RELEASE_LTO",
+            "CARGO_PROFILE_RELEASE_BUILD_OVERRIDE_OPT_LEVEL",
             "CARGO_PROFILE_DEV_DEBUG",
             "CARGO_ENCODED_RUSTFLAGS",
             "CARGO_BUILD_RUSTFLAGS",
@@ -548,7 +551,7 @@ mod tests {
             [
                 "CARGO_BUILD_RUSTFLAGS",
                 "CARGO_ENCODED_RUSTFLAGS",
-                "CARGO_PROFILE_DEV_DEBUG",
+                "CARGO_PROFILE_RELEASE_BUILD_OVERRIDE_OPT_LEVEL",
                 "CARGO_PROFILE_RELEASE_LTO",
                 "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER",
                 "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS",

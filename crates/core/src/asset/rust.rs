@@ -27,7 +27,7 @@
 //!   the workspace's `.cargo/config.toml` (or `.cargo/config`), whole. Cargo
 //!   also reads configuration from the folders above the workspace and from
 //!   `$CARGO_HOME`; those are outside the key, and the packaging step builds
-//!   without the `RUSTFLAGS` and `CARGO_PROFILE_*` environment variables for
+//!   without the `RUSTFLAGS` and `CARGO_PROFILE_RELEASE_*` environment variables for
 //!   the same reason;
 //! - the binary's name, how it is packaged, and the bundled files' names.
 
