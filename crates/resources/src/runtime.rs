@@ -8,7 +8,9 @@ use streamcdk_core::checks::TemplateCheck;
 use streamcdk_core::{Expr, Node, Resource, Scope, Stack, TagFormat};
 
 /// What the rest of the code may know about a generated resource type.
+/// Built by the generated code only (fields may be added).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TypeInfo {
     /// The CloudFormation type name, e.g. `AWS::Kinesis::Stream`.
     pub type_name: &'static str,
@@ -31,6 +33,7 @@ pub struct TypeInfo {
 /// property's schema and each definition only when a template reaches it,
 /// without scanning the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SchemaLayout {
     /// The top-level members other than `properties` and `definitions`.
     pub top: &'static [(&'static str, usize, usize)],

@@ -388,10 +388,12 @@ fn package_rust(
         .unwrap_or_else(|| workspace.join("target/runtime"));
     let lambda_dir = build_dir.join("lambda");
 
-    // Local paths out of the binary: the workspace, cargo's registry and the
-    // toolchain. These are the only flags: the caller's RUSTFLAGS are not
-    // part of the asset key (see `ignored_build_variables`).
-    let mut rustflags = String::new();
+    // The workspace configuration's flags (part of the asset key), then the
+    // remapping of local paths out of the binary: the workspace, cargo's
+    // registry and the toolchain. Setting RUSTFLAGS makes cargo ignore the
+    // configuration's, hence copying them; the caller's RUSTFLAGS are not part
+    // of the key (see `ignored_build_variables`).
+    let mut rustflags = config_rustflags(&workspace, target).map_err(AssetError::Manifest)?;
     let home = std::env::var("HOME").unwrap_or_default();
     let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo"));
     let rustup_home = std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{home}/.rustup"));
@@ -414,6 +416,17 @@ fn package_rust(
     }
     let full_target = format!("{target}.{glibc}");
     let mut command = Command::new(&cargo_lambda);
+    let ignored = ignored_build_variables(std::env::vars_os().map(|(name, _)| name));
+    let path = std::env::join_paths(path).map_err(|e| AssetError::Manifest(e.to_string()))?;
+    build_environment(
+        &mut command,
+        &ignored,
+        &[
+            ("CARGO_TARGET_DIR", build_dir.as_os_str()),
+            ("RUSTFLAGS", std::ffi::OsStr::new(rustflags.trim())),
+            ("PATH", &path),
+        ],
+    );
     command
         .current_dir(&workspace)
         .args([
@@ -427,23 +440,14 @@ fn package_rust(
         ])
         .args(["--target", &full_target])
         .arg("--lambda-dir")
-        .arg(&lambda_dir)
-        .env("CARGO_TARGET_DIR", &build_dir)
-        .env("RUSTFLAGS", rustflags.trim())
-        .env(
-            "PATH",
-            std::env::join_paths(path).map_err(|e| AssetError::Manifest(e.to_string()))?,
-        );
-    let ignored = ignored_build_variables(std::env::vars_os().map(|(name, _)| name));
-    for name in &ignored {
-        command.env_remove(name);
-    }
+        .arg(&lambda_dir);
     if !ignored.is_empty() {
         eprintln!(
-            "packaging {asset}: ignoring {} from the environment: the asset key covers the workspace's [profile] tables and .cargo/config.toml, not the environment, so set build options there",
+            "packaging {asset}: ignoring {} from the environment: the asset key covers the workspace's [profile] tables and .cargo/config.toml (its build.rustflags and target.{target}.rustflags are applied), not the environment, so set build options there",
             ignored.join(", ")
         );
     }
+
     let shown = format!(
         "{} lambda build --release --package {package} --bin {binary} --target {full_target}",
         cargo_lambda.display()
@@ -503,6 +507,66 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
 }
 
+/// Removes the `ignored` variables from the build's environment, then sets
+/// `set`: in that order, so that a variable both ignored from the caller and
+/// set here (RUSTFLAGS, which carries the path remapping) keeps this value.
+fn build_environment(command: &mut Command, ignored: &[String], set: &[(&str, &std::ffi::OsStr)]) {
+    for name in ignored {
+        command.env_remove(name);
+    }
+    for (name, value) in set {
+        command.env(name, value);
+    }
+}
+
+/// The `rustflags` of the workspace's `.cargo/config.toml` (or `.cargo/config`)
+/// for `target`: `target.<triple>.rustflags`, else `build.rustflags`, as a
+/// string or an array, the order cargo reads them in when RUSTFLAGS is unset.
+/// `target.<cfg>` tables and configuration outside the workspace are not
+/// read. <https://doc.rust-lang.org/cargo/reference/config.html#buildrustflags>
+///
+/// # Errors
+/// A configuration file that is not TOML, or flags that are neither a string
+/// nor an array of strings.
+fn config_rustflags(workspace: &Path, target: &str) -> Result<String, String> {
+    let Some(path) = [".cargo/config.toml", ".cargo/config"]
+        .iter()
+        .map(|name| workspace.join(name))
+        .find(|p| p.is_file())
+    else {
+        return Ok(String::new());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let config: toml::Table = text
+        .parse()
+        .map_err(|e| format!("{} is not valid TOML: {e}", path.display()))?;
+    let flags = config
+        .get("target")
+        .and_then(|t| t.get(target))
+        .and_then(|t| t.get("rustflags"))
+        .or_else(|| config.get("build").and_then(|b| b.get("rustflags")));
+    match flags {
+        None => Ok(String::new()),
+        Some(toml::Value::String(flags)) => Ok(flags.trim().to_owned()),
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str().map(str::to_owned).ok_or_else(|| {
+                    format!(
+                        "{}: rustflags holds a value that is not a string",
+                        path.display()
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|flags| flags.join(" ")),
+        Some(_) => Err(format!(
+            "{}: rustflags is neither a string nor an array of strings",
+            path.display()
+        )),
+    }
+}
+
 /// The environment variables that change what a release build makes but are
 /// not part of a Rust asset's key (which covers the workspace's `[profile]`
 /// tables and `.cargo/config.toml`): the packaging build runs without them,
@@ -516,7 +580,11 @@ fn ignored_build_variables(names: impl Iterator<Item = std::ffi::OsString>) -> V
         .filter(|name| {
             matches!(
                 name.as_str(),
-                "RUSTFLAGS" | "CARGO_ENCODED_RUSTFLAGS" | "CARGO_BUILD_RUSTFLAGS"
+                "RUSTFLAGS"
+                    | "CARGO_ENCODED_RUSTFLAGS"
+                    | "CARGO_BUILD_RUSTFLAGS"
+                    | "CARGO_INCREMENTAL"
+                    | "RUSTC_WORKSPACE_WRAPPER"
             ) || name.starts_with("CARGO_PROFILE_RELEASE_")
                 || (name.starts_with("CARGO_TARGET_")
                     && (name.ends_with("_RUSTFLAGS") || name.ends_with("_LINKER")))
@@ -545,18 +613,87 @@ mod tests {
             "CARGO_TARGET_DIR",
             "CARGO_HOME",
             "CARGO_LAMBDA",
+            "CARGO_INCREMENTAL",
+            "RUSTC_WORKSPACE_WRAPPER",
+            "RUSTC_WRAPPER",
         ];
         assert_eq!(
             ignored_build_variables(names.iter().map(|n| n.into())),
             [
                 "CARGO_BUILD_RUSTFLAGS",
                 "CARGO_ENCODED_RUSTFLAGS",
+                "CARGO_INCREMENTAL",
                 "CARGO_PROFILE_RELEASE_BUILD_OVERRIDE_OPT_LEVEL",
                 "CARGO_PROFILE_RELEASE_LTO",
                 "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER",
                 "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS",
+                "RUSTC_WORKSPACE_WRAPPER",
                 "RUSTFLAGS",
             ]
         );
+    }
+
+    #[test]
+    fn the_remapping_survives_a_rustflags_of_the_caller() {
+        let mut command = std::process::Command::new("cargo-lambda");
+        let ignored = super::ignored_build_variables(
+            ["RUSTFLAGS", "CARGO_PROFILE_RELEASE_LTO"]
+                .iter()
+                .map(|n| n.into()),
+        );
+        let remap = std::ffi::OsStr::new("--remap-path-prefix=/work=/workspace");
+        super::build_environment(&mut command, &ignored, &[("RUSTFLAGS", remap)]);
+        let envs: Vec<_> = command.get_envs().collect();
+        assert!(
+            envs.contains(&(std::ffi::OsStr::new("RUSTFLAGS"), Some(remap))),
+            "{envs:?}"
+        );
+        assert!(
+            envs.contains(&(std::ffi::OsStr::new("CARGO_PROFILE_RELEASE_LTO"), None)),
+            "{envs:?}"
+        );
+    }
+
+    #[test]
+    fn the_workspace_configurations_rustflags_are_read_for_the_target() {
+        let dir =
+            std::env::temp_dir().join(format!("streamcdk-config-rustflags-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".cargo")).unwrap();
+        let target = "x86_64-unknown-linux-gnu";
+        assert_eq!(super::config_rustflags(&dir, target).unwrap(), "");
+        let config = dir.join(".cargo/config.toml");
+        std::fs::write(
+            &config,
+            "[build]\nrustflags = [\"-C\", \"target-cpu=haswell\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            super::config_rustflags(&dir, target).unwrap(),
+            "-C target-cpu=haswell"
+        );
+        // The target's table wins over [build], as in cargo.
+        std::fs::write(
+            &config,
+            "[build]\nrustflags = \"-C opt-level=2\"\n[target.x86_64-unknown-linux-gnu]\nrustflags = \"-C target-feature=+avx2\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            super::config_rustflags(&dir, target).unwrap(),
+            "-C target-feature=+avx2"
+        );
+        assert_eq!(
+            super::config_rustflags(&dir, "aarch64-unknown-linux-gnu").unwrap(),
+            "-C opt-level=2"
+        );
+        std::fs::write(&config, "[build]\nrustflags = 5\n").unwrap();
+        assert!(super::config_rustflags(&dir, target)
+            .unwrap_err()
+            .contains("neither a string"));
+        std::fs::write(&config, "[build\n").unwrap();
+        assert!(super::config_rustflags(&dir, target)
+            .unwrap_err()
+            .contains("not valid TOML"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

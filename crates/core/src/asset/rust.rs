@@ -28,7 +28,7 @@
 //!   also reads configuration from the folders above the workspace and from
 //!   `$CARGO_HOME`; those are outside the key, and the packaging step builds
 //!   without the `RUSTFLAGS` and `CARGO_PROFILE_RELEASE_*` environment variables for
-//!   the same reason;
+//!   the same reason (and applies the configuration's `rustflags` itself);
 //! - the binary's name, how it is packaged, and the bundled files' names.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -31,6 +31,18 @@ impl LazySchema {
     /// parse (the caller then parses the whole text).
     pub(crate) fn from_info(info: &'static TypeInfo) -> Option<Self> {
         let layout = &info.schema_layout;
+        // The parts must cover the object up to its closing brace: a layout
+        // that does not (hand-built, or out of date) would check nothing.
+        let last_end = layout
+            .top
+            .iter()
+            .chain(layout.properties)
+            .chain(layout.definitions)
+            .map(|(_, _, end)| *end)
+            .max()?;
+        if !info.schema.starts_with('{') || last_end + 1 != info.schema.len() {
+            return None;
+        }
         let mut top = Map::with_capacity(layout.top.len() + 1);
         for (key, start, end) in layout.top {
             let part = info.schema.get(*start..*end)?;
@@ -232,6 +244,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_layout_that_does_not_cover_the_text_is_not_used() {
+        let real = crate::type_info("AWS::Kinesis::Stream").expect("generated");
+        let empty: &'static crate::TypeInfo = Box::leak(Box::new(crate::TypeInfo {
+            schema_layout: crate::SchemaLayout {
+                top: &[],
+                properties: &[],
+                definitions: &[],
+            },
+            ..*real
+        }));
+        assert!(LazySchema::from_info(empty).is_none());
+        let short: &'static crate::TypeInfo = Box::leak(Box::new(crate::TypeInfo {
+            schema_layout: crate::SchemaLayout {
+                top: &real.schema_layout.top[..1],
+                properties: &[],
+                definitions: &[],
+            },
+            ..*real
+        }));
+        assert!(LazySchema::from_info(short).is_none());
+        assert!(LazySchema::from_info(real).is_some());
     }
 
     #[test]
