@@ -175,3 +175,62 @@ fn synth_all_returns_every_stack_or_every_error() {
     );
     assert_error(&d, "output/export-name-chars", "bad/Outputs/X", "'_'");
 }
+
+/// The same checks one stack at a time (`AcrossStacks`), for a caller that
+/// keeps only each stack's text (`Synthesized::into_files`), as `synth --all`
+/// does: the same errors, and the text is what `write_to` writes.
+#[test]
+fn stacks_checked_one_at_a_time_give_the_same_errors_and_files() {
+    use streamcdk::core::AcrossStacks;
+    let (one, q1) = stack_with_queue("one");
+    one.output("Url", q1.ref_()).export("shared-queue-url");
+    let (two, q2) = stack_with_queue("two");
+    two.output("Url", q2.ref_()).export("shared-queue-url");
+    let (again, _) = stack_with_queue("one");
+
+    let mut across = AcrossStacks::default();
+    let mut files = Vec::new();
+    for stack in [&one, &two, &again] {
+        let synthesized = stack.synth().unwrap_or_else(|d| panic!("{d}"));
+        across.add(&synthesized);
+        files.push(synthesized.into_files());
+    }
+    let d = across.finish();
+    assert_error(
+        &d,
+        "output/duplicate-export-across-stacks",
+        "two/Outputs/Url",
+        "export name 'shared-queue-url' is already exported by one/Outputs/Url",
+    );
+    assert_error(
+        &d,
+        "stack/duplicate-name",
+        "one",
+        "two stacks are named 'one'",
+    );
+    assert_eq!(d.errors().count(), 2, "{d}");
+    assert_eq!(
+        d.errors().count(),
+        synth_all(&[&one, &two, &again])
+            .unwrap_err()
+            .errors()
+            .count()
+    );
+
+    // The text kept is the bytes `write_to` writes.
+    let dir = std::env::temp_dir().join(format!("streamcdk-into-files-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let whole = one.synth().unwrap_or_else(|d| panic!("{d}"));
+    let written = whole.write_to(dir.join("whole")).unwrap();
+    let kept = files[0].write_to(dir.join("kept")).unwrap();
+    assert_eq!(
+        std::fs::read(&written).unwrap(),
+        std::fs::read(&kept).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(dir.join("whole/one.assets.json")).unwrap(),
+        std::fs::read(dir.join("kept/one.assets.json")).unwrap()
+    );
+    assert_eq!(files[0].template_json, whole.template.json_str());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -53,4 +53,4 @@ pub use stack::{
     Aspect, Condition, Mapping, Mutability, Output, Parameter, ParameterType, RemovalPolicy,
     Resource, Rule, Scope, Stack, TagFormat, CONDITIONAL_DEPENDS_ON_KEY,
 };
-pub use synth::{check_across_stacks, synth_all, Synthesized};
+pub use synth::{check_across_stacks, synth_all, AcrossStacks, Synthesized, SynthesizedFiles};

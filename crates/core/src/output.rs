@@ -48,6 +48,20 @@ impl Template {
         })
     }
 
+    /// The canonical JSON, taken out of the template without copying it
+    /// (written now if it was not yet).
+    pub fn into_json(self) -> String {
+        match self.json.into_inner() {
+            Some(json) => json,
+            None => {
+                let mut s = String::with_capacity(64 * 1024);
+                write_pretty(&self.value, 0, &mut s);
+                s.push('\n');
+                s
+            }
+        }
+    }
+
     /// The template as a JSON value.
     pub fn value(&self) -> &Value {
         &self.value

@@ -139,16 +139,18 @@ fn emit(text: &str) -> Result<(), String> {
     }
 }
 
-/// `--all`: builds and synthesizes every stack, one at a time (a stack is
-/// dropped as soon as its template exists, so memory holds one stack, not
-/// all), then checks them together with
-/// [`streamcdk_core::check_across_stacks`] (export names and stack names
-/// across stacks) and writes each.
+/// `--all`: builds and synthesizes every stack, one at a time, keeping only
+/// each one's text ([`streamcdk_core::Synthesized::into_files`]: the stack
+/// and its template's value tree are dropped as soon as the JSON exists, so
+/// memory holds one stack, not all), checks them together
+/// ([`streamcdk_core::AcrossStacks`]: export names and stack names across
+/// stacks), and writes them only when every check passed.
 fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> Result<(), String> {
     let mut done = Vec::new();
     let mut short_names = Vec::new();
     let mut errors = Vec::new();
     let mut diags = streamcdk_core::Diagnostics::new();
+    let mut across = streamcdk_core::AcrossStacks::default();
     // One run, so the stacks that carry the same code (the producer asset of
     // patterns 2 and 2-studio) hash its files once.
     streamcdk_core::with_shared_asset_hashes(|| {
@@ -156,7 +158,8 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
             match with_asset_options(cli, e.build) {
                 Ok(stack) => match stack.synth() {
                     Ok(s) => {
-                        done.push(s);
+                        across.add(&s);
+                        done.push(s.into_files());
                         short_names.push(e.short_name);
                     }
                     Err(d) => diags.extend(d),
@@ -168,20 +171,26 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }
-    let all = streamcdk_core::check_across_stacks(done, diags).map_err(|d| d.to_string())?;
-    for (short, synthesized) in short_names.iter().zip(&all) {
-        for w in &synthesized.warnings {
+    diags.extend(across.finish());
+    if diags.has_errors() {
+        for files in &done {
+            for w in &files.warnings {
+                diags.push(w.clone());
+            }
+        }
+        return Err(diags.to_string());
+    }
+    for (short, files) in short_names.iter().zip(&done) {
+        for w in &files.warnings {
             eprintln!("{short}: {w}");
         }
-        let path = synthesized
+        let path = files
             .write_to(dir)
             .map_err(|e| format!("cannot write to {}: {e}", dir.display()))?;
         eprintln!("{short}: wrote {}", path.display());
     }
-    // The process ends next and the system reclaims its memory at once:
-    // freeing the templates one allocation at a time first was about a
-    // million instructions.
-    std::mem::forget(all);
+    // The process ends next and the system reclaims its memory at once.
+    std::mem::forget(done);
     Ok(())
 }
 

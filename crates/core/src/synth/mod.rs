@@ -49,18 +49,72 @@ impl Synthesized {
     /// Writes `<dir>/<name>.template.json` and `<dir>/<name>.assets.json`
     /// and returns the template's path.
     pub fn write_to(&self, dir: impl AsRef<Path>) -> std::io::Result<PathBuf> {
-        let dir = dir.as_ref();
-        std::fs::create_dir_all(dir)?;
-        let template_path = dir.join(format!("{}.template.json", self.name));
-        std::fs::write(&template_path, self.template.json_str())?;
-        let manifest =
-            serde_json::to_string_pretty(&self.asset_manifest).map_err(std::io::Error::other)?;
-        std::fs::write(
-            dir.join(format!("{}.assets.json", self.name)),
-            manifest + "\n",
-        )?;
-        Ok(template_path)
+        write_files(
+            dir.as_ref(),
+            &self.name,
+            self.template.json_str(),
+            &manifest_text(&self.asset_manifest),
+        )
     }
+
+    /// What [`write_to`](Self::write_to) writes, as text, with the warnings:
+    /// the template's value tree is dropped (its JSON text is taken, not
+    /// copied). For a caller that keeps many stacks until it writes them:
+    /// the text is a fraction of the tree's memory.
+    pub fn into_files(self) -> SynthesizedFiles {
+        SynthesizedFiles {
+            asset_manifest_json: manifest_text(&self.asset_manifest),
+            name: self.name,
+            template_json: self.template.into_json(),
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// A synthesized stack as the text [`Synthesized::write_to`] writes
+/// ([`Synthesized::into_files`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SynthesizedFiles {
+    /// The stack name.
+    pub name: String,
+    /// The template's canonical JSON ([`Template::json_str`]).
+    pub template_json: String,
+    /// The asset manifest, pretty-printed, with a final newline.
+    pub asset_manifest_json: String,
+    /// Warnings (synth succeeded despite them).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl SynthesizedFiles {
+    /// Writes `<dir>/<name>.template.json` and `<dir>/<name>.assets.json`
+    /// (the same bytes as [`Synthesized::write_to`]) and returns the
+    /// template's path.
+    pub fn write_to(&self, dir: impl AsRef<Path>) -> std::io::Result<PathBuf> {
+        write_files(
+            dir.as_ref(),
+            &self.name,
+            &self.template_json,
+            &self.asset_manifest_json,
+        )
+    }
+}
+
+fn manifest_text(manifest: &Value) -> String {
+    // Serializing a serde_json::Value cannot fail: its keys are strings.
+    serde_json::to_string_pretty(manifest).unwrap_or_default() + "\n"
+}
+
+fn write_files(
+    dir: &Path,
+    name: &str,
+    template_json: &str,
+    manifest_json: &str,
+) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let template_path = dir.join(format!("{name}.template.json"));
+    std::fs::write(&template_path, template_json)?;
+    std::fs::write(dir.join(format!("{name}.assets.json")), manifest_json)?;
+    Ok(template_path)
 }
 
 /// Synthesizes stacks that are deployed together (one account and Region),
@@ -92,10 +146,8 @@ pub fn synth_all(stacks: &[&Stack]) -> Result<Vec<Synthesized>, Diagnostics> {
 
 /// The checks of [`synth_all`] across stacks (`stack/duplicate-name`,
 /// `output/duplicate-export-across-stacks`), over stacks synthesized one by
-/// one: for a caller that synthesizes each stack as soon as it is built and
-/// drops the stack then (the `synth --all` command does, so that its memory
-/// holds one stack at a time), with the errors its own synths returned
-/// (`diags`).
+/// one, with the errors their own synths returned (`diags`). For a caller
+/// that holds the stacks; [`AcrossStacks`] takes one stack at a time.
 ///
 /// # Errors
 /// `diags`' errors and the cross-stack errors, with every warning of `done`.
@@ -103,42 +155,11 @@ pub fn check_across_stacks(
     done: Vec<Synthesized>,
     mut diags: Diagnostics,
 ) -> Result<Vec<Synthesized>, Diagnostics> {
-    let mut names: HashMap<&str, ()> = HashMap::new();
-    let mut exports: HashMap<String, String> = HashMap::new();
+    let mut across = AcrossStacks::default();
     for s in &done {
-        if names.insert(s.name.as_str(), ()).is_some() {
-            diags.error(
-                "stack/duplicate-name",
-                &s.name,
-                format!(
-                    "two stacks are named '{}'; stack names are unique per account and Region",
-                    s.name
-                ),
-            );
-            continue;
-        }
-        let Some(outputs) = s.template.value().get("Outputs").and_then(Value::as_object) else {
-            continue;
-        };
-        for (output, body) in outputs {
-            let Some(name) = body.get("Export").and_then(|e| e.get("Name")) else {
-                continue;
-            };
-            let Some(resolved) = crate::checks::resolved_export_name(name, &s.name) else {
-                continue;
-            };
-            let at = format!("{}/Outputs/{output}", s.name);
-            if let Some(first) = exports.get(&resolved) {
-                diags.error(
-                    "output/duplicate-export-across-stacks",
-                    &at,
-                    format!("export name '{resolved}' is already exported by {first}; export names are unique per account and Region"),
-                );
-            } else {
-                exports.insert(resolved, at);
-            }
-        }
+        across.add(s);
     }
+    diags.extend(across.finish());
     if diags.has_errors() {
         for s in &done {
             for w in &s.warnings {
@@ -148,6 +169,67 @@ pub fn check_across_stacks(
         return Err(diags);
     }
     Ok(done)
+}
+
+/// The checks of [`synth_all`] across stacks, fed one synthesized stack at
+/// a time, so that a caller can drop each stack's template once it has its
+/// text (the `synth --all` command does, with [`Synthesized::into_files`]):
+/// `stack/duplicate-name` and `output/duplicate-export-across-stacks`.
+#[derive(Debug, Default)]
+pub struct AcrossStacks {
+    names: std::collections::BTreeSet<String>,
+    /// Resolved export name → where it was first exported.
+    exports: HashMap<String, String>,
+    diags: Diagnostics,
+}
+
+impl AcrossStacks {
+    /// Records `stack`'s name and export names, with an error for each one
+    /// an earlier stack already has.
+    pub fn add(&mut self, stack: &Synthesized) {
+        if !self.names.insert(stack.name.clone()) {
+            self.diags.error(
+                "stack/duplicate-name",
+                &stack.name,
+                format!(
+                    "two stacks are named '{}'; stack names are unique per account and Region",
+                    stack.name
+                ),
+            );
+            return;
+        }
+        let Some(outputs) = stack
+            .template
+            .value()
+            .get("Outputs")
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        for (output, body) in outputs {
+            let Some(name) = body.get("Export").and_then(|e| e.get("Name")) else {
+                continue;
+            };
+            let Some(resolved) = crate::checks::resolved_export_name(name, &stack.name) else {
+                continue;
+            };
+            let at = format!("{}/Outputs/{output}", stack.name);
+            if let Some(first) = self.exports.get(&resolved) {
+                self.diags.error(
+                    "output/duplicate-export-across-stacks",
+                    &at,
+                    format!("export name '{resolved}' is already exported by {first}; export names are unique per account and Region"),
+                );
+            } else {
+                self.exports.insert(resolved, at);
+            }
+        }
+    }
+
+    /// The errors found across the stacks added.
+    pub fn finish(self) -> Diagnostics {
+        self.diags
+    }
 }
 
 impl Stack {
