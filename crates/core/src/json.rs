@@ -227,6 +227,72 @@ impl From<JsonArray> for Expr<Json> {
     }
 }
 
+/// Appends `text` to `out` as a JSON string, quoted and escaped exactly as
+/// serde_json escapes it: `\"`, `\\`, the short forms `\b \f \n \r \t`,
+/// `\u00XX` (lowercase hex) for the other control characters, every other
+/// character as it is. Runs without escapes are copied whole, eight bytes
+/// tested at a time. For code that writes JSON text by hand on synth's
+/// path (the template's canonical JSON, CloudWatch dashboard bodies), where
+/// a `Value` and a `String` per string would cost more than the text.
+pub fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs an escape: most strings
+        // of a template need none.
+        if let Some(word) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+            if !needs_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // Escaped bytes are ASCII, so `i - 1` is a character boundary.
+        out.push_str(&text[start..i - 1]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+/// Whether any of the eight bytes of `word` is a control character, `"` or
+/// `\\` (the bytes JSON escapes), by the usual word-at-a-time tests: a byte
+/// below 0x20, or equal to 0x22 or 0x5c. Bytes of 0x80 and above (UTF-8)
+/// never match.
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (below_0x20
+        | has_zero(word ^ (ONES * u64::from(b'"')))
+        | has_zero(word ^ (ONES * u64::from(b'\\'))))
+        != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,12 +40,7 @@ impl Template {
 
     /// The canonical JSON, without copying it.
     pub fn json_str(&self) -> &str {
-        self.json.get_or_init(|| {
-            let mut s = String::with_capacity(64 * 1024);
-            write_pretty(&self.value, 0, &mut s);
-            s.push('\n');
-            s
-        })
+        self.json.get_or_init(|| render(&self.value))
     }
 
     /// The canonical JSON, taken out of the template without copying it
@@ -53,12 +48,7 @@ impl Template {
     pub fn into_json(self) -> String {
         match self.json.into_inner() {
             Some(json) => json,
-            None => {
-                let mut s = String::with_capacity(64 * 1024);
-                write_pretty(&self.value, 0, &mut s);
-                s.push('\n');
-                s
-            }
+            None => render(&self.value),
         }
     }
 
@@ -106,6 +96,14 @@ pub fn parse_yaml(text: &str) -> Result<Value, String> {
     serde_saphyr::from_str(text).map_err(|e| format!("cannot read YAML: {e}"))
 }
 
+/// The canonical JSON of `value`: pretty, with a final newline.
+fn render(value: &Value) -> String {
+    let mut s = String::with_capacity(64 * 1024);
+    write_pretty(value, 0, &mut s);
+    s.push('\n');
+    s
+}
+
 /// Writes `value` as `serde_json::to_string_pretty` does (two-space
 /// indentation, `"key": value`, `{}` and `[]` when empty, the same string
 /// escapes and number forms), straight into a `String`: serde_json's
@@ -130,7 +128,7 @@ fn write_pretty(value: &Value, depth: usize, out: &mut String) {
             use std::fmt::Write;
             let _ = write!(out, "{n}");
         }
-        Value::String(text) => write_json_string(text, out),
+        Value::String(text) => crate::json::push_json_string(out, text),
         Value::Array(items) if items.is_empty() => out.push_str("[]"),
         Value::Array(items) => {
             out.push('[');
@@ -149,7 +147,7 @@ fn write_pretty(value: &Value, depth: usize, out: &mut String) {
             for (i, (key, item)) in map.iter().enumerate() {
                 out.push_str(if i == 0 { "\n" } else { ",\n" });
                 indent(depth + 1, out);
-                write_json_string(key, out);
+                crate::json::push_json_string(out, key);
                 out.push_str(": ");
                 write_pretty(item, depth + 1, out);
             }
@@ -158,68 +156,6 @@ fn write_pretty(value: &Value, depth: usize, out: &mut String) {
             out.push('}');
         }
     }
-}
-
-/// A JSON string with serde_json's escapes: `\"`, `\\`, the short forms
-/// `\b \f \n \r \t`, `\u00XX` for the other control characters, every
-/// other character as it is. Runs without escapes are copied whole.
-fn write_json_string(text: &str, out: &mut String) {
-    out.push('"');
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while none needs an escape: most strings
-        // of a template need none.
-        if let Some(word) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-            if !needs_escape(word) {
-                i += 8;
-                continue;
-            }
-        }
-        let b = bytes[i];
-        i += 1;
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
-        // Escaped bytes are ASCII, so `i - 1` is a character boundary.
-        out.push_str(&text[start..i - 1]);
-        if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push_str(escape);
-        }
-        start = i;
-    }
-    out.push_str(&text[start..]);
-    out.push('"');
-}
-
-/// Whether any of the eight bytes of `word` is a control character, `"` or
-/// `\\` (the bytes JSON escapes), by the usual word-at-a-time tests: a byte
-/// below 0x20, or equal to 0x22 or 0x5c. Bytes of 0x80 and above (UTF-8)
-/// never match.
-fn needs_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    (below_0x20
-        | has_zero(word ^ (ONES * u64::from(b'"')))
-        | has_zero(word ^ (ONES * u64::from(b'\\'))))
-        != 0
 }
 
 #[cfg(test)]

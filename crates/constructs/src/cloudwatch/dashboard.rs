@@ -1,6 +1,9 @@
 //! Dashboards built from typed widgets.
 
 use super::*;
+// Dashboard bodies are built from thousands of short strings: written by
+// hand, not through a `Value` and a `String` per string.
+use streamcdk_core::json::push_json_string;
 
 /// A piece of a dashboard body: JSON in which strings may be expressions.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,41 +92,6 @@ impl JsonPart {
         out.push(Expr::from(buf));
         Expr::concat(out)
     }
-}
-
-/// Appends `s` as a JSON string, escaped as serde_json escapes it (`"`, `\`
-/// and the control characters; `\u00XX` in lowercase hex where JSON has no
-/// short form). Written out because a dashboard body is built from thousands
-/// of short strings, and a `Value` and a `String` per string were a sizeable
-/// part of a synth.
-fn push_json_string(buf: &mut String, s: &str) {
-    buf.push('"');
-    let mut plain_from = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let short = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
-        buf.push_str(&s[plain_from..i]);
-        if short.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            buf.push_str("\\u00");
-            buf.push(char::from(HEX[usize::from(b >> 4)]));
-            buf.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            buf.push_str(short);
-        }
-        plain_from = i + 1;
-    }
-    buf.push_str(&s[plain_from..]);
-    buf.push('"');
 }
 
 /// Appends a literal JSON value as serde_json writes it compactly.

@@ -160,45 +160,57 @@ pub fn schema_of(type_name: &str) -> Option<&'static Value> {
     generated
 }
 
-fn generated_schema(type_name: &str) -> Option<&'static Value> {
-    type Table = HashMap<
-        &'static str,
-        (&'static TypeInfo, OnceLock<Option<Value>>),
-        foldhash::fast::RandomState,
-    >;
+/// A generated type's schema, parsed on first use in each of its two forms:
+/// whole (for [`schema_of`]) and by parts (for the synth-time checks).
+struct GeneratedSchema {
+    info: &'static TypeInfo,
+    whole: OnceLock<Option<Value>>,
+    by_parts: OnceLock<Option<LazySchema>>,
+}
+
+/// The generated types' schemas by type name, the table built once.
+fn generated(type_name: &str) -> Option<&'static GeneratedSchema> {
+    type Table = HashMap<&'static str, GeneratedSchema, foldhash::fast::RandomState>;
     static TABLE: OnceLock<Table> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        crate::all_types()
-            .map(|info| (info.type_name, (info, OnceLock::new())))
-            .collect()
-    });
-    let (info, cell) = table.get(type_name)?;
-    cell.get_or_init(|| serde_json::from_str(info.schema).ok())
+    TABLE
+        .get_or_init(|| {
+            crate::all_types()
+                .map(|info| {
+                    let schema = GeneratedSchema {
+                        info,
+                        whole: OnceLock::new(),
+                        by_parts: OnceLock::new(),
+                    };
+                    (info.type_name, schema)
+                })
+                .collect()
+        })
+        .get(type_name)
+}
+
+fn generated_schema(type_name: &str) -> Option<&'static Value> {
+    let schema = generated(type_name)?;
+    schema
+        .whole
+        .get_or_init(|| serde_json::from_str(schema.info.schema).ok())
         .as_ref()
 }
 
 /// The schema of `type_name` as the synth-time checks read it: a generated
-/// type's embedded schema split by [`LazySchema`] (definitions parsed when
-/// first reached), or with the `registry` feature a registry type's, whole.
+/// type's embedded schema read by parts ([`LazySchema`]: each property's
+/// schema and definition parsed when first reached), or with the `registry`
+/// feature a registry type's, whole.
 pub(crate) fn checked_schema(type_name: &str) -> Option<SchemaRoot<'static>> {
-    type Table = HashMap<
-        &'static str,
-        (&'static TypeInfo, OnceLock<Option<LazySchema>>),
-        foldhash::fast::RandomState,
-    >;
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        crate::all_types()
-            .map(|info| (info.type_name, (info, OnceLock::new())))
-            .collect()
-    });
-    match table.get(type_name) {
-        Some((info, cell)) => match cell.get_or_init(|| LazySchema::from_info(info)) {
-            Some(lazy) => Some(SchemaRoot::Lazy(lazy)),
-            // Not splittable (never for the registry's text): whole.
-            None => generated_schema(type_name).map(SchemaRoot::Whole),
-        },
-        None => schema_of(type_name).map(SchemaRoot::Whole),
+    let Some(schema) = generated(type_name) else {
+        return schema_of(type_name).map(SchemaRoot::Whole);
+    };
+    match schema
+        .by_parts
+        .get_or_init(|| LazySchema::from_info(schema.info))
+    {
+        Some(lazy) => Some(SchemaRoot::Lazy(lazy)),
+        // A layout that does not cover the text: the whole schema.
+        None => generated_schema(type_name).map(SchemaRoot::Whole),
     }
 }
 
