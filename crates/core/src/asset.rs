@@ -292,22 +292,18 @@ impl AssetSource {
     /// [`with_shared_asset_hashes`] the result for an equal source hashed
     /// before in the same call.
     fn hash_and_resolve_shared(&self) -> Result<(String, Option<rust::ResolvedRust>), String> {
-        let known = SHARED_HASHES.with(|shared| {
-            shared.borrow().as_ref().and_then(|done| {
-                done.iter()
-                    .find(|(source, _)| source == self)
-                    .map(|(_, result)| result.clone())
-            })
+        let known = with_scope(|scope| {
+            scope
+                .sources
+                .iter()
+                .find(|(source, _)| source == self)
+                .map(|(_, result)| result.clone())
         });
-        if let Some(result) = known {
+        if let Some(result) = known.flatten() {
             return Ok(result);
         }
         let result = self.hash_and_resolve()?;
-        SHARED_HASHES.with(|shared| {
-            if let Some(done) = shared.borrow_mut().as_mut() {
-                done.push((self.clone(), result.clone()));
-            }
-        });
+        with_scope(|scope| scope.sources.push((self.clone(), result.clone())));
         Ok(result)
     }
 
@@ -398,17 +394,22 @@ impl AssetSource {
     }
 }
 
-/// The hashed asset sources of the outermost [`with_shared_asset_hashes`]
-/// on this thread, with their results; `None` outside one.
-type SharedHashes = Option<Vec<(AssetSource, (String, Option<rust::ResolvedRust>))>>;
-
-/// The digests of the file and folder inputs read inside the outermost
-/// [`with_shared_asset_hashes`] on this thread, by path and exclusions.
-type SharedPaths = Option<Vec<(PathBuf, Vec<String>, [u8; 32])>>;
+/// What the outermost [`with_shared_asset_hashes`] on this thread has
+/// hashed: whole asset sources with their results, and file and folder
+/// inputs (by path and exclusions) with their digests.
+#[derive(Default)]
+struct SharedScope {
+    sources: Vec<(AssetSource, (String, Option<rust::ResolvedRust>))>,
+    paths: Vec<(PathBuf, Vec<String>, [u8; 32])>,
+}
 
 thread_local! {
-    static SHARED_HASHES: RefCell<SharedHashes> = const { RefCell::new(None) };
-    static SHARED_PATHS: RefCell<SharedPaths> = const { RefCell::new(None) };
+    static SHARED: RefCell<Option<SharedScope>> = const { RefCell::new(None) };
+}
+
+/// `f` over this thread's [`SharedScope`]; `None` outside one.
+fn with_scope<T>(f: impl FnOnce(&mut SharedScope) -> T) -> Option<T> {
+    SHARED.with(|shared| shared.borrow_mut().as_mut().map(f))
 }
 
 /// Runs `build` (which builds stacks) with asset hashes shared: an asset
@@ -424,12 +425,11 @@ thread_local! {
 /// files between two stacks still gets their new hash. Nested calls share
 /// the outermost call's results.
 pub fn with_shared_asset_hashes<T>(build: impl FnOnce() -> T) -> T {
-    let outermost = SHARED_HASHES.with(|shared| {
+    let outermost = SHARED.with(|shared| {
         let mut shared = shared.borrow_mut();
         let outermost = shared.is_none();
         if outermost {
-            *shared = Some(Vec::new());
-            SHARED_PATHS.with(|paths| *paths.borrow_mut() = Some(Vec::new()));
+            *shared = Some(SharedScope::default());
         }
         outermost
     });
@@ -438,8 +438,7 @@ pub fn with_shared_asset_hashes<T>(build: impl FnOnce() -> T) -> T {
     impl Drop for Clear {
         fn drop(&mut self) {
             if self.0 {
-                SHARED_HASHES.with(|shared| *shared.borrow_mut() = None);
-                SHARED_PATHS.with(|paths| *paths.borrow_mut() = None);
+                SHARED.with(|shared| *shared.borrow_mut() = None);
             }
         }
     }
@@ -497,21 +496,21 @@ fn hash_file(hasher: &mut Hasher, path: &Path, relative: &str) -> Result<(), Str
 /// [`with_shared_asset_hashes`] the digest of the same path with the same
 /// exclusions computed before in that call.
 fn hash_path(hasher: &mut Hasher, path: &Path, exclude: &[String]) -> Result<(), String> {
-    let known = SHARED_PATHS.with(|shared| {
-        shared.borrow().as_ref().and_then(|done| {
-            done.iter()
-                .find(|(p, e, _)| p == path && e.as_slice() == exclude)
-                .map(|(_, _, digest)| *digest)
-        })
+    let known = with_scope(|scope| {
+        scope
+            .paths
+            .iter()
+            .find(|(p, e, _)| p == path && e.as_slice() == exclude)
+            .map(|(_, _, digest)| *digest)
     });
-    let digest = match known {
+    let digest = match known.flatten() {
         Some(digest) => digest,
         None => {
             let digest = path_digest(path, exclude)?;
-            SHARED_PATHS.with(|shared| {
-                if let Some(done) = shared.borrow_mut().as_mut() {
-                    done.push((path.to_path_buf(), exclude.to_vec(), digest));
-                }
+            with_scope(|scope| {
+                scope
+                    .paths
+                    .push((path.to_path_buf(), exclude.to_vec(), digest))
             });
             digest
         }

@@ -34,7 +34,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
 
@@ -193,55 +193,55 @@ struct LockPackage {
     dependencies: Vec<String>,
 }
 
-/// Parsed lock files by their content's BLAKE3 hash: several assets of one
-/// process (one per pattern) share a workspace, and parsing the lock is most
-/// of resolving a Rust asset. Keyed by content, not by modification time,
-/// which may not change between two quick writes.
-type LockCache = Mutex<HashMap<[u8; 32], std::sync::Arc<LockFile>>>;
+/// Files parsed once per content: for each path, the text last read from it
+/// and its parsed form, reused while a new read gives the same text (a byte
+/// comparison: a modification time may not change between two quick
+/// writes). Several assets of one process (one per pattern) read the same
+/// lock file and manifests, and parsing them is most of resolving a Rust
+/// asset.
+struct ParsedFiles<T>(OnceLock<Mutex<HashMap<PathBuf, LastRead<T>>>>);
 
-fn lock_cache() -> &'static LockCache {
-    static CACHE: OnceLock<LockCache> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
+/// The text last read from a path and its parsed form.
+type LastRead<T> = (String, Arc<T>);
+
+impl<T> ParsedFiles<T> {
+    const fn new() -> Self {
+        Self(OnceLock::new())
+    }
+
+    /// The file at `path`, parsed by `parse` unless its text is the one
+    /// parsed last time.
+    fn read(
+        &self,
+        path: &Path,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Arc<T>, String> {
+        let text =
+            fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let files = self.0.get_or_init(Default::default);
+        let known = files.lock().ok().and_then(|f| {
+            f.get(path)
+                .filter(|(seen, _)| *seen == text)
+                .map(|(_, parsed)| parsed.clone())
+        });
+        if let Some(parsed) = known {
+            return Ok(parsed);
+        }
+        let parsed = Arc::new(parse(&text)?);
+        if let Ok(mut f) = files.lock() {
+            f.insert(path.to_path_buf(), (text, parsed.clone()));
+        }
+        Ok(parsed)
+    }
 }
 
-/// The content key of `text`, read from `path`: BLAKE3 of the text, or the
-/// key of the last text read from the same path when the text is the same
-/// (a byte comparison costs a fraction of hashing it again).
-fn content_key(path: &Path, text: &str) -> [u8; 32] {
-    type LastRead = Mutex<HashMap<PathBuf, (String, [u8; 32])>>;
-    static LAST: OnceLock<LastRead> = OnceLock::new();
-    let last = LAST.get_or_init(Default::default);
-    if let Some(key) = last.lock().ok().and_then(|m| {
-        m.get(path)
-            .filter(|(seen, _)| seen.as_str() == text)
-            .map(|(_, key)| *key)
-    }) {
-        return key;
-    }
-    let key = *blake3::hash(text.as_bytes()).as_bytes();
-    if let Ok(mut m) = last.lock() {
-        m.insert(path.to_path_buf(), (text.to_owned(), key));
-    }
-    key
-}
-
-fn read_lock(path: &Path) -> Result<std::sync::Arc<LockFile>, String> {
-    let text =
-        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let key = content_key(path, &text);
-    if let Some(lock) = lock_cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return Ok(lock);
-    }
-    let lock = match scan_lock(&text) {
-        Some(lock) => lock,
-        None => toml::from_str(&text)
-            .map_err(|e| format!("{} is not a Cargo lock file: {e}", path.display()))?,
-    };
-    let lock = std::sync::Arc::new(lock);
-    if let Ok(mut cache) = lock_cache().lock() {
-        cache.insert(key, lock.clone());
-    }
-    Ok(lock)
+fn read_lock(path: &Path) -> Result<Arc<LockFile>, String> {
+    static LOCKS: ParsedFiles<LockFile> = ParsedFiles::new();
+    LOCKS.read(path, |text| match scan_lock(text) {
+        Some(lock) => Ok(lock),
+        None => toml::from_str(text)
+            .map_err(|e| format!("{} is not a Cargo lock file: {e}", path.display())),
+    })
 }
 
 /// Reads a lock file in the layout cargo writes (`[[package]]` tables of
@@ -331,24 +331,12 @@ fn scan_lock(text: &str) -> Option<LockFile> {
 
 /// Reads a manifest, parsed once per content in this process (every Rust
 /// asset of a workspace reads the same member manifests).
-fn read_toml(path: &Path) -> Result<std::sync::Arc<toml::Table>, String> {
-    type ManifestCache = Mutex<HashMap<[u8; 32], std::sync::Arc<toml::Table>>>;
-    static CACHE: OnceLock<ManifestCache> = OnceLock::new();
-    let text =
-        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let key = content_key(path, &text);
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(table) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return Ok(table);
-    }
-    let table = std::sync::Arc::new(
+fn read_toml(path: &Path) -> Result<Arc<toml::Table>, String> {
+    static MANIFESTS: ParsedFiles<toml::Table> = ParsedFiles::new();
+    MANIFESTS.read(path, |text| {
         text.parse::<toml::Table>()
-            .map_err(|e| format!("{} is not valid TOML: {e}", path.display()))?,
-    );
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key, table.clone());
-    }
-    Ok(table)
+            .map_err(|e| format!("{} is not valid TOML: {e}", path.display()))
+    })
 }
 
 fn package_name(manifest: &toml::Table, path: &Path) -> Result<String, String> {
@@ -515,31 +503,15 @@ pub(crate) fn resolve(crate_dir: &Path) -> Result<ResolvedRust, String> {
     let build_settings = read_build_settings(&root)?;
     let lock = read_lock(&root.join("Cargo.lock"))?;
 
-    // The closure depends only on the package, the lock's content (the cached
-    // `LockFile` is one object per content) and the toolchain: several
-    // stacks of one process (the producer of patterns 2, 2-studio and 4)
-    // resolve it once.
-    type ResolvedCache = Mutex<HashMap<(PathBuf, usize, String), ResolvedRust>>;
-    static RESOLVED: OnceLock<ResolvedCache> = OnceLock::new();
-    let key = (
-        crate_dir.clone(),
-        std::sync::Arc::as_ptr(&lock) as usize,
-        toolchain.clone(),
-    );
-    let cache = RESOLVED.get_or_init(Default::default);
-    if let Some(mut done) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        if done.package == package {
-            done.build_settings = build_settings;
-            return Ok(done);
-        }
-    }
-    let mut resolved = closure(&crate_dir, &manifest_path, package, root, toolchain, &lock)?;
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key, resolved.clone());
-    }
-    // Not part of the cached closure: read afresh on every resolve.
-    resolved.build_settings = build_settings;
-    Ok(resolved)
+    closure(
+        &crate_dir,
+        &manifest_path,
+        package,
+        root,
+        toolchain,
+        build_settings,
+        &lock,
+    )
 }
 
 /// The workspace's build settings that change a binary without changing its
@@ -627,6 +599,7 @@ fn closure(
     package: String,
     root: PathBuf,
     toolchain: String,
+    build_settings: String,
     lock: &LockFile,
 ) -> Result<ResolvedRust, String> {
     let root_package = lock
@@ -702,7 +675,7 @@ fn closure(
         workspace_root: root,
         package,
         toolchain,
-        build_settings: String::new(),
+        build_settings,
         lock_entries: {
             entries.sort_unstable();
             entries.dedup();
