@@ -8,26 +8,33 @@ fn synth() -> Command {
     Command::new(env!("CARGO_BIN_EXE_synth"))
 }
 
+/// Runs `command`, which must succeed (its standard error shown if not).
+fn succeeds(command: &mut Command) -> std::process::Output {
+    let out = command.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 #[test]
 fn a_pattern_prints_its_template_in_json_or_yaml() {
-    let out = synth().arg("pattern3").output().expect("runs");
-    assert!(out.status.success());
+    let out = succeeds(synth().arg("pattern3"));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert!(json["Resources"]["KdsDataStream"].is_object());
-    let out = synth()
-        .args(["pattern3", "--format", "yaml"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
+    let out = succeeds(synth().args(["pattern3", "--format", "yaml"]));
     assert!(String::from_utf8_lossy(&out.stdout)
         .starts_with("AWSTemplateFormatVersion: \"2010-09-09\""));
 }
 
 #[test]
 fn list_names_every_pattern() {
-    let out = synth().arg("list").output().expect("runs");
+    let out = succeeds(synth().arg("list"));
     let text = String::from_utf8_lossy(&out.stdout);
     for name in [
+        "core-demo",
         "pattern1",
         "pattern2",
         "pattern2-studio",
@@ -41,26 +48,17 @@ fn list_names_every_pattern() {
 #[test]
 fn all_writes_every_stack_with_the_asset_options() {
     let dir = std::env::temp_dir().join(format!("synth-cli-{}", std::process::id()));
-    let out = synth()
-        .args(["--all", "--out"])
-        .arg(&dir)
-        .args([
-            "--asset-bucket",
-            "my-assets",
-            "--asset-prefix",
-            "streamcdk/",
-        ])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeds(synth().args(["--all", "--out"]).arg(&dir).args([
+        "--asset-bucket",
+        "my-assets",
+        "--asset-prefix",
+        "streamcdk/",
+    ]));
     let written = std::fs::read_dir(&dir).expect("dir").count();
-    assert!(written >= 12, "{written} files"); // a template and a manifest per stack
-                                               // The options reach the template, not only the manifest: no bucket
-                                               // parameter, the named bucket and the prefix in the function's code.
+    // A template and a manifest per stack.
+    assert!(written >= 12, "{written} files");
+    // The options reach the template, not only the manifest: no bucket
+    // parameter, the named bucket and the prefix in the function's code.
     let read = |name: &str| -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(dir.join(name)).expect(name)).expect(name)
     };
@@ -107,16 +105,7 @@ fn output_combinations_that_cannot_be_read_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format yaml is for standard output"));
     assert!(!dir.exists(), "nothing written");
-    let out = synth()
-        .args(["pattern1", "pattern3", "--out"])
-        .arg(&dir)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeds(synth().args(["pattern1", "pattern3", "--out"]).arg(&dir));
     std::fs::remove_dir_all(&dir).ok();
 }
 

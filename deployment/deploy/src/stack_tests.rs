@@ -29,6 +29,17 @@ fn deployer(rules: &[&Rule], answer: bool) -> Deployer {
     deployer_with_flink(rules, &[], answer)
 }
 
+/// `up --yes` on a deployer answered by `rules`, which must fail: the
+/// deployer (for its printed text) and the error.
+async fn up_refused(rules: &[&Rule]) -> (Deployer, DeployError) {
+    let d = deployer(rules, true);
+    let err = d
+        .up(&request(), &yes(), &mut no_interrupt())
+        .await
+        .unwrap_err();
+    (d, err)
+}
+
 fn deployer_with_flink(rules: &[&Rule], flink_rules: &[&Rule], answer: bool) -> Deployer {
     let cfn = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, rules, |c| c
         .retry_config(RetryConfig::disabled()));
@@ -232,21 +243,15 @@ async fn create_failed_rolls_back_and_reports_the_failed_events_and_recreate() {
         .repeatedly()
         .build();
     let (_, execute, delete_cs) = ok_rules();
-    let d = deployer(
-        &[
-            &describe,
-            &create,
-            &describe_cs,
-            &stack_events,
-            &execute,
-            &delete_cs,
-        ],
-        true,
-    );
-    let err = d
-        .up(&request(), &yes(), &mut no_interrupt())
-        .await
-        .unwrap_err();
+    let (d, err) = up_refused(&[
+        &describe,
+        &create,
+        &describe_cs,
+        &stack_events,
+        &execute,
+        &delete_cs,
+    ])
+    .await;
     let text = err.to_string();
     assert!(
         matches!(err, DeployError::StackFailed { ref status, .. } if status == "ROLLBACK_COMPLETE"),
@@ -314,21 +319,15 @@ async fn update_rollback_complete_is_a_failure_with_the_failed_events() {
         .repeatedly()
         .build();
     let (_, execute, delete_cs) = ok_rules();
-    let d = deployer(
-        &[
-            &describe,
-            &update,
-            &describe_cs,
-            &stack_events,
-            &execute,
-            &delete_cs,
-        ],
-        true,
-    );
-    let err = d
-        .up(&request(), &yes(), &mut no_interrupt())
-        .await
-        .unwrap_err();
+    let (_, err) = up_refused(&[
+        &describe,
+        &update,
+        &describe_cs,
+        &stack_events,
+        &execute,
+        &delete_cs,
+    ])
+    .await;
     let text = err.to_string();
     assert!(text.contains("ended in UPDATE_ROLLBACK_COMPLETE"), "{text}");
     assert!(
@@ -370,14 +369,7 @@ async fn no_updates_to_perform_is_no_change_and_deletes_the_change_set() {
         )
     });
     let (create, execute, delete_cs) = ok_rules();
-    let d = deployer(
-        &[&describe, &create, &describe_cs, &execute, &delete_cs],
-        true,
-    );
-    let err = d
-        .up(&request(), &yes(), &mut no_interrupt())
-        .await
-        .unwrap_err();
+    let (_, err) = up_refused(&[&describe, &create, &describe_cs, &execute, &delete_cs]).await;
     assert!(err.to_string().contains("Template format error"), "{err}");
 }
 
@@ -465,11 +457,7 @@ fn replacing_stream_rules() -> Vec<Rule> {
 async fn replacing_a_stream_is_refused_and_allowed_with_allow_replace() {
     let rules = replacing_stream_rules();
     let refs: Vec<&Rule> = rules.iter().collect();
-    let d = deployer(&refs, true);
-    let err = d
-        .up(&request(), &yes(), &mut no_interrupt())
-        .await
-        .unwrap_err();
+    let (d, err) = up_refused(&refs).await;
     let text = err.to_string();
     assert_eq!(err.exit_code(), crate::error::EXIT_REFUSED);
     assert!(
@@ -538,12 +526,8 @@ async fn a_removal_is_judged_by_the_current_templates_deletion_policy() {
     let retained = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    DeletionPolicy: Retain\n";
     let rules = removing_queue_rules(retained);
     let refs: Vec<&Rule> = rules.iter().collect();
-    let d = deployer(&refs, true);
-    let text = d
-        .up(&request(), &yes(), &mut no_interrupt())
-        .await
-        .unwrap_err()
-        .to_string();
+    let (_, err) = up_refused(&refs).await;
+    let text = err.to_string();
     assert_eq!(rules[2].num_calls(), 1, "the current template is read");
     assert!(text.contains("removes Queue (AWS::SQS::Queue)"), "{text}");
     assert!(
@@ -554,12 +538,8 @@ async fn a_removal_is_judged_by_the_current_templates_deletion_policy() {
     let deleted = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
     let rules = removing_queue_rules(deleted);
     let refs: Vec<&Rule> = rules.iter().collect();
-    let d = deployer(&refs, true);
-    let text = d
-        .up(&request(), &yes(), &mut no_interrupt())
-        .await
-        .unwrap_err()
-        .to_string();
+    let (_, err) = up_refused(&refs).await;
+    let text = err.to_string();
     assert!(text.contains("removes Queue"), "{text}");
     assert!(!text.contains("keeps it"), "{text}");
     assert!(!text.contains("unless its DeletionPolicy"), "{text}");
@@ -569,12 +549,8 @@ async fn a_removal_is_judged_by_the_current_templates_deletion_policy() {
 async fn a_change_set_without_removals_does_not_read_the_current_template() {
     let rules = replacing_stream_rules();
     let refs: Vec<&Rule> = rules.iter().collect();
-    let d = deployer(&refs, true);
-    let text = d
-        .up(&request(), &yes(), &mut no_interrupt())
-        .await
-        .unwrap_err()
-        .to_string();
+    let (d, err) = up_refused(&refs).await;
+    let text = err.to_string();
     // No GetTemplate rule is set: a call would have failed the request and
     // said so; the replacement is judged by the new template.
     assert!(!d.ui.text().contains("could not read the current template"));
@@ -653,11 +629,7 @@ async fn throttling_is_retried_with_backoff() {
 async fn a_stack_in_rollback_complete_needs_recreate() {
     let describe = mock!(Cfn::describe_stacks).then_output(|| stack(StackStatus::RollbackComplete));
     let (create, execute, delete_cs) = ok_rules();
-    let d = deployer(&[&describe, &create, &execute, &delete_cs], true);
-    let err = d
-        .up(&request(), &yes(), &mut no_interrupt())
-        .await
-        .unwrap_err();
+    let (_, err) = up_refused(&[&describe, &create, &execute, &delete_cs]).await;
     let text = err.to_string();
     assert!(
         text.contains("ROLLBACK_COMPLETE") && text.contains("--recreate"),
