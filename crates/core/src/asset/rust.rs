@@ -932,6 +932,20 @@ dependencies = [
     }
 
     #[test]
+    fn a_moved_path_dependency_is_found_in_its_new_folder_within_one_process() {
+        let root = workspace("moved-path-dependency");
+        let before = hash(&root).unwrap();
+        // The lock does not change when a path crate moves; its manifest does.
+        fs::create_dir_all(root.join("libs")).unwrap();
+        fs::rename(root.join("helper"), root.join("libs/helper")).unwrap();
+        edit(root.join("app/Cargo.toml"), "../helper", "../libs/helper");
+        let moved = hash(&root).expect("the helper is found where it is now");
+        assert_ne!(before, moved, "the app's manifest changed");
+        fs::write(root.join("libs/helper/src/lib.rs"), "pub fn moved() {}\n").unwrap();
+        assert_ne!(moved, hash(&root).unwrap(), "the new folder is hashed");
+    }
+
+    #[test]
     fn an_undefined_dependency_is_an_error_only_when_the_crate_reaches_it() {
         let root = workspace("undefined-dependency");
         let base = hash(&root).unwrap();
