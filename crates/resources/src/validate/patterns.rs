@@ -66,35 +66,41 @@ fn translate(pattern: &str) -> String {
     out
 }
 
-type Compiled = Option<Arc<fancy_regex::Regex>>;
+/// A pattern's two forms, each made on first use and kept for the process:
+/// parsed for the [`backtrack`](super::backtrack) matcher (`None` when it is
+/// not plain regex syntax), and compiled by `fancy-regex` (`None` when it
+/// does not compile).
+#[derive(Default)]
+struct Forms {
+    parsed: OnceLock<Option<Arc<regex_syntax::hir::Hir>>>,
+    compiled: OnceLock<Option<Arc<fancy_regex::Regex>>>,
+}
 
-fn compiled(pattern: &str) -> Compiled {
-    static CACHE: OnceLock<Mutex<HashMap<String, Compiled>>> = OnceLock::new();
+fn forms(pattern: &str) -> Arc<Forms> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Forms>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(c) = map.get(pattern) {
-        return c.clone();
-    }
-    let c = fancy_regex::Regex::new(&translate(pattern))
-        .ok()
-        .map(Arc::new);
-    map.insert(pattern.to_owned(), c.clone());
-    c
+    map.entry(pattern.to_owned()).or_default().clone()
+}
+
+fn compiled(pattern: &str) -> Option<Arc<fancy_regex::Regex>> {
+    forms(pattern)
+        .compiled
+        .get_or_init(|| {
+            fancy_regex::Regex::new(&translate(pattern))
+                .ok()
+                .map(Arc::new)
+        })
+        .clone()
 }
 
 /// A pattern parsed for the [`backtrack`](super::backtrack) matcher; `None`
 /// when it is not plain regex syntax (the regex engine takes it).
 fn parsed(pattern: &str) -> Option<Arc<regex_syntax::hir::Hir>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Option<Arc<regex_syntax::hir::Hir>>>>> =
-        OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(p) = map.get(pattern) {
-        return p.clone();
-    }
-    let p = super::backtrack::parse(&translate(pattern)).map(Arc::new);
-    map.insert(pattern.to_owned(), p.clone());
-    p
+    forms(pattern)
+        .parsed
+        .get_or_init(|| super::backtrack::parse(&translate(pattern)).map(Arc::new))
+        .clone()
 }
 
 /// Whether `text` matches `pattern` (unanchored, as in JSON Schema); `None`
