@@ -129,6 +129,13 @@ fn change_set(
         .build()
 }
 
+/// `DescribeChangeSet` answering a change set ready to execute
+/// (CREATE_COMPLETE) with `changes`.
+fn ready_change_set(changes: Vec<Change>) -> Rule {
+    mock!(Cfn::describe_change_set)
+        .then_output(move || change_set(ChangeSetStatus::CreateComplete, None, changes.clone()))
+}
+
 fn event(
     id: &str,
     logical: &str,
@@ -192,18 +199,12 @@ async fn create_failed_rolls_back_and_reports_the_failed_events_and_recreate() {
     let create = mock!(Cfn::create_change_set)
         .match_requests(|r| r.change_set_type() == Some(&ChangeSetType::Create))
         .then_output(|| CreateChangeSetOutput::builder().id("cs").build());
-    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
-        change_set(
-            ChangeSetStatus::CreateComplete,
-            None,
-            vec![change(
-                "Stream",
-                "AWS::Kinesis::Stream",
-                ChangeAction::Add,
-                None,
-            )],
-        )
-    });
+    let describe_cs = ready_change_set(vec![change(
+        "Stream",
+        "AWS::Kinesis::Stream",
+        ChangeAction::Add,
+        None,
+    )]);
     let stack_events = mock!(Cfn::describe_stack_events)
         .sequence()
         .output(|| {
@@ -292,18 +293,12 @@ async fn update_rollback_complete_is_a_failure_with_the_failed_events() {
                 })
         })
         .then_output(|| CreateChangeSetOutput::builder().id("cs").build());
-    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
-        change_set(
-            ChangeSetStatus::CreateComplete,
-            None,
-            vec![change(
-                "Queue",
-                "AWS::SQS::Queue",
-                ChangeAction::Modify,
-                Some(Replacement::False),
-            )],
-        )
-    });
+    let describe_cs = ready_change_set(vec![change(
+        "Queue",
+        "AWS::SQS::Queue",
+        ChangeAction::Modify,
+        Some(Replacement::False),
+    )]);
     let stack_events = mock!(Cfn::describe_stack_events)
         .sequence()
         .output(|| events(vec![]))
@@ -421,26 +416,20 @@ fn replacing_stream_rules() -> Vec<Rule> {
         .output(|| stack(StackStatus::UpdateComplete))
         .repeatedly()
         .build();
-    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
-        change_set(
-            ChangeSetStatus::CreateComplete,
-            None,
-            vec![
-                change(
-                    "Stream",
-                    "AWS::Kinesis::Stream",
-                    ChangeAction::Modify,
-                    Some(Replacement::True),
-                ),
-                change(
-                    "Role",
-                    "AWS::IAM::Role",
-                    ChangeAction::Modify,
-                    Some(Replacement::True),
-                ),
-            ],
-        )
-    });
+    let describe_cs = ready_change_set(vec![
+        change(
+            "Stream",
+            "AWS::Kinesis::Stream",
+            ChangeAction::Modify,
+            Some(Replacement::True),
+        ),
+        change(
+            "Role",
+            "AWS::IAM::Role",
+            ChangeAction::Modify,
+            Some(Replacement::True),
+        ),
+    ]);
     let stack_events = mock!(Cfn::describe_stack_events).then_output(|| events(vec![]));
     let (create, execute, delete_cs) = ok_rules();
     vec![
@@ -494,18 +483,12 @@ fn removing_queue_rules(current: &'static str) -> Vec<Rule> {
         .output(|| stack(StackStatus::UpdateComplete))
         .repeatedly()
         .build();
-    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
-        change_set(
-            ChangeSetStatus::CreateComplete,
-            None,
-            vec![change(
-                "Queue",
-                "AWS::SQS::Queue",
-                ChangeAction::Remove,
-                None,
-            )],
-        )
-    });
+    let describe_cs = ready_change_set(vec![change(
+        "Queue",
+        "AWS::SQS::Queue",
+        ChangeAction::Remove,
+        None,
+    )]);
     let template = mock!(Cfn::get_template)
         .then_output(move || GetTemplateOutput::builder().template_body(current).build());
     let stack_events = mock!(Cfn::describe_stack_events).then_output(|| events(vec![]));
@@ -652,18 +635,12 @@ async fn a_stack_in_rollback_complete_needs_recreate() {
     let create = mock!(Cfn::create_change_set)
         .match_requests(|r| r.change_set_type() == Some(&ChangeSetType::Create))
         .then_output(|| CreateChangeSetOutput::builder().id("cs").build());
-    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
-        change_set(
-            ChangeSetStatus::CreateComplete,
-            None,
-            vec![change(
-                "Stream",
-                "AWS::Kinesis::Stream",
-                ChangeAction::Add,
-                None,
-            )],
-        )
-    });
+    let describe_cs = ready_change_set(vec![change(
+        "Stream",
+        "AWS::Kinesis::Stream",
+        ChangeAction::Add,
+        None,
+    )]);
     let stack_events = mock!(Cfn::describe_stack_events).then_output(|| events(vec![]));
     let (_, execute, delete_cs) = ok_rules();
     let d = deployer(
@@ -728,18 +705,12 @@ async fn a_stack_left_in_review_by_a_diff_is_created_by_up() {
     let create = mock!(Cfn::create_change_set)
         .match_requests(|r| r.change_set_type() == Some(&ChangeSetType::Create))
         .then_output(|| CreateChangeSetOutput::builder().id("cs").build());
-    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
-        change_set(
-            ChangeSetStatus::CreateComplete,
-            None,
-            vec![change(
-                "Stream",
-                "AWS::Kinesis::Stream",
-                ChangeAction::Add,
-                None,
-            )],
-        )
-    });
+    let describe_cs = ready_change_set(vec![change(
+        "Stream",
+        "AWS::Kinesis::Stream",
+        ChangeAction::Add,
+        None,
+    )]);
     let stack_events = mock!(Cfn::describe_stack_events).then_output(|| events(vec![]));
     let (_, execute, delete_cs) = ok_rules();
     let d = deployer(
@@ -769,18 +740,12 @@ async fn a_diff_of_a_new_stack_deletes_the_change_set_and_the_review_stack() {
         .output(|| stack(StackStatus::ReviewInProgress))
         .http_status(status2, body2)
         .build();
-    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
-        change_set(
-            ChangeSetStatus::CreateComplete,
-            None,
-            vec![change(
-                "Stream",
-                "AWS::Kinesis::Stream",
-                ChangeAction::Add,
-                None,
-            )],
-        )
-    });
+    let describe_cs = ready_change_set(vec![change(
+        "Stream",
+        "AWS::Kinesis::Stream",
+        ChangeAction::Add,
+        None,
+    )]);
     let stack_events = mock!(Cfn::describe_stack_events).then_output(|| events(vec![]));
     let delete = mock!(Cfn::delete_stack).then_output(|| DeleteStackOutput::builder().build());
     let (create, execute, delete_cs) = ok_rules();
@@ -880,18 +845,12 @@ async fn start_flink_starts_the_ready_applications_once_the_stack_is_complete() 
         .output(|| stack(StackStatus::UpdateComplete))
         .repeatedly()
         .build();
-    let describe_cs = mock!(Cfn::describe_change_set).then_output(|| {
-        change_set(
-            ChangeSetStatus::CreateComplete,
-            None,
-            vec![change(
-                "App",
-                "AWS::KinesisAnalyticsV2::Application",
-                ChangeAction::Modify,
-                Some(Replacement::False),
-            )],
-        )
-    });
+    let describe_cs = ready_change_set(vec![change(
+        "App",
+        "AWS::KinesisAnalyticsV2::Application",
+        ChangeAction::Modify,
+        Some(Replacement::False),
+    )]);
     let stack_events = mock!(Cfn::describe_stack_events).then_output(|| events(vec![]));
     let resources = mock!(Cfn::list_stack_resources).then_output(|| {
         ListStackResourcesOutput::builder()
