@@ -359,3 +359,43 @@ fn a_too_wide_parameter_is_reported_against_the_narrowest_range_once() {
         "{found:#?}"
     );
 }
+
+/// A parameter deep in a list of objects is found and named by its path
+/// (`Properties/MethodSettings/1/ThrottlingBurstLimit`); a sibling list
+/// item and properties without a parameter are not reported.
+#[test]
+fn a_parameter_inside_a_list_item_is_checked_and_named_by_its_path() {
+    use streamcdk_core::Node;
+    let s = Stack::new("t");
+    let burst = s.number_parameter("Burst").default(5).range(-5, 10);
+    let item = |limit: Node| {
+        Node::Map(
+            [
+                ("HttpMethod".to_owned(), Node::Str("*".into())),
+                ("ResourcePath".to_owned(), Node::Str("/*".into())),
+                ("ThrottlingBurstLimit".to_owned(), limit),
+            ]
+            .into(),
+        )
+    };
+    raw(
+        &s,
+        "AWS::ApiGateway::Stage",
+        json!({"RestApiId": "abc", "StageName": "prod"}),
+    )
+    .set_property_node(
+        "MethodSettings",
+        Node::List(vec![item(Node::Int(3)), item(burst.expr().into_node())]),
+    );
+    let found: Vec<_> = findings(&s)
+        .into_iter()
+        .filter(|d| d.code == "parameter/range-mismatch")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .contains("but Properties/MethodSettings/1/ThrottlingBurstLimit accepts only 0..="),
+        "{found:#?}"
+    );
+}

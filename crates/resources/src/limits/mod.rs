@@ -28,6 +28,7 @@ use serde_json::Value;
 use streamcdk_core::checks::{CheckContext, TemplateCheck};
 use streamcdk_core::{Diagnostics, Stack};
 
+use crate::validate::path::PropPath;
 use crate::validate::{checked_schema, is_dynamic_reference, SchemaRoot};
 
 mod cloudwatch;
@@ -252,7 +253,7 @@ impl TemplateCheck for LimitsCheck {
                         properties,
                         schema.top(),
                         schema,
-                        "Properties",
+                        &PropPath::root("Properties"),
                     );
                 }
             }
@@ -451,13 +452,15 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// Parameters that feed schema-constrained properties, anywhere in the tree.
+    /// Parameters that feed schema-constrained properties, anywhere in the
+    /// tree. Only branches that hold a parameter's `Ref` are descended, and
+    /// the path is rendered only for a finding.
     fn parameters_against_schema(
         &mut self,
         value: &Value,
         node: &Value,
         root: SchemaRoot<'_>,
-        path: &str,
+        path: &PropPath<'_>,
     ) {
         let node = resolve_ref(node, root);
         let mut found = Vec::new();
@@ -466,14 +469,17 @@ impl Checker<'_, '_> {
             match source {
                 Source::Parameter(name) => self.parameter_fits_schema(name, node, path),
                 Source::Literal(Value::Object(map)) => {
+                    let properties = node.get("properties");
                     for (key, child) in map {
-                        if let Some(child_schema) = node.get("properties").and_then(|p| p.get(key))
-                        {
+                        if !refers_to_parameter(child, self.parameters) {
+                            continue;
+                        }
+                        if let Some(child_schema) = properties.and_then(|p| p.get(key)) {
                             self.parameters_against_schema(
                                 child,
                                 child_schema,
                                 root,
-                                &format!("{path}/{key}"),
+                                &path.key(key),
                             );
                         }
                     }
@@ -481,12 +487,14 @@ impl Checker<'_, '_> {
                 Source::Literal(Value::Array(items)) => {
                     if let Some(item_schema) = node.get("items") {
                         for (i, item) in items.iter().enumerate() {
-                            self.parameters_against_schema(
-                                item,
-                                item_schema,
-                                root,
-                                &format!("{path}/{i}"),
-                            );
+                            if refers_to_parameter(item, self.parameters) {
+                                self.parameters_against_schema(
+                                    item,
+                                    item_schema,
+                                    root,
+                                    &path.index(i),
+                                );
+                            }
                         }
                     }
                 }
@@ -495,7 +503,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn parameter_fits_schema(&mut self, name: &str, node: &Value, path: &str) {
+    fn parameter_fits_schema(&mut self, name: &str, node: &Value, path: &PropPath<'_>) {
         let Some(p) = self.parameters.get(name) else {
             return;
         };
@@ -518,10 +526,11 @@ impl Checker<'_, '_> {
                     rule.accepts_range(lo, hi)
                 }
             };
+            let path = path.render();
             let reported = self
                 .range_reported
                 .iter()
-                .any(|(p, at)| p == name && at == path);
+                .any(|(p, at)| p == name && *at == path);
             if !fits && !reported {
                 self.diags.error(
                     "parameter/range-mismatch",
@@ -552,6 +561,7 @@ impl Checker<'_, '_> {
                 None => vec!["any value (no AllowedValues)".into()],
             };
             if !outside.is_empty() {
+                let path = path.render();
                 self.diags.error(
                     "parameter/enum-mismatch",
                     self.at(),

@@ -49,7 +49,7 @@ mod combinators;
 mod dynamic;
 mod formats;
 mod object;
-mod path;
+pub(crate) mod path;
 mod patterns;
 mod schema;
 mod simple;

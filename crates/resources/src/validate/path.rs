@@ -4,40 +4,40 @@
 /// (`Properties/A/0/B`) only when a finding needs it: formatting a string for
 /// every property of every resource was a large share of synth time.
 #[derive(Clone, Copy)]
-pub(super) struct PropPath<'a> {
+pub(crate) struct PropPath<'a> {
     parent: Option<&'a PropPath<'a>>,
     segment: Segment<'a>,
 }
 
 #[derive(Clone, Copy)]
-pub(super) enum Segment<'a> {
+pub(crate) enum Segment<'a> {
     Name(&'a str),
     Index(usize),
 }
 
 impl<'a> PropPath<'a> {
-    pub(super) fn root(name: &'a str) -> Self {
+    pub(crate) fn root(name: &'a str) -> Self {
         Self {
             parent: None,
             segment: Segment::Name(name),
         }
     }
 
-    pub(super) fn key(&'a self, name: &'a str) -> PropPath<'a> {
+    pub(crate) fn key(&'a self, name: &'a str) -> PropPath<'a> {
         PropPath {
             parent: Some(self),
             segment: Segment::Name(name),
         }
     }
 
-    pub(super) fn index(&'a self, i: usize) -> PropPath<'a> {
+    pub(crate) fn index(&'a self, i: usize) -> PropPath<'a> {
         PropPath {
             parent: Some(self),
             segment: Segment::Index(i),
         }
     }
 
-    pub(super) fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut parts = Vec::new();
         let mut at = Some(self);
         while let Some(p) = at {

@@ -377,6 +377,57 @@ mod tests {
         assert!(checked > 5_000, "only {checked} cases");
     }
 
+    /// The tag patterns' Unicode categories (`\\p{L}`, `\\p{N}`, `\\p{Z}`)
+    /// are answered by the simple forms, the same as the regex engine, for
+    /// every character up to U+3000 and every 7th above it, which includes
+    /// the neighbours of the categories: combining marks that are
+    /// Alphabetic but not letters (U+0345), letter-like symbols (Ⓐ),
+    /// letter numbers (Ⅻ), other numbers (½), the separators and the white
+    /// space that is not one (U+0085, tab), titlecase and modifier letters.
+    #[test]
+    fn the_unicode_category_classes_agree_with_the_regex_engine() {
+        let patterns = [
+            r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$",
+            r"^[\p{L}\p{Z}\p{N}_.:\/=+\-@%]*$",
+            r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$",
+            r"^[\p{L}]+$",
+            r"^[\p{N}]+$",
+            r"^[\p{Z}]+$",
+            r"^[^\p{L}\p{N}]{1,3}$",
+        ];
+        let probes = (0u32..0x3000)
+            .chain((0x3000..=0x10ffff).step_by(7))
+            .filter_map(char::from_u32);
+        let mut texts: Vec<String> = probes.map(String::from).collect();
+        texts.extend(
+            [
+                "",
+                "a b",
+                "ǅʰ",
+                "Ⓐ",
+                "Ⅻ½²",
+                "\u{85}",
+                "a\tb",
+                "x\u{345}",
+                "日本 語",
+                "abcd",
+                "k=v@x",
+            ]
+            .map(String::from),
+        );
+        for p in patterns {
+            let regex = compiled(p).unwrap();
+            for text in &texts {
+                let expected = regex.is_match(text).ok();
+                assert_eq!(
+                    super::super::simple::eval(p, text),
+                    expected,
+                    "pattern {p:?} on {text:?}"
+                );
+            }
+        }
+    }
+
     /// fancy-regex 0.20.0 (before this workspace locked 0.20.2) matched
     /// `^[a-zA-Z]+[-_]*[a-zA-Z]+$` (a registry pattern) on "a"; the random
     /// agreement test found it.

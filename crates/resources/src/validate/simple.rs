@@ -3,9 +3,11 @@
 //! automaton for a Unicode class (`\S`, `.`) or a bounded repetition
 //! (`{1,255}`), while checking such a pattern by hand is a loop. Covered:
 //!
-//! - `^[CLASS]Q$`, `^\S+$`, `^[^\s]+$`, `^.{m,n}$`: every character in the
-//!   class (ASCII literals, ranges, `\uXXXX`), `Q` one of `+`, `*`, `{m}`,
-//!   `{m,}`, `{m,n}`; `^(?!\s*$).+$`: not blank;
+//! - `^[CLASS]Q$`, `^([CLASS]Q)$`, `^\S+$`, `^[^\s]+$`, `^.{m,n}$`: every
+//!   character in the class (ASCII literals, ranges, `\uXXXX`, and the
+//!   Unicode general categories `\p{L}`, `\p{N}`, `\p{Z}` of the tag
+//!   patterns), `Q` one of `+`, `*`, `{m}`, `{m,}`, `{m,n}`; `^(?!\s*$).+$`:
+//!   not blank;
 //! - `LITERAL.*` (unanchored, as JSON Schema patterns are): the text contains
 //!   the literal; `.*`, `^.*$`: no `\n` (`.` does not match it).
 //!
@@ -34,6 +36,12 @@ pub(super) fn eval(pattern: &str, text: &str) -> Option<bool> {
     if body.ends_with("\\$") {
         return None;
     }
+    // `^(X)$` is `^X$` when X has no group or alternation of its own (the
+    // tag patterns' `^([\p{L}...]*)$`).
+    let body = match body.strip_prefix('(').and_then(|b| b.strip_suffix(')')) {
+        Some(inner) if !inner.starts_with('?') && !inner.contains(['(', ')', '|']) => inner,
+        _ => body,
+    };
     if let Some(rest) = body.strip_prefix("(?!\\s*$).") {
         // Not only white space, then any characters but `\n`.
         let (min, max) = parse_quantifier(rest)?;
@@ -79,6 +87,69 @@ enum Class {
 struct Set {
     negated: bool,
     ranges: Vec<(char, char)>,
+    categories: Vec<Category>,
+}
+
+/// A Unicode general category a class names with `\p{..}`.
+#[derive(Clone, Copy)]
+enum Category {
+    /// `\p{L}`: letters (Lu, Ll, Lt, Lm, Lo).
+    Letter,
+    /// `\p{N}`: numbers (Nd, Nl, No).
+    Number,
+    /// `\p{Z}`: separators (Zs, Zl, Zp).
+    Separator,
+}
+
+impl Category {
+    fn contains(self, c: char) -> bool {
+        if c.is_ascii() {
+            return match self {
+                Category::Letter => c.is_ascii_alphabetic(),
+                Category::Number => c.is_ascii_digit(),
+                Category::Separator => c == ' ',
+            };
+        }
+        self.ranges()
+            .binary_search_by(|(a, b)| {
+                if *b < c {
+                    std::cmp::Ordering::Less
+                } else if *a > c {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+    }
+
+    /// The category's ranges, sorted, from the tables of regex-syntax (the
+    /// engine that checks the patterns this path does not take, so both
+    /// read one Unicode version), built once per process.
+    fn ranges(self) -> &'static [(char, char)] {
+        use std::sync::OnceLock;
+        static TABLES: [OnceLock<Vec<(char, char)>>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        let (cell, name) = match self {
+            Category::Letter => (&TABLES[0], "\\p{L}"),
+            Category::Number => (&TABLES[1], "\\p{N}"),
+            Category::Separator => (&TABLES[2], "\\p{Z}"),
+        };
+        cell.get_or_init(|| {
+            use regex_syntax::hir::{Class, HirKind};
+            match regex_syntax::Parser::new()
+                .parse(name)
+                .map(|h| h.into_kind())
+            {
+                Ok(HirKind::Class(Class::Unicode(class))) => class
+                    .ranges()
+                    .iter()
+                    .map(|r| (r.start(), r.end()))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        })
+    }
 }
 
 impl Class {
@@ -86,7 +157,11 @@ impl Class {
         match self {
             Class::NonSpace => !c.is_whitespace(),
             Class::NotNewline => c != '\n',
-            Class::Set(s) => s.negated != s.ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)),
+            Class::Set(s) => {
+                s.negated
+                    != (s.ranges.iter().any(|(a, b)| (*a..=*b).contains(&c))
+                        || s.categories.iter().any(|g| g.contains(c)))
+            }
         }
     }
 }
@@ -107,15 +182,16 @@ fn class_end(inner: &str) -> Option<usize> {
 }
 
 /// The ranges of a class content of literal ASCII characters, ranges and
-/// the escapes `\.` `\-` `\_` `\/` `\*` `\$` `\+` `\=` `\@` `\:`; `None`
-/// for anything else (`\d`, `\w` and `\s` are Unicode classes in the regex
-/// engine, `\p{..}`, Unicode escapes, set operators).
+/// the escapes `\.` `\-` `\_` `\/` `\*` `\$` `\+` `\=` `\@` `\:`, and
+/// `\p{L}`, `\p{N}`, `\p{Z}`; `None` for anything else (`\d`, `\w` and `\s`
+/// are Unicode classes in the regex engine, other `\p{..}`, set operators).
 fn parse_set(content: &str) -> Option<Set> {
     let (negated, content) = match content.strip_prefix('^') {
         Some(rest) => (true, rest),
         None => (false, content),
     };
     let mut items: Vec<(char, char)> = Vec::new();
+    let mut categories: Vec<Category> = Vec::new();
     let chars: Vec<char> = content.chars().collect();
     let mut i = 0;
     // One item: a literal character (escaped or not), or a class escape.
@@ -143,6 +219,21 @@ fn parse_set(content: &str) -> Option<Set> {
         Some(Some(c))
     };
     while i < chars.len() {
+        if chars[i] == '\\' && chars.get(i + 1) == Some(&'p') {
+            let category = match chars.get(i + 2..i + 5)? {
+                ['{', 'L', '}'] => Category::Letter,
+                ['{', 'N', '}'] => Category::Number,
+                ['{', 'Z', '}'] => Category::Separator,
+                _ => return None,
+            };
+            // `\p{L}-z` is not a range.
+            if chars.get(i + 5) == Some(&'-') && i + 6 < chars.len() {
+                return None;
+            }
+            categories.push(category);
+            i += 5;
+            continue;
+        }
         let Some(first) = single(&mut i)? else {
             continue;
         };
@@ -157,9 +248,10 @@ fn parse_set(content: &str) -> Option<Set> {
             items.push((first, first));
         }
     }
-    (!items.is_empty()).then_some(Set {
+    (!items.is_empty() || !categories.is_empty()).then_some(Set {
         negated,
         ranges: items,
+        categories,
     })
 }
 
