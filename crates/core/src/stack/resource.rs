@@ -377,8 +377,11 @@ impl Resource {
                 .unwrap_or_default();
             skips.retain(|s| s.get("id").and_then(|id| id.as_str()) != Some(check));
             skips.push(serde_json::json!({"id": check, "comment": reason}));
+            // Built directly: `json!` would copy `skips` through its serializer.
+            let mut checkov = serde_json::Map::with_capacity(1);
+            checkov.insert("skip".into(), serde_json::Value::Array(skips));
             r.metadata
-                .insert("checkov".into(), serde_json::json!({ "skip": skips }));
+                .insert("checkov".into(), serde_json::Value::Object(checkov));
         })
     }
 

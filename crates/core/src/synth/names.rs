@@ -138,7 +138,13 @@ pub(super) fn logical_ids(
                     )
                 })
                 .collect();
-            let content = json!({"Type": r.type_name, "Properties": props, "Salts": salts});
+            // The keys in `json!`'s order (the hash input, and so the
+            // logical IDs, must not change), built without copying `props`.
+            let mut content = Map::with_capacity(3);
+            content.insert("Type".to_owned(), Value::String(r.type_name.clone()));
+            content.insert("Properties".to_owned(), Value::Object(props));
+            content.insert("Salts".to_owned(), json!(salts));
+            let content = Value::Object(content);
             let bytes = serde_json::to_vec(&content).unwrap_or_default();
             let suffix = content_hash_suffix(&bytes);
             let id = format!("{}{suffix}", resource_ids[i]);

@@ -2,7 +2,7 @@
 //! with the reference checks (`ref/cross-stack`, `ref/dangling`, ...) that
 //! need to know where a node sits.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostics;
 use crate::expr::{ItemKey, Node, Pseudo, Target};
@@ -130,42 +130,51 @@ impl Resolver<'_> {
                         }
                     }
                 };
-                json!({ "Ref": name })
+                call("Ref", Value::String(name))
             }
             Node::GetAtt(key, attribute) => match self.resource_name(*key, at) {
-                Some(name) => json!({ "Fn::GetAtt": [name, attribute] }),
+                Some(name) => call("Fn::GetAtt", strings([name, attribute.clone()])),
                 None => Value::Null,
             },
             Node::Sub(template, vars) => {
                 if vars.is_empty() {
-                    json!({ "Fn::Sub": template })
+                    call("Fn::Sub", Value::String(template.clone()))
                 } else {
-                    let mut map = Map::new();
+                    let mut map = Map::with_capacity(vars.len());
                     for (k, v) in vars {
                         map.insert(k.clone(), self.resolve(v, section, at));
                     }
-                    json!({ "Fn::Sub": [template, map] })
+                    let parts = vec![Value::String(template.clone()), Value::Object(map)];
+                    call("Fn::Sub", Value::Array(parts))
                 }
             }
             Node::Join(delimiter, list) => {
-                json!({ "Fn::Join": [delimiter, self.resolve(list, section, at)] })
+                let list = self.resolve(list, section, at);
+                call(
+                    "Fn::Join",
+                    Value::Array(vec![delimiter.clone().into(), list]),
+                )
             }
             Node::Select(index, list) => {
                 let (i, l) = (
                     self.resolve(index, section, at),
                     self.resolve(list, section, at),
                 );
-                json!({ "Fn::Select": [i, l] })
+                call("Fn::Select", Value::Array(vec![i, l]))
             }
             Node::Split(delimiter, value) => {
-                json!({ "Fn::Split": [delimiter, self.resolve(value, section, at)] })
+                let value = self.resolve(value, section, at);
+                call(
+                    "Fn::Split",
+                    Value::Array(vec![delimiter.clone().into(), value]),
+                )
             }
             Node::If(key, a, b) => {
                 let Some(name) = self.condition_name(*key, at) else {
                     return Value::Null;
                 };
                 let (a, b) = (self.resolve(a, section, at), self.resolve(b, section, at));
-                json!({ "Fn::If": [name, a, b] })
+                call("Fn::If", Value::Array(vec![name.into(), a, b]))
             }
             Node::FindInMap(key, k1, k2) => {
                 if !self.check_key(*key, self.data.mappings.len(), "mapping", at) {
@@ -173,57 +182,55 @@ impl Resolver<'_> {
                 }
                 let name = self.data.mappings[key.index].name.clone();
                 let (k1, k2) = (self.resolve(k1, section, at), self.resolve(k2, section, at));
-                json!({ "Fn::FindInMap": [name, k1, k2] })
+                call("Fn::FindInMap", Value::Array(vec![name.into(), k1, k2]))
             }
-            Node::GetAzs(region) => json!({ "Fn::GetAZs": self.resolve(region, section, at) }),
-            Node::ImportValue(name) => {
-                json!({ "Fn::ImportValue": self.resolve(name, section, at) })
-            }
-            Node::Base64(value) => json!({ "Fn::Base64": self.resolve(value, section, at) }),
+            Node::GetAzs(region) => call("Fn::GetAZs", self.resolve(region, section, at)),
+            Node::ImportValue(name) => call("Fn::ImportValue", self.resolve(name, section, at)),
+            Node::Base64(value) => call("Fn::Base64", self.resolve(value, section, at)),
             Node::Cidr(block, count, bits) => {
                 let v = [block, count, bits].map(|n| self.resolve(n, section, at));
-                json!({ "Fn::Cidr": v })
+                call("Fn::Cidr", Value::Array(v.into()))
             }
-            Node::Equals(a, b) => {
-                let (a, b) = (self.resolve(a, section, at), self.resolve(b, section, at));
-                json!({ "Fn::Equals": [a, b] })
-            }
+            Node::Equals(a, b) => self.pair("Fn::Equals", a, b, section, at),
             Node::And(items) => {
                 self.check_arity("Fn::And", items.len(), at);
                 let v: Vec<_> = items.iter().map(|n| self.resolve(n, section, at)).collect();
-                json!({ "Fn::And": v })
+                call("Fn::And", Value::Array(v))
             }
             Node::Or(items) => {
                 self.check_arity("Fn::Or", items.len(), at);
                 let v: Vec<_> = items.iter().map(|n| self.resolve(n, section, at)).collect();
-                json!({ "Fn::Or": v })
+                call("Fn::Or", Value::Array(v))
             }
-            Node::Not(item) => json!({ "Fn::Not": [self.resolve(item, section, at)] }),
+            Node::Not(item) => {
+                let item = self.resolve(item, section, at);
+                call("Fn::Not", Value::Array(vec![item]))
+            }
             Node::Condition(key) => match self.condition_name(*key, at) {
-                Some(name) => json!({ "Condition": name }),
+                Some(name) => call("Condition", Value::String(name)),
                 None => Value::Null,
             },
-            Node::Contains(a, b) => {
-                let (a, b) = (self.resolve(a, section, at), self.resolve(b, section, at));
-                json!({ "Fn::Contains": [a, b] })
-            }
-            Node::EachMemberEquals(a, b) => {
-                let (a, b) = (self.resolve(a, section, at), self.resolve(b, section, at));
-                json!({ "Fn::EachMemberEquals": [a, b] })
-            }
-            Node::EachMemberIn(a, b) => {
-                let (a, b) = (self.resolve(a, section, at), self.resolve(b, section, at));
-                json!({ "Fn::EachMemberIn": [a, b] })
-            }
-            Node::RefAll(t) => json!({ "Fn::RefAll": t }),
+            Node::Contains(a, b) => self.pair("Fn::Contains", a, b, section, at),
+            Node::EachMemberEquals(a, b) => self.pair("Fn::EachMemberEquals", a, b, section, at),
+            Node::EachMemberIn(a, b) => self.pair("Fn::EachMemberIn", a, b, section, at),
+            Node::RefAll(t) => call("Fn::RefAll", Value::String(t.clone())),
             Node::ValueOf(key, attribute) => {
                 if !self.check_key(*key, self.data.parameters.len(), "parameter", at) {
                     return Value::Null;
                 }
-                json!({ "Fn::ValueOf": [self.data.parameters[key.index].name, attribute] })
+                let name = self.data.parameters[key.index].name.clone();
+                call("Fn::ValueOf", strings([name, attribute.clone()]))
             }
-            Node::ValueOfAll(t, attribute) => json!({ "Fn::ValueOfAll": [t, attribute] }),
+            Node::ValueOfAll(t, attribute) => {
+                call("Fn::ValueOfAll", strings([t.clone(), attribute.clone()]))
+            }
         }
+    }
+
+    /// `{"<function>": [a, b]}` with both operands resolved.
+    fn pair(&mut self, function: &str, a: &Node, b: &Node, section: Section, at: &str) -> Value {
+        let (a, b) = (self.resolve(a, section, at), self.resolve(b, section, at));
+        call(function, Value::Array(vec![a, b]))
     }
 
     fn check_arity(&mut self, function: &str, n: usize, at: &str) {
@@ -235,4 +242,17 @@ impl Resolver<'_> {
             );
         }
     }
+}
+
+/// `{"<function>": argument}`: built directly, not through `json!`, which
+/// would copy an already built argument value through its serializer.
+fn call(function: &str, argument: Value) -> Value {
+    let mut map = Map::with_capacity(1);
+    map.insert(function.to_owned(), argument);
+    Value::Object(map)
+}
+
+/// A JSON array of strings.
+fn strings<const N: usize>(items: [String; N]) -> Value {
+    Value::Array(items.into_iter().map(Value::String).collect())
 }

@@ -179,10 +179,11 @@ pub(super) fn resources(
         }
         let waits = conditional_waits(resolver, r, at);
         if !r.metadata.is_empty() || !waits.is_empty() {
-            let mut metadata = match json!(r.metadata) {
-                Value::Object(m) => m,
-                _ => Map::new(),
-            };
+            let mut metadata: Map<String, Value> = r
+                .metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             if !waits.is_empty() {
                 metadata.insert(CONDITIONAL_DEPENDS_ON_KEY.into(), Value::Object(waits));
             }
@@ -231,10 +232,14 @@ pub(super) fn outputs(resolver: &mut Resolver<'_>, template: &mut Map<String, Va
             resolver.resolve(&o.value, Section::Outputs, &o.path),
         );
         if let Some(e) = &o.export {
-            body.insert(
-                "Export".into(),
-                json!({"Name": resolver.resolve(e, Section::Outputs, &o.path)}),
-            );
+            body.insert("Export".into(), {
+                let mut export = Map::with_capacity(1);
+                export.insert(
+                    "Name".into(),
+                    resolver.resolve(e, Section::Outputs, &o.path),
+                );
+                Value::Object(export)
+            });
         }
         if let Some(c) = o.condition {
             if let Some(n) = resolver.condition_name(c, &o.path) {
