@@ -241,7 +241,7 @@ impl<'a> Walk<'_, 'a> {
             _ => return,
         };
         for name in sub_variables(text) {
-            if vars.is_some_and(|v| v.contains_key(&name)) {
+            if vars.is_some_and(|v| v.contains_key(name)) {
                 continue;
             }
             let resource = name.split('.').next().unwrap_or_default();

@@ -156,7 +156,7 @@ pub(super) fn check_export_names(
         let mut named: Vec<&str> = Vec::new();
         for r in &refs {
             if let Reference::Ref(n) | Reference::GetAtt(n) = r {
-                if resources.contains_key(n) && !named.contains(&n.as_str()) {
+                if resources.contains_key(*n) && !named.contains(n) {
                     named.push(n);
                 }
             }
@@ -205,7 +205,7 @@ pub(crate) fn resolved_export_name(name: &Value, stack_name: &str) -> Option<Str
             let text = map.get("Fn::Sub")?.as_str()?;
             let mut out = text.to_owned();
             for var in sub_variables(text) {
-                match var.as_str() {
+                match var {
                     "AWS::StackName" => out = out.replace("${AWS::StackName}", stack_name),
                     "AWS::AccountId" | "AWS::Region" | "AWS::Partition" | "AWS::URLSuffix" => {}
                     _ => return None,

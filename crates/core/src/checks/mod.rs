@@ -105,21 +105,22 @@ impl CheckContext<'_> {
     }
 }
 
-/// A reference found in a template value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum Reference {
+/// A reference found in a template value. Names borrow from the template
+/// value: collecting them allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Reference<'a> {
     /// `Ref X` or `${X}` in a `Fn::Sub`.
-    Ref(String),
+    Ref(&'a str),
     /// `Fn::GetAtt [X, ...]` or `${X.Attr}`.
-    GetAtt(String),
+    GetAtt(&'a str),
     /// `Fn::If [X, ...]` or `{"Condition": X}` inside a condition function.
-    Condition(String),
+    Condition(&'a str),
     /// `Fn::FindInMap [X, ...]`.
-    Mapping(String),
+    Mapping(&'a str),
 }
 
-impl Reference {
-    fn name(&self) -> &str {
+impl<'a> Reference<'a> {
+    fn name(&self) -> &'a str {
         match self {
             Reference::Ref(n)
             | Reference::GetAtt(n)
@@ -131,7 +132,7 @@ impl Reference {
 
 /// The names used as `${...}` variables in a `Fn::Sub` string, excluding
 /// `${!literal}` escapes.
-pub(crate) fn sub_variables(template: &str) -> Vec<String> {
+pub(crate) fn sub_variables(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find("${") {
@@ -140,7 +141,7 @@ pub(crate) fn sub_variables(template: &str) -> Vec<String> {
             Some(end) => {
                 let name = &after[..end];
                 if !name.starts_with('!') {
-                    out.push(name.trim().to_owned());
+                    out.push(name.trim());
                 }
                 rest = &after[end + 1..];
             }
@@ -151,7 +152,11 @@ pub(crate) fn sub_variables(template: &str) -> Vec<String> {
 }
 
 /// Collects the references of a value.
-pub(crate) fn collect_references(value: &Value, in_condition: bool, out: &mut Vec<Reference>) {
+pub(crate) fn collect_references<'a>(
+    value: &'a Value,
+    in_condition: bool,
+    out: &mut Vec<Reference<'a>>,
+) {
     match value {
         Value::Array(items) => items
             .iter()
@@ -161,12 +166,12 @@ pub(crate) fn collect_references(value: &Value, in_condition: bool, out: &mut Ve
                 let (key, arg) = map.iter().next().expect("one entry");
                 match (key.as_str(), arg) {
                     ("Ref", Value::String(name)) => {
-                        out.push(Reference::Ref(name.clone()));
+                        out.push(Reference::Ref(name));
                         return;
                     }
                     ("Fn::GetAtt", Value::Array(parts)) => {
                         if let Some(Value::String(name)) = parts.first() {
-                            out.push(Reference::GetAtt(name.clone()));
+                            out.push(Reference::GetAtt(name));
                         }
                         parts
                             .iter()
@@ -176,7 +181,7 @@ pub(crate) fn collect_references(value: &Value, in_condition: bool, out: &mut Ve
                     }
                     ("Fn::GetAtt", Value::String(dotted)) => {
                         let name = dotted.split('.').next().unwrap_or_default();
-                        out.push(Reference::GetAtt(name.to_owned()));
+                        out.push(Reference::GetAtt(name));
                         return;
                     }
                     ("Fn::Sub", sub) => {
@@ -189,13 +194,11 @@ pub(crate) fn collect_references(value: &Value, in_condition: bool, out: &mut Ve
                             _ => ("", None),
                         };
                         for name in sub_variables(template) {
-                            if vars.is_some_and(|v| v.contains_key(&name)) {
+                            if vars.is_some_and(|v| v.contains_key(name)) {
                                 continue;
                             }
                             match name.split_once('.') {
-                                Some((resource, _)) => {
-                                    out.push(Reference::GetAtt(resource.to_owned()))
-                                }
+                                Some((resource, _)) => out.push(Reference::GetAtt(resource)),
                                 None => out.push(Reference::Ref(name)),
                             }
                         }
@@ -207,7 +210,7 @@ pub(crate) fn collect_references(value: &Value, in_condition: bool, out: &mut Ve
                     }
                     ("Fn::If", Value::Array(parts)) => {
                         if let Some(Value::String(name)) = parts.first() {
-                            out.push(Reference::Condition(name.clone()));
+                            out.push(Reference::Condition(name));
                         }
                         parts
                             .iter()
@@ -216,12 +219,12 @@ pub(crate) fn collect_references(value: &Value, in_condition: bool, out: &mut Ve
                         return;
                     }
                     ("Condition", Value::String(name)) if in_condition => {
-                        out.push(Reference::Condition(name.clone()));
+                        out.push(Reference::Condition(name));
                         return;
                     }
                     ("Fn::FindInMap", Value::Array(parts)) => {
                         if let Some(Value::String(name)) = parts.first() {
-                            out.push(Reference::Mapping(name.clone()));
+                            out.push(Reference::Mapping(name));
                         }
                         parts
                             .iter()
@@ -231,7 +234,7 @@ pub(crate) fn collect_references(value: &Value, in_condition: bool, out: &mut Ve
                     }
                     ("Fn::ValueOf", Value::Array(parts)) => {
                         if let Some(Value::String(name)) = parts.first() {
-                            out.push(Reference::Ref(name.clone()));
+                            out.push(Reference::Ref(name));
                         }
                         return;
                     }
@@ -254,20 +257,23 @@ fn section<'a>(template: &'a Value, name: &str) -> Option<&'a serde_json::Map<St
 }
 
 /// Runs every check that needs the whole template.
-pub(crate) fn check_template(
-    template: &Value,
+pub(crate) fn check_template<'t>(
+    template: &'t Value,
     stack_path: &str,
     resource_paths: &HashMap<&str, &str>,
     data: &StackData,
     diags: &mut Diagnostics,
 ) {
-    let empty = serde_json::Map::new();
-    let parameters = section(template, "Parameters").unwrap_or(&empty);
-    let resources = section(template, "Resources").unwrap_or(&empty);
-    let conditions = section(template, "Conditions").unwrap_or(&empty);
-    let mappings = section(template, "Mappings").unwrap_or(&empty);
-    let outputs = section(template, "Outputs").unwrap_or(&empty);
-    let rules = section(template, "Rules").unwrap_or(&empty);
+    // 'static, so that the names borrowed from any section share one lifetime.
+    static EMPTY: std::sync::LazyLock<serde_json::Map<String, Value>> =
+        std::sync::LazyLock::new(serde_json::Map::new);
+    let empty = &*EMPTY;
+    let parameters = section(template, "Parameters").unwrap_or(empty);
+    let resources = section(template, "Resources").unwrap_or(empty);
+    let conditions = section(template, "Conditions").unwrap_or(empty);
+    let mappings = section(template, "Mappings").unwrap_or(empty);
+    let outputs = section(template, "Outputs").unwrap_or(empty);
+    let rules = section(template, "Rules").unwrap_or(empty);
 
     // Quotas.
     for (what, count, max) in [
@@ -356,18 +362,18 @@ pub(crate) fn check_template(
     };
 
     // References by section, and what they use.
-    let mut used: HashSet<Reference, foldhash::fast::RandomState> = HashSet::default();
-    let mut check_refs = |refs: &[Reference],
+    let mut used: HashSet<Reference<'t>, foldhash::fast::RandomState> = HashSet::default();
+    let mut check_refs = |refs: &[Reference<'t>],
                           at: &str,
                           allow_resources: bool,
                           diags: &mut Diagnostics| {
         for r in refs {
-            used.insert(r.clone());
+            used.insert(*r);
             let name = r.name();
-            let ok = match r {
+            let ok = match *r {
                 Reference::Ref(n) => {
                     parameters.contains_key(n)
-                        || Pseudo::NAMES.contains(&n.as_str())
+                        || Pseudo::NAMES.contains(&n)
                         || (allow_resources && resources.contains_key(n))
                 }
                 Reference::GetAtt(n) => allow_resources && resources.contains_key(n),
@@ -417,7 +423,7 @@ pub(crate) fn check_template(
             .collect();
         edges.extend(referenced.iter().copied());
         if let Some(c) = body.get("Condition") {
-            let name = c.as_str().unwrap_or_default().to_owned();
+            let name = c.as_str().unwrap_or_default();
             check_refs(&[Reference::Condition(name)], at, true, diags);
         }
         let depends_on: Vec<&str> = match body.get("DependsOn") {
@@ -464,7 +470,7 @@ pub(crate) fn check_template(
         let edges = condition_graph.entry(name.as_str()).or_default();
         for r in &refs {
             if let Reference::Condition(n) = r {
-                if let Some((k, _)) = conditions.get_key_value(n) {
+                if let Some((k, _)) = conditions.get_key_value(*n) {
                     edges.insert(k.as_str());
                 }
             }
@@ -510,7 +516,7 @@ pub(crate) fn check_template(
             }
         }
         if let Some(c) = body.get("Condition").and_then(Value::as_str) {
-            refs.push(Reference::Condition(c.to_owned()));
+            refs.push(Reference::Condition(c));
         }
         check_refs(&refs, &at, true, diags);
         if let Some(d) = body.get("Description").and_then(Value::as_str) {
@@ -546,7 +552,7 @@ pub(crate) fn check_template(
 
     // Unused items: warnings, as cfn-lint reports them (W2001, W8001, W7001).
     for name in parameters.keys() {
-        let is_used = used.contains(&Reference::Ref(name.clone()));
+        let is_used = used.contains(&Reference::Ref(name));
         if !is_used {
             diags.warning(
                 "parameter/unused",
@@ -558,7 +564,7 @@ pub(crate) fn check_template(
         }
     }
     for name in conditions.keys() {
-        if !used.contains(&Reference::Condition(name.clone())) {
+        if !used.contains(&Reference::Condition(name)) {
             diags.warning(
                 "condition/unused",
                 format!("{stack_path}/Conditions/{name}"),
@@ -567,7 +573,7 @@ pub(crate) fn check_template(
         }
     }
     for name in mappings.keys() {
-        if !used.contains(&Reference::Mapping(name.clone())) {
+        if !used.contains(&Reference::Mapping(name)) {
             diags.warning(
                 "mapping/unused",
                 format!("{stack_path}/Mappings/{name}"),
