@@ -372,7 +372,7 @@ impl AssetSource {
         hash_bytes(
             hasher,
             "rust-lock",
-            resolved.lock_entries.join("\n").as_bytes(),
+            resolved.lock_entries.as_bytes(),
         );
         for (name, dir) in &resolved.path_dependencies {
             hash_bytes(hasher, "rust-path-dependency", name.as_bytes());

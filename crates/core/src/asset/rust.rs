@@ -115,8 +115,9 @@ pub(crate) struct ResolvedRust {
     /// The workspace's build settings (see [`read_build_settings`]); empty
     /// when it has none.
     pub build_settings: String,
-    /// `name version source checksum` of every package the crate resolves to, sorted.
-    pub lock_entries: Vec<String>,
+    /// `name version source checksum` of every package the crate resolves
+    /// to, sorted, one per line (joined once: only the asset hash reads it).
+    pub lock_entries: String,
     /// Path dependencies (name, folder), sorted by name; the crate itself excluded.
     pub path_dependencies: Vec<(String, PathBuf)>,
 }
@@ -680,7 +681,7 @@ fn closure(
         lock_entries: {
             entries.sort_unstable();
             entries.dedup();
-            entries
+            entries.join("\n")
         },
         path_dependencies,
     })
