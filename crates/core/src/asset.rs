@@ -369,11 +369,7 @@ impl AssetSource {
                 resolved.build_settings.as_bytes(),
             );
         }
-        hash_bytes(
-            hasher,
-            "rust-lock",
-            resolved.lock_entries.as_bytes(),
-        );
+        hash_bytes(hasher, "rust-lock", resolved.lock_entries.as_bytes());
         for (name, dir) in &resolved.path_dependencies {
             hash_bytes(hasher, "rust-path-dependency", name.as_bytes());
             hash_path(hasher, dir, &self.exclude)?;

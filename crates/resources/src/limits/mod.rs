@@ -29,7 +29,7 @@ use streamcdk_core::checks::{CheckContext, TemplateCheck};
 use streamcdk_core::{Diagnostics, Stack};
 
 use crate::validate::path::PropPath;
-use crate::validate::{checked_schema, is_dynamic_reference, SchemaRoot};
+use crate::validate::{checked_schema, is_dynamic_reference, SchemaRoot, SchemaValue};
 
 mod cloudwatch;
 mod firehose;
@@ -458,7 +458,7 @@ impl Checker<'_, '_> {
     fn parameters_against_schema(
         &mut self,
         value: &Value,
-        node: &Value,
+        node: &SchemaValue,
         root: SchemaRoot<'_>,
         path: &PropPath<'_>,
     ) {
@@ -503,13 +503,13 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn parameter_fits_schema(&mut self, name: &str, node: &Value, path: &PropPath<'_>) {
+    fn parameter_fits_schema(&mut self, name: &str, node: &SchemaValue, path: &PropPath<'_>) {
         let Some(p) = self.parameters.get(name) else {
             return;
         };
         let kind = p.get("Type").and_then(Value::as_str).unwrap_or_default();
-        let minimum = node.get("minimum").and_then(Value::as_f64);
-        let maximum = node.get("maximum").and_then(Value::as_f64);
+        let minimum = node.get("minimum").and_then(SchemaValue::as_f64);
+        let maximum = node.get("maximum").and_then(SchemaValue::as_f64);
         if kind == "Number" && (minimum.is_some() || maximum.is_some()) {
             let rule = LimitRule::Range {
                 min: minimum.unwrap_or(f64::NEG_INFINITY),
@@ -543,7 +543,12 @@ impl Checker<'_, '_> {
                 );
             }
         }
-        if let Some(allowed_enum) = node.get("enum").and_then(Value::as_array) {
+        if let Some(allowed_enum) = node
+            .get("enum")
+            .map(SchemaValue::to_value)
+            .as_ref()
+            .and_then(Value::as_array)
+        {
             // Enum values are strings or numbers (an integer enum such as
             // RetentionInDays); a parameter's AllowedValues are strings or
             // numbers too: compare them as CloudFormation does, by text or value.
@@ -577,10 +582,10 @@ impl Checker<'_, '_> {
 }
 
 /// Follows a local `$ref` (`#/definitions/X`).
-fn resolve_ref<'a>(node: &'a Value, root: SchemaRoot<'a>) -> &'a Value {
+fn resolve_ref<'a>(node: &'a SchemaValue, root: SchemaRoot<'a>) -> &'a SchemaValue {
     let mut node = node;
     for _ in 0..8 {
-        match node.get("$ref").and_then(Value::as_str) {
+        match node.get("$ref").and_then(SchemaValue::as_str) {
             Some(r) => match root.resolve(r) {
                 Some(target) => node = target,
                 None => return node,

@@ -4,16 +4,12 @@
 use serde_json::Value;
 
 use super::path::PropPath;
+use super::schema_value::{SchemaMap, SchemaValue};
 use super::values::{intrinsic, is_no_value, may_vanish, show, walk};
 use super::walker::Validator;
 
 impl Validator<'_> {
-    pub(super) fn array(
-        &mut self,
-        schema: &serde_json::Map<String, Value>,
-        items: &[Value],
-        path: &PropPath<'_>,
-    ) {
+    pub(super) fn array(&mut self, schema: &SchemaMap, items: &[Value], path: &PropPath<'_>) {
         if let Some(item_schema) = schema.get("items") {
             for (i, item) in items.iter().enumerate() {
                 if !is_no_value(item) {
@@ -23,7 +19,7 @@ impl Validator<'_> {
         }
         let possible = items.iter().filter(|v| !is_no_value(v)).count() as u64;
         let definite = items.iter().filter(|v| !may_vanish(v)).count() as u64;
-        let bound = |k: &str| schema.get(k).and_then(Value::as_u64);
+        let bound = |k: &str| schema.get(k).and_then(SchemaValue::as_u64);
         let range = || match (bound("minItems"), bound("maxItems")) {
             (Some(lo), Some(hi)) => format!(" (allowed: {lo} to {hi})"),
             _ => String::new(),
@@ -67,7 +63,7 @@ impl Validator<'_> {
                 );
             }
         }
-        if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
+        if schema.get("uniqueItems") == Some(&SchemaValue::Bool(true)) {
             let literal = |v: &Value| {
                 let mut lit = true;
                 walk(v, &mut |n| lit &= intrinsic(n).is_none());

@@ -3,19 +3,15 @@
 use serde_json::Value;
 
 use super::path::PropPath;
+use super::schema_value::{SchemaMap, SchemaValue};
 use super::values::keywords;
 use super::walker::Validator;
 use super::Finding;
 
 impl Validator<'_> {
-    pub(super) fn combinators(
-        &mut self,
-        schema: &serde_json::Map<String, Value>,
-        value: &Value,
-        path: &PropPath<'_>,
-    ) {
+    pub(super) fn combinators(&mut self, schema: &SchemaMap, value: &Value, path: &PropPath<'_>) {
         let [all_of, any_of, one_of, not] = keywords(schema, ["allOf", "anyOf", "oneOf", "not"]);
-        if let Some(all) = all_of.and_then(Value::as_array) {
+        if let Some(all) = all_of.and_then(SchemaValue::as_array) {
             for s in all {
                 self.validate(value, s, path);
             }
@@ -29,7 +25,7 @@ impl Validator<'_> {
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        if let Some(any) = any_of.and_then(Value::as_array) {
+        if let Some(any) = any_of.and_then(SchemaValue::as_array) {
             let mut failures = Vec::new();
             for s in any {
                 let f = self.trial(value, s, path);
@@ -51,7 +47,7 @@ impl Validator<'_> {
                 );
             }
         }
-        if let Some(one) = one_of.and_then(Value::as_array) {
+        if let Some(one) = one_of.and_then(SchemaValue::as_array) {
             let mut failures = Vec::new();
             let mut passed = Vec::new();
             for (i, s) in one.iter().enumerate() {

@@ -52,6 +52,7 @@ mod object;
 pub(crate) mod path;
 mod patterns;
 mod schema;
+mod schema_value;
 mod simple;
 mod values;
 mod walker;
@@ -62,6 +63,7 @@ pub use patterns::{pattern_matches, unsupported_patterns};
 use path::PropPath;
 use schema::LazySchema;
 pub(crate) use schema::SchemaRoot;
+pub(crate) use schema_value::SchemaValue;
 use values::is_no_value;
 use walker::Validator;
 
@@ -166,6 +168,8 @@ struct GeneratedSchema {
     info: &'static TypeInfo,
     whole: OnceLock<Option<Value>>,
     by_parts: OnceLock<Option<LazySchema>>,
+    /// For checks, when the schema does not read by parts.
+    whole_for_checks: OnceLock<Option<SchemaValue>>,
 }
 
 /// The generated types' schemas by type name, the table built once.
@@ -180,6 +184,7 @@ fn generated(type_name: &str) -> Option<&'static GeneratedSchema> {
                         info,
                         whole: OnceLock::new(),
                         by_parts: OnceLock::new(),
+                        whole_for_checks: OnceLock::new(),
                     };
                     (info.type_name, schema)
                 })
@@ -202,7 +207,7 @@ fn generated_schema(type_name: &str) -> Option<&'static Value> {
 /// feature a registry type's, whole.
 pub(crate) fn checked_schema(type_name: &str) -> Option<SchemaRoot<'static>> {
     let Some(schema) = generated(type_name) else {
-        return schema_of(type_name).map(SchemaRoot::Whole);
+        return whole_schema(type_name).map(SchemaRoot::Whole);
     };
     match schema
         .by_parts
@@ -210,13 +215,35 @@ pub(crate) fn checked_schema(type_name: &str) -> Option<SchemaRoot<'static>> {
     {
         Some(lazy) => Some(SchemaRoot::Lazy(lazy)),
         // A layout that does not cover the text: the whole schema.
-        None => generated_schema(type_name).map(SchemaRoot::Whole),
+        None => schema
+            .whole_for_checks
+            .get_or_init(|| generated_schema(type_name).map(SchemaValue::from_value))
+            .as_ref()
+            .map(SchemaRoot::Whole),
     }
+}
+
+/// A registry type's schema as the checks read it, converted once per type
+/// and kept for the process (as the registry keeps its parsed schemas).
+fn whole_schema(type_name: &str) -> Option<&'static SchemaValue> {
+    type Converted = HashMap<String, &'static SchemaValue, foldhash::fast::RandomState>;
+    static CONVERTED: OnceLock<std::sync::Mutex<Converted>> = OnceLock::new();
+    let cache = CONVERTED.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok()?.get(type_name) {
+        return Some(found);
+    }
+    let converted: &'static SchemaValue =
+        Box::leak(Box::new(SchemaValue::from_value(schema_of(type_name)?)));
+    cache.lock().ok()?.insert(type_name.to_owned(), converted);
+    Some(converted)
 }
 
 /// Checks a resource's `Properties` value (absent means none) against its schema.
 pub fn validate_properties(schema: &Value, properties: Option<&Value>) -> Vec<Finding> {
-    validate_against(SchemaRoot::Whole(schema), properties)
+    validate_against(
+        SchemaRoot::Whole(&SchemaValue::from_value(schema)),
+        properties,
+    )
 }
 
 fn validate_against(schema: SchemaRoot<'_>, properties: Option<&Value>) -> Vec<Finding> {
@@ -231,9 +258,9 @@ fn validate_against(schema: SchemaRoot<'_>, properties: Option<&Value>) -> Vec<F
         schema
             .top()
             .get("readOnlyProperties")
-            .and_then(Value::as_array),
+            .and_then(SchemaValue::as_array),
     ) {
-        for name in read_only.iter().filter_map(Value::as_str) {
+        for name in read_only.iter().filter_map(SchemaValue::as_str) {
             if obj.get(name).is_some_and(|v| !is_no_value(v)) {
                 v.push(
                     "schema/read-only",

@@ -7,22 +7,23 @@ use serde_json::Value;
 
 use super::path::PropPath;
 use super::patterns::matches;
+use super::schema_value::{SchemaMap, SchemaValue};
 use super::values::{is_no_value, keywords};
 use super::walker::Validator;
 
 impl Validator<'_> {
     pub(super) fn object(
         &mut self,
-        schema: &serde_json::Map<String, Value>,
+        schema: &SchemaMap,
         map: &serde_json::Map<String, Value>,
         path: &PropPath<'_>,
     ) {
         let has = |k: &str| map.get(k).is_some_and(|v| !is_no_value(v));
-        let names = |v: Option<&Value>| -> Vec<String> {
-            v.and_then(Value::as_array)
+        let names = |v: Option<&SchemaValue>| -> Vec<String> {
+            v.and_then(SchemaValue::as_array)
                 .map(|a| {
                     a.iter()
-                        .filter_map(Value::as_str)
+                        .filter_map(SchemaValue::as_str)
                         .map(str::to_owned)
                         .collect()
                 })
@@ -46,10 +47,10 @@ impl Validator<'_> {
                 ],
             );
         for r in required
-            .and_then(Value::as_array)
+            .and_then(SchemaValue::as_array)
             .into_iter()
             .flatten()
-            .filter_map(Value::as_str)
+            .filter_map(SchemaValue::as_str)
         {
             if !has(r) {
                 self.push(
@@ -59,8 +60,8 @@ impl Validator<'_> {
                 );
             }
         }
-        let properties = properties.and_then(Value::as_object);
-        let pattern_properties = pattern_properties.and_then(Value::as_object);
+        let properties = properties.and_then(SchemaValue::as_object);
+        let pattern_properties = pattern_properties.and_then(SchemaValue::as_object);
         for (k, v) in map {
             if is_no_value(v) {
                 continue;
@@ -70,7 +71,7 @@ impl Validator<'_> {
                 continue;
             }
             let mut matched = false;
-            for (pattern, s) in pattern_properties.into_iter().flatten() {
+            for (pattern, s) in pattern_properties.into_iter().flat_map(SchemaMap::iter) {
                 if matches(pattern, k) != Some(false) {
                     matched = true;
                     self.validate(v, s, &path.key(k));
@@ -80,7 +81,7 @@ impl Validator<'_> {
                 continue;
             }
             match additional {
-                Some(Value::Bool(false)) => {
+                Some(SchemaValue::Bool(false)) => {
                     // At the top level, the read-only attributes (`Arn`) are
                     // properties of the schema but not settable: not offered.
                     let top = self.root.top();
@@ -89,10 +90,10 @@ impl Validator<'_> {
                         .is_some_and(|root| std::ptr::eq(root, schema))
                     {
                         top.get("readOnlyProperties")
-                            .and_then(Value::as_array)
+                            .and_then(SchemaValue::as_array)
                             .into_iter()
                             .flatten()
-                            .filter_map(Value::as_str)
+                            .filter_map(SchemaValue::as_str)
                             .map(|p| p.strip_prefix("/properties/").unwrap_or(p))
                             .collect()
                     } else {
@@ -100,8 +101,7 @@ impl Validator<'_> {
                     };
                     let mut allowed: Vec<&str> = properties
                         .into_iter()
-                        .flatten()
-                        .map(|(n, _)| n.as_str())
+                        .flat_map(SchemaMap::keys)
                         .filter(|n| !read_only.contains(n))
                         .collect();
                     allowed.sort_unstable();
@@ -111,24 +111,30 @@ impl Validator<'_> {
                         format!("unknown property; allowed: {}", allowed.join(", "))
                     };
                     if let Some(pp) = pattern_properties {
-                        let pats: Vec<&str> = pp.keys().map(String::as_str).collect();
+                        let pats: Vec<&str> = pp.keys().collect();
                         message.push_str(&format!(" (or names matching {})", pats.join(", ")));
                     }
                     self.push("schema/unknown-property", &path.key(k), message);
                 }
-                Some(s @ Value::Object(_)) => self.validate(v, s, &path.key(k)),
+                Some(s @ SchemaValue::Object(_)) => self.validate(v, s, &path.key(k)),
                 _ => {}
             }
         }
         let count = map.values().filter(|v| !is_no_value(v)).count() as u64;
-        if let Some(lo) = min_props.and_then(Value::as_u64).filter(|lo| count < *lo) {
+        if let Some(lo) = min_props
+            .and_then(SchemaValue::as_u64)
+            .filter(|lo| count < *lo)
+        {
             self.push(
                 "schema/min-properties",
                 path,
                 format!("has {count} entries, fewer than the minimum {lo}"),
             );
         }
-        if let Some(hi) = max_props.and_then(Value::as_u64).filter(|hi| count > *hi) {
+        if let Some(hi) = max_props
+            .and_then(SchemaValue::as_u64)
+            .filter(|hi| count > *hi)
+        {
             self.push(
                 "schema/max-properties",
                 path,
@@ -136,12 +142,16 @@ impl Validator<'_> {
             );
         }
         for deps in [dependencies, dependent_required] {
-            for (k, dep) in deps.and_then(Value::as_object).into_iter().flatten() {
+            for (k, dep) in deps
+                .and_then(SchemaValue::as_object)
+                .into_iter()
+                .flat_map(SchemaMap::iter)
+            {
                 if !has(k) {
                     continue;
                 }
                 match dep {
-                    Value::Array(_) => {
+                    SchemaValue::Array(_) => {
                         for d in names(Some(dep)) {
                             if !has(&d) {
                                 self.push(
@@ -152,7 +162,7 @@ impl Validator<'_> {
                             }
                         }
                     }
-                    Value::Object(_) => {
+                    SchemaValue::Object(_) => {
                         let found = self.trial(&Value::Object(map.clone()), dep, path);
                         self.out.extend(found);
                     }
@@ -162,18 +172,18 @@ impl Validator<'_> {
         }
         let mut reported: Vec<(String, String)> = Vec::new();
         for (k, excluded) in dependent_excluded
-            .and_then(Value::as_object)
+            .and_then(SchemaValue::as_object)
             .into_iter()
-            .flatten()
+            .flat_map(SchemaMap::iter)
         {
             if !has(k) {
                 continue;
             }
             for e in names(Some(excluded)) {
-                let pair = if *k < e {
-                    (k.clone(), e.clone())
+                let pair = if k < e.as_str() {
+                    (k.to_owned(), e.clone())
                 } else {
-                    (e.clone(), k.clone())
+                    (e.clone(), k.to_owned())
                 };
                 if has(&e) && !reported.contains(&pair) {
                     self.push(

@@ -9,10 +9,10 @@
 //! generator writes where each part is in the schema text
 //! ([`SchemaLayout`](crate::SchemaLayout)), so nothing is scanned either.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use serde_json::{Map, Value};
-
+use super::schema_value::SchemaValue;
 use crate::TypeInfo;
 
 /// An embedded schema: the top level parsed, with each property's schema a
@@ -21,9 +21,9 @@ use crate::TypeInfo;
 /// parsed on first use and kept.
 pub(crate) struct LazySchema {
     info: &'static TypeInfo,
-    top: Value,
-    properties: Vec<OnceLock<Option<Value>>>,
-    definitions: Vec<OnceLock<Option<Value>>>,
+    top: SchemaValue,
+    properties: Vec<OnceLock<Option<SchemaValue>>>,
+    definitions: Vec<OnceLock<Option<SchemaValue>>>,
 }
 
 impl LazySchema {
@@ -43,26 +43,23 @@ impl LazySchema {
         if !info.schema.starts_with('{') || last_end + 1 != info.schema.len() {
             return None;
         }
-        let mut top = Map::with_capacity(layout.top.len() + 1);
+        let mut top = Vec::with_capacity(layout.top.len() + 1);
         for (key, start, end) in layout.top {
             let part = info.schema.get(*start..*end)?;
-            top.insert((*key).to_owned(), serde_json::from_str(part).ok()?);
+            top.push((Cow::Borrowed(*key), SchemaValue::parse(part)?));
         }
         if !layout.properties.is_empty() {
-            let mut properties = Map::with_capacity(layout.properties.len());
+            let mut properties = Vec::with_capacity(layout.properties.len());
             for (name, _, _) in layout.properties {
-                let mut reference = Map::with_capacity(1);
-                reference.insert(
-                    "$ref".to_owned(),
-                    Value::String(format!("#/properties/{}", escape_pointer_token(name))),
-                );
-                properties.insert((*name).to_owned(), Value::Object(reference));
+                let pointer = format!("#/properties/{}", escape_pointer_token(name));
+                let reference = vec![(Cow::Borrowed("$ref"), SchemaValue::String(pointer.into()))];
+                properties.push((Cow::Borrowed(*name), SchemaValue::object(reference)));
             }
-            top.insert("properties".to_owned(), Value::Object(properties));
+            top.push((Cow::Borrowed("properties"), SchemaValue::object(properties)));
         }
         Some(Self {
             info,
-            top: Value::Object(top),
+            top: SchemaValue::object(top),
             properties: layout.properties.iter().map(|_| OnceLock::new()).collect(),
             definitions: layout.definitions.iter().map(|_| OnceLock::new()).collect(),
         })
@@ -72,9 +69,9 @@ impl LazySchema {
     fn part<'s>(
         &'s self,
         parts: &'static [(&'static str, usize, usize)],
-        cells: &'s [OnceLock<Option<Value>>],
+        cells: &'s [OnceLock<Option<SchemaValue>>],
         name: &str,
-    ) -> Option<&'s Value> {
+    ) -> Option<&'s SchemaValue> {
         let i = parts.binary_search_by(|(n, _, _)| (*n).cmp(name)).ok()?;
         let (_, start, end) = parts[i];
         cells
@@ -83,7 +80,7 @@ impl LazySchema {
                 self.info
                     .schema
                     .get(start..end)
-                    .and_then(|part| serde_json::from_str(part).ok())
+                    .and_then(SchemaValue::parse)
             })
             .as_ref()
     }
@@ -104,7 +101,7 @@ fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
 pub(crate) enum SchemaRoot<'a> {
     /// A schema parsed whole (a registry type's, or one given to
     /// [`validate_properties`](super::validate_properties)).
-    Whole(&'a Value),
+    Whole(&'a SchemaValue),
     /// An embedded schema of a generated type.
     Lazy(&'a LazySchema),
 }
@@ -113,7 +110,7 @@ impl<'a> SchemaRoot<'a> {
     /// The top level (`properties`, `required`, `readOnlyProperties`...).
     /// For a lazy schema it has no `definitions`: reach them through
     /// [`resolve`](Self::resolve).
-    pub(crate) fn top(self) -> &'a Value {
+    pub(crate) fn top(self) -> &'a SchemaValue {
         match self {
             SchemaRoot::Whole(value) => value,
             SchemaRoot::Lazy(schema) => &schema.top,
@@ -124,7 +121,7 @@ impl<'a> SchemaRoot<'a> {
     /// pointer) points at. The common form is looked up without the
     /// allocations of a general JSON pointer: this runs for every reference
     /// at every synth.
-    pub(crate) fn resolve(self, reference: &str) -> Option<&'a Value> {
+    pub(crate) fn resolve(self, reference: &str) -> Option<&'a SchemaValue> {
         let pointer = reference.strip_prefix('#')?;
         match self {
             SchemaRoot::Whole(root) => {
@@ -169,6 +166,7 @@ fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::{LazySchema, SchemaRoot};
+    use crate::validate::schema_value::SchemaValue;
 
     /// Every `$ref` string in `value`.
     fn references<'v>(value: &'v serde_json::Value, out: &mut Vec<&'v str>) {
@@ -192,7 +190,9 @@ mod tests {
             let lazy = LazySchema::from_info(info)
                 .unwrap_or_else(|| panic!("{} does not read by parts", info.type_name));
             let whole: serde_json::Value = serde_json::from_str(info.schema).unwrap();
-            let (lazy_root, whole_root) = (SchemaRoot::Lazy(&lazy), SchemaRoot::Whole(&whole));
+            let whole_schema = SchemaValue::from_value(&whole);
+            let (lazy_root, whole_root) =
+                (SchemaRoot::Lazy(&lazy), SchemaRoot::Whole(&whole_schema));
             // Every reference of the schema, and every property's pointer.
             let mut found = Vec::new();
             references(&whole, &mut found);
@@ -225,8 +225,8 @@ mod tests {
                 }
             }
             assert_eq!(
-                lazy_root.top(),
-                &serde_json::Value::Object(expected),
+                lazy_root.top().to_value(),
+                serde_json::Value::Object(expected),
                 "{}",
                 info.type_name
             );
@@ -281,7 +281,7 @@ mod tests {
             .expect("a deeper pointer");
         assert!(
             s3.get("pattern").is_some() || s3.get("type").is_some(),
-            "{s3}"
+            "{s3:?}"
         );
         let parsed = lazy
             .definitions

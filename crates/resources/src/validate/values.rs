@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use super::schema_value::{SchemaMap, SchemaValue};
+
 /// The intrinsic function a value is, if it is one: its key and argument.
 pub(super) fn intrinsic(value: &Value) -> Option<(&str, &Value)> {
     let map = value.as_object()?;
@@ -41,13 +43,13 @@ pub(super) fn show(value: &Value) -> String {
     }
 }
 
-/// A list of values for messages: `A, B, C`.
-pub(super) fn show_list(values: &[Value]) -> String {
+/// A list of schema values for messages: `A, B, C`.
+pub(super) fn show_list(values: &[SchemaValue]) -> String {
     values
         .iter()
         .map(|v| match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+            SchemaValue::String(s) => s.to_string(),
+            other => other.to_value().to_string(),
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -95,14 +97,25 @@ pub(super) fn is_type(value: &Value, t: &str) -> bool {
     }
 }
 
-pub(super) fn values_equal(a: &Value, b: &Value) -> bool {
-    a == b
-        || match (scalar_text(a), scalar_text(b)) {
-            (Some(x), Some(y)) => {
-                x == y || matches!((number(a), number(b)), (Some(p), Some(q)) if p == q)
-            }
-            _ => false,
+/// Whether the template value `b` is the schema's `a` (an `enum` member or
+/// a `const`) as CloudFormation reads it: equal, or the same scalar text, or
+/// the same number (`"5"` for `5`).
+pub(super) fn values_equal(a: &SchemaValue, b: &Value) -> bool {
+    if a.equals(b) {
+        return true;
+    }
+    // The common case, a string enum, compared without building texts.
+    if let (SchemaValue::String(x), Value::String(y)) = (a, b) {
+        return x.as_ref() == y.as_str()
+            || matches!((x.trim().parse::<f64>(), y.trim().parse::<f64>()), (Ok(p), Ok(q)) if p == q);
+    }
+    let a = a.to_value();
+    match (scalar_text(&a), scalar_text(b)) {
+        (Some(x), Some(y)) => {
+            x == y || matches!((number(&a), number(b)), (Some(p), Some(q)) if p == q)
         }
+        _ => false,
+    }
 }
 
 pub(super) fn format_number(x: f64) -> String {
@@ -117,11 +130,11 @@ pub(super) fn format_number(x: f64) -> String {
 /// (few) entries: cheaper than one hashed lookup per keyword, which matters
 /// because this runs for every value of every resource at synth.
 pub(super) fn keywords<'a, const N: usize>(
-    schema: &'a serde_json::Map<String, Value>,
+    schema: &'a SchemaMap,
     names: [&str; N],
-) -> [Option<&'a Value>; N] {
+) -> [Option<&'a SchemaValue>; N] {
     let mut out = [None; N];
-    for (key, value) in schema {
+    for (key, value) in schema.iter() {
         if let Some(i) = names.iter().position(|n| *n == key) {
             out[i] = Some(value);
         }

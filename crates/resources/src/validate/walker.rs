@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::path::PropPath;
 use super::patterns::matches;
+use super::schema_value::{SchemaMap, SchemaValue};
 use super::values::{
     format_number, intrinsic, is_no_value, is_type, keywords, number, show, show_list, values_equal,
 };
@@ -25,12 +26,17 @@ impl<'s> Validator<'s> {
         });
     }
 
-    pub(super) fn resolve(&self, reference: &str) -> Option<&'s Value> {
+    pub(super) fn resolve(&self, reference: &str) -> Option<&'s SchemaValue> {
         self.root.resolve(reference)
     }
 
     /// Validates `value` against `schema` into a separate list (for combinators).
-    pub(super) fn trial(&self, value: &Value, schema: &Value, path: &PropPath<'_>) -> Vec<Finding> {
+    pub(super) fn trial(
+        &self,
+        value: &Value,
+        schema: &SchemaValue,
+        path: &PropPath<'_>,
+    ) -> Vec<Finding> {
         let mut sub = Validator {
             root: self.root,
             out: Vec::new(),
@@ -39,7 +45,7 @@ impl<'s> Validator<'s> {
         sub.out
     }
 
-    pub(super) fn validate(&mut self, value: &Value, schema: &Value, path: &PropPath<'_>) {
+    pub(super) fn validate(&mut self, value: &Value, schema: &SchemaValue, path: &PropPath<'_>) {
         if let Some((key, arg)) = intrinsic(value) {
             if key == "Fn::If" {
                 if let Some([_, a, b]) = arg.as_array().map(Vec::as_slice) {
@@ -65,23 +71,23 @@ impl<'s> Validator<'s> {
         };
         let [reference, type_, enum_, const_] = keywords(schema, ["$ref", "type", "enum", "const"]);
         if let Some(target) = reference
-            .and_then(Value::as_str)
+            .and_then(SchemaValue::as_str)
             .and_then(|r| self.resolve(r))
         {
             self.validate(value, target, path);
         }
         if let Some(t) = type_ {
             let ok = match t {
-                Value::String(t) => is_type(value, t),
-                Value::Array(ts) => ts
+                SchemaValue::String(t) => is_type(value, t),
+                SchemaValue::Array(ts) => ts
                     .iter()
-                    .filter_map(Value::as_str)
+                    .filter_map(SchemaValue::as_str)
                     .any(|t| is_type(value, t)),
                 _ => true,
             };
             if !ok {
                 let expected = match t {
-                    Value::Array(ts) => show_list(ts).replace(", ", " or "),
+                    SchemaValue::Array(ts) => show_list(ts).replace(", ", " or "),
                     other => show_list(std::slice::from_ref(other)),
                 };
                 self.push(
@@ -92,7 +98,7 @@ impl<'s> Validator<'s> {
                 return;
             }
         }
-        if let Some(allowed) = enum_.and_then(Value::as_array) {
+        if let Some(allowed) = enum_.and_then(SchemaValue::as_array) {
             if !allowed.iter().any(|a| values_equal(a, value)) {
                 self.push(
                     "schema/enum",
@@ -110,7 +116,11 @@ impl<'s> Validator<'s> {
                 self.push(
                     "schema/const",
                     path,
-                    format!("{} is not the only allowed value, {}", show(value), show(c)),
+                    format!(
+                        "{} is not the only allowed value, {}",
+                        show(value),
+                        show(&c.to_value())
+                    ),
                 );
             }
         }
@@ -130,7 +140,7 @@ impl<'s> Validator<'s> {
 
     pub(super) fn numeric(
         &mut self,
-        schema: &serde_json::Map<String, Value>,
+        schema: &SchemaMap,
         x: f64,
         value: &Value,
         path: &PropPath<'_>,
@@ -146,7 +156,7 @@ impl<'s> Validator<'s> {
                 "exclusiveMinimum" => xmin,
                 _ => xmax,
             }
-            .and_then(Value::as_f64)
+            .and_then(SchemaValue::as_f64)
         };
         // Built only when a finding needs it: this runs for every number.
         let range = || match (bound("minimum"), bound("maximum")) {
@@ -195,16 +205,11 @@ impl<'s> Validator<'s> {
         }
     }
 
-    pub(super) fn string(
-        &mut self,
-        schema: &serde_json::Map<String, Value>,
-        s: &str,
-        path: &PropPath<'_>,
-    ) {
+    pub(super) fn string(&mut self, schema: &SchemaMap, s: &str, path: &PropPath<'_>) {
         let [min_len, max_len, pattern, format] =
             keywords(schema, ["minLength", "maxLength", "pattern", "format"]);
         if let Some(problem) = format
-            .and_then(Value::as_str)
+            .and_then(SchemaValue::as_str)
             .and_then(|f| super::formats::problem(f, s))
         {
             self.push("schema/format", path, problem);
@@ -213,8 +218,9 @@ impl<'s> Validator<'s> {
             return;
         }
         let len = s.chars().count();
-        let bound =
-            |k: &str| if k == "minLength" { min_len } else { max_len }.and_then(Value::as_u64);
+        let bound = |k: &str| {
+            if k == "minLength" { min_len } else { max_len }.and_then(SchemaValue::as_u64)
+        };
         let range = || match (bound("minLength"), bound("maxLength")) {
             (Some(lo), Some(hi)) => format!(" (allowed: {lo} to {hi})"),
             _ => String::new(),
@@ -241,7 +247,7 @@ impl<'s> Validator<'s> {
                 ),
             );
         }
-        if let Some(pattern) = pattern.and_then(Value::as_str) {
+        if let Some(pattern) = pattern.and_then(SchemaValue::as_str) {
             if matches(pattern, s) == Some(false) {
                 self.push(
                     "schema/pattern",

@@ -1,0 +1,445 @@
+//! The schemas as the checks hold them: a JSON tree whose strings borrow
+//! from the embedded schema text and whose objects are plain lists.
+//!
+//! A `serde_json::Value` copies every key and string onto the heap and
+//! hashes every key (with SipHash) into an index; a schema part is parsed
+//! once and then only read, mostly by looking up a handful of keywords.
+//! Parsing into this form instead took the embedded schemas' share of a
+//! synth from about 2.5 M instructions and half a megabyte of heap (a
+//! fifth of `synth --all`'s peak) to a fraction of that. A schema given as
+//! a `Value` (a registry type's, or one passed to `validate_properties`) is
+//! converted, with owned strings.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Number, Value};
+
+/// A schema's text: borrowed from the embedded schema, or owned.
+pub(crate) type Text = Cow<'static, str>;
+
+/// A JSON value of a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SchemaValue {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Text),
+    Array(Vec<SchemaValue>),
+    Object(SchemaMap),
+}
+
+/// A schema object: its members in document order. Objects with more than
+/// [`INDEXED`] members also keep their positions sorted by name, for
+/// binary search; smaller ones are searched in order, which is cheaper
+/// than hashing the name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SchemaMap {
+    entries: Vec<(Text, SchemaValue)>,
+    sorted: Box<[u32]>,
+}
+
+/// Members from which an object keeps a sorted index.
+const INDEXED: usize = 8;
+
+impl PartialEq for SchemaMap {
+    /// Equal members, in any order (as JSON objects compare).
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl SchemaMap {
+    fn from_entries(entries: Vec<(Text, SchemaValue)>) -> Self {
+        let sort = |entries: &[(Text, SchemaValue)]| -> Box<[u32]> {
+            if entries.len() <= INDEXED {
+                return Box::default();
+            }
+            let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+            order.sort_unstable_by(|a, b| entries[*a as usize].0.cmp(&entries[*b as usize].0));
+            order.into_boxed_slice()
+        };
+        let sorted = sort(&entries);
+        let repeated = if sorted.is_empty() {
+            entries
+                .iter()
+                .enumerate()
+                .any(|(i, (k, _))| entries[..i].iter().any(|(other, _)| other == k))
+        } else {
+            sorted
+                .windows(2)
+                .any(|w| entries[w[0] as usize].0 == entries[w[1] as usize].0)
+        };
+        if !repeated {
+            return Self { entries, sorted };
+        }
+        // A repeated name keeps its first place and its last value, as
+        // `serde_json::Map` (an `IndexMap`) does.
+        let mut unique: Vec<(Text, SchemaValue)> = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            match unique.iter_mut().find(|(other, _)| *other == k) {
+                Some(slot) => slot.1 = v,
+                None => unique.push((k, v)),
+            }
+        }
+        let sorted = sort(&unique);
+        Self {
+            entries: unique,
+            sorted,
+        }
+    }
+
+    /// The value of member `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&SchemaValue> {
+        if self.sorted.is_empty() {
+            return self
+                .entries
+                .iter()
+                .find(|(k, _)| k.as_ref() == name)
+                .map(|(_, v)| v);
+        }
+        let i = self
+            .sorted
+            .binary_search_by(|i| self.entries[*i as usize].0.as_ref().cmp(name))
+            .ok()?;
+        Some(&self.entries[self.sorted[i] as usize].1)
+    }
+
+    /// The members in document order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &SchemaValue)> {
+        self.entries.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_ref())
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+impl SchemaValue {
+    /// An object of these members (a repeated name keeps its last value).
+    pub(crate) fn object(entries: Vec<(Text, SchemaValue)>) -> Self {
+        SchemaValue::Object(SchemaMap::from_entries(entries))
+    }
+
+    pub(crate) fn as_object(&self) -> Option<&SchemaMap> {
+        match self {
+            SchemaValue::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_array(&self) -> Option<&[SchemaValue]> {
+        match self {
+            SchemaValue::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            SchemaValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_f64(&self) -> Option<f64> {
+        match self {
+            SchemaValue::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_u64(&self) -> Option<u64> {
+        match self {
+            SchemaValue::Number(n) => n.as_u64(),
+            _ => None,
+        }
+    }
+
+    /// Member `name` of an object.
+    pub(crate) fn get(&self, name: &str) -> Option<&SchemaValue> {
+        self.as_object()?.get(name)
+    }
+
+    /// The value at a JSON pointer (RFC 6901), as `Value::pointer`.
+    pub(crate) fn pointer(&self, pointer: &str) -> Option<&SchemaValue> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        rest.split('/').try_fold(self, |node, token| {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            match node {
+                SchemaValue::Object(map) => map.get(&token),
+                SchemaValue::Array(items) => {
+                    // `Value::pointer`'s index rule: digits, no leading zero.
+                    if token.starts_with('+') || (token.len() > 1 && token.starts_with('0')) {
+                        return None;
+                    }
+                    items.get(token.parse::<usize>().ok()?)
+                }
+                _ => None,
+            }
+        })
+    }
+
+    /// The same tree as a `serde_json::Value`, for messages and tests.
+    pub(crate) fn to_value(&self) -> Value {
+        match self {
+            SchemaValue::Null => Value::Null,
+            SchemaValue::Bool(b) => Value::Bool(*b),
+            SchemaValue::Number(n) => Value::Number(n.clone()),
+            SchemaValue::String(s) => Value::String(s.to_string()),
+            SchemaValue::Array(items) => Value::Array(items.iter().map(Self::to_value).collect()),
+            SchemaValue::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A `serde_json::Value` as a schema value (strings copied).
+    pub(crate) fn from_value(value: &Value) -> Self {
+        match value {
+            Value::Null => SchemaValue::Null,
+            Value::Bool(b) => SchemaValue::Bool(*b),
+            Value::Number(n) => SchemaValue::Number(n.clone()),
+            Value::String(s) => SchemaValue::String(Cow::Owned(s.clone())),
+            Value::Array(items) => SchemaValue::Array(items.iter().map(Self::from_value).collect()),
+            Value::Object(map) => SchemaValue::Object(SchemaMap::from_entries(
+                map.iter()
+                    .map(|(k, v)| (Cow::Owned(k.clone()), Self::from_value(v)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Parses schema text that lives for the whole process (an embedded
+    /// schema's part): its strings are borrowed, not copied.
+    pub(crate) fn parse(text: &'static str) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
+
+    /// Whether this schema value equals the template value `value`, as
+    /// JSON (objects in any order, numbers by value as `serde_json` does).
+    pub(crate) fn equals(&self, value: &Value) -> bool {
+        match (self, value) {
+            (SchemaValue::Null, Value::Null) => true,
+            (SchemaValue::Bool(a), Value::Bool(b)) => a == b,
+            (SchemaValue::Number(a), Value::Number(b)) => a == b,
+            (SchemaValue::String(a), Value::String(b)) => a.as_ref() == b.as_str(),
+            (SchemaValue::Array(a), Value::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.equals(y))
+            }
+            (SchemaValue::Object(a), Value::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.get(k).is_some_and(|other| v.equals(other)))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SchemaValue
+where
+    'de: 'static,
+{
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de: 'static> Visitor<'de> for ValueVisitor {
+    type Value = SchemaValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<SchemaValue, E> {
+        Ok(SchemaValue::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<SchemaValue, E> {
+        Ok(SchemaValue::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<SchemaValue, E> {
+        Ok(SchemaValue::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<SchemaValue, E> {
+        Ok(SchemaValue::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<SchemaValue, E> {
+        // serde_json's own `Value` turns a non-finite number into null.
+        Ok(Number::from_f64(n).map_or(SchemaValue::Null, SchemaValue::Number))
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<SchemaValue, E> {
+        Ok(SchemaValue::String(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<SchemaValue, E> {
+        Ok(SchemaValue::String(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<SchemaValue, E> {
+        Ok(SchemaValue::String(Cow::Owned(s)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SchemaValue, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(SchemaValue::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SchemaValue, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            entries.push((key, map.next_value()?));
+        }
+        Ok(SchemaValue::Object(SchemaMap::from_entries(entries)))
+    }
+}
+
+/// A member name, borrowed when the text has no escapes.
+struct KeySeed;
+
+impl<'de: 'static> DeserializeSeed<'de> for KeySeed {
+    type Value = Text;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Text, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de: 'static> Visitor<'de> for KeySeed {
+    type Value = Text;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text, E> {
+        Ok(Cow::Borrowed(s))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Text, E> {
+        Ok(Cow::Owned(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Text, E> {
+        Ok(Cow::Owned(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Every embedded schema parses to the same tree as serde_json's, its
+    /// strings borrowed from the text where they have no escapes, and
+    /// every pointer to a member or item answers as `Value::pointer` does.
+    #[test]
+    fn schemas_parse_as_serde_json_parses_them() {
+        for info in crate::all_types() {
+            let parsed = SchemaValue::parse(info.schema).expect(info.type_name);
+            let whole: Value = serde_json::from_str(info.schema).unwrap();
+            assert_eq!(parsed.to_value(), whole, "{}", info.type_name);
+            assert!(parsed.equals(&whole), "{}", info.type_name);
+            assert_eq!(
+                SchemaValue::from_value(&whole),
+                parsed,
+                "{}",
+                info.type_name
+            );
+            let mut pointers = Vec::new();
+            collect_pointers(&whole, String::new(), &mut pointers);
+            for p in pointers.iter().take(400) {
+                assert_eq!(
+                    parsed.pointer(p).map(SchemaValue::to_value).as_ref(),
+                    whole.pointer(p),
+                    "{}: {p}",
+                    info.type_name
+                );
+            }
+        }
+        let Some(SchemaValue::Object(map)) = SchemaValue::parse(r#"{"type": "string"}"#) else {
+            panic!("an object");
+        };
+        assert!(matches!(map.entries[0].0, Cow::Borrowed("type")));
+        assert!(matches!(
+            map.entries[0].1,
+            SchemaValue::String(Cow::Borrowed("string"))
+        ));
+    }
+
+    fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        out.push(at.clone());
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let token = k.replace('~', "~0").replace('/', "~1");
+                    collect_pointers(v, format!("{at}/{token}"), out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    collect_pointers(v, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn lookups_escapes_repeats_and_equality() {
+        // Small and indexed objects, a repeated name, escapes, numbers.
+        let text: &'static str = r#"{"b": 1, "a": [true, null, 2.5], "a\"q": "x\ny",
+            "k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"b": -3}"#;
+        let parsed = SchemaValue::parse(text).unwrap();
+        let whole: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(parsed.to_value(), whole);
+        assert_eq!(parsed.get("b").and_then(SchemaValue::as_f64), Some(-3.0));
+        assert_eq!(
+            parsed.get("a\"q").and_then(SchemaValue::as_str),
+            Some("x\ny")
+        );
+        for i in 0..7 {
+            assert_eq!(
+                parsed.get(&format!("k{i}")).and_then(SchemaValue::as_u64),
+                Some(i)
+            );
+        }
+        assert!(parsed.get("missing").is_none());
+        assert_eq!(parsed.as_object().map(SchemaMap::len), Some(10));
+        // The repeated "b": its first place, its last value (serde_json's rule).
+        assert_eq!(parsed.as_object().and_then(|m| m.keys().next()), Some("b"));
+        let small = SchemaValue::parse(r#"{"y": 1, "x": 2}"#).unwrap();
+        assert_eq!(small.get("x").and_then(SchemaValue::as_u64), Some(2));
+        // Equality with template values: objects in any order, numbers by value.
+        assert!(small.equals(&json!({"x": 2, "y": 1})));
+        assert!(!small.equals(&json!({"x": 2, "y": 1, "z": 0})));
+        assert!(!small.equals(&json!({"x": 2})));
+        assert!(!small.equals(&json!({"x": "2", "y": 1})));
+        assert!(SchemaValue::parse("[1, \"a\"]")
+            .unwrap()
+            .equals(&json!([1, "a"])));
+        assert!(SchemaValue::parse("1.0").unwrap().equals(&json!(1.0)));
+        assert!(SchemaValue::parse("not json").is_none());
+    }
+}
