@@ -41,6 +41,9 @@ fn an_alarm_to_a_topic_cloudwatch_cannot_use_is_refused() {
     let closed = stack.root().add_resource("Closed", "AWS::SNS::Topic");
     closed.set_property("KmsMasterKeyId", key.get_att::<String>("Arn"));
     alarm_to(&stack, "ToClosed", closed.ref_());
+    // A second alarm to the same topic: the topic is judged once (the check
+    // keeps its verdict), and each alarm is still reported.
+    alarm_to(&stack, "ToClosedAgain", closed.ref_());
     // A topic with an imported key: a warning, its policy cannot be read.
     let imported = stack.root().add_resource("Imported", "AWS::SNS::Topic");
     imported.set_property::<String>(
@@ -74,8 +77,16 @@ fn an_alarm_to_a_topic_cloudwatch_cannot_use_is_refused() {
                 && w.path == "t/Monitoring/ToImported"),
         "{err}"
     );
+    assert!(
+        err.has_error(
+            "cloudwatch/undeliverable-action",
+            "t/Monitoring/ToClosedAgain",
+            "whose policy does not allow cloudwatch.amazonaws.com"
+        ),
+        "{err}"
+    );
     assert!(!err.to_string().contains("ToConstruct"), "{err}");
-    assert_eq!(err.errors().count(), 2, "{err}");
+    assert_eq!(err.errors().count(), 3, "{err}");
 }
 
 #[test]

@@ -74,6 +74,9 @@ impl TemplateCheck for UndeliverableAlarmActions {
         let Some(resources) = context.template["Resources"].as_object() else {
             return;
         };
+        // Judged once per topic: a stack's alarms mostly share one topic,
+        // and reading its key's policy for every action was most of the check.
+        let mut verdicts: Vec<(&str, Option<(bool, String)>)> = Vec::new();
         for (id, alarm) in resources {
             if alarm["Type"] != "AWS::CloudWatch::Alarm" {
                 continue;
@@ -86,21 +89,13 @@ impl TemplateCheck for UndeliverableAlarmActions {
                     let Some(topic_id) = referenced_id(action) else {
                         continue;
                     };
-                    let Some(topic) = resources.get(topic_id) else {
-                        continue;
-                    };
-                    if topic["Type"] != "AWS::SNS::Topic" {
-                        continue;
-                    }
-                    let key = &topic["Properties"]["KmsMasterKeyId"];
-                    let problem = match key {
-                        Value::Null => None,
-                        Value::String(k) if k == "alias/aws/sns" || k.ends_with(":alias/aws/sns") => Some((true, format!("topic {topic_id} is encrypted with the AWS-managed key alias/aws/sns, whose policy cannot admit CloudWatch: alarm notifications to it are dropped silently; encrypt it with a customer key whose policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (sns::TopicEncryption::NewKey does)"))),
-                        Value::String(k) => Some((false, format!("topic {topic_id} is encrypted with the key '{k}', whose policy cannot be read here: make sure it allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*, or alarm notifications are dropped silently"))),
-                        other => match referenced_id(other).and_then(|k| resources.get(k).map(|r| (k, r))) {
-                            Some((key_id, key)) if key["Type"] == "AWS::KMS::Key" && !key_admits_cloudwatch(&key["Properties"]["KeyPolicy"]) => Some((true, format!("topic {topic_id} is encrypted with key {key_id}, whose policy does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: alarm notifications to it are dropped silently (kms::Key::allow_service adds the statement)"))),
-                            _ => None,
-                        },
+                    let problem = match verdicts.iter().find(|(t, _)| *t == topic_id) {
+                        Some((_, verdict)) => verdict.clone(),
+                        None => {
+                            let verdict = topic_problem(resources, topic_id);
+                            verdicts.push((topic_id, verdict.clone()));
+                            verdict
+                        }
                     };
                     if let Some((error, message)) = problem {
                         let path = context.resource_path(id);
@@ -121,5 +116,44 @@ impl TemplateCheck for UndeliverableAlarmActions {
                 }
             }
         }
+    }
+}
+
+/// Why alarm notifications to the topic `topic_id` would be dropped, if
+/// they would be (`true` for an error, `false` for a warning); `None` for
+/// a resource that is not a topic, or a topic they reach.
+fn topic_problem(
+    resources: &serde_json::Map<String, Value>,
+    topic_id: &str,
+) -> Option<(bool, String)> {
+    let topic = resources.get(topic_id)?;
+    if topic["Type"] != "AWS::SNS::Topic" {
+        return None;
+    }
+    match &topic["Properties"]["KmsMasterKeyId"] {
+        Value::Null => None,
+        Value::String(k) if k == "alias/aws/sns" || k.ends_with(":alias/aws/sns") => {
+            Some((true, format!("topic {topic_id} is encrypted with the AWS-managed key alias/aws/sns, whose policy cannot admit CloudWatch: alarm notifications to it are dropped silently; encrypt it with a customer key whose policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (sns::TopicEncryption::NewKey does)")))
+        }
+        Value::String(k) => Some((
+            false,
+            format!(
+                "topic {topic_id} is encrypted with the key '{k}', whose policy cannot be read here: make sure it allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*, or alarm notifications are dropped silently"
+            ),
+        )),
+        other => match referenced_id(other).and_then(|k| resources.get(k).map(|r| (k, r))) {
+            Some((key_id, key))
+                if key["Type"] == "AWS::KMS::Key"
+                    && !key_admits_cloudwatch(&key["Properties"]["KeyPolicy"]) =>
+            {
+                Some((
+                    true,
+                    format!(
+                        "topic {topic_id} is encrypted with key {key_id}, whose policy does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: alarm notifications to it are dropped silently (kms::Key::allow_service adds the statement)"
+                    ),
+                ))
+            }
+            _ => None,
+        },
     }
 }
