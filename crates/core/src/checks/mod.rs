@@ -648,15 +648,15 @@ mod tests {
         assert_eq!(
             refs,
             vec![
-                Reference::Ref("AWS::NoValue".into()),
-                Reference::Ref("P".into()),
-                Reference::Ref("Q".into()),
-                Reference::Ref("X".into()),
-                Reference::GetAtt("R".into()),
-                Reference::GetAtt("S".into()),
-                Reference::GetAtt("Y".into()),
-                Reference::Condition("Cond".into()),
-                Reference::Mapping("M".into()),
+                Reference::Ref("AWS::NoValue"),
+                Reference::Ref("P"),
+                Reference::Ref("Q"),
+                Reference::Ref("X"),
+                Reference::GetAtt("R"),
+                Reference::GetAtt("S"),
+                Reference::GetAtt("Y"),
+                Reference::Condition("Cond"),
+                Reference::Mapping("M"),
             ]
         );
     }
