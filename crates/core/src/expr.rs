@@ -398,31 +398,50 @@ impl Expr<String> {
     /// parameters, and whose variable map holds every other part. Linters
     /// prefer this to `Fn::Join` with an empty delimiter (cloudformation-validate I1022).
     pub fn concat(parts: impl IntoIterator<Item = Expr<String>>) -> Self {
+        // Built piece by piece (no `format!` or `str::replace` per part):
+        // dashboards and ARNs concatenate hundreds of parts per stack.
+        // Literal parts are joined into runs before `${` is escaped, so a
+        // `$` ending one part and a `{` starting the next are escaped too.
+        fn flush(template: &mut String, run: &mut String) {
+            // `${` in literal text is written `${!` in a Fn::Sub.
+            let mut rest = run.as_str();
+            while let Some(at) = rest.find("${") {
+                template.push_str(&rest[..at]);
+                template.push_str("${!");
+                rest = &rest[at + 2..];
+            }
+            template.push_str(rest);
+            run.clear();
+        }
         let mut template = String::new();
-        let mut literal = String::new();
+        let mut run = String::new();
         let mut vars: BTreeMap<String, Node> = BTreeMap::new();
         let mut only_literals = true;
         for part in parts {
             match part.node {
-                Node::Str(s) => {
-                    template.push_str(&s.replace("${", "${!"));
-                    literal.push_str(&s);
-                }
+                Node::Str(s) => run.push_str(&s),
                 Node::Ref(Target::Pseudo(p)) if p != Pseudo::NoValue => {
                     only_literals = false;
-                    template.push_str(&format!("${{{}}}", p.name()));
+                    flush(&mut template, &mut run);
+                    template.push_str("${");
+                    template.push_str(p.name());
+                    template.push('}');
                 }
                 other => {
                     only_literals = false;
+                    flush(&mut template, &mut run);
                     let name = format!("P{}", vars.len());
-                    template.push_str(&format!("${{{name}}}"));
+                    template.push_str("${");
+                    template.push_str(&name);
+                    template.push('}');
                     vars.insert(name, other);
                 }
             }
         }
         if only_literals {
-            return Expr::from_node(Node::Str(literal));
+            return Expr::from_node(Node::Str(run));
         }
+        flush(&mut template, &mut run);
         Expr::from_node(Node::Sub(template, vars))
     }
 
@@ -723,6 +742,26 @@ mod tests {
                 "arn:${AWS::Partition}:s3:::${!x}/${P0}/*".into(),
                 BTreeMap::from([("P0".to_owned(), Node::Ref(Target::Raw("B".into())))])
             )
+        );
+        // `${` split across two literal parts, several in one part, one at
+        // the end: each escaped once.
+        let e = Expr::concat([
+            "a$".into(),
+            "{b}${c}${".into(),
+            Expr::raw_ref("B"),
+            "${".into(),
+        ]);
+        assert_eq!(
+            e.node(),
+            &Node::Sub(
+                "a${!b}${!c}${!${P0}${!".into(),
+                BTreeMap::from([("P0".to_owned(), Node::Ref(Target::Raw("B".into())))])
+            )
+        );
+        // All literal: the text as it is, unescaped.
+        assert_eq!(
+            Expr::concat(["a$".into(), "{b}".into()]),
+            Expr::from("a${b}")
         );
     }
 
