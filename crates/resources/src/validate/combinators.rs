@@ -3,14 +3,14 @@
 use serde_json::Value;
 
 use super::path::PropPath;
-use super::schema_value::{SchemaMap, SchemaValue};
-use super::values::keywords;
+use super::schema_value::{Keyword, SchemaMap, SchemaValue};
 use super::walker::Validator;
 use super::Finding;
 
 impl Validator<'_> {
     pub(super) fn combinators(&mut self, schema: &SchemaMap, value: &Value, path: &PropPath<'_>) {
-        let [all_of, any_of, one_of, not] = keywords(schema, ["allOf", "anyOf", "oneOf", "not"]);
+        let [all_of, any_of, one_of, not] =
+            schema.keywords([Keyword::AllOf, Keyword::AnyOf, Keyword::OneOf, Keyword::Not]);
         if let Some(all) = all_of.and_then(SchemaValue::as_array) {
             for s in all {
                 self.validate(value, s, path);

@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::path::PropPath;
 use super::patterns::matches;
-use super::schema_value::{SchemaMap, SchemaValue};
-use super::values::{is_no_value, keywords};
+use super::schema_value::{Keyword, SchemaMap, SchemaValue};
+use super::values::is_no_value;
 use super::walker::Validator;
 
 impl Validator<'_> {
@@ -30,22 +30,19 @@ impl Validator<'_> {
                 .unwrap_or_default()
         };
         let [required, properties, pattern_properties, additional, min_props, max_props, dependencies, dependent_required, dependent_excluded, required_xor, required_or] =
-            keywords(
-                schema,
-                [
-                    "required",
-                    "properties",
-                    "patternProperties",
-                    "additionalProperties",
-                    "minProperties",
-                    "maxProperties",
-                    "dependencies",
-                    "dependentRequired",
-                    "dependentExcluded",
-                    "requiredXor",
-                    "requiredOr",
-                ],
-            );
+            schema.keywords([
+                Keyword::Required,
+                Keyword::Properties,
+                Keyword::PatternProperties,
+                Keyword::AdditionalProperties,
+                Keyword::MinProperties,
+                Keyword::MaxProperties,
+                Keyword::Dependencies,
+                Keyword::DependentRequired,
+                Keyword::DependentExcluded,
+                Keyword::RequiredXor,
+                Keyword::RequiredOr,
+            ]);
         for r in required
             .and_then(SchemaValue::as_array)
             .into_iter()

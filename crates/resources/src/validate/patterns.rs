@@ -77,9 +77,15 @@ struct Forms {
 }
 
 fn forms(pattern: &str) -> Arc<Forms> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Forms>>>> = OnceLock::new();
+    // Looked up for every string a pattern checks: a fast hasher, and the
+    // key copied only when a pattern is first seen.
+    type Cache = HashMap<String, Arc<Forms>, foldhash::fast::RandomState>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = map.get(pattern) {
+        return found.clone();
+    }
     map.entry(pattern.to_owned()).or_default().clone()
 }
 

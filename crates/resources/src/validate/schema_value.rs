@@ -38,6 +38,89 @@ pub(crate) enum SchemaValue {
 pub(crate) struct SchemaMap {
     entries: Vec<(Text, SchemaValue)>,
     sorted: Box<[u32]>,
+    /// Which of the [`Keyword`]s are members (bit `Keyword as u8`): the
+    /// validator asks for a dozen keywords per value, and most are absent.
+    keywords: u64,
+}
+
+/// The JSON Schema keywords (and cfn-lint's extensions) the checks read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Keyword {
+    Ref,
+    Type,
+    Enum,
+    Const,
+    Minimum,
+    Maximum,
+    ExclusiveMinimum,
+    ExclusiveMaximum,
+    MinLength,
+    MaxLength,
+    Pattern,
+    Format,
+    Required,
+    Properties,
+    PatternProperties,
+    AdditionalProperties,
+    MinProperties,
+    MaxProperties,
+    Dependencies,
+    DependentRequired,
+    DependentExcluded,
+    RequiredXor,
+    RequiredOr,
+    AllOf,
+    AnyOf,
+    OneOf,
+    Not,
+}
+
+impl Keyword {
+    /// The keyword a member name is, if it is one the checks read.
+    pub(crate) fn of(name: &str) -> Option<Keyword> {
+        Some(match name {
+            "$ref" => Keyword::Ref,
+            "type" => Keyword::Type,
+            "enum" => Keyword::Enum,
+            "const" => Keyword::Const,
+            "minimum" => Keyword::Minimum,
+            "maximum" => Keyword::Maximum,
+            "exclusiveMinimum" => Keyword::ExclusiveMinimum,
+            "exclusiveMaximum" => Keyword::ExclusiveMaximum,
+            "minLength" => Keyword::MinLength,
+            "maxLength" => Keyword::MaxLength,
+            "pattern" => Keyword::Pattern,
+            "format" => Keyword::Format,
+            "required" => Keyword::Required,
+            "properties" => Keyword::Properties,
+            "patternProperties" => Keyword::PatternProperties,
+            "additionalProperties" => Keyword::AdditionalProperties,
+            "minProperties" => Keyword::MinProperties,
+            "maxProperties" => Keyword::MaxProperties,
+            "dependencies" => Keyword::Dependencies,
+            "dependentRequired" => Keyword::DependentRequired,
+            "dependentExcluded" => Keyword::DependentExcluded,
+            "requiredXor" => Keyword::RequiredXor,
+            "requiredOr" => Keyword::RequiredOr,
+            "allOf" => Keyword::AllOf,
+            "anyOf" => Keyword::AnyOf,
+            "oneOf" => Keyword::OneOf,
+            "not" => Keyword::Not,
+            _ => return None,
+        })
+    }
+
+    fn bit(self) -> u64 {
+        1 << self as u8
+    }
+}
+
+fn keyword_mask(entries: &[(Text, SchemaValue)]) -> u64 {
+    entries
+        .iter()
+        .filter_map(|(k, _)| Keyword::of(k))
+        .fold(0, |mask, k| mask | k.bit())
 }
 
 /// Members from which an object keeps a sorted index.
@@ -72,7 +155,12 @@ impl SchemaMap {
                 .any(|w| entries[w[0] as usize].0 == entries[w[1] as usize].0)
         };
         if !repeated {
-            return Self { entries, sorted };
+            let keywords = keyword_mask(&entries);
+            return Self {
+                entries,
+                sorted,
+                keywords,
+            };
         }
         // A repeated name keeps its first place and its last value, as
         // `serde_json::Map` (an `IndexMap`) does.
@@ -84,10 +172,33 @@ impl SchemaMap {
             }
         }
         let sorted = sort(&unique);
+        let keywords = keyword_mask(&unique);
         Self {
             entries: unique,
             sorted,
+            keywords,
         }
+    }
+
+    /// The values of `names` in this object, in one pass over its members
+    /// (none when the object has none of them, without a pass).
+    pub(crate) fn keywords<const N: usize>(
+        &self,
+        names: [Keyword; N],
+    ) -> [Option<&SchemaValue>; N] {
+        let mut out = [None; N];
+        let wanted = names.iter().fold(0, |mask, k| mask | k.bit());
+        if self.keywords & wanted == 0 {
+            return out;
+        }
+        for (key, value) in &self.entries {
+            if let Some(k) = Keyword::of(key).filter(|k| wanted & k.bit() != 0) {
+                if let Some(i) = names.iter().position(|n| *n == k) {
+                    out[i] = Some(value);
+                }
+            }
+        }
+        out
     }
 
     /// The value of member `name`.
@@ -441,5 +552,30 @@ mod tests {
             .equals(&json!([1, "a"])));
         assert!(SchemaValue::parse("1.0").unwrap().equals(&json!(1.0)));
         assert!(SchemaValue::parse("not json").is_none());
+    }
+
+    #[test]
+    fn keywords_are_found_in_the_order_asked_and_absent_ones_are_none() {
+        let schema = SchemaValue::parse(
+            r#"{"description": "x", "maxLength": 5, "type": "string", "pattern": "^a$", "type": "integer"}"#,
+        )
+        .unwrap();
+        let map = schema.as_object().unwrap();
+        let [pattern, type_, min, reference] = map.keywords([
+            Keyword::Pattern,
+            Keyword::Type,
+            Keyword::MinLength,
+            Keyword::Ref,
+        ]);
+        assert_eq!(pattern.and_then(SchemaValue::as_str), Some("^a$"));
+        // A repeated member: its last value.
+        assert_eq!(type_.and_then(SchemaValue::as_str), Some("integer"));
+        assert!(min.is_none() && reference.is_none());
+        assert_eq!(map.keywords([Keyword::AllOf, Keyword::Not]), [None, None]);
+        // Every keyword name maps to its keyword, and other names to none.
+        for (name, keyword) in [("$ref", Keyword::Ref), ("requiredOr", Keyword::RequiredOr)] {
+            assert_eq!(Keyword::of(name), Some(keyword));
+        }
+        assert_eq!(Keyword::of("description"), None);
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::schema_value::{SchemaMap, SchemaValue};
+use super::schema_value::SchemaValue;
 
 /// The intrinsic function a value is, if it is one: its key and argument.
 pub(super) fn intrinsic(value: &Value) -> Option<(&str, &Value)> {
@@ -124,22 +124,6 @@ pub(super) fn format_number(x: f64) -> String {
     } else {
         x.to_string()
     }
-}
-
-/// The values of the keywords `names` in `schema`, found in one pass over its
-/// (few) entries: cheaper than one hashed lookup per keyword, which matters
-/// because this runs for every value of every resource at synth.
-pub(super) fn keywords<'a, const N: usize>(
-    schema: &'a SchemaMap,
-    names: [&str; N],
-) -> [Option<&'a SchemaValue>; N] {
-    let mut out = [None; N];
-    for (key, value) in schema.iter() {
-        if let Some(i) = names.iter().position(|n| *n == key) {
-            out[i] = Some(value);
-        }
-    }
-    out
 }
 
 /// Calls `f` on `value` and every value below it.

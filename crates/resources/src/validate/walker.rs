@@ -6,9 +6,9 @@ use serde_json::Value;
 
 use super::path::PropPath;
 use super::patterns::matches;
-use super::schema_value::{SchemaMap, SchemaValue};
+use super::schema_value::{Keyword, SchemaMap, SchemaValue};
 use super::values::{
-    format_number, intrinsic, is_no_value, is_type, keywords, number, show, show_list, values_equal,
+    format_number, intrinsic, is_no_value, is_type, number, show, show_list, values_equal,
 };
 use super::{Finding, SchemaRoot};
 
@@ -69,7 +69,8 @@ impl<'s> Validator<'s> {
         let Some(schema) = schema.as_object() else {
             return;
         };
-        let [reference, type_, enum_, const_] = keywords(schema, ["$ref", "type", "enum", "const"]);
+        let [reference, type_, enum_, const_] =
+            schema.keywords([Keyword::Ref, Keyword::Type, Keyword::Enum, Keyword::Const]);
         if let Some(target) = reference
             .and_then(SchemaValue::as_str)
             .and_then(|r| self.resolve(r))
@@ -145,10 +146,12 @@ impl<'s> Validator<'s> {
         value: &Value,
         path: &PropPath<'_>,
     ) {
-        let [min, max, xmin, xmax] = keywords(
-            schema,
-            ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"],
-        );
+        let [min, max, xmin, xmax] = schema.keywords([
+            Keyword::Minimum,
+            Keyword::Maximum,
+            Keyword::ExclusiveMinimum,
+            Keyword::ExclusiveMaximum,
+        ]);
         let bound = |k: &str| {
             match k {
                 "minimum" => min,
@@ -206,8 +209,12 @@ impl<'s> Validator<'s> {
     }
 
     pub(super) fn string(&mut self, schema: &SchemaMap, s: &str, path: &PropPath<'_>) {
-        let [min_len, max_len, pattern, format] =
-            keywords(schema, ["minLength", "maxLength", "pattern", "format"]);
+        let [min_len, max_len, pattern, format] = schema.keywords([
+            Keyword::MinLength,
+            Keyword::MaxLength,
+            Keyword::Pattern,
+            Keyword::Format,
+        ]);
         if let Some(problem) = format
             .and_then(SchemaValue::as_str)
             .and_then(|f| super::formats::problem(f, s))
