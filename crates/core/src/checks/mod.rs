@@ -135,9 +135,11 @@ impl<'a> Reference<'a> {
 pub(crate) fn sub_variables(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = template;
-    while let Some(start) = rest.find("${") {
+    // Byte searches (`memchr`): a substring searcher set up per call cost
+    // more than the short Fn::Sub strings it searched.
+    while let Some(start) = find_variable_start(rest) {
         let after = &rest[start + 2..];
-        match after.find('}') {
+        match memchr::memchr(b'}', after.as_bytes()) {
             Some(end) => {
                 let name = &after[..end];
                 if !name.starts_with('!') {
@@ -149,6 +151,20 @@ pub(crate) fn sub_variables(template: &str) -> Vec<&str> {
         }
     }
     out
+}
+
+/// The byte offset of the first `${` in `text`.
+fn find_variable_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b'$', &bytes[from..]) {
+        let at = from + at;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Collects the references of a value.
@@ -361,6 +377,15 @@ pub(crate) fn check_template<'t>(
         )
     };
 
+    // Names looked up for every reference: sets with a fast hasher (the
+    // template's maps hash each lookup with SipHash).
+    type Names<'t> = HashSet<&'t str, foldhash::fast::RandomState>;
+    let names = |map: &'t serde_json::Map<String, Value>| -> Names<'t> {
+        map.keys().map(String::as_str).collect()
+    };
+    let (parameter_names, resource_names) = (names(parameters), names(resources));
+    let (condition_names, mapping_names) = (names(conditions), names(mappings));
+
     // References by section, and what they use.
     let mut used: HashSet<Reference<'t>, foldhash::fast::RandomState> = HashSet::default();
     let mut check_refs = |refs: &[Reference<'t>],
@@ -372,13 +397,13 @@ pub(crate) fn check_template<'t>(
             let name = r.name();
             let ok = match *r {
                 Reference::Ref(n) => {
-                    parameters.contains_key(n)
+                    parameter_names.contains(n)
                         || Pseudo::NAMES.contains(&n)
-                        || (allow_resources && resources.contains_key(n))
+                        || (allow_resources && resource_names.contains(n))
                 }
-                Reference::GetAtt(n) => allow_resources && resources.contains_key(n),
-                Reference::Condition(n) => conditions.contains_key(n),
-                Reference::Mapping(n) => mappings.contains_key(n),
+                Reference::GetAtt(n) => allow_resources && resource_names.contains(n),
+                Reference::Condition(n) => condition_names.contains(n),
+                Reference::Mapping(n) => mapping_names.contains(n),
             };
             if ok {
                 continue;
@@ -629,6 +654,10 @@ mod tests {
             sub_variables("arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}/${Role.Arn}"),
             vec!["AWS::Partition", "Bucket", "Role.Arn"]
         );
+        // A lone `$`, `$$`, a `$` at the end, an unclosed `${`, spaces.
+        assert_eq!(sub_variables("a$b $${X}-${ Y }$"), vec!["X", "Y"]);
+        assert_eq!(sub_variables("${A}${B"), vec!["A"]);
+        assert!(sub_variables("").is_empty() && sub_variables("$").is_empty());
     }
 
     #[test]
