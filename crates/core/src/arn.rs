@@ -281,7 +281,7 @@ impl Sub {
     }
 
     fn text(&mut self, text: &str) {
-        self.template.push_str(&text.replace("${", "${!"));
+        crate::expr::push_sub_literal(&mut self.template, text);
         self.literal.push_str(text);
     }
 

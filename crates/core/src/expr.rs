@@ -403,14 +403,7 @@ impl Expr<String> {
         // Literal parts are joined into runs before `${` is escaped, so a
         // `$` ending one part and a `{` starting the next are escaped too.
         fn flush(template: &mut String, run: &mut String) {
-            // `${` in literal text is written `${!` in a Fn::Sub.
-            let mut rest = run.as_str();
-            while let Some(at) = rest.find("${") {
-                template.push_str(&rest[..at]);
-                template.push_str("${!");
-                rest = &rest[at + 2..];
-            }
-            template.push_str(rest);
+            push_sub_literal(template, run);
             run.clear();
         }
         let mut template = String::new();
@@ -707,6 +700,32 @@ impl RuleExpr {
     pub fn node(&self) -> &Node {
         &self.0
     }
+}
+
+/// The byte offset of the first `${` in `text` (a byte search: a substring
+/// searcher set up per call cost more than the short strings searched).
+pub(crate) fn find_sub_variable(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b'$', &bytes[from..]) {
+        let at = from + at;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Appends literal `text` to a `Fn::Sub` string: `${` is written `${!`.
+pub(crate) fn push_sub_literal(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = find_sub_variable(rest) {
+        out.push_str(&rest[..at]);
+        out.push_str("${!");
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]

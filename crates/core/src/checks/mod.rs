@@ -137,7 +137,7 @@ pub(crate) fn sub_variables(template: &str) -> Vec<&str> {
     let mut rest = template;
     // Byte searches (`memchr`): a substring searcher set up per call cost
     // more than the short Fn::Sub strings it searched.
-    while let Some(start) = find_variable_start(rest) {
+    while let Some(start) = crate::expr::find_sub_variable(rest) {
         let after = &rest[start + 2..];
         match memchr::memchr(b'}', after.as_bytes()) {
             Some(end) => {
@@ -151,20 +151,6 @@ pub(crate) fn sub_variables(template: &str) -> Vec<&str> {
         }
     }
     out
-}
-
-/// The byte offset of the first `${` in `text`.
-fn find_variable_start(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(at) = memchr::memchr(b'$', &bytes[from..]) {
-        let at = from + at;
-        if bytes.get(at + 1) == Some(&b'{') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 /// Collects the references of a value.
