@@ -280,7 +280,7 @@ impl AssetSource {
     /// The content hash and, for a Rust asset, what was resolved about its crate.
     fn hash_and_resolve(&self) -> Result<(String, Option<rust::ResolvedRust>), String> {
         let resolved = match &self.rust {
-            Some(_) => Some(rust::resolve(self.crate_dir()?)?),
+            Some(_) => Some(resolve_rust_shared(self.crate_dir()?)?),
             None => None,
         };
         let mut hasher = Hasher::new();
@@ -392,11 +392,33 @@ impl AssetSource {
 
 /// What the outermost [`with_shared_asset_hashes`] on this thread has
 /// hashed: whole asset sources with their results, and file and folder
-/// inputs (by path and exclusions) with their digests.
+/// inputs (by path and exclusions) with their digests, and the Rust crate
+/// folders resolved.
 #[derive(Default)]
 struct SharedScope {
     sources: Vec<(AssetSource, (String, Option<rust::ResolvedRust>))>,
     paths: Vec<(PathBuf, Vec<String>, [u8; 32])>,
+    /// Rust crate folders resolved in this call (lock closure, toolchain,
+    /// build settings, path dependencies).
+    crates: Vec<(PathBuf, rust::ResolvedRust)>,
+}
+
+/// What [`rust::resolve`] finds about a crate folder, or inside
+/// [`with_shared_asset_hashes`] what it found before in the same call.
+fn resolve_rust_shared(crate_dir: &Path) -> Result<rust::ResolvedRust, String> {
+    let known = with_scope(|scope| {
+        scope
+            .crates
+            .iter()
+            .find(|(dir, _)| dir == crate_dir)
+            .map(|(_, resolved)| resolved.clone())
+    });
+    if let Some(resolved) = known.flatten() {
+        return Ok(resolved);
+    }
+    let resolved = rust::resolve(crate_dir)?;
+    with_scope(|scope| scope.crates.push((crate_dir.to_owned(), resolved.clone())));
+    Ok(resolved)
 }
 
 thread_local! {
@@ -415,8 +437,10 @@ fn with_scope<T>(f: impl FnOnce(&mut SharedScope) -> T) -> Option<T> {
 /// another asset) is not read again either. Use it when several stacks in one
 /// run carry the same code (the `synth` command builds patterns 2 and
 /// 2-studio, which carry the same producer asset, and pattern 4, whose
-/// producer asset adds a bundled file to the same crate folder, in one): the
-/// files are then taken not to change while `build` runs. Outside such a call every
+/// producer asset adds a bundled file to the same crate folder, in one), and
+/// a Rust crate folder's resolution (its part of `Cargo.lock`, toolchain,
+/// build settings and path dependencies) is reused for another asset of the
+/// same folder: the files are then taken not to change while `build` runs. Outside such a call every
 /// [`Scope::add_asset`] reads its inputs afresh, so a process that changes
 /// files between two stacks still gets their new hash. Nested calls share
 /// the outermost call's results.

@@ -934,6 +934,34 @@ dependencies = [
     }
 
     #[test]
+    fn a_crate_resolved_inside_a_shared_call_is_not_resolved_again_for_another_asset() {
+        let root = workspace("shared-resolution");
+        let app = root.join("app");
+        let plain = AssetSource::rust_executable(&app, "app");
+        fs::write(app.join("data.txt"), "rows").unwrap();
+        let with_data =
+            AssetSource::rust_executable(&app, "app").with_bundled_file("data.txt", "data.txt");
+        let lock = fs::read_to_string(root.join("Cargo.lock")).unwrap();
+        let changed_lock = lock.replace("checksum = \"aaaa\"", "checksum = \"dddd\"");
+        assert_ne!(lock, changed_lock);
+        let hash = |s: &AssetSource| s.hash_and_resolve_shared().unwrap().0;
+        let inside = super::super::with_shared_asset_hashes(|| {
+            hash(&plain);
+            // A lock change between two assets of one crate inside the call:
+            // the crate's resolution from the first is reused.
+            fs::write(root.join("Cargo.lock"), &changed_lock).unwrap();
+            hash(&with_data)
+        });
+        assert_ne!(
+            inside,
+            with_data.content_hash().unwrap(),
+            "outside the call the lock is read afresh"
+        );
+        fs::write(root.join("Cargo.lock"), &lock).unwrap();
+        assert_eq!(inside, with_data.content_hash().unwrap());
+    }
+
+    #[test]
     fn a_moved_path_dependency_is_found_in_its_new_folder_within_one_process() {
         let root = workspace("moved-path-dependency");
         let before = hash(&root).unwrap();

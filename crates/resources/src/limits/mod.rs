@@ -212,6 +212,8 @@ impl TemplateCheck for LimitsCheck {
         let Some(resources) = context.template.get("Resources").and_then(Value::as_object) else {
             return;
         };
+        // Asked for every `Ref` of every resource: a fast set of the names.
+        let parameter_names: ParameterNames<'_> = parameters.keys().map(String::as_str).collect();
         for (id, resource) in resources {
             let Some(type_name) = resource.get("Type").and_then(Value::as_str) else {
                 continue;
@@ -221,6 +223,7 @@ impl TemplateCheck for LimitsCheck {
             };
             let mut checker = Checker {
                 parameters,
+                parameter_names: &parameter_names,
                 context,
                 logical_id: id,
                 diags,
@@ -247,7 +250,7 @@ impl TemplateCheck for LimitsCheck {
             names::check(&mut checker, type_name, properties);
             policy::check(&mut checker, type_name, properties);
             // Walking the schema costs time: only resources fed by a parameter need it.
-            if refers_to_parameter(properties, parameters) {
+            if refers_to_parameter(properties, &parameter_names) {
                 if let Some(schema) = checked_schema(type_name) {
                     checker.parameters_against_schema(
                         properties,
@@ -261,12 +264,15 @@ impl TemplateCheck for LimitsCheck {
     }
 }
 
+/// The template's parameter names.
+type ParameterNames<'a> = std::collections::HashSet<&'a str, foldhash::fast::RandomState>;
+
 /// True if `value` holds a `Ref` to one of the template's parameters.
-fn refers_to_parameter(value: &Value, parameters: &serde_json::Map<String, Value>) -> bool {
+fn refers_to_parameter(value: &Value, parameters: &ParameterNames<'_>) -> bool {
     match value {
         Value::Object(map) => {
             if let (1, Some(Value::String(name))) = (map.len(), map.get("Ref")) {
-                return parameters.contains_key(name);
+                return parameters.contains(name.as_str());
             }
             map.values().any(|v| refers_to_parameter(v, parameters))
         }
@@ -366,6 +372,7 @@ fn number_of(v: &Value) -> Option<f64> {
 
 struct Checker<'a, 'd> {
     parameters: &'a serde_json::Map<String, Value>,
+    parameter_names: &'a ParameterNames<'a>,
     context: &'a CheckContext<'a>,
     logical_id: &'a str,
     diags: &'d mut Diagnostics,
@@ -471,7 +478,7 @@ impl Checker<'_, '_> {
                 Source::Literal(Value::Object(map)) => {
                     let properties = node.get("properties");
                     for (key, child) in map {
-                        if !refers_to_parameter(child, self.parameters) {
+                        if !refers_to_parameter(child, self.parameter_names) {
                             continue;
                         }
                         if let Some(child_schema) = properties.and_then(|p| p.get(key)) {
@@ -487,7 +494,7 @@ impl Checker<'_, '_> {
                 Source::Literal(Value::Array(items)) => {
                     if let Some(item_schema) = node.get("items") {
                         for (i, item) in items.iter().enumerate() {
-                            if refers_to_parameter(item, self.parameters) {
+                            if refers_to_parameter(item, self.parameter_names) {
                                 self.parameters_against_schema(
                                     item,
                                     item_schema,
