@@ -10,7 +10,7 @@ use streamcdk_core::json::push_json_string;
 pub(super) enum JsonPart {
     Lit(serde_json::Value),
     Expr(Expr<String>),
-    Obj(Vec<(String, JsonPart)>),
+    Obj(Vec<(&'static str, JsonPart)>),
     Arr(Vec<JsonPart>),
     /// Present only when the condition holds (`Fn::If [c, part, ""]`); in
     /// an array it carries its own separating comma, so the JSON stays valid
@@ -100,6 +100,12 @@ fn push_json_value(buf: &mut String, value: &serde_json::Value) {
         serde_json::Value::String(s) => push_json_string(buf, s),
         serde_json::Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
         serde_json::Value::Null => buf.push_str("null"),
+        // `Number`'s `Display` is serde_json's own form (itoa, ryu), without
+        // a `String` per number.
+        serde_json::Value::Number(n) => {
+            use std::fmt::Write;
+            let _ = write!(buf, "{n}");
+        }
         other => buf.push_str(&other.to_string()),
     }
 }
@@ -303,9 +309,9 @@ impl Widget {
     }
 
     fn to_part(&self, x: u32, y: u32) -> JsonPart {
-        let region = || ("region".to_owned(), JsonPart::Expr(Pseudo::region()));
+        let region = || ("region", JsonPart::Expr(Pseudo::region()));
         let (kind, properties) = match &self.kind {
-            WidgetKind::Text(md) => ("text", vec![("markdown".to_owned(), JsonPart::str(md))]),
+            WidgetKind::Text(md) => ("text", vec![("markdown", JsonPart::str(md))]),
             WidgetKind::Graph {
                 title,
                 left,
@@ -313,12 +319,12 @@ impl Widget {
             } => (
                 "metric",
                 vec![
-                    ("title".to_owned(), JsonPart::str(title)),
-                    ("view".to_owned(), JsonPart::str("timeSeries")),
-                    ("stacked".to_owned(), JsonPart::Lit((*stacked).into())),
+                    ("title", JsonPart::str(title)),
+                    ("view", JsonPart::str("timeSeries")),
+                    ("stacked", JsonPart::Lit((*stacked).into())),
                     region(),
                     (
-                        "metrics".to_owned(),
+                        "metrics",
                         JsonPart::Arr(
                             left.iter()
                                 .map(|m| JsonPart::Arr(m.widget_entry()))
@@ -330,12 +336,12 @@ impl Widget {
             WidgetKind::Alarm { title, alarm_arn } => (
                 "metric",
                 vec![
-                    ("title".to_owned(), JsonPart::str(title)),
+                    ("title", JsonPart::str(title)),
                     region(),
                     (
-                        "annotations".to_owned(),
+                        "annotations",
                         JsonPart::Obj(vec![(
-                            "alarms".to_owned(),
+                            "alarms",
                             JsonPart::Arr(vec![JsonPart::Expr(alarm_arn.clone())]),
                         )]),
                     ),
@@ -348,13 +354,10 @@ impl Widget {
                 axis_range,
             } => {
                 let mut series = vec![JsonPart::Arr(vec![JsonPart::Obj(vec![
+                    ("expression", JsonPart::str(&expression.expression)),
+                    ("id", JsonPart::str("expr")),
                     (
-                        "expression".to_owned(),
-                        JsonPart::str(&expression.expression),
-                    ),
-                    ("id".to_owned(), JsonPart::str("expr")),
-                    (
-                        "label".to_owned(),
+                        "label",
                         JsonPart::str(
                             expression
                                 .label
@@ -366,41 +369,38 @@ impl Widget {
                 for (id, m) in &expression.using {
                     let mut entry = m.widget_entry();
                     if let Some(JsonPart::Obj(options)) = entry.last_mut() {
-                        options.push(("id".to_owned(), JsonPart::str(id)));
-                        options.push(("visible".to_owned(), JsonPart::Lit(false.into())));
+                        options.push(("id", JsonPart::str(id)));
+                        options.push(("visible", JsonPart::Lit(false.into())));
                     }
                     series.push(JsonPart::Arr(entry));
                 }
-                let mut left = vec![("showUnits".to_owned(), JsonPart::Lit(false.into()))];
+                let mut left = vec![("showUnits", JsonPart::Lit(false.into()))];
                 if let Some(l) = axis_label {
-                    left.push(("label".to_owned(), JsonPart::str(l)));
+                    left.push(("label", JsonPart::str(l)));
                 }
                 if let Some((min, max)) = axis_range {
-                    left.push(("min".to_owned(), JsonPart::Lit((*min).into())));
-                    left.push(("max".to_owned(), JsonPart::Lit((*max).into())));
+                    left.push(("min", JsonPart::Lit((*min).into())));
+                    left.push(("max", JsonPart::Lit((*max).into())));
                 }
                 (
                     "metric",
                     vec![
-                        ("title".to_owned(), JsonPart::str(title)),
-                        ("view".to_owned(), JsonPart::str("timeSeries")),
+                        ("title", JsonPart::str(title)),
+                        ("view", JsonPart::str("timeSeries")),
                         region(),
-                        ("metrics".to_owned(), JsonPart::Arr(series)),
-                        (
-                            "yAxis".to_owned(),
-                            JsonPart::Obj(vec![("left".to_owned(), JsonPart::Obj(left))]),
-                        ),
+                        ("metrics", JsonPart::Arr(series)),
+                        ("yAxis", JsonPart::Obj(vec![("left", JsonPart::Obj(left))])),
                     ],
                 )
             }
             WidgetKind::SingleValue { title, metrics } => (
                 "metric",
                 vec![
-                    ("title".to_owned(), JsonPart::str(title)),
-                    ("view".to_owned(), JsonPart::str("singleValue")),
+                    ("title", JsonPart::str(title)),
+                    ("view", JsonPart::str("singleValue")),
                     region(),
                     (
-                        "metrics".to_owned(),
+                        "metrics",
                         JsonPart::Arr(
                             metrics
                                 .iter()
@@ -428,21 +428,21 @@ impl Widget {
                 (
                     "log",
                     vec![
-                        ("title".to_owned(), JsonPart::str(title)),
-                        ("view".to_owned(), JsonPart::str("table")),
+                        ("title", JsonPart::str(title)),
+                        ("view", JsonPart::str("table")),
                         region(),
-                        ("query".to_owned(), JsonPart::Expr(Expr::concat(source))),
+                        ("query", JsonPart::Expr(Expr::concat(source))),
                     ],
                 )
             }
         };
         let part = JsonPart::Obj(vec![
-            ("type".to_owned(), JsonPart::str(kind)),
-            ("x".to_owned(), JsonPart::Lit(x.into())),
-            ("y".to_owned(), JsonPart::Lit(y.into())),
-            ("width".to_owned(), JsonPart::Lit(self.width.into())),
-            ("height".to_owned(), JsonPart::Lit(self.height.into())),
-            ("properties".to_owned(), JsonPart::Obj(properties)),
+            ("type", JsonPart::str(kind)),
+            ("x", JsonPart::Lit(x.into())),
+            ("y", JsonPart::Lit(y.into())),
+            ("width", JsonPart::Lit(self.width.into())),
+            ("height", JsonPart::Lit(self.height.into())),
+            ("properties", JsonPart::Obj(properties)),
         ]);
         match &self.when {
             Some(condition) => JsonPart::Cond(condition.clone(), Box::new(part)),
@@ -644,13 +644,13 @@ impl streamcdk_core::Aspect for RenderBody {
         }
         let mut body = Vec::new();
         if let Some(start) = &self.props.start {
-            body.push(("start".to_owned(), JsonPart::str(start)));
+            body.push(("start", JsonPart::str(start)));
         }
         if self.props.period_override == PeriodOverride::Inherit {
-            body.push(("periodOverride".to_owned(), JsonPart::str("inherit")));
+            body.push(("periodOverride", JsonPart::str("inherit")));
         }
         body.push((
-            "widgets".to_owned(),
+            "widgets",
             JsonPart::Arr(
                 layout
                     .placed

@@ -141,14 +141,11 @@ impl Metric {
             entry.push(JsonPart::Expr(v.clone()));
         }
         let mut options = vec![
-            ("stat".to_owned(), JsonPart::str(self.statistic.name())),
-            (
-                "period".to_owned(),
-                JsonPart::Lit(self.period_seconds.into()),
-            ),
+            ("stat", JsonPart::str(self.statistic.name())),
+            ("period", JsonPart::Lit(self.period_seconds.into())),
         ];
         if let Some(l) = &self.label {
-            options.push(("label".to_owned(), JsonPart::str(l)));
+            options.push(("label", JsonPart::str(l)));
         }
         entry.push(JsonPart::Obj(options));
         entry
