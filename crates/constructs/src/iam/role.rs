@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use streamcdk_core::arn::Arn;
-use streamcdk_core::{Diagnostics, Expr, Resource, Scope};
+use streamcdk_core::{Diagnostics, Expr, Node, Resource, Scope};
 use streamcdk_resources::iam as l1;
 
 use super::{Grant, Grantable, PolicyDocument, PolicyStatement, Principal};
@@ -115,6 +115,28 @@ impl RoleProps {
     pub fn permissions_boundary(mut self, managed_policy_arn: impl Into<Expr<String>>) -> Self {
         self.permissions_boundary = Some(managed_policy_arn.into());
         self
+    }
+}
+
+/// Brings `resource`'s `PolicyDocument` up to `document`, whose last
+/// statement (rendered as `statement`) was just added: appended in place,
+/// since rendering the whole document for every grant made a role's grants
+/// cost the square of their number. A document not in the expected form
+/// (edited from outside) is rendered whole.
+fn append_statement(resource: &Resource, document: &PolicyDocument, statement: Node) {
+    let mut statement = Some(statement);
+    let appended = resource.edit_property_node("PolicyDocument", |node| match node {
+        Node::Map(members) => match members.get_mut("Statement") {
+            Some(Node::List(statements)) if statements.len() + 1 == document.statements.len() => {
+                statements.extend(statement.take());
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    });
+    if appended != Some(true) {
+        resource.set_property("PolicyDocument", document.to_expr());
     }
 }
 
@@ -400,7 +422,8 @@ impl Role {
         // Sizes are kept per document and grown by each statement's own
         // size (with its comma), so adding a statement does not re-measure
         // the whole document.
-        let statement_chars = super::quotas::node_json_len(&statement.to_node(), stack) + 1;
+        let statement_node = statement.to_node();
+        let statement_chars = super::quotas::node_json_len(&statement_node, stack) + 1;
         // The inline quota counts every inline policy of the role; leave room
         // for the ones given in its props.
         let budget = super::MAX_INLINE_POLICY_CHARS.saturating_sub(self.inline_chars);
@@ -422,9 +445,7 @@ impl Role {
         } else {
             policy.document.add(statement);
             policy.chars += statement_chars;
-            policy
-                .resource
-                .set_property("PolicyDocument", policy.document.to_expr());
+            append_statement(&policy.resource, &policy.document, statement_node);
             return Ok(Grant::in_policy(policy.resource.clone()));
         }
         // What still does not fit goes into managed policies attached to the
@@ -455,7 +476,7 @@ impl Role {
         };
         document.add(statement);
         *chars += statement_chars;
-        resource.set_property("PolicyDocument", document.to_expr());
+        append_statement(resource, document, statement_node);
         Ok(Grant::in_policy(resource.clone()))
     }
 }
@@ -500,6 +521,19 @@ mod tests {
             )
             .unwrap();
         assert_eq!(g1.policy().unwrap().key(), g2.policy().unwrap().key());
+        // Appended in place, the document is the one rendered whole.
+        let statements = [
+            PolicyStatement::allow()
+                .actions(["sqs:SendMessage"])
+                .resource("arn:aws:sqs:us-east-1:123456789012:q"),
+            PolicyStatement::allow()
+                .actions(["cloudwatch:PutMetricData"])
+                .any_resource(),
+        ];
+        assert_eq!(
+            g1.policy().unwrap().property("PolicyDocument"),
+            Some(PolicyDocument::new(statements).to_expr().into_node())
+        );
         let t = TemplateAssertions::from_stack(&stack).unwrap();
         t.assert_resource_count("AWS::IAM::Policy", 1);
         let (_, policy) = &t.find_resources("AWS::IAM::Policy", serde_json::json!({}))[0];

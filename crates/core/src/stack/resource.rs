@@ -200,6 +200,17 @@ impl Resource {
         })
     }
 
+    /// Edits property `name` in place: `f` gets its expression tree and its
+    /// answer is returned; `None` when the property is not set. For a
+    /// construct that grows a large property one piece at a time (a role's
+    /// policy document, one statement per grant), where setting the whole
+    /// value each time would rebuild it each time. `f` runs while the
+    /// stack is locked: it must not call back into the stack.
+    pub fn edit_property_node<R>(&self, name: &str, f: impl FnOnce(&mut Node) -> R) -> Option<R> {
+        let mut data = self.stack.data();
+        data.resources[self.index].properties.get_mut(name).map(f)
+    }
+
     /// Removes a property.
     pub fn remove_property(&self, name: &str) -> &Self {
         self.edit(|r| {
@@ -456,5 +467,34 @@ impl Resource {
             LogicalIdSource::Content(salts) => salts.push(salt),
             other => *other = LogicalIdSource::Content(vec![salt]),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Node, Stack};
+
+    #[test]
+    fn a_property_is_edited_in_place_and_an_unset_one_is_not() {
+        let stack = Stack::new("t");
+        let r = stack.root().add_resource("R", "AWS::SQS::Queue");
+        r.set_property_node("Tags", Node::List(vec![Node::Str("a".into())]));
+        let length = r.edit_property_node("Tags", |node| match node {
+            Node::List(items) => {
+                items.push(Node::Str("b".into()));
+                items.len()
+            }
+            _ => 0,
+        });
+        assert_eq!(length, Some(2));
+        assert_eq!(
+            r.property("Tags"),
+            Some(Node::List(vec![
+                Node::Str("a".into()),
+                Node::Str("b".into())
+            ]))
+        );
+        assert_eq!(r.edit_property_node("QueueName", |_| ()), None);
+        assert_eq!(r.property("QueueName"), None);
     }
 }
