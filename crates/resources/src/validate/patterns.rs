@@ -72,6 +72,10 @@ fn translate(pattern: &str) -> String {
 /// does not compile).
 #[derive(Default)]
 struct Forms {
+    /// The [`simple`](super::simple) form, when the pattern has one.
+    simple: OnceLock<Option<super::simple::Simple>>,
+    /// `^(?!LITERAL)REST` as (`LITERAL`, `^REST`).
+    look_ahead: OnceLock<Option<(String, String)>>,
     parsed: OnceLock<Option<Arc<regex_syntax::hir::Hir>>>,
     compiled: OnceLock<Option<Arc<fancy_regex::Regex>>>,
 }
@@ -117,12 +121,18 @@ fn parsed(pattern: &str) -> Option<Arc<regex_syntax::hir::Hir>> {
 /// and the rest matched without it), and a compiled `fancy-regex` for other
 /// look-around and for the matches the backtracking matcher gives up on.
 pub(super) fn matches(pattern: &str, text: &str) -> Option<bool> {
-    if let Some(result) = super::simple::eval(pattern, text) {
-        return Some(result);
+    // Each form is made once per pattern and kept (`Forms`).
+    let forms = forms(pattern);
+    if let Some(simple) = forms.simple.get_or_init(|| super::simple::parse(pattern)) {
+        return Some(simple.matches(text));
     }
-    if let Some((excluded, rest)) = negative_literal_prefix(pattern) {
-        if let Some(result) = matches(&format!("^{rest}"), text) {
-            return Some(result && !text.starts_with(excluded));
+    let look_ahead = forms.look_ahead.get_or_init(|| {
+        negative_literal_prefix(pattern)
+            .map(|(excluded, rest)| (excluded.to_owned(), format!("^{rest}")))
+    });
+    if let Some((excluded, rest)) = look_ahead {
+        if let Some(result) = matches(rest, text) {
+            return Some(result && !text.starts_with(excluded.as_str()));
         }
     }
     if let Some(hir) = parsed(pattern) {

@@ -15,12 +15,61 @@
 //! every schema pattern this path takes against `fancy-regex` on a corpus.
 
 /// `Some(matches)` when `pattern` has one of the simple forms, else `None`.
+#[cfg(test)]
 pub(super) fn eval(pattern: &str, text: &str) -> Option<bool> {
+    parse(pattern).map(|simple| simple.matches(text))
+}
+
+/// A pattern of one of the simple forms, parsed once (the pattern cache
+/// keeps it) and matched by [`Simple::matches`].
+pub(super) enum Simple {
+    /// `.*`
+    Anything,
+    /// `^.*$`: no `\n`.
+    NoNewline,
+    /// `LITERAL.*`: the text contains the literal.
+    Contains(String),
+    /// `^(?!\s*$).Q$`: not blank, no `\n`, a length within the bounds.
+    NotBlank(usize, Option<usize>),
+    /// `^[CLASS]Q$` and its kin: every character in the class, a length
+    /// within the bounds.
+    Repeat(Class, usize, Option<usize>),
+}
+
+impl Simple {
+    pub(super) fn matches(&self, text: &str) -> bool {
+        match self {
+            Simple::Anything => true,
+            Simple::NoNewline => !text.contains('\n'),
+            Simple::Contains(literal) => text.contains(literal.as_str()),
+            Simple::NotBlank(min, max) => {
+                let n = text.chars().count();
+                !text.contains('\n')
+                    && !text.chars().all(char::is_whitespace)
+                    && n >= *min
+                    && max.is_none_or(|m| n <= m)
+            }
+            Simple::Repeat(class, min, max) => {
+                let mut count = 0usize;
+                for c in text.chars() {
+                    if !class.contains(c) {
+                        return false;
+                    }
+                    count += 1;
+                }
+                count >= *min && max.is_none_or(|m| count <= m)
+            }
+        }
+    }
+}
+
+/// `pattern` as a [`Simple`] form, if it is one.
+pub(super) fn parse(pattern: &str) -> Option<Simple> {
     if pattern == ".*" {
-        return Some(true);
+        return Some(Simple::Anything);
     }
     if pattern == "^.*$" {
-        return Some(!text.contains('\n'));
+        return Some(Simple::NoNewline);
     }
     if let Some(literal) = pattern.strip_suffix(".*") {
         if !literal.is_empty()
@@ -28,7 +77,7 @@ pub(super) fn eval(pattern: &str, text: &str) -> Option<bool> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-')
         {
-            return Some(text.contains(literal));
+            return Some(Simple::Contains(literal.to_owned()));
         }
         return None;
     }
@@ -45,13 +94,7 @@ pub(super) fn eval(pattern: &str, text: &str) -> Option<bool> {
     if let Some(rest) = body.strip_prefix("(?!\\s*$).") {
         // Not only white space, then any characters but `\n`.
         let (min, max) = parse_quantifier(rest)?;
-        let n = text.chars().count();
-        return Some(
-            !text.contains('\n')
-                && !text.chars().all(char::is_whitespace)
-                && n >= min
-                && max.is_none_or(|m| n <= m),
-        );
+        return Some(Simple::NotBlank(min, max));
     }
     let (class, quantifier) = if let Some(rest) = body
         .strip_prefix("\\S")
@@ -66,17 +109,10 @@ pub(super) fn eval(pattern: &str, text: &str) -> Option<bool> {
         (Class::Set(parse_set(&inner[..end])?), &inner[end + 1..])
     };
     let (min, max) = parse_quantifier(quantifier)?;
-    let mut count = 0usize;
-    for c in text.chars() {
-        if !class.contains(c) {
-            return Some(false);
-        }
-        count += 1;
-    }
-    Some(count >= min && max.is_none_or(|m| count <= m))
+    Some(Simple::Repeat(class, min, max))
 }
 
-enum Class {
+pub(super) enum Class {
     /// `\S`, `[^\s]`: not white space (Unicode, as the regex engine's).
     NonSpace,
     /// `.`: anything but `\n`.
@@ -84,7 +120,7 @@ enum Class {
     Set(Set),
 }
 
-struct Set {
+pub(super) struct Set {
     negated: bool,
     ranges: Vec<(char, char)>,
     categories: Vec<Category>,

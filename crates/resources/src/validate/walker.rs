@@ -100,7 +100,11 @@ impl<'s> Validator<'s> {
             }
         }
         if let Some(allowed) = enum_.and_then(SchemaValue::as_array) {
-            if !allowed.iter().any(|a| values_equal(a, value)) {
+            // An exact member first: the conversions (a number given as a
+            // string) parse every member, which most values do not need.
+            if !allowed.iter().any(|a| a.equals(value))
+                && !allowed.iter().any(|a| values_equal(a, value))
+            {
                 self.push(
                     "schema/enum",
                     path,
