@@ -301,6 +301,22 @@ pub fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// Member `name` of a JSON object (`None` when it has none, or `value` is
+/// not an object), as `Value::get` finds it. A small object (a resource
+/// body, an intrinsic function: eight members or fewer) is searched by
+/// comparing names, which costs less than serde_json's map, whose every
+/// lookup hashes the name with SipHash; a larger one is looked up as usual.
+/// For checks that read a few members of every resource of a template.
+pub fn member<'v>(value: &'v serde_json::Value, name: &str) -> Option<&'v serde_json::Value> {
+    match value {
+        serde_json::Value::Object(map) if map.len() <= 8 => map
+            .iter()
+            .find_map(|(k, v)| (k.as_str() == name).then_some(v)),
+        serde_json::Value::Object(map) => map.get(name),
+        _ => None,
+    }
+}
+
 /// Whether any of the eight bytes of `word` is a control character, `"` or
 /// `\\` (the bytes JSON escapes), by the usual word-at-a-time tests: a byte
 /// below 0x20, or equal to 0x22 or 0x5c. Bytes of 0x80 and above (UTF-8)
@@ -318,6 +334,28 @@ fn needs_escape(word: u64) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn members_are_found_in_small_and_large_objects_as_get_finds_them() {
+        let small = serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {"A": 1}});
+        let mut large = serde_json::Map::new();
+        for i in 0..20 {
+            large.insert(format!("K{i}"), serde_json::json!(i));
+        }
+        let large = serde_json::Value::Object(large);
+        for (value, name) in [
+            (&small, "Type"),
+            (&small, "Properties"),
+            (&small, "Missing"),
+            (&large, "K0"),
+            (&large, "K19"),
+            (&large, "K20"),
+        ] {
+            assert_eq!(member(value, name), value.get(name), "{name}");
+        }
+        assert_eq!(member(&serde_json::json!([1, 2]), "0"), None);
+        assert_eq!(member(&serde_json::json!("text"), "Type"), None);
+    }
+
     use super::*;
     use crate::{Pseudo, Stack};
     use serde_json::json;

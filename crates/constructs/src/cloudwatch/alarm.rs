@@ -455,7 +455,9 @@ impl streamcdk_core::checks::TemplateCheck for AlarmsWithoutActions {
             return;
         };
         for (id, resource) in resources {
-            if resource["Type"] != "AWS::CloudWatch::Alarm" {
+            if streamcdk_core::json::member(resource, "Type").and_then(serde_json::Value::as_str)
+                != Some("AWS::CloudWatch::Alarm")
+            {
                 continue;
             }
             let has_actions = ["AlarmActions", "OKActions", "InsufficientDataActions"]

@@ -78,7 +78,9 @@ impl TemplateCheck for UndeliverableAlarmActions {
         // and reading its key's policy for every action was most of the check.
         let mut verdicts: Vec<(&str, Option<(bool, String)>)> = Vec::new();
         for (id, alarm) in resources {
-            if alarm["Type"] != "AWS::CloudWatch::Alarm" {
+            if streamcdk_core::json::member(alarm, "Type").and_then(Value::as_str)
+                != Some("AWS::CloudWatch::Alarm")
+            {
                 continue;
             }
             for property in ["AlarmActions", "OKActions", "InsufficientDataActions"] {

@@ -255,7 +255,7 @@ pub(crate) fn collect_references<'a>(
 }
 
 fn section<'a>(template: &'a Value, name: &str) -> Option<&'a serde_json::Map<String, Value>> {
-    template.get(name).and_then(Value::as_object)
+    crate::json::member(template, name).and_then(Value::as_object)
 }
 
 /// Runs every check that needs the whole template.
@@ -433,11 +433,11 @@ pub(crate) fn check_template<'t>(
             .filter_map(|r| resources.get_key_value(r.name()).map(|(k, _)| k.as_str()))
             .collect();
         edges.extend(referenced.iter().copied());
-        if let Some(c) = body.get("Condition") {
+        if let Some(c) = crate::json::member(body, "Condition") {
             let name = c.as_str().unwrap_or_default();
             check_refs(&[Reference::Condition(name)], at, true, diags);
         }
-        let depends_on: Vec<&str> = match body.get("DependsOn") {
+        let depends_on: Vec<&str> = match crate::json::member(body, "DependsOn") {
             Some(Value::String(s)) => vec![s.as_str()],
             Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),

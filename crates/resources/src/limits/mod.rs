@@ -215,10 +215,12 @@ impl TemplateCheck for LimitsCheck {
         // Asked for every `Ref` of every resource: a fast set of the names.
         let parameter_names: ParameterNames<'_> = parameters.keys().map(String::as_str).collect();
         for (id, resource) in resources {
-            let Some(type_name) = resource.get("Type").and_then(Value::as_str) else {
+            let Some(type_name) =
+                streamcdk_core::json::member(resource, "Type").and_then(Value::as_str)
+            else {
                 continue;
             };
-            let Some(properties) = resource.get("Properties") else {
+            let Some(properties) = streamcdk_core::json::member(resource, "Properties") else {
                 continue;
             };
             let mut checker = Checker {

@@ -121,13 +121,16 @@ impl TemplateCheck for SchemaCheck {
             return;
         };
         for (logical_id, body) in resources {
-            let Some(type_name) = body.get("Type").and_then(Value::as_str) else {
+            let Some(type_name) =
+                streamcdk_core::json::member(body, "Type").and_then(Value::as_str)
+            else {
                 continue;
             };
             let Some(schema) = checked_schema(type_name) else {
                 continue;
             };
-            let findings = validate_against(schema, body.get("Properties"));
+            let findings =
+                validate_against(schema, streamcdk_core::json::member(body, "Properties"));
             if findings.is_empty() {
                 continue;
             }
