@@ -13,8 +13,10 @@
 //! (informational), 0 when clean, 1 for a usage error or an unreadable file.
 //! Warnings go to standard error; errors make the exit status 1.
 
+mod allocator;
+
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: allocator::Mimalloc = allocator::Mimalloc;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
