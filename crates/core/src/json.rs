@@ -236,22 +236,22 @@ impl From<JsonArray> for Expr<Json> {
 /// a `Value` and a `String` per string would cost more than the text.
 pub fn push_json_string(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
+    let word = |at: usize| {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(eight)
+    };
     // Most strings of a template need no escape: tested whole first (eight
     // bytes at a time, the last eight overlapping the words before them, so
     // no byte is tested alone), then copied in one piece.
+    let mut clean_to = 0;
     let clean = if bytes.len() >= 8 {
-        let word = |at: usize| {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(&bytes[at..at + 8]);
-            u64::from_le_bytes(eight)
-        };
-        let mut at = 0;
-        while at + 8 <= bytes.len() && !needs_escape(word(at)) {
-            at += 8;
+        while clean_to + 8 <= bytes.len() && !needs_escape(word(clean_to)) {
+            clean_to += 8;
         }
-        at + 8 > bytes.len() && !needs_escape(word(bytes.len() - 8))
+        clean_to + 8 > bytes.len() && !needs_escape(word(bytes.len() - 8))
     } else {
-        !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        !bytes.iter().any(|&b| ESCAPES[usize::from(b)] != 0)
     };
     out.reserve(bytes.len() + 2);
     out.push('"');
@@ -260,46 +260,56 @@ pub fn push_json_string(out: &mut String, text: &str) {
         out.push('"');
         return;
     }
+    // From the first word that holds an escape: words without one are
+    // skipped whole, other bytes looked up in the escape table.
     let mut start = 0;
-    let mut i = 0;
+    let mut i = clean_to;
     while i < bytes.len() {
-        // Eight bytes at a time while none needs an escape: most strings
-        // of a template need none.
-        if let Some(word) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-            if !needs_escape(word) {
-                i += 8;
-                continue;
-            }
+        if i + 8 <= bytes.len() && !needs_escape(word(i)) {
+            i += 8;
+            continue;
         }
         let b = bytes[i];
+        let escape = ESCAPES[usize::from(b)];
         i += 1;
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
+        if escape == 0 {
+            continue;
+        }
         // Escaped bytes are ASCII, so `i - 1` is a character boundary.
         out.push_str(&text[start..i - 1]);
-        if escape.is_empty() {
+        out.push('\\');
+        if escape == b'u' {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
+            out.push_str("u00");
             out.push(char::from(HEX[usize::from(b >> 4)]));
             out.push(char::from(HEX[usize::from(b & 0xf)]));
         } else {
-            out.push_str(escape);
+            out.push(char::from(escape));
         }
         start = i;
     }
     out.push_str(&text[start..]);
     out.push('"');
 }
+
+/// For each byte, the letter after the backslash JSON escapes it with
+/// (`u` for `\u00XX`), or 0 for a byte written as it is.
+const ESCAPES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table[b'\n' as usize] = b'n';
+    table[b'\r' as usize] = b'r';
+    table[b'\t' as usize] = b't';
+    table[0x08] = b'b';
+    table[0x0c] = b'f';
+    table
+};
 
 /// Member `name` of a JSON object (`None` when it has none, or `value` is
 /// not an object), as `Value::get` finds it. A small object (a resource
