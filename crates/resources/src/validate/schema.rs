@@ -142,7 +142,12 @@ impl<'a> SchemaRoot<'a> {
                 } else {
                     return schema.top.pointer(pointer);
                 };
-                let (name, deeper) = rest.split_once('/').unwrap_or((rest, ""));
+                // Byte loops: the names are short, and `str` searches set up
+                // a searcher per call (this runs for every `$ref` reached).
+                let (name, deeper) = match rest.bytes().position(|b| b == b'/') {
+                    Some(at) => (&rest[..at], &rest[at + 1..]),
+                    None => (rest, ""),
+                };
                 let part = schema.part(parts, cells, &unescape_pointer_token(name))?;
                 if deeper.is_empty() {
                     Some(part)
@@ -156,7 +161,7 @@ impl<'a> SchemaRoot<'a> {
 
 /// A JSON pointer token with `~1` and `~0` undone (RFC 6901).
 fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains('~') {
+    if token.bytes().any(|b| b == b'~') {
         token.replace("~1", "/").replace("~0", "~").into()
     } else {
         token.into()
