@@ -116,8 +116,9 @@ pub(crate) struct ResolvedRust {
     /// when it has none.
     pub build_settings: String,
     /// `name version source checksum` of every package the crate resolves
-    /// to, sorted, one per line (joined once: only the asset hash reads it).
-    pub lock_entries: String,
+    /// to, sorted, one per line (joined once: only the asset hash reads it;
+    /// shared by the copies a shared-hash call keeps).
+    pub lock_entries: Arc<str>,
     /// Path dependencies (name, folder), sorted by name; the crate itself excluded.
     pub path_dependencies: Vec<(String, PathBuf)>,
 }
@@ -681,7 +682,7 @@ fn closure(
         lock_entries: {
             entries.sort_unstable();
             entries.dedup();
-            entries.join("\n")
+            entries.join("\n").into()
         },
         path_dependencies,
     })
