@@ -414,10 +414,12 @@ pub(crate) fn check_template<'t>(
 
     // Resource dependency graph: edges from references and DependsOn.
     let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    // One list reused for every resource's references.
+    let mut refs = Vec::new();
     for (id, body) in resources {
         let at = resource_path(id);
         let at: &str = &at;
-        let mut refs = Vec::new();
+        refs.clear();
         if let Some(obj) = body.as_object() {
             for (key, value) in obj {
                 if key != "DependsOn" && key != "Condition" {
@@ -427,10 +429,12 @@ pub(crate) fn check_template<'t>(
         }
         check_refs(&refs, at, true, diags);
         let edges = graph.entry(id.as_str()).or_default();
+        // The names borrow from the template, so they serve as the keys.
         let referenced: BTreeSet<&str> = refs
             .iter()
             .filter(|r| matches!(r, Reference::Ref(_) | Reference::GetAtt(_)))
-            .filter_map(|r| resources.get_key_value(r.name()).map(|(k, _)| k.as_str()))
+            .map(|r| r.name())
+            .filter(|name| resource_names.contains(name))
             .collect();
         edges.extend(referenced.iter().copied());
         if let Some(c) = crate::json::member(body, "Condition") {
@@ -454,8 +458,8 @@ pub(crate) fn check_template<'t>(
                     format!("DependsOn '{dep}' is redundant: a Ref or Fn::GetAtt already makes this resource wait for it (cfn-lint W3005)"),
                 );
             }
-            if let Some((k, _)) = resources.get_key_value(dep) {
-                graph.entry(id.as_str()).or_default().insert(k.as_str());
+            if resource_names.contains(dep) {
+                graph.entry(id.as_str()).or_default().insert(dep);
             }
         }
     }

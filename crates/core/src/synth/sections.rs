@@ -128,7 +128,9 @@ pub(super) fn resources(
             resolver.diags,
             at,
         );
-        let mut body = Map::new();
+        // Type, Properties and Metadata at least (growing an index map
+        // rehashes its keys).
+        let mut body = Map::with_capacity(4);
         body.insert("Type".into(), r.type_name.clone().into());
         if !r.properties.is_empty() || tags.is_some() {
             let mut props = Map::with_capacity(r.properties.len() + 1);
