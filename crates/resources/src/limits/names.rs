@@ -362,9 +362,11 @@ pub(super) fn each_at(
     f: &mut dyn FnMut(&Value, &str),
 ) {
     if !path.is_empty() {
+        // The length first: a one-member map is searched without hashing.
         if let Some(Value::Array(parts)) = value
-            .get("Fn::If")
-            .filter(|_| value.as_object().is_some_and(|m| m.len() == 1))
+            .as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.get("Fn::If"))
         {
             for branch in parts.iter().skip(1) {
                 each_at(branch, path, shown, f);
