@@ -292,19 +292,12 @@ impl AssetSource {
     /// [`with_shared_asset_hashes`] the result for an equal source hashed
     /// before in the same call.
     fn hash_and_resolve_shared(&self) -> Result<(String, Option<rust::ResolvedRust>), String> {
-        let known = with_scope(|scope| {
-            scope
-                .sources
-                .iter()
-                .find(|(source, _)| source == self)
-                .map(|(_, result)| result.clone())
-        });
-        if let Some(result) = known.flatten() {
-            return Ok(result);
-        }
-        let result = self.hash_and_resolve()?;
-        with_scope(|scope| scope.sources.push((self.clone(), result.clone())));
-        Ok(result)
+        shared(
+            |scope| &mut scope.sources,
+            |source| source == self,
+            || self.clone(),
+            || self.hash_and_resolve(),
+        )
     }
 
     /// The first path input: a Rust asset's crate folder.
@@ -397,7 +390,7 @@ impl AssetSource {
 #[derive(Default)]
 struct SharedScope {
     sources: Vec<(AssetSource, (String, Option<rust::ResolvedRust>))>,
-    paths: Vec<(PathBuf, Vec<String>, [u8; 32])>,
+    paths: Vec<((PathBuf, Vec<String>), [u8; 32])>,
     /// Rust crate folders resolved in this call (lock closure, toolchain,
     /// build settings, path dependencies).
     crates: Vec<(PathBuf, rust::ResolvedRust)>,
@@ -406,19 +399,35 @@ struct SharedScope {
 /// What [`rust::resolve`] finds about a crate folder, or inside
 /// [`with_shared_asset_hashes`] what it found before in the same call.
 fn resolve_rust_shared(crate_dir: &Path) -> Result<rust::ResolvedRust, String> {
+    shared(
+        |scope| &mut scope.crates,
+        |dir| dir == crate_dir,
+        || crate_dir.to_owned(),
+        || rust::resolve(crate_dir),
+    )
+}
+
+/// `compute()`, or inside [`with_shared_asset_hashes`] the value kept in
+/// `list` for the key `matches` accepts; a value computed inside the call
+/// is kept under `key()` (built only then).
+fn shared<K, V: Clone>(
+    list: impl Fn(&mut SharedScope) -> &mut Vec<(K, V)>,
+    matches: impl Fn(&K) -> bool,
+    key: impl FnOnce() -> K,
+    compute: impl FnOnce() -> Result<V, String>,
+) -> Result<V, String> {
     let known = with_scope(|scope| {
-        scope
-            .crates
+        list(scope)
             .iter()
-            .find(|(dir, _)| dir == crate_dir)
-            .map(|(_, resolved)| resolved.clone())
+            .find(|(k, _)| matches(k))
+            .map(|(_, value)| value.clone())
     });
-    if let Some(resolved) = known.flatten() {
-        return Ok(resolved);
+    if let Some(value) = known.flatten() {
+        return Ok(value);
     }
-    let resolved = rust::resolve(crate_dir)?;
-    with_scope(|scope| scope.crates.push((crate_dir.to_owned(), resolved.clone())));
-    Ok(resolved)
+    let value = compute()?;
+    with_scope(|scope| list(scope).push((key(), value.clone())));
+    Ok(value)
 }
 
 thread_local! {
@@ -516,25 +525,12 @@ fn hash_file(hasher: &mut Hasher, path: &Path, relative: &str) -> Result<(), Str
 /// [`with_shared_asset_hashes`] the digest of the same path with the same
 /// exclusions computed before in that call.
 fn hash_path(hasher: &mut Hasher, path: &Path, exclude: &[String]) -> Result<(), String> {
-    let known = with_scope(|scope| {
-        scope
-            .paths
-            .iter()
-            .find(|(p, e, _)| p == path && e.as_slice() == exclude)
-            .map(|(_, _, digest)| *digest)
-    });
-    let digest = match known.flatten() {
-        Some(digest) => digest,
-        None => {
-            let digest = path_digest(path, exclude)?;
-            with_scope(|scope| {
-                scope
-                    .paths
-                    .push((path.to_path_buf(), exclude.to_vec(), digest))
-            });
-            digest
-        }
-    };
+    let digest = shared(
+        |scope| &mut scope.paths,
+        |(p, e)| p == path && e.as_slice() == exclude,
+        || (path.to_path_buf(), exclude.to_vec()),
+        || path_digest(path, exclude),
+    )?;
     hasher.update(b"P\0");
     hasher.update(&digest);
     Ok(())
