@@ -377,8 +377,7 @@ async fn an_available_change_set_without_resource_changes_is_executed() {
         .output(|| stack(StackStatus::UpdateComplete))
         .repeatedly()
         .build();
-    let describe_cs = mock!(Cfn::describe_change_set)
-        .then_output(|| change_set(ChangeSetStatus::CreateComplete, None, vec![]));
+    let describe_cs = ready_change_set(vec![]);
     let stack_events = mock!(Cfn::describe_stack_events).then_output(|| events(vec![]));
     let (create, execute, delete_cs) = ok_rules();
     let d = deployer(

@@ -942,15 +942,13 @@ dependencies = [
         fs::write(app.join("data.txt"), "rows").unwrap();
         let with_data =
             AssetSource::rust_executable(&app, "app").with_bundled_file("data.txt", "data.txt");
-        let lock = fs::read_to_string(root.join("Cargo.lock")).unwrap();
-        let changed_lock = lock.replace("checksum = \"aaaa\"", "checksum = \"dddd\"");
-        assert_ne!(lock, changed_lock);
+        let (resolved, changed) = ("checksum = \"aaaa\"", "checksum = \"dddd\"");
         let hash = |s: &AssetSource| s.hash_and_resolve_shared().unwrap().0;
         let inside = super::super::with_shared_asset_hashes(|| {
             hash(&plain);
             // A lock change between two assets of one crate inside the call:
             // the crate's resolution from the first is reused.
-            fs::write(root.join("Cargo.lock"), &changed_lock).unwrap();
+            edit(root.join("Cargo.lock"), resolved, changed);
             hash(&with_data)
         });
         assert_ne!(
@@ -958,7 +956,7 @@ dependencies = [
             with_data.content_hash().unwrap(),
             "outside the call the lock is read afresh"
         );
-        fs::write(root.join("Cargo.lock"), &lock).unwrap();
+        edit(root.join("Cargo.lock"), changed, resolved);
         assert_eq!(inside, with_data.content_hash().unwrap());
     }
 

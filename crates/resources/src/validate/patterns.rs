@@ -359,6 +359,20 @@ mod tests {
             .collect()
     }
 
+    /// Every pattern of the registry's schemas, once each.
+    #[cfg(feature = "registry")]
+    fn registry_patterns() -> Vec<String> {
+        let mut registry = Vec::new();
+        for name in crate::registry::type_names() {
+            if let Some(schema) = crate::registry::schema(name) {
+                collect_patterns(schema, &mut registry);
+            }
+        }
+        registry.sort();
+        registry.dedup();
+        registry
+    }
+
     /// The full matching path (simple forms, look-ahead prefix, backtracking)
     /// against `fancy-regex` on random texts, for the embedded schemas'
     /// patterns and, with the whole registry built in, every registry
@@ -367,17 +381,7 @@ mod tests {
     fn the_matching_path_agrees_with_the_regex_engine_on_random_texts() {
         let mut patterns: Vec<String> = embedded_patterns().into_iter().map(|(_, p)| p).collect();
         #[cfg(feature = "registry")]
-        {
-            let mut registry = Vec::new();
-            for name in crate::registry::type_names() {
-                if let Some(schema) = crate::registry::schema(name) {
-                    collect_patterns(schema, &mut registry);
-                }
-            }
-            registry.sort();
-            registry.dedup();
-            patterns.extend(registry);
-        }
+        patterns.extend(registry_patterns());
         patterns.sort();
         patterns.dedup();
         let texts = random_texts(0x5eed_cafe, 60);
@@ -453,14 +457,7 @@ mod tests {
     #[cfg(feature = "registry")]
     #[test]
     fn every_registry_pattern_compiles_but_the_listed_ones() {
-        let mut registry = Vec::new();
-        for name in crate::registry::type_names() {
-            if let Some(schema) = crate::registry::schema(name) {
-                collect_patterns(schema, &mut registry);
-            }
-        }
-        registry.sort();
-        registry.dedup();
+        let registry = registry_patterns();
         let failing: Vec<&String> = registry.iter().filter(|p| compiled(p).is_none()).collect();
         assert_eq!(failing.len(), 31, "{failing:#?}");
         assert!(registry.len() > 2_900, "{} patterns", registry.len());
