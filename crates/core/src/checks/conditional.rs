@@ -274,7 +274,7 @@ pub(super) fn check_conditional_references(
     let conditional: FastMap<&str, &str> = resources
         .iter()
         .filter_map(|(id, body)| {
-            let c = super::field(body, "Condition")?.as_str()?;
+            let c = crate::json::member(body, "Condition")?.as_str()?;
             conditions.contains_key(c).then_some((id.as_str(), c))
         })
         .collect();
@@ -308,7 +308,7 @@ pub(super) fn check_conditional_references(
     };
 
     for (id, body) in resources {
-        let own = super::field(body, "Condition").and_then(Value::as_str);
+        let own = crate::json::member(body, "Condition").and_then(Value::as_str);
         facts.clear();
         if let Some(c) = own {
             guards.assume(c, true, &mut facts, 0);
@@ -325,7 +325,7 @@ pub(super) fn check_conditional_references(
                 }
             }
         }
-        let depends_on: Vec<&str> = match super::field(body, "DependsOn") {
+        let depends_on: Vec<&str> = match crate::json::member(body, "DependsOn") {
             Some(Value::String(s)) => vec![s.as_str()],
             Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
@@ -355,7 +355,7 @@ pub(super) fn check_conditional_references(
     }
 
     for (name, body) in outputs {
-        let own = super::field(body, "Condition").and_then(Value::as_str);
+        let own = crate::json::member(body, "Condition").and_then(Value::as_str);
         facts.clear();
         if let Some(c) = own {
             guards.assume(c, true, &mut facts, 0);
@@ -366,7 +366,7 @@ pub(super) fn check_conditional_references(
             found: Vec::new(),
         };
         for key in ["Value", "Export"] {
-            if let Some(v) = super::field(body, key) {
+            if let Some(v) = crate::json::member(body, key) {
                 walk.value(v, &mut facts);
             }
         }

@@ -623,16 +623,6 @@ pub(crate) fn check_size(template: &Template, stack_path: &str, diags: &mut Diag
     }
 }
 
-/// `value[key]` of a small JSON object (a resource body, a statement) by a
-/// linear scan: for a handful of keys it costs a fraction of hashing the key
-/// with SipHash, which serde_json's order-preserving maps do on every `get`.
-pub(crate) fn field<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
-    value
-        .as_object()?
-        .iter()
-        .find_map(|(k, v)| (k.as_str() == key).then_some(v))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -178,7 +178,8 @@ fn kind_of(type_name: &str) -> Option<(usize, &'static NamedKind)> {
 }
 
 fn at_path<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
-    path.iter().try_fold(value, |v, key| super::field(v, key))
+    path.iter()
+        .try_fold(value, |v, key| crate::json::member(v, key))
 }
 
 fn key_text(v: &Value, case_insensitive: bool) -> Option<String> {
@@ -207,13 +208,13 @@ pub(super) fn check_physical_names(
     type Seen<'a> = HashMap<(usize, String, String), Vec<(&'a str, Option<&'a str>)>>;
     let mut seen: Seen<'_> = HashMap::new();
     for (id, body) in resources {
-        let Some((index, kind)) = super::field(body, "Type")
+        let Some((index, kind)) = crate::json::member(body, "Type")
             .and_then(Value::as_str)
             .and_then(kind_of)
         else {
             continue;
         };
-        let Some(properties) = super::field(body, "Properties") else {
+        let Some(properties) = crate::json::member(body, "Properties") else {
             continue;
         };
         let Some(name_value) = at_path(properties, kind.name) else {
@@ -227,7 +228,7 @@ pub(super) fn check_physical_names(
             .and_then(|p| at_path(properties, p))
             .map(Value::to_string)
             .unwrap_or_default();
-        let condition = super::field(body, "Condition").and_then(Value::as_str);
+        let condition = crate::json::member(body, "Condition").and_then(Value::as_str);
         let earlier = seen.entry((index, parent, name)).or_default();
         let clash = earlier.iter().find(|(_, other)| match (condition, other) {
             (Some(a), Some(b)) => !super::conditional::exclusive(conditions, a, b),

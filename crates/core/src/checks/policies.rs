@@ -45,12 +45,12 @@ pub(super) fn check_policies(
     diags: &mut Diagnostics,
 ) {
     for (id, body) in resources {
-        let deletion = super::field(body, "DeletionPolicy").and_then(Value::as_str);
-        let replace = super::field(body, "UpdateReplacePolicy").and_then(Value::as_str);
+        let deletion = crate::json::member(body, "DeletionPolicy").and_then(Value::as_str);
+        let replace = crate::json::member(body, "UpdateReplacePolicy").and_then(Value::as_str);
         if deletion.is_none() && replace.is_none() {
             continue;
         }
-        let type_name = super::field(body, "Type")
+        let type_name = crate::json::member(body, "Type")
             .and_then(Value::as_str)
             .unwrap_or_default();
         let snapshot_ok = SNAPSHOT_TYPES.contains(&type_name);

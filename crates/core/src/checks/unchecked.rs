@@ -40,7 +40,7 @@ pub(crate) fn check_unchecked_types(
     let mut verdicts: Vec<(&str, Option<bool>)> = Vec::new();
     let mut unchecked: Vec<(&str, &str, usize)> = Vec::new();
     for (id, body) in resources {
-        let Some(type_name) = super::field(body, "Type").and_then(Value::as_str) else {
+        let Some(type_name) = crate::json::member(body, "Type").and_then(Value::as_str) else {
             continue;
         };
         if is_custom_resource_type(type_name) {

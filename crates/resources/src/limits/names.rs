@@ -387,7 +387,7 @@ pub(super) fn each_at(
                 shown.truncate(len);
             }
         }
-    } else if let Some(child) = field(value, first) {
+    } else if let Some(child) = streamcdk_core::json::member(value, first) {
         shown.push('/');
         shown.push_str(first);
         each_at(child, rest, shown, f);
@@ -411,15 +411,6 @@ pub(super) fn check(checker: &mut Checker<'_, '_>, type_name: &str, properties: 
             checker.error("limit/name", message);
         }
     }
-}
-
-/// `value[key]` of a JSON object by a linear scan: cheaper than SipHash for
-/// the few keys of a properties object.
-pub(super) fn field<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
-    value
-        .as_object()?
-        .iter()
-        .find_map(|(k, v)| (k.as_str() == key).then_some(v))
 }
 
 #[cfg(test)]

@@ -286,7 +286,7 @@ impl Walker<'_> {
                 self.push("policy/unknown-key", &At::Key(path, key), "is not an element of a policy document; the elements are Version, Id and Statement".to_string());
             }
         }
-        if let Some(version) = super::names::field(doc, "Version") {
+        if let Some(version) = streamcdk_core::json::member(doc, "Version") {
             for v in alternatives(version) {
                 if !(v == "2012-10-17" || v == "2008-10-17") {
                     self.push(
@@ -297,7 +297,8 @@ impl Walker<'_> {
                 }
             }
         }
-        let Some(statement) = super::names::field(doc, "Statement").filter(|s| !is_no_value(s))
+        let Some(statement) =
+            streamcdk_core::json::member(doc, "Statement").filter(|s| !is_no_value(s))
         else {
             if map.is_empty() {
                 self.push("policy/statement", path, "is {}, an empty document; a policy document needs a Statement (a statement object or a list of them)".into());
