@@ -241,7 +241,10 @@ fn whole_schema(type_name: &str) -> Option<&'static SchemaValue> {
     Some(converted)
 }
 
-/// Checks a resource's `Properties` value (absent means none) against its schema.
+/// Checks a resource's `Properties` value (absent means none) against its
+/// schema. The schema is read into the checks' own form on each call (a
+/// copy of its strings); the synth-time checks keep that form per type
+/// instead, so a caller checking many resources should prefer them.
 pub fn validate_properties(schema: &Value, properties: Option<&Value>) -> Vec<Finding> {
     validate_against(
         SchemaRoot::Whole(&SchemaValue::from_value(schema)),

@@ -160,7 +160,7 @@ impl<'a> SchemaRoot<'a> {
 }
 
 /// A JSON pointer token with `~1` and `~0` undone (RFC 6901).
-fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.bytes().any(|b| b == b'~') {
         token.replace("~1", "/").replace("~0", "~").into()
     } else {

@@ -284,7 +284,7 @@ impl SchemaValue {
         }
         let rest = pointer.strip_prefix('/')?;
         rest.split('/').try_fold(self, |node, token| {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = super::schema::unescape_pointer_token(token);
             match node {
                 SchemaValue::Object(map) => map.get(&token),
                 SchemaValue::Array(items) => {
