@@ -519,7 +519,9 @@ fn build_environment(command: &mut Command, ignored: &[String], set: &[(&str, &s
     }
 }
 
-/// The `rustflags` of the workspace's `.cargo/config.toml` (or `.cargo/config`)
+/// The `rustflags` of the workspace's cargo configuration (`.cargo/config`,
+/// which cargo prefers when both exist, else `.cargo/config.toml`:
+/// [`CARGO_CONFIG_FILES`](streamcdk_core::asset::rust::CARGO_CONFIG_FILES))
 /// for `target`: `target.<triple>.rustflags`, else `build.rustflags`, as a
 /// string or an array, the order cargo reads them in when RUSTFLAGS is unset.
 /// `target.<cfg>` tables and configuration outside the workspace are not
@@ -529,7 +531,7 @@ fn build_environment(command: &mut Command, ignored: &[String], set: &[(&str, &s
 /// A configuration file that is not TOML, or flags that are neither a string
 /// nor an array of strings.
 fn config_rustflags(workspace: &Path, target: &str) -> Result<String, String> {
-    let Some(path) = [".cargo/config.toml", ".cargo/config"]
+    let Some(path) = streamcdk_core::asset::rust::CARGO_CONFIG_FILES
         .iter()
         .map(|name| workspace.join(name))
         .find(|p| p.is_file())
@@ -694,6 +696,17 @@ mod tests {
         assert!(super::config_rustflags(&dir, target)
             .unwrap_err()
             .contains("not valid TOML"));
+        // With both files, cargo reads `.cargo/config`, and so does this.
+        std::fs::write(&config, "[build]\nrustflags = \"-C opt-level=1\"\n").unwrap();
+        std::fs::write(
+            dir.join(".cargo/config"),
+            "[build]\nrustflags = \"-C opt-level=3\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            super::config_rustflags(&dir, target).unwrap(),
+            "-C opt-level=3"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

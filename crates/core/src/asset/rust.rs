@@ -527,6 +527,12 @@ pub(crate) fn resolve(crate_dir: &Path) -> Result<ResolvedRust, String> {
 ///
 /// # Errors
 /// A root manifest that is not TOML, or an unreadable configuration file.
+/// The cargo configuration files of a workspace folder, in cargo's order of
+/// preference: when both exist, cargo reads `.cargo/config` (the name before
+/// the `.toml` extension was supported) and warns.
+/// <https://doc.rust-lang.org/cargo/reference/config.html#hierarchical-structure>
+pub const CARGO_CONFIG_FILES: [&str; 2] = [".cargo/config", ".cargo/config.toml"];
+
 fn read_build_settings(root: &Path) -> Result<String, String> {
     let mut settings = String::new();
     let manifest = root.join("Cargo.toml");
@@ -537,7 +543,8 @@ fn read_build_settings(root: &Path) -> Result<String, String> {
             settings.push('\n');
         }
     }
-    for name in [".cargo/config.toml", ".cargo/config"] {
+    // Both, when both exist: either may be the one a build reads.
+    for name in CARGO_CONFIG_FILES {
         let path = root.join(name);
         if path.is_file() {
             let text = fs::read_to_string(&path)
