@@ -390,11 +390,14 @@ impl AssetSource {
 #[derive(Default)]
 struct SharedScope {
     sources: Vec<(AssetSource, (String, Option<rust::ResolvedRust>))>,
-    paths: Vec<((PathBuf, Vec<String>), [u8; 32])>,
+    paths: Vec<(PathInput, [u8; 32])>,
     /// Rust crate folders resolved in this call (lock closure, toolchain,
     /// build settings, path dependencies).
     crates: Vec<(PathBuf, rust::ResolvedRust)>,
 }
+
+/// A file or folder input as the shared scope keys it: its path and exclusions.
+type PathInput = (PathBuf, Vec<String>);
 
 /// What [`rust::resolve`] finds about a crate folder, or inside
 /// [`with_shared_asset_hashes`] what it found before in the same call.
