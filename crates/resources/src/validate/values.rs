@@ -101,9 +101,13 @@ pub(super) fn is_type(value: &Value, t: &str) -> bool {
 /// a `const`) as CloudFormation reads it: equal, or the same scalar text, or
 /// the same number (`"5"` for `5`).
 pub(super) fn values_equal(a: &SchemaValue, b: &Value) -> bool {
-    if a.equals(b) {
-        return true;
-    }
+    a.equals(b) || equal_after_conversion(a, b)
+}
+
+/// The conversions of [`values_equal`] alone: the same scalar text or the
+/// same number. For an `enum`, whose members are first searched for an
+/// equal one.
+pub(super) fn equal_after_conversion(a: &SchemaValue, b: &Value) -> bool {
     // The common case, a string enum, compared without building texts.
     if let (SchemaValue::String(x), Value::String(y)) = (a, b) {
         return x.as_ref() == y.as_str()

@@ -8,7 +8,8 @@ use super::path::PropPath;
 use super::patterns::matches;
 use super::schema_value::{Keyword, SchemaMap, SchemaValue};
 use super::values::{
-    format_number, intrinsic, is_no_value, is_type, number, show, show_list, values_equal,
+    equal_after_conversion, format_number, intrinsic, is_no_value, is_type, number, show,
+    show_list, values_equal,
 };
 use super::{Finding, SchemaRoot};
 
@@ -103,7 +104,7 @@ impl<'s> Validator<'s> {
             // An exact member first: the conversions (a number given as a
             // string) parse every member, which most values do not need.
             if !allowed.iter().any(|a| a.equals(value))
-                && !allowed.iter().any(|a| values_equal(a, value))
+                && !allowed.iter().any(|a| equal_after_conversion(a, value))
             {
                 self.push(
                     "schema/enum",
