@@ -173,15 +173,9 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }
-    diags.extend(across.finish());
-    if diags.has_errors() {
-        for files in &done {
-            for w in &files.warnings {
-                diags.push(w.clone());
-            }
-        }
-        return Err(diags.to_string());
-    }
+    across
+        .finish_with(diags, done.iter().flat_map(|files| &files.warnings))
+        .map_err(|d| d.to_string())?;
     for (short, files) in short_names.iter().zip(&done) {
         for w in &files.warnings {
             eprintln!("{short}: {w}");

@@ -202,21 +202,13 @@ pub fn synth_all(stacks: &[&Stack]) -> Result<Vec<Synthesized>, Diagnostics> {
 /// `diags`' errors and the cross-stack errors, with every warning of `done`.
 pub fn check_across_stacks(
     done: Vec<Synthesized>,
-    mut diags: Diagnostics,
+    diags: Diagnostics,
 ) -> Result<Vec<Synthesized>, Diagnostics> {
     let mut across = AcrossStacks::default();
     for s in &done {
         across.add(s);
     }
-    diags.extend(across.finish());
-    if diags.has_errors() {
-        for s in &done {
-            for w in &s.warnings {
-                diags.push(w.clone());
-            }
-        }
-        return Err(diags);
-    }
+    across.finish_with(diags, done.iter().flat_map(|s| &s.warnings))?;
     Ok(done)
 }
 
@@ -278,6 +270,27 @@ impl AcrossStacks {
     /// The errors found across the stacks added.
     pub fn finish(self) -> Diagnostics {
         self.diags
+    }
+
+    /// The errors found across the stacks added, with `diags` (the errors
+    /// of the stacks' own synths): when there is any, every diagnostic and
+    /// the `warnings` of the stacks that did synthesize, in one report.
+    ///
+    /// # Errors
+    /// That report, when any stack or the checks across them found an error.
+    pub fn finish_with<'a>(
+        self,
+        mut diags: Diagnostics,
+        warnings: impl IntoIterator<Item = &'a Diagnostic>,
+    ) -> Result<(), Diagnostics> {
+        diags.extend(self.diags);
+        if !diags.has_errors() {
+            return Ok(());
+        }
+        for w in warnings {
+            diags.push(w.clone());
+        }
+        Err(diags)
     }
 }
 
