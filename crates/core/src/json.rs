@@ -236,60 +236,53 @@ impl From<JsonArray> for Expr<Json> {
 /// a `Value` and a `String` per string would cost more than the text.
 pub fn push_json_string(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
-    let word = |at: usize| {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(&bytes[at..at + 8]);
-        u64::from_le_bytes(eight)
-    };
-    // Most strings of a template need no escape: tested whole first (eight
-    // bytes at a time, the last eight overlapping the words before them, so
-    // no byte is tested alone), then copied in one piece.
-    let mut clean_to = 0;
-    let clean = if bytes.len() >= 8 {
-        while clean_to + 8 <= bytes.len() && !needs_escape(word(clean_to)) {
-            clean_to += 8;
-        }
-        clean_to + 8 > bytes.len() && !needs_escape(word(bytes.len() - 8))
-    } else {
-        !bytes.iter().any(|&b| ESCAPES[usize::from(b)] != 0)
-    };
     out.reserve(bytes.len() + 2);
     out.push('"');
-    if clean {
-        out.push_str(text);
-        out.push('"');
-        return;
-    }
-    // From the first word that holds an escape: words without one are
-    // skipped whole, other bytes looked up in the escape table.
+    // `start`: the first byte not yet copied. Eight bytes are tested at a
+    // time; a word that holds a byte to escape gives that byte's place (the
+    // lowest flagged byte of `escape_mask` is always a real one), so a
+    // string with escapes costs one test per escape, not one per byte.
     let mut start = 0;
-    let mut i = clean_to;
-    while i < bytes.len() {
-        if i + 8 <= bytes.len() && !needs_escape(word(i)) {
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&bytes[i..i + 8]);
+        let mask = escape_mask(u64::from_le_bytes(eight));
+        if mask == 0 {
             i += 8;
             continue;
         }
-        let b = bytes[i];
-        let escape = ESCAPES[usize::from(b)];
+        let at = i + (mask.trailing_zeros() / 8) as usize;
+        // Escaped bytes are ASCII, so `at` is a character boundary.
+        out.push_str(&text[start..at]);
+        push_escape(out, bytes[at]);
+        start = at + 1;
+        i = at + 1;
+    }
+    while i < bytes.len() {
+        if ESCAPES[usize::from(bytes[i])] != 0 {
+            out.push_str(&text[start..i]);
+            push_escape(out, bytes[i]);
+            start = i + 1;
+        }
         i += 1;
-        if escape == 0 {
-            continue;
-        }
-        // Escaped bytes are ASCII, so `i - 1` is a character boundary.
-        out.push_str(&text[start..i - 1]);
-        out.push('\\');
-        if escape == b'u' {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push(char::from(escape));
-        }
-        start = i;
     }
     out.push_str(&text[start..]);
     out.push('"');
+}
+
+/// Appends the escape of byte `b` (one JSON escapes: see [`ESCAPES`]).
+fn push_escape(out: &mut String, b: u8) {
+    let escape = ESCAPES[usize::from(b)];
+    out.push('\\');
+    if escape == b'u' {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        out.push_str("u00");
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    } else {
+        out.push(char::from(escape));
+    }
 }
 
 /// For each byte, the letter after the backslash JSON escapes it with
@@ -319,27 +312,39 @@ const ESCAPES: [u8; 256] = {
 /// For checks that read a few members of every resource of a template.
 pub fn member<'v>(value: &'v serde_json::Value, name: &str) -> Option<&'v serde_json::Value> {
     match value {
-        serde_json::Value::Object(map) if map.len() <= 8 => map
-            .iter()
-            .find_map(|(k, v)| (k.as_str() == name).then_some(v)),
-        serde_json::Value::Object(map) => map.get(name),
+        serde_json::Value::Object(map) => object_member(map, name),
         _ => None,
     }
 }
 
-/// Whether any of the eight bytes of `word` is a control character, `"` or
-/// `\\` (the bytes JSON escapes), by the usual word-at-a-time tests: a byte
-/// below 0x20, or equal to 0x22 or 0x5c. Bytes of 0x80 and above (UTF-8)
-/// never match.
-fn needs_escape(word: u64) -> bool {
+/// Member `name` of `map`, as `Map::get` finds it: by comparing names when
+/// the map has eight members or fewer (see [`member`]).
+pub fn object_member<'v>(
+    map: &'v serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<&'v serde_json::Value> {
+    if map.len() <= 8 {
+        map.iter()
+            .find_map(|(k, v)| (k.as_str() == name).then_some(v))
+    } else {
+        map.get(name)
+    }
+}
+
+/// The high bit of each of the eight bytes of `word` (little-endian) that
+/// may be a control character, `"` or `\\` (the bytes JSON escapes), by the
+/// usual word-at-a-time tests: a byte below 0x20, or equal to 0x22 or 0x5c.
+/// The lowest flagged byte is always one of them (a borrow can flag a byte
+/// above a real one, never below); zero means none is. Bytes of 0x80 and
+/// above (UTF-8) are never flagged.
+fn escape_mask(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
     let below_0x20 = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    (below_0x20
+    below_0x20
         | has_zero(word ^ (ONES * u64::from(b'"')))
-        | has_zero(word ^ (ONES * u64::from(b'\\'))))
-        != 0
+        | has_zero(word ^ (ONES * u64::from(b'\\')))
 }
 
 #[cfg(test)]

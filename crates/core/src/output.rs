@@ -111,15 +111,6 @@ fn render(value: &Value) -> String {
 /// and the pretty JSON was a tenth of `synth --all`. The test
 /// `pretty_json_is_serde_jsons` compares the two.
 fn write_pretty(value: &Value, depth: usize, out: &mut String) {
-    fn indent(depth: usize, out: &mut String) {
-        const SPACES: &str = "                                                                ";
-        let mut width = 2 * depth;
-        while width > 0 {
-            let n = width.min(SPACES.len());
-            out.push_str(&SPACES[..n]);
-            width -= n;
-        }
-    }
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -133,28 +124,49 @@ fn write_pretty(value: &Value, depth: usize, out: &mut String) {
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                indent(depth + 1, out);
+                if i > 0 {
+                    out.push(',');
+                }
+                new_line(depth + 1, out);
                 write_pretty(item, depth + 1, out);
             }
-            out.push('\n');
-            indent(depth, out);
+            new_line(depth, out);
             out.push(']');
         }
         Value::Object(map) if map.is_empty() => out.push_str("{}"),
         Value::Object(map) => {
             out.push('{');
             for (i, (key, item)) in map.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                indent(depth + 1, out);
+                if i > 0 {
+                    out.push(',');
+                }
+                new_line(depth + 1, out);
                 crate::json::push_json_string(out, key);
                 out.push_str(": ");
                 write_pretty(item, depth + 1, out);
             }
-            out.push('\n');
-            indent(depth, out);
+            new_line(depth, out);
             out.push('}');
         }
+    }
+}
+
+/// A line break and the indentation of `depth` (two spaces a level), in one
+/// copy up to depth 40 (templates rarely pass 15).
+fn new_line(depth: usize, out: &mut String) {
+    const LINE: &str = concat!(
+        "\n",
+        "                                        ",
+        "                                        "
+    );
+    let width = 2 * depth;
+    if width < LINE.len() {
+        out.push_str(&LINE[..=width]);
+        return;
+    }
+    out.push('\n');
+    for _ in 0..depth {
+        out.push_str("  ");
     }
 }
 
@@ -204,8 +216,28 @@ mod tests {
                     text.replace_range(at..at + 1, &special.to_string());
                     strings.push(json!(text));
                 }
+                // Two escapes, each after the other anywhere, and strings of
+                // nothing but escapes.
+                for second in at + 1..len {
+                    let mut text: String = "abcdefghijklmnopqrst"[..len].into();
+                    text.replace_range(second..=second, "\\");
+                    text.replace_range(at..=at, "\"");
+                    strings.push(json!(text));
+                }
             }
+            strings.push(json!("\"".repeat(len)));
+            strings.push(json!("\u{1}\\".repeat(len)));
         }
+        // Past the depth whose indentation is copied in one piece.
+        let mut deep = json!({"leaf": [1, "two"]});
+        for level in 0..50 {
+            deep = if level % 2 == 0 {
+                json!([deep, level])
+            } else {
+                json!({"level": level, "inner": deep})
+            };
+        }
+        strings.push(deep);
         for value in values.into_iter().chain(strings) {
             let template = Template::from_value(value.clone());
             assert_eq!(

@@ -273,8 +273,12 @@ type ParameterNames<'a> = std::collections::HashSet<&'a str, foldhash::fast::Ran
 fn refers_to_parameter(value: &Value, parameters: &ParameterNames<'_>) -> bool {
     match value {
         Value::Object(map) => {
-            if let (1, Some(Value::String(name))) = (map.len(), map.get("Ref")) {
-                return parameters.contains(name.as_str());
+            if map.len() == 1 {
+                if let Some((key, Value::String(name))) = map.iter().next() {
+                    if key == "Ref" {
+                        return parameters.contains(name.as_str());
+                    }
+                }
             }
             map.values().any(|v| refers_to_parameter(v, parameters))
         }

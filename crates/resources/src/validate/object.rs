@@ -4,6 +4,7 @@
 //! `requiredOr`.
 
 use serde_json::Value;
+use streamcdk_core::json::object_member;
 
 use super::path::PropPath;
 use super::patterns::matches;
@@ -18,7 +19,7 @@ impl Validator<'_> {
         map: &serde_json::Map<String, Value>,
         path: &PropPath<'_>,
     ) {
-        let has = |k: &str| map.get(k).is_some_and(|v| !is_no_value(v));
+        let has = |k: &str| object_member(map, k).is_some_and(|v| !is_no_value(v));
         let names = |v: Option<&SchemaValue>| -> Vec<String> {
             v.and_then(SchemaValue::as_array)
                 .map(|a| {
