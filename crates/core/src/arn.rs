@@ -292,7 +292,9 @@ impl Sub {
             Node::Str(s) => self.text(s),
             Node::Ref(Target::Pseudo(p)) if *p != Pseudo::NoValue => {
                 self.only_literals = false;
-                self.template.push_str(&format!("${{{}}}", p.name()));
+                self.template.push_str("${");
+                self.template.push_str(p.name());
+                self.template.push('}');
             }
             other => self.var(variable, other),
         }
@@ -306,7 +308,9 @@ impl Sub {
             name = format!("{variable}{n}");
             n += 1;
         }
-        self.template.push_str(&format!("${{{name}}}"));
+        self.template.push_str("${");
+        self.template.push_str(&name);
+        self.template.push('}');
         self.vars.insert(name, value.clone());
     }
 

@@ -346,12 +346,12 @@ impl Alarm {
         }
         let alarm = l1::Alarm::new(scope, id, p);
         let watched = match &props.metric {
-            AlarmMetric::Metric(m) => format!("{} {}", m.namespace, m.name),
+            AlarmMetric::Metric(m) => [m.namespace.as_str(), " ", m.name.as_str()].concat(),
             AlarmMetric::Math(m) => m.expression.clone(),
         };
         alarm.resource().set_context_why(match &props.description {
-            Some(d) => format!("Alarm: {d} ({watched})"),
-            None => format!("Alarm on {watched}"),
+            Some(d) => ["Alarm: ", d.as_str(), " (", &watched, ")"].concat(),
+            None => ["Alarm on ", &watched].concat(),
         });
         Ok(Self {
             arn: alarm.arn(),

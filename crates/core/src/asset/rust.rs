@@ -218,17 +218,19 @@ impl<T> ParsedFiles<T> {
         path: &Path,
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Result<Arc<T>, String> {
-        let text =
-            fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        // Compared as bytes: UTF-8 is checked only for a text parsed anew.
+        let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let files = self.0.get_or_init(Default::default);
         let known = files.lock().ok().and_then(|f| {
             f.get(path)
-                .filter(|(seen, _)| *seen == text)
+                .filter(|(seen, _)| seen.as_bytes() == bytes)
                 .map(|(_, parsed)| parsed.clone())
         });
         if let Some(parsed) = known {
             return Ok(parsed);
         }
+        let text = String::from_utf8(bytes)
+            .map_err(|e| format!("cannot read {}: {}", path.display(), e.utf8_error()))?;
         let parsed = Arc::new(parse(&text)?);
         if let Ok(mut f) = files.lock() {
             f.insert(path.to_path_buf(), (text, parsed.clone()));
@@ -254,9 +256,15 @@ fn read_lock(path: &Path) -> Result<Arc<LockFile>, String> {
 fn scan_lock(text: &str) -> Option<LockFile> {
     fn quoted(value: &str) -> Option<String> {
         let inner = value.strip_prefix('"')?.strip_suffix('"')?;
-        memchr::memchr2(b'"', b'\\', inner.as_bytes())
-            .is_none()
-            .then(|| inner.to_owned())
+        // A byte loop for short values (names, versions): `memchr`'s setup
+        // costs more than the few bytes it would skip; it wins on checksums
+        // and sources.
+        let plain = if inner.len() < 24 {
+            !inner.bytes().any(|b| b == b'"' || b == b'\\')
+        } else {
+            memchr::memchr2(b'"', b'\\', inner.as_bytes()).is_none()
+        };
+        plain.then(|| inner.to_owned())
     }
     #[derive(Default)]
     struct Partial {
@@ -306,7 +314,7 @@ fn scan_lock(text: &str) -> Option<LockFile> {
         }
         // `key = value` (a byte search: a substring searcher per line cost
         // more than the rest of the scan).
-        let equals = memchr::memchr(b'=', line.as_bytes())?;
+        let equals = line.bytes().position(|b| b == b'=')?;
         let key = line[..equals].strip_suffix(' ')?;
         let value = line[equals + 1..].strip_prefix(' ')?;
         match (current.as_mut(), key) {

@@ -478,7 +478,7 @@ pub(crate) fn check_template<'t>(
     // Conditions: references, and cycles among conditions.
     let mut condition_graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (name, body) in conditions {
-        let at = format!("{stack_path}/Conditions/{name}");
+        let at = [stack_path, "/Conditions/", name].concat();
         let mut refs = Vec::new();
         collect_references(body, true, &mut refs);
         check_refs(&refs, &at, false, diags);
@@ -504,7 +504,7 @@ pub(crate) fn check_template<'t>(
 
     // Rules may only refer to parameters (and pseudo parameters).
     for (name, body) in rules {
-        let at = format!("{stack_path}/Rules/{name}");
+        let at = [stack_path, "/Rules/", name].concat();
         let mut refs = Vec::new();
         collect_references(body, true, &mut refs);
         check_refs(&refs, &at, false, diags);
@@ -513,7 +513,7 @@ pub(crate) fn check_template<'t>(
     // Outputs.
     let mut exports: HashMap<String, String> = HashMap::new();
     for (name, body) in outputs {
-        let at = format!("{stack_path}/Outputs/{name}");
+        let at = [stack_path, "/Outputs/", name].concat();
         let mut refs = Vec::new();
         if let Some(v) = body.get("Value") {
             collect_references(v, false, &mut refs);

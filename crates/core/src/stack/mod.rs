@@ -20,6 +20,8 @@ mod parameters;
 mod resource;
 mod scope;
 
+pub(crate) use scope::construct_path;
+
 pub use aspects::Aspect;
 pub use conditions::*;
 pub use outputs::*;

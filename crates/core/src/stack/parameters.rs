@@ -252,7 +252,7 @@ impl Parameter<Vec<String>> {
 impl Stack {
     fn add_parameter<T>(&self, name: String, kind: ParameterType) -> Parameter<T> {
         let mut data = self.data();
-        let path = format!("{}/Parameters/{name}", data.name);
+        let path = [data.name.as_str(), "/Parameters/", &name].concat();
         data.parameters.push(ParameterDef {
             name,
             path,

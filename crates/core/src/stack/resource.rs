@@ -152,11 +152,7 @@ impl Resource {
     /// The construct path, `Stack/Scope/Id`.
     pub fn path(&self) -> String {
         let data = self.stack.data();
-        format!(
-            "{}/{}",
-            data.name,
-            data.resources[self.index].path.join("/")
-        )
+        super::scope::construct_path(&data.name, &data.resources[self.index].path, None)
     }
 
     /// The CloudFormation type name.

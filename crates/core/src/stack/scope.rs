@@ -38,17 +38,12 @@ impl Scope {
 
     /// The construct path, `Stack/Scope/...`, as used in error messages.
     pub fn path(&self) -> String {
-        let name = self.stack.name();
-        if self.path.is_empty() {
-            name
-        } else {
-            format!("{name}/{}", self.path.join("/"))
-        }
+        construct_path(&self.stack.data().name, &self.path, None)
     }
 
     /// The construct path of child `id`.
     pub fn child_path(&self, id: &str) -> String {
-        format!("{}/{id}", self.path())
+        construct_path(&self.stack.data().name, &self.path, Some(id))
     }
 
     /// Adds a resource of `type_name` with id `id` below this scope. It has no
@@ -102,4 +97,19 @@ impl Scope {
         tags.push((key, value));
         self
     }
+}
+
+/// `stack/part/part[/last]`, in one allocation of the exact length (paths
+/// are built for every resource and every diagnostic).
+pub(crate) fn construct_path(stack: &str, parts: &[String], last: Option<&str>) -> String {
+    let length = stack.len()
+        + parts.iter().map(|p| p.len() + 1).sum::<usize>()
+        + last.map_or(0, |l| l.len() + 1);
+    let mut path = String::with_capacity(length);
+    path.push_str(stack);
+    for part in parts.iter().map(String::as_str).chain(last) {
+        path.push('/');
+        path.push_str(part);
+    }
+    path
 }

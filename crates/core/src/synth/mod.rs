@@ -308,7 +308,7 @@ impl Stack {
         let paths: Vec<String> = data
             .resources
             .iter()
-            .map(|r| format!("{stack_path}/{}", r.path.join("/")))
+            .map(|r| crate::stack::construct_path(&stack_path, &r.path, None))
             .collect();
         let resource_ids = names::logical_ids(&data, self.id, &paths, &mut diags);
 

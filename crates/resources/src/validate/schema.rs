@@ -51,7 +51,7 @@ impl LazySchema {
         if !layout.properties.is_empty() {
             let mut properties = Vec::with_capacity(layout.properties.len());
             for (name, _, _) in layout.properties {
-                let pointer = format!("#/properties/{}", escape_pointer_token(name));
+                let pointer = ["#/properties/", &escape_pointer_token(name)].concat();
                 let reference = vec![(Cow::Borrowed("$ref"), SchemaValue::String(pointer.into()))];
                 properties.push((Cow::Borrowed(*name), SchemaValue::object(reference)));
             }

@@ -41,7 +41,14 @@ pub(crate) struct SchemaMap {
     /// Which of the [`Keyword`]s are members (bit `Keyword as u8`): the
     /// validator asks for a dozen keywords per value, and most are absent.
     keywords: u64,
+    /// Each member's [`Keyword`] (`Keyword as u8`, or [`NOT_A_KEYWORD`]),
+    /// found once when the object is built rather than by comparing names
+    /// at every visit; empty when no member is a keyword.
+    member_keywords: Box<[u8]>,
 }
+
+/// [`SchemaMap::member_keywords`] of a member that is not a keyword.
+const NOT_A_KEYWORD: u8 = u8::MAX;
 
 /// The JSON Schema keywords (and cfn-lint's extensions) the checks read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,11 +123,21 @@ impl Keyword {
     }
 }
 
-fn keyword_mask(entries: &[(Text, SchemaValue)]) -> u64 {
-    entries
+/// The keyword bit mask of `entries` and each entry's keyword code (none
+/// when no entry is a keyword).
+fn member_keywords(entries: &[(Text, SchemaValue)]) -> (u64, Box<[u8]>) {
+    let codes: Vec<u8> = entries
         .iter()
-        .filter_map(|(k, _)| Keyword::of(k))
-        .fold(0, |mask, k| mask | k.bit())
+        .map(|(k, _)| Keyword::of(k).map_or(NOT_A_KEYWORD, |k| k as u8))
+        .collect();
+    let mask = codes
+        .iter()
+        .filter(|c| **c != NOT_A_KEYWORD)
+        .fold(0, |mask, c| mask | 1u64 << c);
+    if mask == 0 {
+        return (0, Box::default());
+    }
+    (mask, codes.into_boxed_slice())
 }
 
 /// Members from which an object keeps a sorted index.
@@ -155,11 +172,12 @@ impl SchemaMap {
                 .any(|w| entries[w[0] as usize].0 == entries[w[1] as usize].0)
         };
         if !repeated {
-            let keywords = keyword_mask(&entries);
+            let (keywords, member_keywords) = member_keywords(&entries);
             return Self {
                 entries,
                 sorted,
                 keywords,
+                member_keywords,
             };
         }
         // A repeated name keeps its first place and its last value, as
@@ -172,11 +190,12 @@ impl SchemaMap {
             }
         }
         let sorted = sort(&unique);
-        let keywords = keyword_mask(&unique);
+        let (keywords, member_keywords) = member_keywords(&unique);
         Self {
             entries: unique,
             sorted,
             keywords,
+            member_keywords,
         }
     }
 
@@ -191,11 +210,12 @@ impl SchemaMap {
         if self.keywords & wanted == 0 {
             return out;
         }
-        for (key, value) in &self.entries {
-            if let Some(k) = Keyword::of(key).filter(|k| wanted & k.bit() != 0) {
-                if let Some(i) = names.iter().position(|n| *n == k) {
-                    out[i] = Some(value);
-                }
+        for (code, (_, value)) in self.member_keywords.iter().zip(&self.entries) {
+            if *code == NOT_A_KEYWORD || wanted & 1u64 << code == 0 {
+                continue;
+            }
+            if let Some(i) = names.iter().position(|n| *n as u8 == *code) {
+                out[i] = Some(value);
             }
         }
         out
