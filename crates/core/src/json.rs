@@ -271,6 +271,38 @@ pub fn push_json_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// Appends `number` as serde_json writes it: integers digit by digit
+/// (dashboards and templates hold thousands of small ones, and `Display`
+/// goes through the formatting machinery for each), other numbers through
+/// `Number`'s `Display` (ryu).
+pub fn push_json_number(out: &mut String, number: &serde_json::Number) {
+    if let Some(n) = number.as_u64() {
+        push_u64(out, n);
+    } else if let Some(n) = number.as_i64() {
+        out.push('-');
+        push_u64(out, n.unsigned_abs());
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{number}");
+    }
+}
+
+/// Appends the decimal digits of `n`.
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+}
+
 /// Appends the escape of byte `b` (one JSON escapes: see [`ESCAPES`]).
 fn push_escape(out: &mut String, b: u8) {
     let escape = ESCAPES[usize::from(b)];

@@ -114,11 +114,7 @@ fn write_pretty(value: &Value, depth: usize, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        // `Number`'s `Display` is the serializer's form (itoa, ryu).
-        Value::Number(n) => {
-            use std::fmt::Write;
-            let _ = write!(out, "{n}");
-        }
+        Value::Number(n) => crate::json::push_json_number(out, n),
         Value::String(text) => crate::json::push_json_string(out, text),
         Value::Array(items) if items.is_empty() => out.push_str("[]"),
         Value::Array(items) => {
@@ -189,6 +185,14 @@ mod tests {
             json!({"a": {}, "b": [], "c": [{}], "d": [[]], "e": {"f": {"g": []}}}),
             json!([
                 1,
+                0,
+                9,
+                10,
+                99,
+                100,
+                -1,
+                -10,
+                i64::MAX,
                 -2,
                 3.5,
                 -0.0,

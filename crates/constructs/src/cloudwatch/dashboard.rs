@@ -31,7 +31,7 @@ impl JsonPart {
                 Node::Str(s) => push_json_string(buf, s),
                 _ => {
                     buf.push('"');
-                    out.push(Expr::from(std::mem::take(buf)));
+                    out.push(Expr::from(take_piece(buf)));
                     out.push(e.clone());
                     buf.push('"');
                 }
@@ -78,20 +78,30 @@ impl JsonPart {
         buf: &mut String,
     ) {
         let mut inner_out = Vec::new();
-        let mut inner_buf = String::from(prefix);
+        let mut inner_buf = String::with_capacity(256);
+        inner_buf.push_str(prefix);
         inner.render(&mut inner_out, &mut inner_buf);
         inner_out.push(Expr::from(inner_buf));
-        out.push(Expr::from(std::mem::take(buf)));
+        out.push(Expr::from(take_piece(buf)));
         out.push(Expr::if_(condition, Expr::concat(inner_out), ""));
     }
 
     pub(super) fn to_expr(&self) -> Expr<String> {
         let mut out = Vec::new();
-        let mut buf = String::new();
+        let mut buf = String::with_capacity(4096);
         self.render(&mut out, &mut buf);
-        out.push(Expr::from(buf));
+        out.push(Expr::from(take_piece(&mut buf)));
         Expr::concat(out)
     }
+}
+
+/// The text in `buf` as a piece of its own, `buf` emptied with its
+/// capacity kept: the body is written through one growing buffer, and each
+/// piece is copied out once at its size.
+fn take_piece(buf: &mut String) -> String {
+    let piece = buf.as_str().to_owned();
+    buf.clear();
+    piece
 }
 
 /// Appends a literal JSON value as serde_json writes it compactly.
@@ -100,12 +110,7 @@ fn push_json_value(buf: &mut String, value: &serde_json::Value) {
         serde_json::Value::String(s) => push_json_string(buf, s),
         serde_json::Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
         serde_json::Value::Null => buf.push_str("null"),
-        // `Number`'s `Display` is serde_json's own form (itoa, ryu), without
-        // a `String` per number.
-        serde_json::Value::Number(n) => {
-            use std::fmt::Write;
-            let _ = write!(buf, "{n}");
-        }
+        serde_json::Value::Number(n) => streamcdk_core::json::push_json_number(buf, n),
         other => buf.push_str(&other.to_string()),
     }
 }
