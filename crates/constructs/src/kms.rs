@@ -24,6 +24,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use streamcdk_core::json::at;
 use streamcdk_core::{Diagnostics, Expr, Pseudo, RemovalPolicy, Resource, Scope};
 use streamcdk_resources::kms as l1;
 
@@ -609,7 +610,7 @@ fn names_the_account(principal: &serde_json::Value) -> bool {
         }
         _ => false,
     };
-    match &principal["AWS"] {
+    match &at(principal, "AWS") {
         Value::Array(ps) => ps.iter().any(one),
         other => one(other),
     }
@@ -622,26 +623,28 @@ impl streamcdk_core::checks::TemplateCheck for KeyPolicyLockout {
 
     fn check(&self, context: &streamcdk_core::checks::CheckContext<'_>, diags: &mut Diagnostics) {
         use serde_json::Value;
-        let Some(resources) = context.template["Resources"].as_object() else {
+        let Some(resources) = at(context.template, "Resources").as_object() else {
             return;
         };
         for (id, key) in resources {
-            if key["Type"] != "AWS::KMS::Key"
-                || key["Properties"]["BypassPolicyLockoutSafetyCheck"] == true
+            if at(key, "Type") != "AWS::KMS::Key"
+                || at(at(key, "Properties"), "BypassPolicyLockoutSafetyCheck") == true
             {
                 continue;
             }
-            let Some(statements) = key["Properties"]["KeyPolicy"]["Statement"].as_array() else {
+            let Some(statements) =
+                at(at(at(key, "Properties"), "KeyPolicy"), "Statement").as_array()
+            else {
                 continue;
             };
             let administered = statements.iter().any(|s| {
-                let actions: Vec<&str> = match &s["Action"] {
+                let actions: Vec<&str> = match &at(s, "Action") {
                     Value::String(a) => vec![a.as_str()],
                     Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
                     _ => Vec::new(),
                 };
-                s["Effect"] == "Allow"
-                    && names_the_account(&s["Principal"])
+                at(s, "Effect") == "Allow"
+                    && names_the_account(&at(s, "Principal"))
                     && actions
                         .iter()
                         .any(|a| matches!(*a, "kms:*" | "*" | "kms:PutKeyPolicy" | "kms:Put*"))

@@ -303,6 +303,19 @@ fn push_u64(out: &mut String, mut n: u64) {
     out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
+/// The length in bytes of `text` once escaped as [`push_json_string`]
+/// writes it, without the quotes (for size limits measured on JSON text,
+/// such as IAM's policy quotas).
+pub fn escaped_len(text: &str) -> usize {
+    text.bytes()
+        .map(|b| match ESCAPES[usize::from(b)] {
+            0 => 1,
+            b'u' => 6,
+            _ => 2,
+        })
+        .sum()
+}
+
 /// Appends the escape of byte `b` (one JSON escapes: see [`ESCAPES`]).
 fn push_escape(out: &mut String, b: u8) {
     let escape = ESCAPES[usize::from(b)];
@@ -347,6 +360,14 @@ pub fn member<'v>(value: &'v serde_json::Value, name: &str) -> Option<&'v serde_
         serde_json::Value::Object(map) => object_member(map, name),
         _ => None,
     }
+}
+
+/// `value[name]` as serde_json's index operator gives it (`Null` when the
+/// member is absent or `value` is not an object), found as [`member`] finds
+/// it: for checks that read a few members of every resource.
+pub fn at<'v>(value: &'v serde_json::Value, name: &str) -> &'v serde_json::Value {
+    static NULL: serde_json::Value = serde_json::Value::Null;
+    member(value, name).unwrap_or(&NULL)
 }
 
 /// Member `name` of `map`, as `Map::get` finds it: by comparing names when
@@ -398,9 +419,51 @@ mod tests {
             (&large, "K20"),
         ] {
             assert_eq!(member(value, name), value.get(name), "{name}");
+            assert_eq!(at(value, name), &value[name], "{name}");
         }
         assert_eq!(member(&serde_json::json!([1, 2]), "0"), None);
         assert_eq!(member(&serde_json::json!("text"), "Type"), None);
+        assert_eq!(
+            at(&serde_json::json!("text"), "Type"),
+            &serde_json::Value::Null
+        );
+    }
+
+    #[test]
+    fn escaped_lengths_and_numbers_are_serde_jsons() {
+        let mut every_byte = String::new();
+        for b in 0u8..=0x7f {
+            every_byte.push(char::from(b));
+        }
+        for text in [
+            "",
+            "plain",
+            "quote\"",
+            "back\\slash",
+            "é€😀",
+            every_byte.as_str(),
+        ] {
+            let serialized = serde_json::to_string(text).unwrap();
+            assert_eq!(escaped_len(text), serialized.len() - 2, "{text:?}");
+        }
+        for number in [
+            serde_json::json!(0),
+            serde_json::json!(7),
+            serde_json::json!(1234567890),
+            serde_json::json!(u64::MAX),
+            serde_json::json!(-1),
+            serde_json::json!(i64::MIN),
+            serde_json::json!(2.5),
+            serde_json::json!(-0.0),
+            serde_json::json!(1e300),
+        ] {
+            let serde_json::Value::Number(n) = &number else {
+                unreachable!("a number")
+            };
+            let mut out = String::new();
+            push_json_number(&mut out, n);
+            assert_eq!(out, number.to_string());
+        }
     }
 
     use super::*;

@@ -1,6 +1,7 @@
 //! Alarms, and wiring their actions.
 
 use super::*;
+use streamcdk_core::json::at;
 
 /// How a value is compared with the threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -451,7 +452,7 @@ impl streamcdk_core::checks::TemplateCheck for AlarmsWithoutActions {
     }
 
     fn check(&self, context: &streamcdk_core::checks::CheckContext<'_>, diags: &mut Diagnostics) {
-        let Some(resources) = context.template["Resources"].as_object() else {
+        let Some(resources) = at(context.template, "Resources").as_object() else {
             return;
         };
         for (id, resource) in resources {
@@ -462,12 +463,16 @@ impl streamcdk_core::checks::TemplateCheck for AlarmsWithoutActions {
             }
             let has_actions = ["AlarmActions", "OKActions", "InsufficientDataActions"]
                 .iter()
-                .any(|p| match &resource["Properties"][p] {
+                .any(|p| match &at(at(resource, "Properties"), p) {
                     serde_json::Value::Null => false,
                     serde_json::Value::Array(items) => !items.is_empty(),
                     _ => true, // an Fn::If or a reference: actions in some case
                 });
-            let excused = resource["Metadata"]["streamcdk"]["alarm-without-actions"].is_string();
+            let excused = at(
+                at(at(resource, "Metadata"), "streamcdk"),
+                "alarm-without-actions",
+            )
+            .is_string();
             if !has_actions && !excused {
                 diags.warning(
                     "cloudwatch/alarm-without-actions",

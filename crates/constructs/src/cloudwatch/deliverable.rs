@@ -16,6 +16,7 @@
 
 use serde_json::Value;
 use streamcdk_core::checks::{CheckContext, TemplateCheck};
+use streamcdk_core::json::at;
 use streamcdk_core::Diagnostics;
 
 /// The check, registered by [`super::Alarm::new`].
@@ -24,31 +25,31 @@ pub struct UndeliverableAlarmActions;
 
 /// The logical ID a value refers to with `Ref` or `Fn::GetAtt`.
 fn referenced_id(value: &Value) -> Option<&str> {
-    value["Ref"]
+    at(value, "Ref")
         .as_str()
-        .or_else(|| value["Fn::GetAtt"][0].as_str())
+        .or_else(|| at(value, "Fn::GetAtt")[0].as_str())
 }
 
 /// True if a literal key policy allows `cloudwatch.amazonaws.com` both
 /// `kms:Decrypt` and `kms:GenerateDataKey*` (or wider), or is not a literal
 /// (then it cannot be judged and nothing is reported).
 fn key_admits_cloudwatch(policy: &Value) -> bool {
-    let Some(statements) = policy["Statement"].as_array() else {
+    let Some(statements) = at(policy, "Statement").as_array() else {
         // Not a literal list of statements (an intrinsic): it cannot be judged.
         return true;
     };
     let allows = |needed: &str| {
         statements.iter().any(|s| {
-            if s["Effect"] != "Allow" {
+            if at(s, "Effect") != "Allow" {
                 return false;
             }
-            let principal = &s["Principal"]["Service"];
+            let principal = &at(at(s, "Principal"), "Service");
             let for_cloudwatch = match principal {
                 Value::String(p) => p == "cloudwatch.amazonaws.com",
                 Value::Array(ps) => ps.iter().any(|p| p == "cloudwatch.amazonaws.com"),
                 _ => false,
             };
-            let actions: Vec<&str> = match &s["Action"] {
+            let actions: Vec<&str> = match &at(s, "Action") {
                 Value::String(a) => vec![a.as_str()],
                 Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
@@ -71,7 +72,7 @@ impl TemplateCheck for UndeliverableAlarmActions {
     }
 
     fn check(&self, context: &CheckContext<'_>, diags: &mut Diagnostics) {
-        let Some(resources) = context.template["Resources"].as_object() else {
+        let Some(resources) = at(context.template, "Resources").as_object() else {
             return;
         };
         // Judged once per topic: a stack's alarms mostly share one topic,
@@ -84,7 +85,7 @@ impl TemplateCheck for UndeliverableAlarmActions {
                 continue;
             }
             for property in ["AlarmActions", "OKActions", "InsufficientDataActions"] {
-                let Some(actions) = alarm["Properties"][property].as_array() else {
+                let Some(actions) = at(at(alarm, "Properties"), property).as_array() else {
                     continue;
                 };
                 for action in actions {
@@ -129,10 +130,10 @@ fn topic_problem(
     topic_id: &str,
 ) -> Option<(bool, String)> {
     let topic = resources.get(topic_id)?;
-    if topic["Type"] != "AWS::SNS::Topic" {
+    if at(topic, "Type") != "AWS::SNS::Topic" {
         return None;
     }
-    match &topic["Properties"]["KmsMasterKeyId"] {
+    match &at(at(topic, "Properties"), "KmsMasterKeyId") {
         Value::Null => None,
         Value::String(k) if k == "alias/aws/sns" || k.ends_with(":alias/aws/sns") => {
             Some((true, format!("topic {topic_id} is encrypted with the AWS-managed key alias/aws/sns, whose policy cannot admit CloudWatch: alarm notifications to it are dropped silently; encrypt it with a customer key whose policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (sns::TopicEncryption::NewKey does)")))
@@ -145,8 +146,8 @@ fn topic_problem(
         )),
         other => match referenced_id(other).and_then(|k| resources.get(k).map(|r| (k, r))) {
             Some((key_id, key))
-                if key["Type"] == "AWS::KMS::Key"
-                    && !key_admits_cloudwatch(&key["Properties"]["KeyPolicy"]) =>
+                if at(key, "Type") == "AWS::KMS::Key"
+                    && !key_admits_cloudwatch(&at(at(key, "Properties"), "KeyPolicy")) =>
             {
                 Some((
                     true,

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use streamcdk_core::checks::{CheckContext, TemplateCheck};
+use streamcdk_core::json::at;
 use streamcdk_core::Diagnostics;
 
 /// Inline policies of one role, characters (whitespace not counted).
@@ -80,18 +81,18 @@ struct Bounds<'a> {
 
 impl Bounds<'_> {
     fn resource_type(&self, id: &str) -> Option<&str> {
-        self.template["Resources"][id]["Type"].as_str()
+        at(at(at(self.template, "Resources"), id), "Type").as_str()
     }
 
     fn reference(&self, name: &str) -> usize {
-        if let Some(p) = self.template["Parameters"].get(name) {
-            if let Some(max) = p["MaxLength"]
+        if let Some(p) = at(self.template, "Parameters").get(name) {
+            if let Some(max) = at(p, "MaxLength")
                 .as_u64()
-                .or_else(|| p["MaxLength"].as_str().and_then(|s| s.parse().ok()))
+                .or_else(|| at(p, "MaxLength").as_str().and_then(|s| s.parse().ok()))
             {
                 return max as usize;
             }
-            if let Some(values) = p["AllowedValues"].as_array() {
+            if let Some(values) = at(p, "AllowedValues").as_array() {
                 return values
                     .iter()
                     .map(|v| v.as_str().map_or(20, str::len))
@@ -271,17 +272,17 @@ impl Bounds<'_> {
 }
 
 fn escaped_len(s: &str) -> usize {
-    serde_json::to_string(s).map_or(s.len(), |t| t.len() - 2)
+    streamcdk_core::json::escaped_len(s)
 }
 
 /// The logical IDs of the roles a policy's `Roles` list names by `Ref`.
 fn roles_of(policy: &Value) -> Vec<String> {
-    policy["Properties"]["Roles"]
+    at(at(policy, "Properties"), "Roles")
         .as_array()
         .map(|roles| {
             roles
                 .iter()
-                .filter_map(|r| r["Ref"].as_str().map(str::to_owned))
+                .filter_map(|r| at(r, "Ref").as_str().map(str::to_owned))
                 .collect()
         })
         .unwrap_or_default()
@@ -293,7 +294,7 @@ impl TemplateCheck for IamQuotas {
     }
 
     fn check(&self, context: &CheckContext<'_>, diags: &mut Diagnostics) {
-        let Some(resources) = context.template["Resources"].as_object() else {
+        let Some(resources) = at(context.template, "Resources").as_object() else {
             return;
         };
         let bounds = Bounds {
@@ -305,27 +306,32 @@ impl TemplateCheck for IamQuotas {
         // AWS::IAM::ManagedPolicy whose Roles name it.
         let mut managed: BTreeMap<String, usize> = BTreeMap::new();
         for (id, r) in resources {
-            match r["Type"].as_str() {
+            match at(r, "Type").as_str() {
                 Some("AWS::IAM::Role") => {
-                    let props = &r["Properties"];
-                    let own: usize = props["Policies"]
+                    let props = at(r, "Properties");
+                    let own: usize = at(props, "Policies")
                         .as_array()
-                        .map(|ps| ps.iter().map(|p| bounds.json(&p["PolicyDocument"])).sum())
+                        .map(|ps| {
+                            ps.iter()
+                                .map(|p| bounds.json(&at(p, "PolicyDocument")))
+                                .sum()
+                        })
                         .unwrap_or(0);
                     *inline.entry(id.clone()).or_default() += own;
-                    let trust = bounds.json(&props["AssumeRolePolicyDocument"]);
+                    let trust = bounds.json(&at(props, "AssumeRolePolicyDocument"));
                     if trust > MAX_TRUST_POLICY_CHARS {
                         diags.error("iam/trust-policy-size", context.resource_path(id), format!("the trust policy can take up to {trust} characters; IAM accepts at most {MAX_TRUST_POLICY_CHARS} (reference_iam-quotas: role trust policy length)"));
                     } else if trust > DEFAULT_TRUST_POLICY_CHARS {
                         diags.warning("iam/trust-policy-size", context.resource_path(id), format!("the trust policy can take up to {trust} characters; the default quota is {DEFAULT_TRUST_POLICY_CHARS} (raisable to {MAX_TRUST_POLICY_CHARS} through Service Quotas)"));
                     }
-                    *managed.entry(id.clone()).or_default() +=
-                        props["ManagedPolicyArns"].as_array().map_or(0, Vec::len);
+                    *managed.entry(id.clone()).or_default() += at(props, "ManagedPolicyArns")
+                        .as_array()
+                        .map_or(0, Vec::len);
                 }
                 Some("AWS::IAM::Policy") | Some("AWS::IAM::RolePolicy") => {
-                    let size = bounds.json(&r["Properties"]["PolicyDocument"]);
+                    let size = bounds.json(&at(at(r, "Properties"), "PolicyDocument"));
                     let mut roles = roles_of(r);
-                    if let Some(role) = r["Properties"]["RoleName"]["Ref"].as_str() {
+                    if let Some(role) = at(at(at(r, "Properties"), "RoleName"), "Ref").as_str() {
                         roles.push(role.to_owned());
                     }
                     for role in roles {
@@ -336,7 +342,7 @@ impl TemplateCheck for IamQuotas {
                     for role in roles_of(r) {
                         *managed.entry(role).or_default() += 1;
                     }
-                    let size = bounds.json(&r["Properties"]["PolicyDocument"]);
+                    let size = bounds.json(&at(at(r, "Properties"), "PolicyDocument"));
                     if size > MAX_MANAGED_POLICY_CHARS {
                         diags.error("iam/managed-policy-size", context.resource_path(id), format!("the managed policy can take up to {size} characters; IAM accepts at most {MAX_MANAGED_POLICY_CHARS}: split its statements over more managed policies"));
                     }
