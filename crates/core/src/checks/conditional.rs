@@ -78,7 +78,7 @@ impl<'a> Guards<'a> {
             return;
         }
         facts.push(fact);
-        if let Some(body) = self.conditions.get(name) {
+        if let Some(body) = crate::json::object_member(self.conditions, name) {
             self.assume_expr(body, holds, facts, depth + 1);
         }
     }
@@ -116,9 +116,7 @@ impl<'a> Guards<'a> {
     fn proves(&self, name: &str, holds: bool, facts: &[Fact<'a>], depth: usize) -> bool {
         facts.contains(&(self.canonical(name), holds))
             || (depth < 32
-                && self
-                    .conditions
-                    .get(name)
+                && crate::json::object_member(self.conditions, name)
                     .is_some_and(|body| self.proves_expr(body, holds, facts, depth + 1)))
     }
 
@@ -241,7 +239,7 @@ impl<'a> Walk<'_, 'a> {
             _ => return,
         };
         for name in sub_variables(text) {
-            if vars.is_some_and(|v| v.contains_key(name)) {
+            if vars.is_some_and(|v| crate::json::object_member(v, name).is_some()) {
                 continue;
             }
             let resource = name.split('.').next().unwrap_or_default();

@@ -196,7 +196,7 @@ pub(crate) fn collect_references<'a>(
                             _ => ("", None),
                         };
                         for name in sub_variables(template) {
-                            if vars.is_some_and(|v| v.contains_key(name)) {
+                            if vars.is_some_and(|v| crate::json::object_member(v, name).is_some()) {
                                 continue;
                             }
                             match name.split_once('.') {

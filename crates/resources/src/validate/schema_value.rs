@@ -221,6 +221,11 @@ impl SchemaMap {
         out
     }
 
+    /// Whether any of `names` is a member (a bit test, no pass).
+    pub(crate) fn has_any(&self, names: &[Keyword]) -> bool {
+        self.keywords & names.iter().fold(0, |mask, k| mask | k.bit()) != 0
+    }
+
     /// The value of member `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&SchemaValue> {
         if self.sorted.is_empty() {

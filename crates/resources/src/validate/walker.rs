@@ -130,8 +130,18 @@ impl<'s> Validator<'s> {
                 );
             }
         }
-        if let Some(x) = number(value).filter(|_| !value.is_boolean()) {
-            self.numeric(schema, x, value, path);
+        // A string is read as a number only for a schema with numeric bounds
+        // (most strings meet none).
+        const NUMERIC: [Keyword; 4] = [
+            Keyword::Minimum,
+            Keyword::Maximum,
+            Keyword::ExclusiveMinimum,
+            Keyword::ExclusiveMaximum,
+        ];
+        if schema.has_any(&NUMERIC) {
+            if let Some(x) = number(value).filter(|_| !value.is_boolean()) {
+                self.numeric(schema, x, value, path);
+            }
         }
         if let Value::String(s) = value {
             self.string(schema, s, path);
