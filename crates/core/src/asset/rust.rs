@@ -220,21 +220,20 @@ impl<T> ParsedFiles<T> {
     ) -> Result<Arc<T>, String> {
         // Compared as bytes: UTF-8 is checked only for a text parsed anew.
         let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let files = self.0.get_or_init(Default::default);
-        let known = files.lock().ok().and_then(|f| {
-            f.get(path)
-                .filter(|(seen, _)| seen.as_bytes() == bytes)
-                .map(|(_, parsed)| parsed.clone())
-        });
-        if let Some(parsed) = known {
-            return Ok(parsed);
+        // Held while parsing: threads reading the same file (assets built on
+        // several threads) parse it once, the others waiting for it.
+        let mut files = self
+            .0
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some((_, parsed)) = files.get(path).filter(|(seen, _)| seen.as_bytes() == bytes) {
+            return Ok(parsed.clone());
         }
         let text = String::from_utf8(bytes)
             .map_err(|e| format!("cannot read {}: {}", path.display(), e.utf8_error()))?;
         let parsed = Arc::new(parse(&text)?);
-        if let Ok(mut f) = files.lock() {
-            f.insert(path.to_path_buf(), (text, parsed.clone()));
-        }
+        files.insert(path.to_path_buf(), (text, parsed.clone()));
         Ok(parsed)
     }
 }
