@@ -157,12 +157,20 @@ impl LockFile {
     /// The index of the package a dependency entry names: `name`,
     /// `name version` or `name version (source)`.
     fn find(&self, spec: &str) -> Option<usize> {
-        let mut parts = spec.splitn(3, ' ');
-        let name = parts.next()?;
-        let version = parts.next();
-        let source = parts
-            .next()
-            .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
+        // Split at the first two spaces by byte loops: the entries are
+        // short, and a `str` searcher per entry cost more than the lookups.
+        fn split_space(text: &str) -> (&str, Option<&str>) {
+            match text.bytes().position(|b| b == b' ') {
+                Some(at) => (&text[..at], Some(&text[at + 1..])),
+                None => (text, None),
+            }
+        }
+        let (name, rest) = split_space(spec);
+        let (version, source) = match rest.map(split_space) {
+            Some((version, source)) => (Some(version), source),
+            None => (None, None),
+        };
+        let source = source.map(|s| s.trim_start_matches('(').trim_end_matches(')'));
         self.named(name).find(|&i| {
             let p = &self.package[i];
             version.is_none_or(|v| p.version == v)
@@ -805,6 +813,26 @@ dependencies = [
         let text = fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "{from} not in {}", path.display());
         fs::write(&path, text.replace(from, to)).unwrap();
+    }
+
+    #[test]
+    fn dependency_entries_find_their_package_by_name_version_and_source() {
+        let lock = super::scan_lock(LOCK).expect("cargo's layout");
+        let name_of = |spec: &str| {
+            lock.find(spec)
+                .map(|i| format!("{} {}", lock.package[i].name, lock.package[i].version))
+        };
+        assert_eq!(name_of("helper").as_deref(), Some("helper 0.1.0"));
+        assert_eq!(name_of("serde 1.0.1").as_deref(), Some("serde 1.0.1"));
+        assert_eq!(name_of("serde 0.9.0").as_deref(), Some("serde 0.9.0"));
+        assert_eq!(
+            name_of("serde 0.9.0 (registry+https://github.com/rust-lang/crates.io-index)")
+                .as_deref(),
+            Some("serde 0.9.0")
+        );
+        assert_eq!(name_of("serde 0.9.0 (git+https://example.com/serde)"), None);
+        assert_eq!(name_of("serde 2.0.0"), None);
+        assert_eq!(name_of("missing"), None);
     }
 
     #[test]
