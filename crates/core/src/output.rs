@@ -101,7 +101,13 @@ fn render(value: &Value) -> String {
     // Room for a template of up to 128 KiB (the largest of this project's is
     // 102 KiB) without a copy on growth; pages never written are never
     // touched, so the unused room costs no memory.
-    let mut s = String::with_capacity(128 * 1024);
+    pretty_with_newline(value, 128 * 1024)
+}
+
+/// `value` as `serde_json::to_string_pretty` writes it, with a final
+/// newline, written into a string of `capacity` bytes to start with.
+pub(crate) fn pretty_with_newline(value: &Value, capacity: usize) -> String {
+    let mut s = String::with_capacity(capacity);
     write_pretty(value, 0, &mut s);
     s.push('\n');
     s

@@ -110,8 +110,7 @@ impl SynthesizedFiles {
 }
 
 fn manifest_text(manifest: &Value) -> String {
-    // Serializing a serde_json::Value cannot fail: its keys are strings.
-    serde_json::to_string_pretty(manifest).unwrap_or_default() + "\n"
+    crate::output::pretty_with_newline(manifest, 4096)
 }
 
 fn write_files(
