@@ -10,7 +10,8 @@
 //! ([`SchemaLayout`](crate::SchemaLayout)), so nothing is scanned either.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use super::schema_value::SchemaValue;
 use crate::TypeInfo;
@@ -24,6 +25,21 @@ pub(crate) struct LazySchema {
     top: SchemaValue,
     properties: Vec<OnceLock<Option<SchemaValue>>>,
     definitions: Vec<OnceLock<Option<SchemaValue>>>,
+    /// The part a `$ref` names, by the address and length of its text: for
+    /// the references of the schema text met before (a place in that static
+    /// text always holds the same reference) and the top level's references
+    /// to its properties (kept with the schema, never changed). A template
+    /// reaches the same references again and again, and finding a part by
+    /// name is a binary search of string comparisons.
+    found: Mutex<HashMap<(usize, usize), PartIndex, foldhash::fast::RandomState>>,
+}
+
+/// A part of a [`LazySchema`]: a definition or a top-level property, by its
+/// index in the layout.
+#[derive(Clone, Copy)]
+enum PartIndex {
+    Property(usize),
+    Definition(usize),
 }
 
 impl LazySchema {
@@ -48,10 +64,16 @@ impl LazySchema {
             let part = info.schema.get(*start..*end)?;
             top.push((Cow::Borrowed(*key), SchemaValue::parse(part)?));
         }
+        let mut found = HashMap::default();
         if !layout.properties.is_empty() {
             let mut properties = Vec::with_capacity(layout.properties.len());
-            for (name, _, _) in layout.properties {
+            for (i, (name, _, _)) in layout.properties.iter().enumerate() {
                 let pointer = ["#/properties/", &escape_pointer_token(name)].concat();
+                // Its text stays where it is (the value is kept with the schema).
+                found.insert(
+                    (pointer.as_ptr() as usize, pointer.len()),
+                    PartIndex::Property(i),
+                );
                 let reference = vec![(Cow::Borrowed("$ref"), SchemaValue::String(pointer.into()))];
                 properties.push((Cow::Borrowed(*name), SchemaValue::object(reference)));
             }
@@ -62,18 +84,23 @@ impl LazySchema {
             top: SchemaValue::object(top),
             properties: layout.properties.iter().map(|_| OnceLock::new()).collect(),
             definitions: layout.definitions.iter().map(|_| OnceLock::new()).collect(),
+            found: Mutex::new(found),
         })
     }
 
-    /// The part `name` of `parts` (sorted by name), parsed on first use.
-    fn part<'s>(
+    /// The index of part `name` of `parts` (sorted by name).
+    fn index(parts: &'static [(&'static str, usize, usize)], name: &str) -> Option<usize> {
+        parts.binary_search_by(|(n, _, _)| (*n).cmp(name)).ok()
+    }
+
+    /// Part `i` of `parts`, parsed on first use.
+    fn part_at<'s>(
         &'s self,
         parts: &'static [(&'static str, usize, usize)],
         cells: &'s [OnceLock<Option<SchemaValue>>],
-        name: &str,
+        i: usize,
     ) -> Option<&'s SchemaValue> {
-        let i = parts.binary_search_by(|(n, _, _)| (*n).cmp(name)).ok()?;
-        let (_, start, end) = parts[i];
+        let (_, start, end) = *parts.get(i)?;
         cells
             .get(i)?
             .get_or_init(|| {
@@ -133,23 +160,58 @@ impl<'a> SchemaRoot<'a> {
                 root.pointer(pointer)
             }
             SchemaRoot::Lazy(schema) => {
+                let key = (reference.as_ptr() as usize, reference.len());
+                let known = schema
+                    .found
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(&key)
+                    .copied();
                 let layout = &schema.info.schema_layout;
-                let (parts, cells, rest) = if let Some(rest) = pointer.strip_prefix("/definitions/")
-                {
-                    (layout.definitions, &schema.definitions, rest)
-                } else if let Some(rest) = pointer.strip_prefix("/properties/") {
-                    (layout.properties, &schema.properties, rest)
-                } else {
-                    return schema.top.pointer(pointer);
-                };
+                match known {
+                    Some(PartIndex::Property(i)) => {
+                        return schema.part_at(layout.properties, &schema.properties, i)
+                    }
+                    Some(PartIndex::Definition(i)) => {
+                        return schema.part_at(layout.definitions, &schema.definitions, i)
+                    }
+                    None => {}
+                }
+                let (parts, cells, rest, as_index): (_, _, _, fn(usize) -> PartIndex) =
+                    if let Some(rest) = pointer.strip_prefix("/definitions/") {
+                        (
+                            layout.definitions,
+                            &schema.definitions,
+                            rest,
+                            PartIndex::Definition,
+                        )
+                    } else if let Some(rest) = pointer.strip_prefix("/properties/") {
+                        (
+                            layout.properties,
+                            &schema.properties,
+                            rest,
+                            PartIndex::Property,
+                        )
+                    } else {
+                        return schema.top.pointer(pointer);
+                    };
                 // Byte loops: the names are short, and `str` searches set up
                 // a searcher per call (this runs for every `$ref` reached).
                 let (name, deeper) = match rest.bytes().position(|b| b == b'/') {
                     Some(at) => (&rest[..at], &rest[at + 1..]),
                     None => (rest, ""),
                 };
-                let part = schema.part(parts, cells, &unescape_pointer_token(name))?;
+                let i = LazySchema::index(parts, &unescape_pointer_token(name))?;
+                let part = schema.part_at(parts, cells, i)?;
                 if deeper.is_empty() {
+                    // Kept only for a reference in the static schema text: the
+                    // address of any other text may later hold another one.
+                    let text = schema.info.schema;
+                    let place = key.0.wrapping_sub(text.as_ptr() as usize);
+                    if place < text.len() {
+                        let mut found = schema.found.lock().unwrap_or_else(|e| e.into_inner());
+                        found.insert(key, as_index(i));
+                    }
                     Some(part)
                 } else {
                     part.pointer(&format!("/{deeper}"))
@@ -248,6 +310,65 @@ mod tests {
                     "{reference}"
                 );
             }
+        }
+    }
+
+    /// Every `$ref` string of a schema tree, borrowed from it.
+    fn tree_references<'v>(value: &'v SchemaValue, out: &mut Vec<&'v str>) {
+        match value {
+            SchemaValue::Object(map) => {
+                for (key, child) in map.iter() {
+                    match (key, child.as_str()) {
+                        ("$ref", Some(r)) => out.push(r),
+                        _ => tree_references(child, out),
+                    }
+                }
+            }
+            SchemaValue::Array(items) => items.iter().for_each(|i| tree_references(i, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn references_met_again_resolve_to_the_same_parts() {
+        for type_name in [
+            "AWS::KinesisFirehose::DeliveryStream",
+            "AWS::Lambda::Function",
+            "AWS::CloudWatch::Alarm",
+        ] {
+            let info = crate::type_info(type_name).expect("generated");
+            let lazy = LazySchema::from_info(info).expect("reads by parts");
+            let whole_schema = SchemaValue::from_value(
+                &serde_json::from_str::<serde_json::Value>(info.schema).unwrap(),
+            );
+            let (root, whole) = (SchemaRoot::Lazy(&lazy), SchemaRoot::Whole(&whole_schema));
+            // The top level's references to its properties, then the
+            // references inside the parts they reach (from the schema text),
+            // each resolved twice: the second time by the address kept.
+            let mut pending = Vec::new();
+            tree_references(root.top(), &mut pending);
+            let mut seen = 0;
+            while let Some(reference) = pending.pop() {
+                seen += 1;
+                if seen > 2_000 {
+                    break;
+                }
+                let first = root.resolve(reference).expect(reference);
+                let again = root.resolve(reference).expect(reference);
+                assert!(std::ptr::eq(first, again), "{type_name}: {reference}");
+                assert_eq!(
+                    Some(first),
+                    whole.resolve(reference),
+                    "{type_name}: {reference}"
+                );
+                // The same text elsewhere (not kept by address) finds the same part.
+                let copy = reference.to_owned();
+                assert!(std::ptr::eq(root.resolve(&copy).expect(reference), first));
+                if seen < 200 {
+                    tree_references(first, &mut pending);
+                }
+            }
+            assert!(seen > 1, "{type_name}: no references met");
         }
     }
 
