@@ -31,13 +31,13 @@ pub(crate) enum SchemaValue {
 }
 
 /// A schema object: its members in document order. Objects with more than
-/// [`INDEXED`] members also keep their positions sorted by name, for
-/// binary search; smaller ones are searched in order, which is cheaper
+/// [`INDEXED`] members also keep a hash index of their names
+/// ([`build_index`]); smaller ones are searched in order, which is cheaper
 /// than hashing the name.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SchemaMap {
     entries: Vec<(Text, SchemaValue)>,
-    sorted: Box<[u32]>,
+    index: Box<[u32]>,
     /// Which of the [`Keyword`]s are members (bit `Keyword as u8`): the
     /// validator asks for a dozen keywords per value, and most are absent.
     keywords: u64,
@@ -140,8 +140,49 @@ fn member_keywords(entries: &[(Text, SchemaValue)]) -> (u64, Box<[u8]>) {
     (mask, codes.into_boxed_slice())
 }
 
-/// Members from which an object keeps a sorted index.
+/// Members from which an object keeps a hash index.
 const INDEXED: usize = 8;
+
+/// A member name's hash for [`SchemaMap`]'s index (fixed seed: the index is
+/// built and read in one process, and a fixed hash keeps runs alike).
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(name)
+}
+
+/// The hash index of `entries` (none for [`INDEXED`] or fewer: they are
+/// searched in order), and whether a name is repeated. The index is an
+/// open-addressed table, at most half full, of entry positions plus one (0:
+/// an empty slot).
+fn build_index(entries: &[(Text, SchemaValue)]) -> (Box<[u32]>, bool) {
+    if entries.len() <= INDEXED {
+        let repeated = entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| entries[..i].iter().any(|(other, _)| other == k));
+        return (Box::default(), repeated);
+    }
+    let size = (entries.len() * 2).next_power_of_two();
+    let mut index = vec![0u32; size].into_boxed_slice();
+    let mut repeated = false;
+    for (i, (name, _)) in entries.iter().enumerate() {
+        let mut slot = name_hash(name) as usize & (size - 1);
+        loop {
+            match index[slot] {
+                0 => {
+                    index[slot] = i as u32 + 1;
+                    break;
+                }
+                j if entries[j as usize - 1].0 == *name => {
+                    repeated = true;
+                    break;
+                }
+                _ => slot = (slot + 1) & (size - 1),
+            }
+        }
+    }
+    (index, repeated)
+}
 
 impl PartialEq for SchemaMap {
     /// Equal members, in any order (as JSON objects compare).
@@ -152,30 +193,12 @@ impl PartialEq for SchemaMap {
 
 impl SchemaMap {
     fn from_entries(entries: Vec<(Text, SchemaValue)>) -> Self {
-        let sort = |entries: &[(Text, SchemaValue)]| -> Box<[u32]> {
-            if entries.len() <= INDEXED {
-                return Box::default();
-            }
-            let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-            order.sort_unstable_by(|a, b| entries[*a as usize].0.cmp(&entries[*b as usize].0));
-            order.into_boxed_slice()
-        };
-        let sorted = sort(&entries);
-        let repeated = if sorted.is_empty() {
-            entries
-                .iter()
-                .enumerate()
-                .any(|(i, (k, _))| entries[..i].iter().any(|(other, _)| other == k))
-        } else {
-            sorted
-                .windows(2)
-                .any(|w| entries[w[0] as usize].0 == entries[w[1] as usize].0)
-        };
+        let (index, repeated) = build_index(&entries);
         if !repeated {
             let (keywords, member_keywords) = member_keywords(&entries);
             return Self {
                 entries,
-                sorted,
+                index,
                 keywords,
                 member_keywords,
             };
@@ -189,11 +212,11 @@ impl SchemaMap {
                 None => unique.push((k, v)),
             }
         }
-        let sorted = sort(&unique);
+        let (index, _) = build_index(&unique);
         let (keywords, member_keywords) = member_keywords(&unique);
         Self {
             entries: unique,
-            sorted,
+            index,
             keywords,
             member_keywords,
         }
@@ -228,18 +251,26 @@ impl SchemaMap {
 
     /// The value of member `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&SchemaValue> {
-        if self.sorted.is_empty() {
+        if self.index.is_empty() {
             return self
                 .entries
                 .iter()
                 .find(|(k, _)| k.as_ref() == name)
                 .map(|(_, v)| v);
         }
-        let i = self
-            .sorted
-            .binary_search_by(|i| self.entries[*i as usize].0.as_ref().cmp(name))
-            .ok()?;
-        Some(&self.entries[self.sorted[i] as usize].1)
+        let mask = self.index.len() - 1;
+        let mut slot = name_hash(name) as usize & mask;
+        loop {
+            let i = self.index[slot];
+            if i == 0 {
+                return None;
+            }
+            let (key, value) = &self.entries[i as usize - 1];
+            if key.as_ref() == name {
+                return Some(value);
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 
     /// The members in document order.
