@@ -19,7 +19,10 @@ pub const DYNAMIC_REFERENCE_START: &str = "{{resolve:";
 /// True if `text` holds a dynamic reference, resolved by CloudFormation at
 /// deploy (the literal checks leave such a value alone).
 pub fn is_dynamic_reference(text: &str) -> bool {
-    text.contains(DYNAMIC_REFERENCE_START)
+    // Most strings hold no `{`: one byte search rules them out, where a
+    // substring search sets up a searcher for every string.
+    memchr::memchr(b'{', text.as_bytes())
+        .is_some_and(|at| text[at..].contains(DYNAMIC_REFERENCE_START))
 }
 
 /// What is wrong with the dynamic references in `text`, one entry each.
