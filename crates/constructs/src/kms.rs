@@ -644,7 +644,7 @@ impl streamcdk_core::checks::TemplateCheck for KeyPolicyLockout {
                     _ => Vec::new(),
                 };
                 at(s, "Effect") == "Allow"
-                    && names_the_account(&at(s, "Principal"))
+                    && names_the_account(at(s, "Principal"))
                     && actions
                         .iter()
                         .any(|a| matches!(*a, "kms:*" | "*" | "kms:PutKeyPolicy" | "kms:Put*"))

@@ -147,7 +147,7 @@ fn topic_problem(
         other => match referenced_id(other).and_then(|k| resources.get(k).map(|r| (k, r))) {
             Some((key_id, key))
                 if at(key, "Type") == "AWS::KMS::Key"
-                    && !key_admits_cloudwatch(&at(at(key, "Properties"), "KeyPolicy")) =>
+                    && !key_admits_cloudwatch(at(at(key, "Properties"), "KeyPolicy")) =>
             {
                 Some((
                     true,

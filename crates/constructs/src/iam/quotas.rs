@@ -313,12 +313,12 @@ impl TemplateCheck for IamQuotas {
                         .as_array()
                         .map(|ps| {
                             ps.iter()
-                                .map(|p| bounds.json(&at(p, "PolicyDocument")))
+                                .map(|p| bounds.json(at(p, "PolicyDocument")))
                                 .sum()
                         })
                         .unwrap_or(0);
                     *inline.entry(id.clone()).or_default() += own;
-                    let trust = bounds.json(&at(props, "AssumeRolePolicyDocument"));
+                    let trust = bounds.json(at(props, "AssumeRolePolicyDocument"));
                     if trust > MAX_TRUST_POLICY_CHARS {
                         diags.error("iam/trust-policy-size", context.resource_path(id), format!("the trust policy can take up to {trust} characters; IAM accepts at most {MAX_TRUST_POLICY_CHARS} (reference_iam-quotas: role trust policy length)"));
                     } else if trust > DEFAULT_TRUST_POLICY_CHARS {
@@ -329,7 +329,7 @@ impl TemplateCheck for IamQuotas {
                         .map_or(0, Vec::len);
                 }
                 Some("AWS::IAM::Policy") | Some("AWS::IAM::RolePolicy") => {
-                    let size = bounds.json(&at(at(r, "Properties"), "PolicyDocument"));
+                    let size = bounds.json(at(at(r, "Properties"), "PolicyDocument"));
                     let mut roles = roles_of(r);
                     if let Some(role) = at(at(at(r, "Properties"), "RoleName"), "Ref").as_str() {
                         roles.push(role.to_owned());
@@ -342,7 +342,7 @@ impl TemplateCheck for IamQuotas {
                     for role in roles_of(r) {
                         *managed.entry(role).or_default() += 1;
                     }
-                    let size = bounds.json(&at(at(r, "Properties"), "PolicyDocument"));
+                    let size = bounds.json(at(at(r, "Properties"), "PolicyDocument"));
                     if size > MAX_MANAGED_POLICY_CHARS {
                         diags.error("iam/managed-policy-size", context.resource_path(id), format!("the managed policy can take up to {size} characters; IAM accepts at most {MAX_MANAGED_POLICY_CHARS}: split its statements over more managed policies"));
                     }
