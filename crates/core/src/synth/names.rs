@@ -3,13 +3,27 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostics;
 use crate::logical_id::{content_hash_suffix, logical_id_from_path, validate_logical_id};
 use crate::stack::{LogicalIdSource, StackData};
 
 use super::resolve::{RefMode, Resolver, Section};
+
+/// What a content-derived logical ID hashes: serialized as the object
+/// `{"Type", "Properties", "Salts"}`, keys in that order (the bytes, and so
+/// the logical IDs, must never change), without copying the properties or
+/// the salts into a new value.
+#[derive(serde::Serialize)]
+struct ContentHashInput<'a> {
+    #[serde(rename = "Type")]
+    type_name: &'a str,
+    #[serde(rename = "Properties")]
+    properties: &'a Map<String, Value>,
+    #[serde(rename = "Salts")]
+    salts: &'a [Value],
+}
 
 /// Checks that a stack name is one CloudFormation accepts.
 pub(super) fn check_stack_name(name: &str, diags: &mut Diagnostics) {
@@ -138,14 +152,12 @@ pub(super) fn logical_ids(
                     )
                 })
                 .collect();
-            // The keys in `json!`'s order (the hash input, and so the
-            // logical IDs, must not change), built without copying `props`.
-            let mut content = Map::with_capacity(3);
-            content.insert("Type".to_owned(), Value::String(r.type_name.clone()));
-            content.insert("Properties".to_owned(), Value::Object(props));
-            content.insert("Salts".to_owned(), json!(salts));
-            let content = Value::Object(content);
-            let bytes = serde_json::to_vec(&content).unwrap_or_default();
+            let bytes = serde_json::to_vec(&ContentHashInput {
+                type_name: &r.type_name,
+                properties: &props,
+                salts,
+            })
+            .unwrap_or_default();
             let suffix = content_hash_suffix(&bytes);
             let id = format!("{}{suffix}", resource_ids[i]);
             if let Err(m) = validate_logical_id(&id) {
