@@ -51,11 +51,16 @@ struct Guards<'a> {
 
 impl<'a> Guards<'a> {
     fn new(conditions: &'a Map<String, Value>) -> Self {
-        let mut by_body: FastMap<String, &'a str> = FastMap::default();
         let mut canonical = FastMap::default();
-        for (name, body) in conditions {
-            let key = body.to_string();
-            let first = *by_body.entry(key).or_insert(name.as_str());
+        // The first condition with an equal definition: compared as values
+        // (a template has a handful of conditions; rendering each to text
+        // to compare them cost more).
+        for (i, (name, body)) in conditions.iter().enumerate() {
+            let first = conditions
+                .iter()
+                .take(i)
+                .find(|(_, earlier)| *earlier == body)
+                .map_or(name.as_str(), |(earlier, _)| earlier.as_str());
             canonical.insert(name.as_str(), first);
         }
         Guards {
