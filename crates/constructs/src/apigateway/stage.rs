@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use streamcdk_core::arn::Arn;
 use streamcdk_core::{Diagnostics, Expr, ItemKey, JsonObject, Node, Resource, Scope, Target};
 use streamcdk_resources::apigateway as l1;
@@ -521,7 +521,13 @@ impl ApiBuild {
                         .iter()
                         .map(|(k, v)| (k.clone(), salt(v, &self.paths)))
                         .collect();
-                    json!({"Path": path, "Type": kind, "Properties": props})
+                    // `json!`'s keys in its order, without its serializer
+                    // copy of `props`.
+                    let mut entry = Map::with_capacity(3);
+                    entry.insert("Path".to_owned(), Value::from(path.as_str()));
+                    entry.insert("Type".to_owned(), Value::from(*kind));
+                    entry.insert("Properties".to_owned(), Value::Object(props));
+                    Value::Object(entry)
                 })
                 .collect(),
         )
@@ -740,24 +746,41 @@ fn salt(node: &Node, paths: &HashMap<ItemKey, String>) -> Value {
             .cloned()
             .unwrap_or_else(|| format!("item:{}", k.index))
     };
+    // Built as `json!` would build them (the deployments' logical IDs hash
+    // these values), without its serializer copy of each argument.
+    let one = |name: &str, value: Value| {
+        let mut map = Map::with_capacity(1);
+        map.insert(name.to_owned(), value);
+        Value::Object(map)
+    };
     match node {
         Node::Null => Value::Null,
-        Node::Bool(b) => json!(b),
-        Node::Int(i) => json!(i),
-        Node::Float(f) => json!(f),
-        Node::Str(s) => json!(s),
+        Node::Bool(b) => Value::Bool(*b),
+        Node::Int(i) => Value::from(*i),
+        Node::Float(f) => Value::from(*f),
+        Node::Str(s) => Value::String(s.clone()),
         Node::List(items) => Value::Array(items.iter().map(|n| salt(n, paths)).collect()),
         Node::Map(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), salt(v, paths))).collect()),
         Node::Json(v) => v.clone(),
-        Node::Ref(Target::Resource(k)) => json!({"Ref": key(k)}),
-        Node::Ref(Target::Parameter(k)) => json!({"RefParameter": key(k)}),
-        Node::Ref(Target::Pseudo(p)) => json!({"Ref": format!("{p:?}")}),
-        Node::Ref(Target::Raw(s)) => json!({"Ref": s}),
-        Node::GetAtt(k, a) => json!({"GetAtt": [key(k), a]}),
+        Node::Ref(Target::Resource(k)) => one("Ref", Value::String(key(k))),
+        Node::Ref(Target::Parameter(k)) => one("RefParameter", Value::String(key(k))),
+        Node::Ref(Target::Pseudo(p)) => one("Ref", Value::String(format!("{p:?}"))),
+        Node::Ref(Target::Raw(s)) => one("Ref", Value::String(s.clone())),
+        Node::GetAtt(k, a) => one(
+            "GetAtt",
+            Value::Array(vec![Value::String(key(k)), Value::String(a.clone())]),
+        ),
         Node::Sub(t, vars) => {
-            json!({"Sub": [t, vars.iter().map(|(k, v)| (k.clone(), salt(v, paths))).collect::<Map<String, Value>>()]})
+            let vars: Map<String, Value> = vars
+                .iter()
+                .map(|(k, v)| (k.clone(), salt(v, paths)))
+                .collect();
+            one(
+                "Sub",
+                Value::Array(vec![Value::String(t.clone()), Value::Object(vars)]),
+            )
         }
-        other => json!(format!("{other:?}")),
+        other => Value::String(format!("{other:?}")),
     }
 }
 
