@@ -594,9 +594,9 @@ impl Checker<'_, '_> {
     }
 }
 
-/// Follows a local `$ref` (`#/definitions/X`).
+/// Follows a local `$ref` (`#/definitions/X`) or a top-level property part.
 fn resolve_ref<'a>(node: &'a SchemaValue, root: SchemaRoot<'a>) -> &'a SchemaValue {
-    let mut node = node;
+    let mut node = root.follow(node).unwrap_or(node);
     for _ in 0..8 {
         match node.get("$ref").and_then(SchemaValue::as_str) {
             Some(r) => match root.resolve(r) {

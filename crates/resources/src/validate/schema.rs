@@ -17,20 +17,19 @@ use super::schema_value::SchemaValue;
 use crate::TypeInfo;
 
 /// An embedded schema: the top level parsed, with each property's schema a
-/// `$ref` to `#/properties/<name>` (the same schema: that pointer names it
-/// in the whole document), and each property's and definition's text
-/// parsed on first use and kept.
+/// [`SchemaValue::Part`] (what `#/properties/<name>` names in the whole
+/// document), and each property's and definition's text parsed on first
+/// use and kept.
 pub(crate) struct LazySchema {
     info: &'static TypeInfo,
     top: SchemaValue,
     properties: Vec<OnceLock<Option<SchemaValue>>>,
     definitions: Vec<OnceLock<Option<SchemaValue>>>,
-    /// The part a `$ref` names, by the address and length of its text: for
-    /// the references of the schema text met before (a place in that static
-    /// text always holds the same reference) and the top level's references
-    /// to its properties (kept with the schema, never changed). A template
-    /// reaches the same references again and again, and finding a part by
-    /// name is a binary search of string comparisons.
+    /// The part a `$ref` of the schema text met before names, by the
+    /// address and length of the reference (a place in that static text
+    /// always holds the same reference): a template reaches the same
+    /// references again and again, and finding a part by name is a binary
+    /// search of string comparisons.
     found: Mutex<HashMap<(usize, usize), PartIndex, foldhash::fast::RandomState>>,
 }
 
@@ -64,19 +63,16 @@ impl LazySchema {
             let part = info.schema.get(*start..*end)?;
             top.push((Cow::Borrowed(*key), SchemaValue::parse(part)?));
         }
-        let mut found = HashMap::default();
         if !layout.properties.is_empty() {
-            let mut properties = Vec::with_capacity(layout.properties.len());
-            for (i, (name, _, _)) in layout.properties.iter().enumerate() {
-                let pointer = ["#/properties/", &escape_pointer_token(name)].concat();
-                // Its text stays where it is (the value is kept with the schema).
-                found.insert(
-                    (pointer.as_ptr() as usize, pointer.len()),
-                    PartIndex::Property(i),
-                );
-                let reference = vec![(Cow::Borrowed("$ref"), SchemaValue::String(pointer.into()))];
-                properties.push((Cow::Borrowed(*name), SchemaValue::object(reference)));
-            }
+            let properties = layout
+                .properties
+                .iter()
+                .enumerate()
+                .map(|(index, (name, _, _))| {
+                    let index = u32::try_from(index).ok()?;
+                    Some((Cow::Borrowed(*name), SchemaValue::Part { index, name }))
+                })
+                .collect::<Option<Vec<_>>>()?;
             top.push((Cow::Borrowed("properties"), SchemaValue::object(properties)));
         }
         Some(Self {
@@ -84,7 +80,7 @@ impl LazySchema {
             top: SchemaValue::object(top),
             properties: layout.properties.iter().map(|_| OnceLock::new()).collect(),
             definitions: layout.definitions.iter().map(|_| OnceLock::new()).collect(),
-            found: Mutex::new(found),
+            found: Mutex::default(),
         })
     }
 
@@ -114,7 +110,7 @@ impl LazySchema {
 }
 
 /// A JSON pointer token with `~` and `/` escaped (RFC 6901).
-fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.contains(['~', '/']) {
         token.replace('~', "~0").replace('/', "~1").into()
     } else {
@@ -141,6 +137,31 @@ impl<'a> SchemaRoot<'a> {
         match self {
             SchemaRoot::Whole(value) => value,
             SchemaRoot::Lazy(schema) => &schema.top,
+        }
+    }
+
+    /// The schema of top-level property part `index` ([`SchemaValue::Part`]);
+    /// `None` for a root read whole (it has no parts) or an index out of range.
+    pub(crate) fn property_part(self, index: u32) -> Option<&'a SchemaValue> {
+        match self {
+            SchemaRoot::Whole(_) => None,
+            SchemaRoot::Lazy(schema) => schema.part_at(
+                schema.info.schema_layout.properties,
+                &schema.properties,
+                usize::try_from(index).ok()?,
+            ),
+        }
+    }
+
+    /// `node`, or the part it stands for when it is a [`SchemaValue::Part`]
+    /// (`None` when that part cannot be read).
+    pub(crate) fn follow<'n>(self, node: &'n SchemaValue) -> Option<&'n SchemaValue>
+    where
+        'a: 'n,
+    {
+        match node {
+            SchemaValue::Part { index, .. } => self.property_part(*index),
+            other => Some(other),
         }
     }
 
@@ -282,6 +303,21 @@ mod tests {
                     info.type_name
                 );
             }
+            // Each top-level property's part is the whole one's property.
+            let properties = lazy_root
+                .top()
+                .get("properties")
+                .and_then(SchemaValue::as_object);
+            for (name, node) in properties.into_iter().flat_map(|p| p.iter()) {
+                assert!(matches!(node, SchemaValue::Part { .. }), "{name}");
+                let pointer = format!("#/properties/{}", super::escape_pointer_token(name));
+                assert_eq!(
+                    lazy_root.follow(node),
+                    whole_root.resolve(&pointer),
+                    "{}: {name}",
+                    info.type_name
+                );
+            }
             // The top level is the whole one's, with each property's schema
             // a reference to its part.
             let mut expected = whole.as_object().unwrap().clone();
@@ -342,11 +378,17 @@ mod tests {
                 &serde_json::from_str::<serde_json::Value>(info.schema).unwrap(),
             );
             let (root, whole) = (SchemaRoot::Lazy(&lazy), SchemaRoot::Whole(&whole_schema));
-            // The top level's references to its properties, then the
-            // references inside the parts they reach (from the schema text),
-            // each resolved twice: the second time by the address kept.
+            // The references inside the top-level properties' parts, then
+            // inside the parts they reach (all from the schema text), each
+            // resolved twice: the second time by the address kept.
             let mut pending = Vec::new();
-            tree_references(root.top(), &mut pending);
+            let properties = root
+                .top()
+                .get("properties")
+                .and_then(SchemaValue::as_object);
+            for (_, node) in properties.into_iter().flat_map(|p| p.iter()) {
+                tree_references(root.follow(node).expect("a part"), &mut pending);
+            }
             let mut seen = 0;
             while let Some(reference) = pending.pop() {
                 seen += 1;

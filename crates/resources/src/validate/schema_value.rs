@@ -28,6 +28,15 @@ pub(crate) enum SchemaValue {
     String(Text),
     Array(Vec<SchemaValue>),
     Object(SchemaMap),
+    /// The schema of top-level property `name` of a lazily read schema
+    /// (its `index` in the layout), parsed when first reached
+    /// ([`SchemaRoot::property_part`](super::schema::SchemaRoot::property_part)):
+    /// what `{"$ref": "#/properties/<name>"}` would name, without a
+    /// reference to build and look up for every property of every type.
+    Part {
+        index: u32,
+        name: &'static str,
+    },
 }
 
 /// A schema object: its members in document order. Objects with more than
@@ -368,6 +377,9 @@ impl SchemaValue {
                     .map(|(k, v)| (k.to_owned(), v.to_value()))
                     .collect(),
             ),
+            SchemaValue::Part { name, .. } => serde_json::json!({
+                "$ref": format!("#/properties/{}", super::schema::escape_pointer_token(name))
+            }),
         }
     }
 

@@ -67,7 +67,8 @@ impl<'s> Validator<'s> {
                 return;
             }
         }
-        let Some(schema) = schema.as_object() else {
+        // A top-level property's schema is read when first reached.
+        let Some(schema) = self.root.follow(schema).and_then(SchemaValue::as_object) else {
             return;
         };
         let [reference, type_, enum_, const_] =
