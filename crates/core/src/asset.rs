@@ -504,23 +504,30 @@ fn hash_file(hasher: &mut Hasher, path: &Path, relative: &str) -> Result<(), Str
         fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     // BLAKE3 hashes many 1 KiB chunks at once (SIMD) only when one update
     // holds many: through `io::copy`'s 8 KiB reads it hashed at a third of
-    // that speed. The 64 KiB buffer is this thread's, zeroed once (a zeroed
-    // buffer per file was 4 million instructions of `synth --all`).
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
-    }
-    BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        loop {
-            match std::io::Read::read(&mut file, &mut buffer) {
-                Ok(0) => return Ok(()),
-                Ok(n) => {
-                    hasher.update(&buffer[..n]);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    // that speed.
+    with_read_buffer(|buffer| loop {
+        match std::io::Read::read(&mut file, buffer) {
+            Ok(0) => return Ok(()),
+            Ok(n) => {
+                hasher.update(&buffer[..n]);
             }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         }
+    })
+}
+
+/// Runs `read` with this thread's 64 KiB buffer for reading files, zeroed
+/// once (a zeroed buffer per file was 4 million instructions of `synth
+/// --all` when assets were hashed that way), or a new one when the thread's
+/// is in use.
+pub(crate) fn with_read_buffer<T>(read: impl FnOnce(&mut [u8]) -> T) -> T {
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; 64 * 1024]);
+    }
+    BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut buffer) => read(&mut buffer),
+        Err(_) => read(&mut vec![0; 64 * 1024]),
     })
 }
 

@@ -142,7 +142,7 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 }
 
 /// Whether the regular file at `path` holds exactly `contents`, compared
-/// through a small buffer (no copy of the file is kept).
+/// through the thread's read buffer (no copy of the file is kept).
 fn same_contents(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
@@ -150,19 +150,20 @@ fn same_contents(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
     if !meta.is_file() || meta.len() != contents.len() as u64 {
         return Ok(false);
     }
-    let mut buffer = [0u8; 16 * 1024];
-    let mut rest = contents;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            // The file may have grown or shrunk since `metadata`.
-            return Ok(rest.is_empty());
+    crate::asset::with_read_buffer(|buffer| {
+        let mut rest = contents;
+        loop {
+            let n = file.read(buffer)?;
+            if n == 0 {
+                // The file may have grown or shrunk since `metadata`.
+                return Ok(rest.is_empty());
+            }
+            match rest.split_at_checked(n) {
+                Some((head, tail)) if head == &buffer[..n] => rest = tail,
+                _ => return Ok(false),
+            }
         }
-        match rest.split_at_checked(n) {
-            Some((head, tail)) if head == &buffer[..n] => rest = tail,
-            _ => return Ok(false),
-        }
-    }
+    })
 }
 
 /// Synthesizes stacks that are deployed together (one account and Region),
@@ -385,7 +386,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.json");
         // Longer than the comparison buffer, so that the loop runs more than once.
-        let text: String = (0..40_000)
+        let text: String = (0..150_000)
             .map(|i| char::from(b'a' + (i % 26) as u8))
             .collect();
         let old = SystemTime::now() - Duration::from_secs(3600);
