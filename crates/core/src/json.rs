@@ -351,8 +351,9 @@ const ESCAPES: [u8; 256] = {
 
 /// Member `name` of a JSON object (`None` when it has none, or `value` is
 /// not an object), as `Value::get` finds it. A small object (a resource
-/// body, an intrinsic function: eight members or fewer) is searched by
-/// comparing names, which costs less than serde_json's map, whose every
+/// body, an intrinsic function, most property objects: up to
+/// [`SCANNED_MEMBERS`] members) is searched by comparing names (their
+/// lengths first), which costs less than serde_json's map, whose every
 /// lookup hashes the name with SipHash; a larger one is looked up as usual.
 /// For checks that read a few members of every resource of a template.
 pub fn member<'v>(value: &'v serde_json::Value, name: &str) -> Option<&'v serde_json::Value> {
@@ -370,13 +371,17 @@ pub fn at<'v>(value: &'v serde_json::Value, name: &str) -> &'v serde_json::Value
     member(value, name).unwrap_or(&NULL)
 }
 
+/// The most members [`member`] and [`object_member`] search by comparing
+/// names; a larger object is looked up by hash.
+pub const SCANNED_MEMBERS: usize = 16;
+
 /// Member `name` of `map`, as `Map::get` finds it: by comparing names when
-/// the map has eight members or fewer (see [`member`]).
+/// the map has at most [`SCANNED_MEMBERS`] members (see [`member`]).
 pub fn object_member<'v>(
     map: &'v serde_json::Map<String, serde_json::Value>,
     name: &str,
 ) -> Option<&'v serde_json::Value> {
-    if map.len() <= 8 {
+    if map.len() <= SCANNED_MEMBERS {
         map.iter()
             .find_map(|(k, v)| (k.as_str() == name).then_some(v))
     } else {
@@ -410,10 +415,19 @@ mod tests {
             large.insert(format!("K{i}"), serde_json::json!(i));
         }
         let large = serde_json::Value::Object(large);
+        // Scanned up to SCANNED_MEMBERS members, hashed past it.
+        let mut medium = serde_json::Map::new();
+        for i in 0..SCANNED_MEMBERS {
+            medium.insert(format!("M{i}"), serde_json::json!(i));
+        }
+        let medium = serde_json::Value::Object(medium);
         for (value, name) in [
             (&small, "Type"),
             (&small, "Properties"),
             (&small, "Missing"),
+            (&medium, "M0"),
+            (&medium, "M15"),
+            (&medium, "M16"),
             (&large, "K0"),
             (&large, "K19"),
             (&large, "K20"),
