@@ -290,7 +290,9 @@ fn scan_lock(text: &str) -> Option<LockFile> {
             dependencies: p.dependencies,
         })
     }
-    let mut packages = Vec::new();
+    // About one package per 250 bytes of cargo's layout: sized once
+    // instead of grown (each growth copies every package so far).
+    let mut packages = Vec::with_capacity(text.len() / 240 + 1);
     let mut current: Option<Partial> = None;
     let mut in_dependencies = false;
     // Lines found by `memchr` (SIMD): `str::lines` sets up a general

@@ -87,6 +87,9 @@ impl Stack {
             name: name.into(),
             asset_bucket,
             asset_key_prefix,
+            // Room for a typical stack's resources: each growth of the list
+            // copies every resource definition so far.
+            resources: Vec::with_capacity(64),
             ..StackData::default()
         };
         Stack {
