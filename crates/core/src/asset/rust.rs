@@ -290,8 +290,9 @@ fn scan_lock(text: &str) -> Option<LockFile> {
             dependencies: p.dependencies,
         })
     }
-    // About one package per 250 bytes of cargo's layout: sized once
-    // instead of grown (each growth copies every package so far).
+    // Cargo's layout takes about 250 bytes per package; sized for 240, so
+    // the list is allocated once instead of grown (each growth copies
+    // every package so far).
     let mut packages = Vec::with_capacity(text.len() / 240 + 1);
     let mut current: Option<Partial> = None;
     let mut in_dependencies = false;
