@@ -154,3 +154,28 @@ fn a_dashboard_cannot_start_with_a_conditional_widget() {
         "{err}"
     );
 }
+
+/// A dashboard's layout lives in the stack's own aspect: a conditional
+/// widget kept there as a `Condition` handle held the stack, so the stack
+/// (every resource, expression and schema check of it) outlived its last
+/// handle until the process ended. Pattern 3's stack leaked this way.
+#[test]
+fn a_dashboard_with_a_conditional_widget_does_not_keep_its_stack_alive() {
+    let stack = Stack::new("t");
+    let p = stack.string_parameter("On").default("true");
+    let c = stack.condition("IsOn", CondExpr::equals(&p, "true"));
+    let d = Dashboard::new(&stack.root(), "D", DashboardProps::default()).unwrap();
+    d.add_row(vec![Widget::text("# header"), Widget::text("# x").when(&c)])
+        .unwrap();
+    let body = serde_json::to_string(
+        &stack.synth().unwrap().template.value()["Resources"]["D"]["Properties"]["DashboardBody"],
+    )
+    .unwrap();
+    assert!(body.contains("\"Fn::If\":[\"IsOn\""), "{body}");
+    let weak = stack.downgrade();
+    drop((stack, p, c, d));
+    assert!(
+        weak.upgrade().is_none(),
+        "the stack outlived its last handle"
+    );
+}

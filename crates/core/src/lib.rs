@@ -51,6 +51,6 @@ pub use json::{IntoJson, JsonArray, JsonObject};
 pub use output::Template;
 pub use stack::{
     Aspect, Condition, Mapping, Mutability, Output, Parameter, ParameterType, RemovalPolicy,
-    Resource, Rule, Scope, Stack, TagFormat, CONDITIONAL_DEPENDS_ON_KEY,
+    Resource, Rule, Scope, Stack, TagFormat, WeakStack, CONDITIONAL_DEPENDS_ON_KEY,
 };
 pub use synth::{check_across_stacks, synth_all, AcrossStacks, Synthesized, SynthesizedFiles};

@@ -14,8 +14,9 @@ pub(super) enum JsonPart {
     Arr(Vec<JsonPart>),
     /// Present only when the condition holds (`Fn::If [c, part, ""]`); in
     /// an array it carries its own separating comma, so the JSON stays valid
-    /// either way.
-    Cond(Condition, Box<JsonPart>),
+    /// either way. The condition by its key, not its handle: parts live in
+    /// the stack's own aspect, where a handle would keep the stack alive.
+    Cond(ItemKey, Box<JsonPart>),
 }
 
 impl JsonPart {
@@ -53,7 +54,7 @@ impl JsonPart {
                 for (i, v) in items.iter().enumerate() {
                     match v {
                         JsonPart::Cond(condition, inner) if i > 0 => {
-                            Self::render_if(condition, inner, ",", out, buf);
+                            Self::render_if(*condition, inner, ",", out, buf);
                         }
                         _ => {
                             if i > 0 {
@@ -65,13 +66,13 @@ impl JsonPart {
                 }
                 buf.push(']');
             }
-            JsonPart::Cond(condition, inner) => Self::render_if(condition, inner, "", out, buf),
+            JsonPart::Cond(condition, inner) => Self::render_if(*condition, inner, "", out, buf),
         }
     }
 
     /// `Fn::If [condition, prefix + inner, ""]` as one piece of the output.
     fn render_if(
-        condition: &Condition,
+        condition: ItemKey,
         inner: &JsonPart,
         prefix: &str,
         out: &mut Vec<Expr<String>>,
@@ -83,7 +84,12 @@ impl JsonPart {
         inner.render(&mut inner_out, &mut inner_buf);
         inner_out.push(Expr::from(inner_buf));
         out.push(Expr::from(take_piece(buf)));
-        out.push(Expr::if_(condition, Expr::concat(inner_out), ""));
+        // `Expr::if_`'s node, built from the key.
+        out.push(Expr::from_node(Node::If(
+            condition,
+            Box::new(Expr::concat(inner_out).into_node()),
+            Box::new(Node::Str(String::new())),
+        )));
     }
 
     pub(super) fn to_expr(&self) -> Expr<String> {
@@ -313,7 +319,8 @@ impl Widget {
         }
     }
 
-    fn to_part(&self, x: u32, y: u32) -> JsonPart {
+    /// The widget at `x`, `y`, shown only when the condition `when` holds.
+    fn to_part(&self, x: u32, y: u32, when: Option<ItemKey>) -> JsonPart {
         let region = || ("region", JsonPart::Expr(Pseudo::region()));
         let (kind, properties) = match &self.kind {
             WidgetKind::Text(md) => ("text", vec![("markdown", JsonPart::str(md))]),
@@ -449,8 +456,8 @@ impl Widget {
             ("height", JsonPart::Lit(self.height.into())),
             ("properties", JsonPart::Obj(properties)),
         ]);
-        match &self.when {
-            Some(condition) => JsonPart::Cond(condition.clone(), Box::new(part)),
+        match when {
+            Some(condition) => JsonPart::Cond(condition, Box::new(part)),
             None => part,
         }
     }
@@ -461,10 +468,25 @@ pub const DASHBOARD_WIDTH: u32 = 24;
 
 #[derive(Debug, Default)]
 struct Layout {
-    placed: Vec<(u32, u32, Widget)>,
+    placed: Vec<Placed>,
     next_y: u32,
     /// A row was added (even an empty one): synth renders the body.
     has_rows: bool,
+}
+
+/// A widget where a row put it.
+#[derive(Debug)]
+struct Placed {
+    x: u32,
+    y: u32,
+    /// The key of the widget's condition ([`Widget::when`]). The layout
+    /// lives in the dashboard's aspect, which the stack holds: a
+    /// `Condition` handle kept here would hold the stack in turn, a
+    /// reference cycle that kept every stack with a conditional widget
+    /// alive to the end of the process.
+    when: Option<ItemKey>,
+    /// The widget, its `when` taken out.
+    widget: Widget,
 }
 
 /// Whether widgets use their own period or the dashboard's time range decides.
@@ -591,7 +613,7 @@ impl Dashboard {
         );
         check.result()?;
         let (mut x, mut y, mut row_height) = (0, layout.next_y, 0);
-        for w in widgets {
+        for mut w in widgets {
             if x + w.width > DASHBOARD_WIDTH {
                 x = 0;
                 y += row_height;
@@ -599,7 +621,13 @@ impl Dashboard {
             }
             row_height = row_height.max(w.height);
             let width = w.width;
-            layout.placed.push((x, y, w));
+            let when = w.when.take().map(|c| c.key());
+            layout.placed.push(Placed {
+                x,
+                y,
+                when,
+                widget: w,
+            });
             x += width;
         }
         layout.next_y = y + row_height;
@@ -625,7 +653,7 @@ impl Dashboard {
         layout
             .placed
             .iter()
-            .map(|(x, y, w)| (*x, *y, w.width, w.height))
+            .map(|p| (p.x, p.y, p.widget.width, p.widget.height))
             .collect()
     }
 }
@@ -660,7 +688,7 @@ impl streamcdk_core::Aspect for RenderBody {
                 layout
                     .placed
                     .iter()
-                    .map(|(x, y, w)| w.to_part(*x, *y))
+                    .map(|p| p.widget.to_part(p.x, p.y, p.when))
                     .collect(),
             ),
         ));

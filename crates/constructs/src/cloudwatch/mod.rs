@@ -24,7 +24,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use streamcdk_core::{Condition, Diagnostics, Expr, Node, Pseudo, Resource, Scope};
+use streamcdk_core::{Condition, Diagnostics, Expr, ItemKey, Node, Pseudo, Resource, Scope};
 use streamcdk_resources::cloudwatch as l1;
 
 use crate::validation::PropsCheck;

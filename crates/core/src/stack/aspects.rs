@@ -21,6 +21,14 @@ pub trait Aspect: Send + Sync {
 impl Scope {
     /// Applies `aspect` at synth to every resource below this scope,
     /// including resources created after this call.
+    ///
+    /// The stack holds the aspect, so the aspect must not hold a strong
+    /// handle of the same stack (a `Stack`, `Scope`, `Resource`,
+    /// `Condition`, `Parameter` or `Mapping`): that cycle keeps the stack
+    /// alive after its last other handle is dropped. Keep what the visit
+    /// needs as keys ([`Condition::key`](crate::Condition::key), a
+    /// resource's path) or a [`WeakStack`](crate::WeakStack); the visited
+    /// [`Resource`] reaches the stack.
     pub fn add_aspect(&self, aspect: Arc<dyn Aspect>) -> &Self {
         self.stack()
             .data()
@@ -61,7 +69,9 @@ impl Stack {
 
     /// Runs `f` on this stack's extension of type `T` (created with
     /// `T::default()` on first use): data that a layer above the core keeps
-    /// per stack, such as the record of every grant.
+    /// per stack, such as the record of every grant. Like an aspect, an
+    /// extension must not hold a strong handle of its own stack
+    /// ([`Stack::downgrade`] gives one that does not keep it alive).
     pub fn with_extension<T, R>(&self, f: impl FnOnce(&mut T) -> R) -> R
     where
         T: Any + Default + Send,
@@ -82,5 +92,47 @@ impl Stack {
                 out
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CondExpr, ItemKey, WeakStack};
+
+    /// An aspect that keeps keys and a weak handle: the stack is freed with
+    /// its last strong handle, and reached through the weak one until then.
+    #[test]
+    fn a_stack_holding_aspects_and_extensions_is_freed_with_its_last_handle() {
+        struct Tagger {
+            condition: ItemKey,
+            stack: WeakStack,
+        }
+        impl Aspect for Tagger {
+            fn visit(&self, resource: &Resource) {
+                assert_eq!(self.stack.upgrade().map(|s| s.id()), Some(self.condition.stack));
+                resource.add_metadata("Seen", serde_json::Value::Bool(true));
+            }
+        }
+        let stack = Stack::new("t");
+        let p = stack.string_parameter("On").default("true");
+        let c = stack.condition("IsOn", CondExpr::equals(&p, "true"));
+        let r = stack.root().add_resource("Q", "AWS::SQS::Queue");
+        stack.root().add_aspect(Arc::new(Tagger {
+            condition: c.key(),
+            stack: stack.downgrade(),
+        }));
+        stack.with_extension(|n: &mut u32| *n += 1);
+        let weak = stack.downgrade();
+        assert_eq!(weak.upgrade().map(|s| s.name()), Some("t".to_owned()));
+        assert_eq!(weak.id(), stack.id());
+        let t = stack.synth().unwrap();
+        assert_eq!(t.template.value()["Resources"]["Q"]["Metadata"]["Seen"], true);
+        drop((stack, p, c));
+        // A resource handle still holds the stack.
+        assert!(weak.upgrade().is_some());
+        drop(r);
+        assert!(weak.upgrade().is_none());
+        assert!(format!("{weak:?}").contains("alive: false"));
     }
 }

@@ -48,6 +48,36 @@ impl std::fmt::Debug for Stack {
     }
 }
 
+/// A handle to a stack that does not keep it alive ([`Stack::downgrade`]),
+/// as [`std::sync::Weak`] is to [`Arc`].
+#[derive(Clone)]
+pub struct WeakStack {
+    inner: std::sync::Weak<Mutex<StackData>>,
+    id: u64,
+}
+
+impl WeakStack {
+    /// The stack, while any strong handle to it is left; `None` once the
+    /// last one is dropped.
+    pub fn upgrade(&self) -> Option<Stack> {
+        self.inner.upgrade().map(|inner| Stack { inner, id: self.id })
+    }
+
+    /// The stack's id ([`Stack::id`]), also after it is dropped.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+}
+
+impl std::fmt::Debug for WeakStack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WeakStack")
+            .field("id", &self.id)
+            .field("alive", &(self.inner.strong_count() > 0))
+            .finish()
+    }
+}
+
 /// Everything a stack holds; read by synth.
 #[derive(Default)]
 pub(crate) struct StackData {
@@ -107,6 +137,20 @@ impl Stack {
     /// The unique id of this stack in the process (used to detect references across stacks).
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    /// A handle to this stack that does not keep it alive: for what the
+    /// stack itself holds (an [`Aspect`], a [check](Stack::add_check), an
+    /// [extension](Stack::with_extension)) and needs to reach the stack
+    /// again. A strong handle there (a `Stack`, `Scope`, `Resource`,
+    /// `Condition`, `Parameter` or `Mapping` of this stack) would be a
+    /// reference cycle: the stack would outlive every other handle and its
+    /// memory would stay taken until the process ends.
+    pub fn downgrade(&self) -> WeakStack {
+        WeakStack {
+            inner: Arc::downgrade(&self.inner),
+            id: self.id,
+        }
     }
 
     /// The stack name.
@@ -205,7 +249,8 @@ impl Stack {
     /// Adds a template check run at synth after the core checks (the
     /// generated resource layer adds its schema checks this way). A check
     /// whose [`TemplateCheck::name`](crate::checks::TemplateCheck::name) is
-    /// already registered is not added twice.
+    /// already registered is not added twice. The check must not hold a
+    /// strong handle of this stack (see [`Stack::downgrade`]).
     pub fn add_check(&self, check: std::sync::Arc<dyn crate::checks::TemplateCheck>) -> &Self {
         let mut data = self.data();
         if !data.checks.iter().any(|c| c.name() == check.name()) {
