@@ -123,35 +123,160 @@ pub(crate) struct ResolvedRust {
     pub path_dependencies: Vec<(String, PathBuf)>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A byte range of a [`LockFile`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// A lock file's packages, each value kept as a place in one text rather
+/// than as a `String` of its own: a workspace's lock has hundreds of
+/// packages, and their strings were most of what resolving a Rust asset
+/// allocated (and most of its page faults).
+#[derive(Debug)]
 struct LockFile {
-    #[serde(default)]
+    /// The text the spans point into: the file's own when cargo's layout
+    /// was scanned ([`scan_lock`]), or the values a TOML parse found, laid
+    /// end to end ([`LockFile::from_parsed`]).
+    text: Arc<String>,
     package: Vec<LockPackage>,
-    /// Indexes into `package` by name, built on first use and shared by
-    /// every closure computed on this lock.
-    #[serde(skip)]
-    by_name: OnceLock<HashMap<String, Vec<usize>, foldhash::fast::RandomState>>,
-    /// Each package's dependencies as indexes into `package` (or the first
-    /// entry that names no package of the lock), resolved on first use and
-    /// shared by every closure computed on this lock.
-    #[serde(skip)]
-    dependency_indexes: OnceLock<Vec<Result<Vec<usize>, String>>>,
+    /// Every package's dependency entries (`name`, `name version` or
+    /// `name version (source)`), each package's a run of them.
+    dependency_entries: Vec<Span>,
+    /// Each package's index with its name's hash, sorted by hash (in file
+    /// order among equal hashes), built on first use and shared by every
+    /// closure computed on this lock: a name is found by a binary search
+    /// over integers, then confirmed by comparing names.
+    by_name: OnceLock<Vec<(u64, usize)>>,
+    /// Each package's place in the order of its entry line's text
+    /// ([`LockFile::entry_parts`] joined by spaces), packages with the same
+    /// line sharing one: a closure's lines are sorted and deduplicated by
+    /// these integers. Built on first use.
+    line_ranks: OnceLock<Vec<usize>>,
+    /// The package each dependency entry names (aligned with
+    /// `dependency_entries`; `None` when the lock defines no such package),
+    /// resolved on first use and shared by every closure computed on this
+    /// lock.
+    dependency_targets: OnceLock<Vec<Option<usize>>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LockPackage {
+    name: Span,
+    version: Span,
+    source: Option<Span>,
+    checksum: Option<Span>,
+    /// This package's run of [`LockFile::dependency_entries`] (start, end).
+    dependencies: (usize, usize),
+}
+
+/// A lock file as a TOML parse reads it (any layout cargo accepts), turned
+/// into a [`LockFile`] by [`LockFile::from_parsed`].
+#[derive(Debug, Deserialize)]
+struct ParsedLock {
+    #[serde(default)]
+    package: Vec<ParsedPackage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ParsedPackage {
+    name: String,
+    version: String,
+    source: Option<String>,
+    checksum: Option<String>,
+    #[serde(default)]
+    dependencies: Vec<String>,
 }
 
 impl LockFile {
-    fn by_name(&self) -> &HashMap<String, Vec<usize>, foldhash::fast::RandomState> {
-        self.by_name.get_or_init(|| {
-            let mut map: HashMap<String, Vec<usize>, _> = HashMap::default();
-            for (i, p) in self.package.iter().enumerate() {
-                map.entry(p.name.clone()).or_default().push(i);
+    /// The text at `span`.
+    fn str(&self, span: Span) -> &str {
+        &self.text[span.start..span.end]
+    }
+
+    /// A parsed lock's values laid end to end in one text.
+    fn from_parsed(parsed: ParsedLock) -> LockFile {
+        fn push(text: &mut String, value: &str) -> Span {
+            let start = text.len();
+            text.push_str(value);
+            Span {
+                start,
+                end: text.len(),
             }
-            map
+        }
+        let mut text = String::new();
+        let mut dependency_entries = Vec::new();
+        let package = parsed
+            .package
+            .iter()
+            .map(|p| {
+                let first = dependency_entries.len();
+                for dep in &p.dependencies {
+                    dependency_entries.push(push(&mut text, dep));
+                }
+                LockPackage {
+                    name: push(&mut text, &p.name),
+                    version: push(&mut text, &p.version),
+                    source: p.source.as_deref().map(|s| push(&mut text, s)),
+                    checksum: p.checksum.as_deref().map(|s| push(&mut text, s)),
+                    dependencies: (first, dependency_entries.len()),
+                }
+            })
+            .collect();
+        LockFile {
+            text: Arc::new(text),
+            package,
+            dependency_entries,
+            by_name: OnceLock::new(),
+            line_ranks: OnceLock::new(),
+            dependency_targets: OnceLock::new(),
+        }
+    }
+
+    fn name_hash(name: &str) -> u64 {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::with_seed(0).hash_one(name)
+    }
+
+    fn by_name(&self) -> &[(u64, usize)] {
+        self.by_name.get_or_init(|| {
+            let mut order: Vec<(u64, usize)> = (self.package.iter().enumerate())
+                .map(|(i, p)| (Self::name_hash(self.str(p.name)), i))
+                .collect();
+            order.sort_unstable();
+            order
         })
     }
 
-    /// The indexes of the packages named `name`.
-    fn named(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
-        self.by_name().get(name).into_iter().flatten().copied()
+    /// The indexes of the packages named `name`, in file order.
+    fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let order = self.by_name();
+        let hash = Self::name_hash(name);
+        let first = order.partition_point(|&(h, _)| h < hash);
+        order[first..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .map(|&(_, i)| i)
+            .filter(move |&i| self.str(self.package[i].name) == name)
+    }
+
+    /// See [`LockFile::line_ranks`].
+    fn line_ranks(&self) -> &[usize] {
+        self.line_ranks.get_or_init(|| {
+            let lines: Vec<[&str; 4]> = (0..self.package.len())
+                .map(|i| self.entry_parts(i))
+                .collect();
+            let mut order: Vec<usize> = (0..lines.len()).collect();
+            order.sort_unstable_by(|&a, &b| cmp_joined(lines[a], lines[b]));
+            let mut ranks = vec![0; lines.len()];
+            for place in 1..order.len() {
+                let (previous, i) = (order[place - 1], order[place]);
+                let same_line = cmp_joined(lines[previous], lines[i]).is_eq();
+                ranks[i] = if same_line { ranks[previous] } else { place };
+            }
+            ranks
+        })
     }
 
     /// The index of the package a dependency entry names: `name`,
@@ -173,34 +298,67 @@ impl LockFile {
         let source = source.map(|s| s.trim_start_matches('(').trim_end_matches(')'));
         self.named(name).find(|&i| {
             let p = &self.package[i];
-            version.is_none_or(|v| p.version == v)
-                && source.is_none_or(|s| p.source.as_deref() == Some(s))
+            version.is_none_or(|v| self.str(p.version) == v)
+                && source.is_none_or(|s| p.source.map(|at| self.str(at)) == Some(s))
         })
     }
 
-    fn dependency_indexes(&self) -> &[Result<Vec<usize>, String>] {
-        self.dependency_indexes.get_or_init(|| {
-            self.package
+    fn dependency_targets(&self) -> &[Option<usize>] {
+        self.dependency_targets.get_or_init(|| {
+            self.dependency_entries
                 .iter()
-                .map(|p| {
-                    p.dependencies
-                        .iter()
-                        .map(|dep| self.find(dep).ok_or_else(|| dep.clone()))
-                        .collect()
-                })
+                .map(|&entry| self.find(self.str(entry)))
                 .collect()
         })
     }
+
+    /// A package's line in an asset's lock entries: `name version source
+    /// checksum` (`path` for a package without a source, `-` without a
+    /// checksum), as its four parts.
+    fn entry_parts(&self, i: usize) -> [&str; 4] {
+        let p = &self.package[i];
+        [
+            self.str(p.name),
+            self.str(p.version),
+            p.source.map_or("path", |s| self.str(s)),
+            p.checksum.map_or("-", |s| self.str(s)),
+        ]
+    }
 }
 
-#[derive(Debug, Deserialize)]
-struct LockPackage {
-    name: String,
-    version: String,
-    source: Option<String>,
-    checksum: Option<String>,
-    #[serde(default)]
-    dependencies: Vec<String>,
+/// How two entries' lines compare as the texts `parts.join(" ")` (the
+/// order the asset hash has always sorted them in), without building the
+/// texts: part by part, and where one part is a prefix of the other, by the
+/// separating space against the longer part's next byte.
+fn cmp_joined(a: [&str; 4], b: [&str; 4]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    for k in 0..4 {
+        let (x, y) = (a[k].as_bytes(), b[k].as_bytes());
+        let common = x.len().min(y.len());
+        match x[..common].cmp(&y[..common]) {
+            Ordering::Equal if x.len() == y.len() => continue,
+            Ordering::Equal => {}
+            unequal => return unequal,
+        }
+        let a_is_shorter = x.len() < y.len();
+        if k == 3 {
+            // The shorter line ends here.
+            return if a_is_shorter {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let longer_next = if a_is_shorter { y[common] } else { x[common] };
+        return match b' '.cmp(&longer_next) {
+            // A space inside a part (never in cargo's lock files): compare
+            // the texts themselves.
+            Ordering::Equal => a.join(" ").cmp(&b.join(" ")),
+            order if a_is_shorter => order,
+            order => order.reverse(),
+        };
+    }
+    Ordering::Equal
 }
 
 /// Files parsed once per content: for each path, the text last read from it
@@ -211,8 +369,9 @@ struct LockPackage {
 /// asset.
 struct ParsedFiles<T>(OnceLock<Mutex<HashMap<PathBuf, LastRead<T>>>>);
 
-/// The text last read from a path and its parsed form.
-type LastRead<T> = (String, Arc<T>);
+/// The text last read from a path and its parsed form (which may keep the
+/// text too: a lock file's values are places in it).
+type LastRead<T> = (Arc<String>, Arc<T>);
 
 impl<T> ParsedFiles<T> {
     const fn new() -> Self {
@@ -224,7 +383,7 @@ impl<T> ParsedFiles<T> {
     fn read(
         &self,
         path: &Path,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&Arc<String>) -> Result<T, String>,
     ) -> Result<Arc<T>, String> {
         // Compared as bytes: UTF-8 is checked only for a text parsed anew.
         let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -238,8 +397,10 @@ impl<T> ParsedFiles<T> {
         if let Some((_, parsed)) = files.get(path).filter(|(seen, _)| seen.as_bytes() == bytes) {
             return Ok(parsed.clone());
         }
-        let text = String::from_utf8(bytes)
-            .map_err(|e| format!("cannot read {}: {}", path.display(), e.utf8_error()))?;
+        let text = Arc::new(
+            String::from_utf8(bytes)
+                .map_err(|e| format!("cannot read {}: {}", path.display(), e.utf8_error()))?,
+        );
         let parsed = Arc::new(parse(&text)?);
         files.insert(path.to_path_buf(), (text, parsed.clone()));
         Ok(parsed)
@@ -251,6 +412,7 @@ fn read_lock(path: &Path) -> Result<Arc<LockFile>, String> {
     LOCKS.read(path, |text| match scan_lock(text) {
         Some(lock) => Ok(lock),
         None => toml::from_str(text)
+            .map(LockFile::from_parsed)
             .map_err(|e| format!("{} is not a Cargo lock file: {e}", path.display())),
     })
 }
@@ -260,8 +422,17 @@ fn read_lock(path: &Path) -> Result<Arc<LockFile>, String> {
 /// line), about ten times faster than a general TOML parse, which is most of
 /// a Rust asset's synth time. Anything else in the file (a hand edit, another
 /// layout) gives `None`, and the caller parses it as TOML instead.
-fn scan_lock(text: &str) -> Option<LockFile> {
-    fn quoted(value: &str) -> Option<String> {
+fn scan_lock(text: &Arc<String>) -> Option<LockFile> {
+    let base = text.as_ptr() as usize;
+    // The place of `part` (a slice of `text`) in `text`.
+    let span = |part: &str| {
+        let start = part.as_ptr() as usize - base;
+        Span {
+            start,
+            end: start + part.len(),
+        }
+    };
+    let quoted = |value: &str| -> Option<Span> {
         let inner = value.strip_prefix('"')?.strip_suffix('"')?;
         // A byte loop for short values (names, versions): `memchr`'s setup
         // costs more than the few bytes it would skip; it wins on checksums
@@ -271,34 +442,35 @@ fn scan_lock(text: &str) -> Option<LockFile> {
         } else {
             memchr::memchr2(b'"', b'\\', inner.as_bytes()).is_none()
         };
-        plain.then(|| inner.to_owned())
-    }
+        plain.then(|| span(inner))
+    };
     #[derive(Default)]
     struct Partial {
-        name: Option<String>,
-        version: Option<String>,
-        source: Option<String>,
-        checksum: Option<String>,
-        dependencies: Vec<String>,
+        name: Option<Span>,
+        version: Option<Span>,
+        source: Option<Span>,
+        checksum: Option<Span>,
+        first_dependency: usize,
     }
-    fn finish(p: Partial) -> Option<LockPackage> {
+    let finish = |p: Partial, dependencies_end: usize| -> Option<LockPackage> {
         Some(LockPackage {
             name: p.name?,
             version: p.version?,
             source: p.source,
             checksum: p.checksum,
-            dependencies: p.dependencies,
+            dependencies: (p.first_dependency, dependencies_end),
         })
-    }
+    };
     // Cargo's layout takes about 250 bytes per package; sized for 240, so
     // the list is allocated once instead of grown (each growth copies
-    // every package so far).
+    // every package so far). Dependency entries take about 30 bytes each.
     let mut packages = Vec::with_capacity(text.len() / 240 + 1);
+    let mut dependency_entries = Vec::with_capacity(text.len() / 30 + 1);
     let mut current: Option<Partial> = None;
     let mut in_dependencies = false;
     // Lines found by `memchr` (SIMD): `str::lines` sets up a general
     // searcher per line, and a byte loop was most of the scan.
-    let mut rest = text;
+    let mut rest = text.as_str();
     while !rest.is_empty() {
         let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
         let line = rest[..end].trim_end();
@@ -308,7 +480,8 @@ fn scan_lock(text: &str) -> Option<LockFile> {
                 in_dependencies = false;
             } else {
                 let entry = line.strip_prefix(' ')?.strip_suffix(',')?;
-                current.as_mut()?.dependencies.push(quoted(entry)?);
+                current.as_ref()?;
+                dependency_entries.push(quoted(entry)?);
             }
             continue;
         }
@@ -317,9 +490,12 @@ fn scan_lock(text: &str) -> Option<LockFile> {
         }
         if line == "[[package]]" {
             if let Some(done) = current.take() {
-                packages.push(finish(done)?);
+                packages.push(finish(done, dependency_entries.len())?);
             }
-            current = Some(Partial::default());
+            current = Some(Partial {
+                first_dependency: dependency_entries.len(),
+                ..Partial::default()
+            });
             continue;
         }
         // `key = value` (a byte search: a substring searcher per line cost
@@ -333,7 +509,12 @@ fn scan_lock(text: &str) -> Option<LockFile> {
             (Some(p), "version") => p.version = Some(quoted(value)?),
             (Some(p), "source") => p.source = Some(quoted(value)?),
             (Some(p), "checksum") => p.checksum = Some(quoted(value)?),
-            (Some(_), "dependencies") if value == "[" => in_dependencies = true,
+            // One list per package (a second is not cargo's layout).
+            (Some(p), "dependencies")
+                if value == "[" && p.first_dependency == dependency_entries.len() =>
+            {
+                in_dependencies = true
+            }
             _ => return None,
         }
     }
@@ -341,12 +522,15 @@ fn scan_lock(text: &str) -> Option<LockFile> {
         return None;
     }
     if let Some(done) = current.take() {
-        packages.push(finish(done)?);
+        packages.push(finish(done, dependency_entries.len())?);
     }
     Some(LockFile {
+        text: Arc::clone(text),
         package: packages,
+        dependency_entries,
         by_name: OnceLock::new(),
-        dependency_indexes: OnceLock::new(),
+        line_ranks: OnceLock::new(),
+        dependency_targets: OnceLock::new(),
     })
 }
 
@@ -642,10 +826,11 @@ fn closure(
 
     // A walk over package indexes: each dependency entry was resolved to
     // its package once per lock, not once per crate.
-    let dependencies = lock.dependency_indexes();
+    let targets = lock.dependency_targets();
     let mut reached = vec![false; lock.package.len()];
     let mut stack = vec![root_package];
-    // Collected, then sorted and deduplicated once (cheaper than a set).
+    // The packages reached, then sorted by their lines and deduplicated
+    // once (cheaper than a set), the lines written only into the result.
     let mut entries = Vec::new();
     let mut path_names = BTreeSet::new();
     while let Some(i) = stack.pop() {
@@ -653,35 +838,52 @@ fn closure(
             continue;
         }
         let p = &lock.package[i];
-        // `name version source checksum`, built by hand: `format!` was
-        // most of the walk.
-        let source = p.source.as_deref().unwrap_or("path");
-        let checksum = p.checksum.as_deref().unwrap_or("-");
-        let mut entry = String::with_capacity(
-            p.name.len() + p.version.len() + source.len() + checksum.len() + 3,
-        );
-        for (n, part) in [p.name.as_str(), &p.version, source, checksum]
-            .into_iter()
-            .enumerate()
+        entries.push(i);
+        let name = lock.str(p.name);
+        if p.source.is_none() && name != package {
+            path_names.insert(name.to_owned());
+        }
+        let (first, end) = p.dependencies;
+        for (entry, target) in lock.dependency_entries[first..end]
+            .iter()
+            .zip(&targets[first..end])
         {
-            if n > 0 {
-                entry.push(' ');
+            match *target {
+                Some(d) if !reached[d] => stack.push(d),
+                Some(_) => {}
+                None => {
+                    return Err(format!(
+                        "{} lists dependency '{}' of '{name}' that it does not define: regenerate it with cargo",
+                        root.join("Cargo.lock").display(),
+                        lock.str(*entry)
+                    ))
+                }
             }
-            entry.push_str(part);
         }
-        entries.push(entry);
-        if p.source.is_none() && p.name != package {
-            path_names.insert(p.name.clone());
+    }
+    let ranks = lock.line_ranks();
+    entries.sort_unstable_by_key(|&i| ranks[i]);
+    entries.dedup_by_key(|i| ranks[*i]);
+    let mut lock_entries = String::with_capacity(
+        entries
+            .iter()
+            .map(|&i| {
+                lock.entry_parts(i)
+                    .iter()
+                    .map(|part| part.len() + 1)
+                    .sum::<usize>()
+            })
+            .sum(),
+    );
+    for (n, &i) in entries.iter().enumerate() {
+        if n > 0 {
+            lock_entries.push('\n');
         }
-        match &dependencies[i] {
-            Ok(indexes) => stack.extend(indexes.iter().copied().filter(|&d| !reached[d])),
-            Err(dep) => {
-                return Err(format!(
-                    "{} lists dependency '{dep}' of '{}' that it does not define: regenerate it with cargo",
-                    root.join("Cargo.lock").display(),
-                    p.name
-                ))
+        for (k, part) in lock.entry_parts(i).into_iter().enumerate() {
+            if k > 0 {
+                lock_entries.push(' ');
             }
+            lock_entries.push_str(part);
         }
     }
 
@@ -704,11 +906,7 @@ fn closure(
         package,
         toolchain,
         build_settings,
-        lock_entries: {
-            entries.sort_unstable();
-            entries.dedup();
-            entries.join("\n").into()
-        },
+        lock_entries: lock_entries.into(),
         path_dependencies,
     })
 }
@@ -737,6 +935,7 @@ mod tests {
     use super::super::{Architecture, AssetSource};
     use std::fs;
     use std::path::{Path, PathBuf};
+    use std::sync::Arc;
 
     const LOCK: &str = r#"version = 4
 
@@ -820,10 +1019,12 @@ dependencies = [
 
     #[test]
     fn dependency_entries_find_their_package_by_name_version_and_source() {
-        let lock = super::scan_lock(LOCK).expect("cargo's layout");
+        let lock = super::scan_lock(&Arc::new(LOCK.to_owned())).expect("cargo's layout");
         let name_of = |spec: &str| {
-            lock.find(spec)
-                .map(|i| format!("{} {}", lock.package[i].name, lock.package[i].version))
+            lock.find(spec).map(|i| {
+                let p = &lock.package[i];
+                format!("{} {}", lock.str(p.name), lock.str(p.version))
+            })
         };
         assert_eq!(name_of("helper").as_deref(), Some("helper 0.1.0"));
         assert_eq!(name_of("serde 1.0.1").as_deref(), Some("serde 1.0.1"));
@@ -838,23 +1039,84 @@ dependencies = [
         assert_eq!(name_of("missing"), None);
     }
 
+    /// Lines sorted part by part come out in the order of their texts
+    /// (the order the asset hash has always used), including names that
+    /// are prefixes of others, bytes on either side of the separating
+    /// space, and parts holding a space themselves.
+    #[test]
+    fn entry_lines_compare_as_their_texts() {
+        let parts = [
+            ["serde", "1.0.1", "registry+x", "aa"],
+            ["serde", "1.0.1", "registry+x", "aab"],
+            ["serde", "1.0.1", "registry+x", "a"],
+            ["serde_json", "1.0.1", "registry+x", "aa"],
+            ["serde-x", "1.0.1", "registry+x", "aa"],
+            ["serde", "1.0", "registry+x", "aa"],
+            ["serde", "1.0.10", "path", "-"],
+            ["serde", "1.0.1", "path", "-"],
+            ["serde", "1.0.1", "path+", "-"],
+            ["serd", "e 1.0.1", "path", "-"],
+            ["serde 1.0.1", "", "path", "-"],
+            ["serde", "1.0.1!", "path", "-"],
+            ["serde", "1.0.1\u{1f}", "path", "-"],
+            ["", "", "", ""],
+            ["a", "", "", ""],
+        ];
+        for a in parts {
+            for b in parts {
+                assert_eq!(
+                    super::cmp_joined(a, b),
+                    a.join(" ").cmp(&b.join(" ")),
+                    "{a:?} against {b:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_lock_scanner_reads_what_toml_reads_and_gives_way_on_anything_else() {
         // The workspace's own lock file, as cargo writes it.
         let text =
             fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.lock"))
                 .unwrap();
-        let scanned = super::scan_lock(&text).expect("cargo's layout is scanned");
-        let parsed: super::LockFile = toml::from_str(&text).unwrap();
+        let scanned = super::scan_lock(&Arc::new(text.clone())).expect("cargo's layout is scanned");
+        let parsed = super::LockFile::from_parsed(toml::from_str(&text).unwrap());
         assert_eq!(scanned.package.len(), parsed.package.len());
-        for (a, b) in scanned.package.iter().zip(&parsed.package) {
-            assert_eq!(
-                (&a.name, &a.version, &a.source, &a.checksum, &a.dependencies),
-                (&b.name, &b.version, &b.source, &b.checksum, &b.dependencies)
-            );
+        assert_eq!(
+            scanned.dependency_entries.len(),
+            parsed.dependency_entries.len()
+        );
+        // Every value, read back through its span.
+        let values = |lock: &super::LockFile, i: usize| {
+            let p = &lock.package[i];
+            let (first, end) = p.dependencies;
+            (
+                lock.str(p.name).to_owned(),
+                lock.str(p.version).to_owned(),
+                p.source.map(|s| lock.str(s).to_owned()),
+                p.checksum.map(|s| lock.str(s).to_owned()),
+                lock.dependency_entries[first..end]
+                    .iter()
+                    .map(|&d| lock.str(d).to_owned())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        for i in 0..scanned.package.len() {
+            assert_eq!(values(&scanned, i), values(&parsed, i));
         }
-        let scanned = super::scan_lock(LOCK).expect("the test lock");
+        assert!(values(&scanned, 0).0.len() > 1);
+        let scanned = super::scan_lock(&Arc::new(LOCK.to_owned())).expect("the test lock");
         assert_eq!(scanned.package.len(), 5);
+        assert_eq!(
+            values(&scanned, 0),
+            (
+                "app".to_owned(),
+                "0.1.0".to_owned(),
+                None,
+                None,
+                vec!["helper".to_owned(), "serde 1.0.1".to_owned()]
+            )
+        );
         // Layouts cargo does not write fall back to the TOML parser.
         for other in [
             "[[package]]\nname = 'single'\nversion = \"1\"\n",
@@ -862,7 +1124,10 @@ dependencies = [
             "[[package]]\nname = \"x\"\nversion = \"1\"\n[metadata]\nfoo = \"bar\"\n",
             "[[package]]\nversion = \"1\"\n",
         ] {
-            assert!(super::scan_lock(other).is_none(), "{other}");
+            assert!(
+                super::scan_lock(&Arc::new(other.to_owned())).is_none(),
+                "{other}"
+            );
         }
     }
 

@@ -110,7 +110,10 @@ mod tests {
         }
         impl Aspect for Tagger {
             fn visit(&self, resource: &Resource) {
-                assert_eq!(self.stack.upgrade().map(|s| s.id()), Some(self.condition.stack));
+                assert_eq!(
+                    self.stack.upgrade().map(|s| s.id()),
+                    Some(self.condition.stack)
+                );
                 resource.add_metadata("Seen", serde_json::Value::Bool(true));
             }
         }
@@ -127,7 +130,10 @@ mod tests {
         assert_eq!(weak.upgrade().map(|s| s.name()), Some("t".to_owned()));
         assert_eq!(weak.id(), stack.id());
         let t = stack.synth().unwrap();
-        assert_eq!(t.template.value()["Resources"]["Q"]["Metadata"]["Seen"], true);
+        assert_eq!(
+            t.template.value()["Resources"]["Q"]["Metadata"]["Seen"],
+            true
+        );
         drop((stack, p, c));
         // A resource handle still holds the stack.
         assert!(weak.upgrade().is_some());

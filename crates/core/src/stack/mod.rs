@@ -60,7 +60,9 @@ impl WeakStack {
     /// The stack, while any strong handle to it is left; `None` once the
     /// last one is dropped.
     pub fn upgrade(&self) -> Option<Stack> {
-        self.inner.upgrade().map(|inner| Stack { inner, id: self.id })
+        self.inner
+            .upgrade()
+            .map(|inner| Stack { inner, id: self.id })
     }
 
     /// The stack's id ([`Stack::id`]), also after it is dropped.
