@@ -147,6 +147,44 @@ fn the_same_construct_id_twice_is_named_as_such() {
     );
 }
 
+/// A construct id is one level of a construct path: `/` in it, or an empty
+/// id, would make the path read like another place's. Refused at synth with
+/// the path up to the id, once per scope, however many resources are below.
+#[test]
+fn a_construct_id_holding_the_path_separator_or_nothing_is_refused() {
+    let stack = Stack::new("ids");
+    stream(&stack, "Ingest/Raw", "Stream");
+    stack
+        .scope("Ingest/Raw")
+        .add_resource("Queue", "AWS::SQS::Queue");
+    let below_empty = stack.scope("").add_resource("Q", "AWS::SQS::Queue");
+    below_empty.set_property::<i64>("DelaySeconds", 1);
+    stack.scope("Ok").add_resource("", "AWS::SQS::Queue");
+    let diags = errors(&stack);
+    assert_error(
+        &diags,
+        "construct/id",
+        "ids/Ingest/Raw",
+        "the construct id 'Ingest/Raw' contains '/', the separator of construct paths",
+    );
+    assert_error(
+        &diags,
+        "construct/id",
+        "ids/",
+        "the construct id '' is empty",
+    );
+    assert_error(&diags, "construct/id", "ids/Ok/", "is empty");
+    assert_eq!(
+        diags.errors().filter(|d| d.code == "construct/id").count(),
+        3,
+        "one per scope: {diags}"
+    );
+    // Ids of letters, digits, '-' and '_' pass.
+    let fine = Stack::new("ids");
+    stream(&fine, "Ingest-Raw_1", "Stream");
+    assert!(fine.synth().is_ok());
+}
+
 #[test]
 fn logical_id_collision_with_a_parameter() {
     let stack = Stack::new("ids");

@@ -304,6 +304,7 @@ impl Stack {
         names::check_stack_name(&data.name, &mut diags);
         let stack_path = data.name.clone();
         names::check_section_names(&data, &mut diags);
+        names::check_construct_ids(&data, &mut diags);
 
         let paths: Vec<String> = data
             .resources

@@ -40,6 +40,41 @@ pub(super) fn check_stack_name(name: &str, diags: &mut Diagnostics) {
     }
 }
 
+/// Checks the construct ids in every resource's path: each is one level
+/// of a construct path, so an empty id, or one holding the separator `/`,
+/// makes two different places in the tree read alike (`a/b` under the root
+/// and `b` under `a` would share the path, the metadata `aws:cdk:path` and
+/// the logical ID). Reported once per scope, at the path up to the id. The
+/// AWS CDK's constructs library replaces `/` with `--`; here the id is
+/// refused instead, so that the path a user reads is the path they wrote.
+pub(super) fn check_construct_ids(data: &StackData, diags: &mut Diagnostics) {
+    let mut reported: Vec<&[String]> = Vec::new();
+    for r in &data.resources {
+        for (depth, id) in r.path.iter().enumerate() {
+            let problem = if id.is_empty() {
+                "is empty"
+            } else if id.as_bytes().contains(&b'/') {
+                "contains '/', the separator of construct paths"
+            } else {
+                continue;
+            };
+            let scope = &r.path[..=depth];
+            if reported.contains(&scope) {
+                continue;
+            }
+            reported.push(scope);
+            let path = crate::stack::construct_path(&data.name, scope, None);
+            diags.error(
+                "construct/id",
+                &path,
+                format!(
+                    "the construct id '{id}' {problem}: ids are the levels of a construct path, and this one would make the path (and the logical ID made from it) read like another's; choose an id of letters, digits and '-' or '_' (the CDK replaces '/' with '--')"
+                ),
+            );
+        }
+    }
+}
+
 /// Checks the names of one section: valid IDs, no duplicates.
 pub(super) fn check_names<'a>(
     section: &str,
