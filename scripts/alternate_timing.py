@@ -5,7 +5,9 @@ hyperfine runs all of one command's runs before the next command's, so on a
 shared machine whose speed drifts over minutes (this project's: +-10 %) two
 binaries measured one after the other differ by the drift as much as by the
 change. Alternating the runs (A B, B A, A B, ...) puts both through the same
-spells; the medians then compare.
+spells; the medians then compare. Time copies of the binaries (cp), not one
+as the linker left it: that one ran about 4 % slower here than a copy of the
+same bytes.
 
     python3 scripts/alternate_timing.py [--runs N] [--warmup N] -- 'CMD A' 'CMD B' ...
 

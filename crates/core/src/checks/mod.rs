@@ -53,6 +53,11 @@ pub use unchecked::is_custom_resource_type;
 /// A check over a finished template, added to a stack with
 /// [`Stack::add_check`](crate::Stack::add_check). Layers above the core use
 /// it for what the core cannot know, such as each resource type's schema.
+///
+/// Checks run at synth with the stack unlocked: one that needs more than
+/// its [`CheckContext`] may keep a [`WeakStack`](crate::WeakStack) and call
+/// the stack's methods (a strong handle kept in the check would keep the
+/// stack alive, since the stack holds its checks).
 pub trait TemplateCheck: Send + Sync {
     /// A stable name; a stack runs each named check once.
     fn name(&self) -> &str;

@@ -72,25 +72,44 @@ impl Stack {
     /// per stack, such as the record of every grant. Like an aspect, an
     /// extension must not hold a strong handle of its own stack
     /// ([`Stack::downgrade`] gives one that does not keep it alive).
+    ///
+    /// `f` runs with the stack unlocked, so it may call the stack's methods
+    /// (its name, other extensions, new resources): the extension is taken
+    /// out of the stack while `f` runs and put back after it, also when `f`
+    /// panics. A call for the same `T` inside `f` therefore starts from
+    /// `T::default()`, and what it leaves is replaced when `f` returns.
     pub fn with_extension<T, R>(&self, f: impl FnOnce(&mut T) -> R) -> R
     where
         T: Any + Default + Send,
     {
-        let mut data = self.data();
-        let entry = data
-            .extensions
-            .entry(TypeId::of::<T>())
-            .or_insert_with(|| Box::new(T::default()));
-        match entry.downcast_mut::<T>() {
-            Some(value) => f(value),
-            // The map is keyed by TypeId, so the downcast cannot fail;
-            // start afresh rather than panic if it ever did.
-            None => {
-                let mut value = T::default();
-                let out = f(&mut value);
-                *entry = Box::new(value);
-                out
+        /// Puts the extension back into the stack when dropped.
+        struct PutBack<'a, T: Any + Send> {
+            stack: &'a Stack,
+            value: Option<Box<T>>,
+        }
+        impl<T: Any + Send> Drop for PutBack<'_, T> {
+            fn drop(&mut self) {
+                if let Some(value) = self.value.take() {
+                    self.stack
+                        .data()
+                        .extensions
+                        .insert(TypeId::of::<T>(), value);
+                }
             }
+        }
+        let taken = self.data().extensions.remove(&TypeId::of::<T>());
+        // Keyed by `TypeId`, so the downcast holds; a value of another type
+        // would be replaced by a fresh one rather than cause a panic.
+        let value = taken
+            .and_then(|boxed| boxed.downcast::<T>().ok())
+            .unwrap_or_default();
+        let mut put_back = PutBack {
+            stack: self,
+            value: Some(value),
+        };
+        match put_back.value.as_deref_mut() {
+            Some(value) => f(value),
+            None => f(&mut T::default()),
         }
     }
 }
@@ -98,7 +117,7 @@ impl Stack {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CondExpr, ItemKey, WeakStack};
+    use crate::{CondExpr, ItemKey, Node, WeakStack};
 
     /// An aspect that keeps keys and a weak handle: the stack is freed with
     /// its last strong handle, and reached through the weak one until then.
@@ -140,5 +159,84 @@ mod tests {
         drop(r);
         assert!(weak.upgrade().is_none());
         assert!(format!("{weak:?}").contains("alive: false"));
+    }
+
+    /// Runs `f` on another thread and fails the test if it does not finish
+    /// within ten seconds (a deadlock), instead of hanging the test run.
+    fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = send.send(f());
+        });
+        receive
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("deadlock: the call did not return within 10 s")
+    }
+
+    /// Code a stack runs for its user (an extension's closure, a property
+    /// edit, an added check) may call back into the same stack: it runs
+    /// with the stack unlocked. Each of these deadlocked before.
+    #[test]
+    fn callbacks_may_call_back_into_their_stack() {
+        #[derive(Default)]
+        struct Log(Vec<String>);
+        #[derive(Default)]
+        struct Count(u32);
+        within_seconds(|| {
+            let stack = Stack::new("t");
+            let q = stack.root().add_resource("Q", "AWS::SQS::Queue");
+            q.set_property::<i64>("DelaySeconds", 1);
+            // An extension's closure reads the stack, another extension,
+            // and adds a resource.
+            let name = stack.with_extension(|log: &mut Log| {
+                log.0.push(stack.name());
+                stack.with_extension(|c: &mut Count| c.0 += 1);
+                stack.root().add_resource("R", "AWS::SQS::Queue");
+                stack.name()
+            });
+            assert_eq!(name, "t");
+            assert_eq!(stack.with_extension(|log: &mut Log| log.0.clone()), ["t"]);
+            assert_eq!(stack.with_extension(|c: &mut Count| c.0), 1);
+            // A panic inside the closure puts the extension back.
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                stack.with_extension(|log: &mut Log| {
+                    log.0.push("kept".into());
+                    panic!("inside")
+                })
+            }));
+            assert!(caught.is_err());
+            assert_eq!(stack.with_extension(|log: &mut Log| log.0.len()), 2);
+            // A property edit sets another property of the same resource.
+            let edited = q.edit_property_node("DelaySeconds", |node| {
+                q.set_property::<i64>("MaximumMessageSize", 2048);
+                *node = Node::Int(5);
+                stack.name()
+            });
+            assert_eq!(edited.as_deref(), Some("t"));
+            assert_eq!(q.property("DelaySeconds"), Some(Node::Int(5)));
+            assert_eq!(q.property("MaximumMessageSize"), Some(Node::Int(2048)));
+            assert_eq!(q.edit_property_node("Missing", |_| ()), None);
+            // An added check reaches its stack through a weak handle.
+            struct NamesTheStack(WeakStack);
+            impl crate::checks::TemplateCheck for NamesTheStack {
+                fn name(&self) -> &str {
+                    "names-the-stack"
+                }
+                fn check(
+                    &self,
+                    context: &crate::checks::CheckContext<'_>,
+                    diags: &mut crate::Diagnostics,
+                ) {
+                    let name = self.0.upgrade().map(|s| s.name()).unwrap_or_default();
+                    diags.warning("test/names", context.stack_path, name);
+                }
+            }
+            stack.add_check(Arc::new(NamesTheStack(stack.downgrade())));
+            let synthesized = stack.synth().unwrap();
+            assert!(synthesized
+                .warnings
+                .iter()
+                .any(|w| w.code == "test/names" && w.message == "t"));
+        });
     }
 }

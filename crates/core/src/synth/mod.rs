@@ -334,12 +334,27 @@ impl Stack {
             .map(|(id, p)| (id.as_str(), p.as_str()))
             .collect();
         crate::checks::check_template(&template, &stack_path, &resource_paths, &data, &mut diags);
+        // What the rest needs from the stack, read now: the added checks run
+        // with the stack unlocked, so that a check may reach the stack (a
+        // `WeakStack` it keeps) without waiting on its own synth's lock.
+        let checks = data.checks.clone();
+        let mut location_diags = Diagnostics::new();
+        crate::asset::check_locations(
+            &data.asset_bucket,
+            &data.asset_key_prefix,
+            &data.assets,
+            &mut location_diags,
+        );
+        let name = data.name.clone();
+        let asset_manifest = manifest_json(&data.name, &data.asset_bucket, &data.assets);
+        drop(data);
+
         let context = crate::checks::CheckContext {
             template: &template,
             stack_path: &stack_path,
             resource_paths: &resource_paths,
         };
-        for check in &data.checks {
+        for check in &checks {
             check.check(&context, &mut diags);
         }
         crate::checks::check_unchecked_types(
@@ -347,28 +362,23 @@ impl Stack {
                 .get("Resources")
                 .and_then(Value::as_object)
                 .unwrap_or(&Map::new()),
-            &data.checks,
+            &checks,
             &|id| context.resource_path(id),
             &mut diags,
         );
         let template = Template::new(template);
         crate::checks::check_size(&template, &stack_path, &mut diags);
-        crate::asset::check_locations(
-            &data.asset_bucket,
-            &data.asset_key_prefix,
-            &data.assets,
-            &mut diags,
-        );
+        diags.extend(location_diags);
 
         if diags.has_errors() {
             return Err(diags);
         }
         let logical_ids = paths.into_iter().zip(resource_ids).collect();
         Ok(Synthesized {
-            name: data.name.clone(),
+            name,
             template,
             warnings: diags.into_vec(),
-            asset_manifest: manifest_json(&data.name, &data.asset_bucket, &data.assets),
+            asset_manifest,
             logical_ids,
         })
     }

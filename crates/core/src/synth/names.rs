@@ -68,7 +68,7 @@ pub(super) fn check_construct_ids(data: &StackData, diags: &mut Diagnostics) {
                 "construct/id",
                 &path,
                 format!(
-                    "the construct id '{id}' {problem}: ids are the levels of a construct path, and this one would make the path (and the logical ID made from it) read like another's; choose an id of letters, digits and '-' or '_' (the CDK replaces '/' with '--')"
+                    "the construct id '{id}' {problem}: ids are the levels of a construct path, and this one would make the path (and the logical ID made from it) read like another's; choose another id, of letters, digits, '-' and '_' (where the AWS CDK would silently replace '/' with '--', this library leaves the choice to you)"
                 ),
             );
         }
