@@ -141,12 +141,39 @@ fn emit(text: &str) -> Result<(), String> {
     }
 }
 
+/// A synthesized stack kept until every stack has passed the checks across
+/// stacks.
+enum Kept {
+    /// Its text ([`streamcdk_core::Synthesized::into_files`]): the template's
+    /// value tree is freed, and the next stack reuses its memory.
+    Text(streamcdk_core::SynthesizedFiles),
+    /// The last stack, whole: nothing after it would reuse its memory, and
+    /// the process exit reclaims it without walking the tree.
+    Whole(streamcdk_core::Synthesized),
+}
+
+impl Kept {
+    fn warnings(&self) -> &[streamcdk_core::Diagnostic] {
+        match self {
+            Kept::Text(files) => &files.warnings,
+            Kept::Whole(synthesized) => &synthesized.warnings,
+        }
+    }
+
+    /// Both forms write the same bytes.
+    fn write_to(&self, dir: &std::path::Path) -> std::io::Result<PathBuf> {
+        match self {
+            Kept::Text(files) => files.write_to(dir),
+            Kept::Whole(synthesized) => synthesized.write_to(dir),
+        }
+    }
+}
+
 /// `--all`: builds and synthesizes every stack, one at a time, keeping only
-/// each one's text ([`streamcdk_core::Synthesized::into_files`]: the stack
-/// and its template's value tree are dropped as soon as the JSON exists, so
-/// memory holds one stack, not all), checks them together
-/// ([`streamcdk_core::AcrossStacks`]: export names and stack names across
-/// stacks), and writes them only when every check passed.
+/// each one's text ([`Kept`]: the stack and its template's value tree are
+/// dropped as soon as the JSON exists, so memory holds one stack, not all),
+/// checks them together ([`streamcdk_core::AcrossStacks`]: export names and
+/// stack names across stacks), and writes them only when every check passed.
 fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> Result<(), String> {
     let mut done = Vec::new();
     let mut short_names = Vec::new();
@@ -156,16 +183,28 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
     // One run, so the stacks that carry the same code (the producer asset of
     // patterns 2 and 2-studio) hash its files once.
     streamcdk_core::with_shared_asset_hashes(|| {
-        for e in entries {
+        for (n, e) in entries.iter().enumerate() {
+            let last = n + 1 == entries.len();
             match with_asset_options(cli, e.build) {
-                Ok(stack) => match stack.synth() {
-                    Ok(s) => {
-                        across.add(&s);
-                        done.push(s.into_files());
-                        short_names.push(e.short_name);
+                Ok(stack) => {
+                    match stack.synth() {
+                        Ok(s) => {
+                            across.add(&s);
+                            done.push(if last {
+                                Kept::Whole(s)
+                            } else {
+                                Kept::Text(s.into_files())
+                            });
+                            short_names.push(e.short_name);
+                        }
+                        Err(d) => diags.extend(d),
                     }
-                    Err(d) => diags.extend(d),
-                },
+                    if last {
+                        // The process ends soon, and nothing would reuse
+                        // this stack's memory.
+                        std::mem::forget(stack);
+                    }
+                }
                 Err(d) => errors.push(format!("{}: {d}", e.short_name)),
             }
         }
@@ -174,13 +213,13 @@ fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> R
         return Err(errors.join("\n"));
     }
     across
-        .finish_with(diags, done.iter().flat_map(|files| &files.warnings))
+        .finish_with(diags, done.iter().flat_map(Kept::warnings))
         .map_err(|d| d.to_string())?;
-    for (short, files) in short_names.iter().zip(&done) {
-        for w in &files.warnings {
+    for (short, kept) in short_names.iter().zip(&done) {
+        for w in kept.warnings() {
             eprintln!("{short}: {w}");
         }
-        let path = files
+        let path = kept
             .write_to(dir)
             .map_err(|e| format!("cannot write to {}: {e}", dir.display()))?;
         eprintln!("{short}: wrote {}", path.display());
