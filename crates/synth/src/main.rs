@@ -171,7 +171,8 @@ impl Kept {
 
 /// `--all`: builds and synthesizes every stack, one at a time, keeping only
 /// each one's text ([`Kept`]: the stack and its template's value tree are
-/// dropped as soon as the JSON exists, so memory holds one stack, not all),
+/// dropped as soon as the JSON exists, so memory holds one stack, not all;
+/// the last is kept whole, to the process exit),
 /// checks them together ([`streamcdk_core::AcrossStacks`]: export names and
 /// stack names across stacks), and writes them only when every check passed.
 fn synth_every(entries: &[&CatalogEntry], dir: &std::path::Path, cli: &Cli) -> Result<(), String> {

@@ -7,7 +7,7 @@
 //! resource below its scope, in creation order, before anything is rendered.
 
 use std::any::{Any, TypeId};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::{Resource, Scope, Stack};
 
@@ -73,51 +73,78 @@ impl Stack {
     /// extension must not hold a strong handle of its own stack
     /// ([`Stack::downgrade`] gives one that does not keep it alive).
     ///
-    /// `f` runs with the stack unlocked, so it may call the stack's methods
-    /// (its name, other extensions, new resources): the extension is taken
-    /// out of the stack while `f` runs and put back after it, also when `f`
-    /// panics. A call for the same `T` inside `f` therefore starts from
-    /// `T::default()`, and what it leaves is replaced when `f` returns.
+    /// `f` runs with the stack unlocked (each extension has a lock of its
+    /// own), so it may call the stack's methods: its name, new resources,
+    /// extensions of other types. Calls from several threads take turns.
+    ///
+    /// # Panics
+    /// When called for the same `T` and the same stack inside `f` (as
+    /// `RefCell::borrow_mut` does for a second borrow): the inner call
+    /// would otherwise wait for the outer one forever.
     pub fn with_extension<T, R>(&self, f: impl FnOnce(&mut T) -> R) -> R
     where
         T: Any + Default + Send,
     {
-        /// Puts the extension back into the stack when dropped.
-        struct PutBack<'a, T: Any + Send> {
-            stack: &'a Stack,
-            value: Option<Box<T>>,
+        thread_local! {
+            /// The extensions this thread is inside, by stack and type.
+            static IN_USE: std::cell::RefCell<Vec<(u64, TypeId)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
         }
-        impl<T: Any + Send> Drop for PutBack<'_, T> {
+        /// Leaves the extension's entry in `IN_USE`, also on a panic.
+        struct Leave((u64, TypeId));
+        impl Drop for Leave {
             fn drop(&mut self) {
-                if let Some(value) = self.value.take() {
-                    self.stack
-                        .data()
-                        .extensions
-                        .insert(TypeId::of::<T>(), value);
-                }
+                IN_USE.with(|in_use| {
+                    let mut in_use = in_use.borrow_mut();
+                    if let Some(at) = in_use.iter().rposition(|k| *k == self.0) {
+                        in_use.remove(at);
+                    }
+                });
             }
         }
-        let taken = self.data().extensions.remove(&TypeId::of::<T>());
-        // Keyed by `TypeId`, so the downcast holds; a value of another type
-        // would be replaced by a fresh one rather than cause a panic.
-        let value = taken
-            .and_then(|boxed| boxed.downcast::<T>().ok())
-            .unwrap_or_default();
-        let mut put_back = PutBack {
-            stack: self,
-            value: Some(value),
-        };
-        match put_back.value.as_deref_mut() {
+        let key = (self.id, TypeId::of::<T>());
+        let nested = IN_USE.with(|in_use| {
+            let mut in_use = in_use.borrow_mut();
+            let nested = in_use.contains(&key);
+            if !nested {
+                in_use.push(key);
+            }
+            nested
+        });
+        if nested {
+            panic!(
+                "Stack::with_extension::<{}> was called inside a call for the same type on the same stack; use the value the outer call gives",
+                std::any::type_name::<T>()
+            );
+        }
+        let _leave = Leave(key);
+        let slot = Arc::clone(
+            self.data()
+                .extensions
+                .entry(TypeId::of::<T>())
+                .or_insert_with(|| Arc::new(Mutex::new(Box::new(T::default())))),
+        );
+        // A panic inside an earlier `f` left the value as it was; use it.
+        let mut value = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if !value.is::<T>() {
+            // Keyed by `TypeId`, so this does not happen; start afresh
+            // rather than panic if it ever did.
+            *value = Box::new(T::default());
+        }
+        match value.downcast_mut::<T>() {
             Some(value) => f(value),
             None => f(&mut T::default()),
         }
     }
 }
 
+/// One extension's value, behind its own lock ([`Stack::with_extension`]).
+pub(crate) type ExtensionSlot = Arc<Mutex<Box<dyn Any + Send>>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CondExpr, ItemKey, Node, WeakStack};
+    use crate::{CondExpr, ItemKey, WeakStack};
 
     /// An aspect that keeps keys and a weak handle: the stack is freed with
     /// its last strong handle, and reached through the weak one until then.
@@ -173,9 +200,9 @@ mod tests {
             .expect("deadlock: the call did not return within 10 s")
     }
 
-    /// Code a stack runs for its user (an extension's closure, a property
-    /// edit, an added check) may call back into the same stack: it runs
-    /// with the stack unlocked. Each of these deadlocked before.
+    /// Code a stack runs for its user (an extension's closure, an added
+    /// check) may call back into the same stack: it runs with the stack
+    /// unlocked. Each of these deadlocked before.
     #[test]
     fn callbacks_may_call_back_into_their_stack() {
         #[derive(Default)]
@@ -197,7 +224,9 @@ mod tests {
             assert_eq!(name, "t");
             assert_eq!(stack.with_extension(|log: &mut Log| log.0.clone()), ["t"]);
             assert_eq!(stack.with_extension(|c: &mut Count| c.0), 1);
-            // A panic inside the closure puts the extension back.
+            assert_eq!(stack.resources().len(), 2);
+            // A panic inside the closure keeps what it did so far, and the
+            // extension stays usable.
             let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 stack.with_extension(|log: &mut Log| {
                     log.0.push("kept".into());
@@ -206,16 +235,24 @@ mod tests {
             }));
             assert!(caught.is_err());
             assert_eq!(stack.with_extension(|log: &mut Log| log.0.len()), 2);
-            // A property edit sets another property of the same resource.
-            let edited = q.edit_property_node("DelaySeconds", |node| {
-                q.set_property::<i64>("MaximumMessageSize", 2048);
-                *node = Node::Int(5);
-                stack.name()
-            });
-            assert_eq!(edited.as_deref(), Some("t"));
-            assert_eq!(q.property("DelaySeconds"), Some(Node::Int(5)));
-            assert_eq!(q.property("MaximumMessageSize"), Some(Node::Int(2048)));
-            assert_eq!(q.edit_property_node("Missing", |_| ()), None);
+            // The same type inside itself is a clear panic, not a hang.
+            let nested = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                stack.with_extension(|_: &mut Count| stack.with_extension(|c: &mut Count| c.0))
+            }));
+            let message = nested.unwrap_err();
+            let message = message
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .unwrap_or_default();
+            assert!(
+                message.contains("inside a call for the same type"),
+                "{message}"
+            );
+            // ...and the same type on another stack is another extension.
+            let other = Stack::new("u");
+            let inner =
+                stack.with_extension(|_: &mut Count| other.with_extension(|c: &mut Count| c.0));
+            assert_eq!(inner, 0);
             // An added check reaches its stack through a weak handle.
             struct NamesTheStack(WeakStack);
             impl crate::checks::TemplateCheck for NamesTheStack {
@@ -238,5 +275,23 @@ mod tests {
                 .iter()
                 .any(|w| w.code == "test/names" && w.message == "t"));
         });
+    }
+
+    /// Threads that use one extension at once take turns: no update is lost.
+    #[test]
+    fn an_extension_used_from_several_threads_keeps_every_update() {
+        #[derive(Default)]
+        struct Count(u32);
+        let stack = Stack::new("t");
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..250 {
+                        stack.with_extension(|c: &mut Count| c.0 += 1);
+                    }
+                });
+            }
+        });
+        assert_eq!(stack.with_extension(|c: &mut Count| c.0), 1000);
     }
 }

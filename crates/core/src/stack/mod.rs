@@ -106,8 +106,10 @@ pub(crate) struct StackData {
     pub checks: Vec<std::sync::Arc<dyn crate::checks::TemplateCheck>>,
     /// Aspects by the scope path they apply below.
     pub aspects: Vec<(Vec<String>, std::sync::Arc<dyn Aspect>)>,
-    /// Typed extensions of layers above the core ([`Stack::with_extension`]).
-    pub extensions: std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any + Send>>,
+    /// Typed extensions of layers above the core ([`Stack::with_extension`]),
+    /// each behind a lock of its own, so that one is used without the
+    /// stack's lock held.
+    pub extensions: std::collections::HashMap<std::any::TypeId, aspects::ExtensionSlot>,
 }
 
 impl Stack {

@@ -200,47 +200,13 @@ impl Resource {
     /// answer is returned; `None` when the property is not set. For a
     /// construct that grows a large property one piece at a time (a role's
     /// policy document, one statement per grant), where setting the whole
-    /// value each time would rebuild it each time.
-    ///
-    /// `f` runs with the stack unlocked, so it may call the stack's
-    /// methods: the property's tree is taken out while `f` runs (the
-    /// property reads as `null` meanwhile) and put back after it, also when
-    /// `f` panics.
+    /// value each time would rebuild it each time. `f` runs while the
+    /// stack is locked: it must not call back into the stack (that call
+    /// would wait for this one forever); take what it needs from the stack
+    /// before.
     pub fn edit_property_node<R>(&self, name: &str, f: impl FnOnce(&mut Node) -> R) -> Option<R> {
-        /// Puts the tree back into the property when dropped.
-        struct PutBack<'a> {
-            resource: &'a Resource,
-            name: &'a str,
-            node: Node,
-        }
-        impl Drop for PutBack<'_> {
-            fn drop(&mut self) {
-                let node = std::mem::replace(&mut self.node, Node::Null);
-                let mut data = self.resource.stack.data();
-                let properties = &mut data.resources[self.resource.index].properties;
-                // Set again even if `f` removed it meanwhile: the edit is
-                // the property's last word.
-                match properties.get_mut(self.name) {
-                    Some(slot) => *slot = node,
-                    None => {
-                        properties.insert(self.name.to_owned(), node);
-                    }
-                }
-            }
-        }
-        let node = {
-            let mut data = self.stack.data();
-            std::mem::replace(
-                data.resources[self.index].properties.get_mut(name)?,
-                Node::Null,
-            )
-        };
-        let mut put_back = PutBack {
-            resource: self,
-            name,
-            node,
-        };
-        Some(f(&mut put_back.node))
+        let mut data = self.stack.data();
+        data.resources[self.index].properties.get_mut(name).map(f)
     }
 
     /// Removes a property.
