@@ -76,6 +76,8 @@ impl Stack {
     /// `f` runs with the stack unlocked (each extension has a lock of its
     /// own), so it may call the stack's methods: its name, new resources,
     /// extensions of other types. Calls from several threads take turns.
+    /// When `f` panics, the extension keeps what `f` changed before the
+    /// panic (nothing is rolled back) and stays usable.
     ///
     /// # Panics
     /// When called for the same `T` and the same stack inside `f` (as
