@@ -185,6 +185,37 @@ fn a_construct_id_holding_the_path_separator_or_nothing_is_refused() {
     assert!(fine.synth().is_ok());
 }
 
+/// `Expr::if_key` names a condition by its key: a key of another stack or
+/// past the stack's conditions is an error with the path, not a template.
+#[test]
+fn a_condition_key_of_another_stack_or_of_nothing_is_refused() {
+    let other = Stack::new("other");
+    let p = other.string_parameter("On").default("true");
+    let foreign = other.condition("IsOn", CondExpr::equals(&p, "true"));
+    let stack = Stack::new("keys");
+    let q = stack.scope("Q").add_resource("Queue", "AWS::SQS::Queue");
+    q.set_property::<i64>("DelaySeconds", Expr::if_key(foreign.key(), 1, 2));
+    assert_error(
+        &errors(&stack),
+        "ref/cross-stack",
+        "keys/Q/Queue",
+        "another stack",
+    );
+    let stack = Stack::new("keys");
+    let q = stack.scope("Q").add_resource("Queue", "AWS::SQS::Queue");
+    let past = streamcdk::core::ItemKey {
+        stack: stack.id(),
+        index: 3,
+    };
+    q.set_property::<i64>("DelaySeconds", Expr::if_key(past, 1, 2));
+    assert_error(
+        &errors(&stack),
+        "ref/dangling",
+        "keys/Q/Queue",
+        "does not exist",
+    );
+}
+
 #[test]
 fn logical_id_collision_with_a_parameter() {
     let stack = Stack::new("ids");

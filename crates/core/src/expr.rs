@@ -327,8 +327,24 @@ impl<T> Expr<T> {
         when_true: impl Into<Expr<T>>,
         when_false: impl Into<Expr<T>>,
     ) -> Expr<T> {
+        Expr::if_key(condition.key(), when_true, when_false)
+    }
+
+    /// [`Expr::if_`] for a condition named by its key
+    /// ([`Condition::key`](crate::Condition::key)): for data the stack
+    /// itself holds (an aspect's state), where a `Condition` handle would
+    /// keep the stack alive ([`Stack::downgrade`](crate::Stack::downgrade)).
+    ///
+    /// # Errors (at synth)
+    /// `ref/cross-stack` for a key of another stack's condition,
+    /// `ref/dangling` for a key past the stack's conditions.
+    pub fn if_key(
+        condition: ItemKey,
+        when_true: impl Into<Expr<T>>,
+        when_false: impl Into<Expr<T>>,
+    ) -> Expr<T> {
         Expr::from_node(Node::If(
-            condition.key(),
+            condition,
             Box::new(when_true.into().node),
             Box::new(when_false.into().node),
         ))

@@ -84,12 +84,7 @@ impl JsonPart {
         inner.render(&mut inner_out, &mut inner_buf);
         inner_out.push(Expr::from(inner_buf));
         out.push(Expr::from(take_piece(buf)));
-        // `Expr::if_`'s node, built from the key.
-        out.push(Expr::from_node(Node::If(
-            condition,
-            Box::new(Expr::concat(inner_out).into_node()),
-            Box::new(Node::Str(String::new())),
-        )));
+        out.push(Expr::if_key(condition, Expr::concat(inner_out), ""));
     }
 
     pub(super) fn to_expr(&self) -> Expr<String> {
