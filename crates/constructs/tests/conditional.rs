@@ -17,7 +17,7 @@ use streamcdk_constructs::kinesis::{Stream, StreamProps};
 use streamcdk_constructs::s3::{Bucket, BucketProps};
 use streamcdk_constructs::sns::{Topic, TopicProps};
 use streamcdk_core::assertions::{write_for_validation, TemplateAssertions};
-use streamcdk_core::{CondExpr, Stack};
+use streamcdk_core::{CondExpr, Condition, Stack};
 
 fn pattern3_shape() -> Stack {
     let stack = Stack::new("conditional-delivery");
@@ -138,12 +138,18 @@ fn derived_constructs_inherit_the_condition() {
     write_for_validation("constructs-conditional-delivery", &s).unwrap();
 }
 
-#[test]
-fn a_dashboard_cannot_start_with_a_conditional_widget() {
+/// A stack `t` with a condition `IsOn` and an empty dashboard `D`.
+fn stack_with_condition_and_dashboard() -> (Stack, Condition, Dashboard) {
     let stack = Stack::new("t");
     let p = stack.string_parameter("On").default("true");
     let c = stack.condition("IsOn", CondExpr::equals(&p, "true"));
     let d = Dashboard::new(&stack.root(), "D", DashboardProps::default()).unwrap();
+    (stack, c, d)
+}
+
+#[test]
+fn a_dashboard_cannot_start_with_a_conditional_widget() {
+    let (_stack, c, d) = stack_with_condition_and_dashboard();
     let err = d.add_row(vec![Widget::text("# x").when(&c)]).unwrap_err();
     assert!(
         err.has_error(
@@ -161,10 +167,7 @@ fn a_dashboard_cannot_start_with_a_conditional_widget() {
 /// handle until the process ended. Pattern 3's stack leaked this way.
 #[test]
 fn a_dashboard_with_a_conditional_widget_does_not_keep_its_stack_alive() {
-    let stack = Stack::new("t");
-    let p = stack.string_parameter("On").default("true");
-    let c = stack.condition("IsOn", CondExpr::equals(&p, "true"));
-    let d = Dashboard::new(&stack.root(), "D", DashboardProps::default()).unwrap();
+    let (stack, c, d) = stack_with_condition_and_dashboard();
     d.add_row(vec![Widget::text("# header"), Widget::text("# x").when(&c)])
         .unwrap();
     let body = serde_json::to_string(
@@ -173,7 +176,7 @@ fn a_dashboard_with_a_conditional_widget_does_not_keep_its_stack_alive() {
     .unwrap();
     assert!(body.contains("\"Fn::If\":[\"IsOn\""), "{body}");
     let weak = stack.downgrade();
-    drop((stack, p, c, d));
+    drop((stack, c, d));
     assert!(
         weak.upgrade().is_none(),
         "the stack outlived its last handle"
