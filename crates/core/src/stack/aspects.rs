@@ -92,16 +92,12 @@ impl Stack {
             static IN_USE: std::cell::RefCell<Vec<(u64, TypeId)>> =
                 const { std::cell::RefCell::new(Vec::new()) };
         }
-        /// Leaves the extension's entry in `IN_USE`, also on a panic.
-        struct Leave((u64, TypeId));
+        /// Takes the extension's entry off `IN_USE`, also on a panic (calls
+        /// nest, so it is the last entry).
+        struct Leave;
         impl Drop for Leave {
             fn drop(&mut self) {
-                IN_USE.with(|in_use| {
-                    let mut in_use = in_use.borrow_mut();
-                    if let Some(at) = in_use.iter().rposition(|k| *k == self.0) {
-                        in_use.remove(at);
-                    }
-                });
+                IN_USE.with(|in_use| in_use.borrow_mut().pop());
             }
         }
         let key = (self.id, TypeId::of::<T>());
@@ -119,7 +115,7 @@ impl Stack {
                 std::any::type_name::<T>()
             );
         }
-        let _leave = Leave(key);
+        let _leave = Leave;
         let slot = Arc::clone(
             self.data()
                 .extensions
@@ -128,14 +124,16 @@ impl Stack {
         );
         // A panic inside an earlier `f` left the value as it was; use it.
         let mut value = slot.lock().unwrap_or_else(|e| e.into_inner());
-        if !value.is::<T>() {
-            // Keyed by `TypeId`, so this does not happen; start afresh
-            // rather than panic if it ever did.
-            *value = Box::new(T::default());
-        }
         match value.downcast_mut::<T>() {
             Some(value) => f(value),
-            None => f(&mut T::default()),
+            // Keyed by `TypeId`, so this does not happen; start afresh
+            // rather than panic if it ever did.
+            None => {
+                let mut fresh = T::default();
+                let out = f(&mut fresh);
+                *value = Box::new(fresh);
+                out
+            }
         }
     }
 }
