@@ -389,6 +389,9 @@ impl AssetSource {
 /// folders resolved.
 #[derive(Default)]
 struct SharedScope {
+    /// This call's number in the process: a file read inside the call is
+    /// marked with it, and not read again in the same call.
+    id: u64,
     sources: Vec<(AssetSource, (String, Option<rust::ResolvedRust>))>,
     paths: Vec<(PathInput, [u8; 32])>,
     /// Rust crate folders resolved in this call (lock closure, toolchain,
@@ -437,6 +440,12 @@ thread_local! {
     static SHARED: RefCell<Option<SharedScope>> = const { RefCell::new(None) };
 }
 
+/// The number of the [`with_shared_asset_hashes`] call this thread is in,
+/// if any: inside one, files are taken not to change.
+fn shared_scope_id() -> Option<u64> {
+    with_scope(|scope| scope.id)
+}
+
 /// `f` over this thread's [`SharedScope`]; `None` outside one.
 fn with_scope<T>(f: impl FnOnce(&mut SharedScope) -> T) -> Option<T> {
     SHARED.with(|shared| shared.borrow_mut().as_mut().map(f))
@@ -461,7 +470,11 @@ pub fn with_shared_asset_hashes<T>(build: impl FnOnce() -> T) -> T {
         let mut shared = shared.borrow_mut();
         let outermost = shared.is_none();
         if outermost {
-            *shared = Some(SharedScope::default());
+            static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+            *shared = Some(SharedScope {
+                id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                ..SharedScope::default()
+            });
         }
         outermost
     });

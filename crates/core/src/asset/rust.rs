@@ -366,12 +366,15 @@ fn cmp_joined(a: [&str; 4], b: [&str; 4]) -> std::cmp::Ordering {
 /// comparison: a modification time may not change between two quick
 /// writes). Several assets of one process (one per pattern) read the same
 /// lock file and manifests, and parsing them is most of resolving a Rust
-/// asset.
+/// asset. Inside one [`with_shared_asset_hashes`](super::with_shared_asset_hashes)
+/// call, where files are taken not to change, a file read in that call is
+/// not read again.
 struct ParsedFiles<T>(OnceLock<Mutex<HashMap<PathBuf, LastRead<T>>>>);
 
-/// The text last read from a path and its parsed form (which may keep the
-/// text too: a lock file's values are places in it).
-type LastRead<T> = (Arc<String>, Arc<T>);
+/// The text last read from a path, its parsed form (which may keep the
+/// text too: a lock file's values are places in it), and the shared-hash
+/// call it was read in, if any.
+type LastRead<T> = (Arc<String>, Arc<T>, Option<u64>);
 
 impl<T> ParsedFiles<T> {
     const fn new() -> Self {
@@ -385,24 +388,34 @@ impl<T> ParsedFiles<T> {
         path: &Path,
         parse: impl FnOnce(&Arc<String>) -> Result<T, String>,
     ) -> Result<Arc<T>, String> {
-        // Compared as bytes: UTF-8 is checked only for a text parsed anew.
-        let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        // Held while parsing: threads reading the same file (assets built on
-        // several threads) parse it once, the others waiting for it.
+        let scope = super::shared_scope_id();
+        // Held while reading and parsing: threads reading the same file
+        // (assets built on several threads) parse it once, the others
+        // waiting for it.
         let mut files = self
             .0
             .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        if let Some((_, parsed)) = files.get(path).filter(|(seen, _)| seen.as_bytes() == bytes) {
-            return Ok(parsed.clone());
+        if let Some((_, parsed, Some(read_in))) = files.get(path) {
+            if scope == Some(*read_in) {
+                return Ok(parsed.clone());
+            }
+        }
+        // Compared as bytes: UTF-8 is checked only for a text parsed anew.
+        let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if let Some((seen, parsed, read_in)) = files.get_mut(path) {
+            if seen.as_bytes() == bytes {
+                *read_in = scope;
+                return Ok(parsed.clone());
+            }
         }
         let text = Arc::new(
             String::from_utf8(bytes)
                 .map_err(|e| format!("cannot read {}: {}", path.display(), e.utf8_error()))?,
         );
         let parsed = Arc::new(parse(&text)?);
-        files.insert(path.to_path_buf(), (text, parsed.clone()));
+        files.insert(path.to_path_buf(), (text, parsed.clone(), scope));
         Ok(parsed)
     }
 }
@@ -1037,6 +1050,30 @@ dependencies = [
         assert_eq!(name_of("serde 0.9.0 (git+https://example.com/serde)"), None);
         assert_eq!(name_of("serde 2.0.0"), None);
         assert_eq!(name_of("missing"), None);
+    }
+
+    /// Inside one shared-hash call a lock file is read once (files are
+    /// taken not to change there); outside, or in the next call, an edit is
+    /// seen.
+    #[test]
+    fn a_lock_file_is_read_once_per_shared_call() {
+        let root = workspace("read-once");
+        let lock = root.join("Cargo.lock");
+        let edit_lock = |from: &str, to: &str| edit(lock.clone(), from, to);
+        let name_of_first = || {
+            let parsed = super::read_lock(&lock).unwrap();
+            parsed.str(parsed.package[0].name).to_owned()
+        };
+        super::super::with_shared_asset_hashes(|| {
+            assert_eq!(name_of_first(), "app");
+            edit_lock("name = \"app\"", "name = \"app2\"");
+            assert_eq!(name_of_first(), "app", "read again inside the call");
+        });
+        assert_eq!(name_of_first(), "app2", "the edit is seen outside");
+        super::super::with_shared_asset_hashes(|| {
+            edit_lock("name = \"app2\"", "name = \"app3\"");
+            assert_eq!(name_of_first(), "app3", "a new call reads afresh");
+        });
     }
 
     /// Lines sorted part by part come out in the order of their texts
